@@ -1,0 +1,55 @@
+# tracechain: `make demo` runs the demo on a local network; `make test` runs all tests.
+GO       ?= go
+BIN      := $(CURDIR)/.bin
+NETWORK  := bash test-network/network.sh
+FUZZTIME ?= 30s
+FUZZ_PKGS := ./chaincode/identifier
+export TRACECHAIN_BIN := $(BIN)
+
+.PHONY: all build tools demo test unit-test fuzz integration-test up down status bench clean
+
+all: build
+
+## build: the CLI, the chaincode server, and the Fabric tools (cached after the first time)
+build: tools
+	$(GO) build -o $(BIN)/tracectl ./client/cmd/tracectl
+
+## tools: Fabric v3.1.1 peer, orderer, configtxgen, cryptogen, osnadmin from the Go module proxy
+tools:
+	$(NETWORK) tools
+
+## demo: start a fresh local network, deploy the chaincode and run the demo story
+demo: build
+	$(NETWORK) down
+	$(NETWORK) up
+	TRACECTL=$(BIN)/tracectl bash test-network/demo.sh
+	@echo "The network keeps running: 'make status', 'make down'."
+
+## test: unit tests, fuzz smoke run, then integration tests on networks the tests start themselves
+test: unit-test fuzz integration-test
+
+unit-test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## fuzz: every fuzz target for FUZZTIME (default 30s) each
+fuzz:
+	@set -e; for pkg in $(FUZZ_PKGS); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$target $(FUZZTIME)"; \
+			$(GO) test -run='^$$' -fuzz="^$$target$$" -fuzztime=$(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+integration-test: build
+	$(GO) test -tags integration -count=1 -p 1 -timeout 45m ./...
+
+up: build
+	$(NETWORK) up
+down:
+	$(NETWORK) down
+status:
+	$(NETWORK) status
+
+clean: down
+	rm -rf $(BIN)

@@ -1,0 +1,562 @@
+#!/usr/bin/env bash
+# network.sh runs the consortium defined in ../network natively on 127.0.0.1: three etcdraft
+# orderers, one peer per organisation, and the tracechain chaincode as a service.
+#
+#   network.sh up                 build tools, generate crypto, start nodes, create the channel,
+#                                 deploy the chaincode, wait until a gateway client is served
+#   network.sh deploy             (re)deploy the chaincode with the next sequence, keeping data
+#   network.sh down               stop exactly the recorded processes and remove the run dir
+#   network.sh status             health, PID and memory of every node
+#   network.sh stop-node NODE     stop one node (orderer0, peer0.retailer, chaincode, ...)
+#   network.sh start-node NODE    start it again with the same configuration and data
+#   network.sh peer ORG ARGS...   run the peer CLI as ORG's admin against ORG's peer
+#   network.sh tools              only build the Fabric tools and the project's binaries
+#
+# Environment:
+#   TRACECHAIN_RUN_DIR    where processes keep config, data, logs and PIDs (default: ./run)
+#   TRACECHAIN_PORT_BASE  first port of the block of ports the network uses (default: 27000)
+#   TRACECHAIN_BIN        where binaries are built (default: ../.bin)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+NETDEF=$ROOT/network
+BIN=${TRACECHAIN_BIN:-$ROOT/.bin}
+RUN=${TRACECHAIN_RUN_DIR:-$HERE/run}
+FABRIC_VERSION=3.1.1
+
+# shellcheck source=../network/consortium.env
+. "$NETDEF/consortium.env"
+# shellcheck source=../network/chaincode.env
+. "$NETDEF/chaincode.env"
+
+# A running network remembers its port base, so later commands need no environment.
+if [[ -f $RUN/network.env ]]; then
+	# shellcheck source=/dev/null
+	. "$RUN/network.env"
+fi
+PORT_BASE=${PORT_BASE:-${TRACECHAIN_PORT_BASE:-27000}}
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+lower() { tr '[:upper:]' '[:lower:]' <<<"$1"; }
+org_domain() { echo "$(lower "$1").$DOMAIN_SUFFIX"; }
+orderer_domain() { echo "$(lower "$ORDERER_ORG").$DOMAIN_SUFFIX"; }
+
+# Port layout, relative to PORT_BASE:
+#   orderer i: +i gRPC, +10+i admin (osnadmin), +20+i operations
+#   peer j:    +100+10j gRPC, +101+10j chaincode, +102+10j operations
+#   chaincode server: +200
+org_index() {
+	local i=0 o
+	for o in $PEER_ORGS; do
+		[[ $o == "$1" ]] && echo $i && return
+		i=$((i + 1))
+	done
+	die "unknown organisation $1 (have: $PEER_ORGS)"
+}
+orderer_index() { echo "${1#orderer}"; }
+orderer_port() { echo $((PORT_BASE + $(orderer_index "$1"))); }
+orderer_admin_port() { echo $((PORT_BASE + 10 + $(orderer_index "$1"))); }
+orderer_ops_port() { echo $((PORT_BASE + 20 + $(orderer_index "$1"))); }
+peer_port() { echo $((PORT_BASE + 100 + 10 * $(org_index "$1"))); }
+peer_cc_port() { echo $((PORT_BASE + 101 + 10 * $(org_index "$1"))); }
+peer_ops_port() { echo $((PORT_BASE + 102 + 10 * $(org_index "$1"))); }
+cc_port() { echo $((PORT_BASE + 200)); }
+
+crypto() { echo "$RUN/crypto"; }
+orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
+orderer_tls_ca() { echo "$(orderer_org_dir)/tlsca/tlsca.$(orderer_domain)-cert.pem"; }
+peer_org_dir() { echo "$(crypto)/peerOrganizations/$(org_domain "$1")"; }
+peer_tls_ca() { echo "$(peer_org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
+peer_node() { echo "peer0.$(lower "$1")"; }
+
+fabric_cfg() {
+	local dir
+	dir=$(cd "$HERE/tools" && go list -m -f '{{.Dir}}' github.com/hyperledger/fabric)
+	[[ -d $dir/sampleconfig ]] || die "fabric sampleconfig not found in the module cache"
+	echo "$dir/sampleconfig"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Binaries
+
+build_tools() {
+	mkdir -p "$BIN"
+	local t missing=0
+	for t in peer orderer configtxgen cryptogen osnadmin; do
+		[[ -x $BIN/$t ]] || missing=1
+	done
+	if ((missing)); then
+		log "building Fabric $FABRIC_VERSION tools into $BIN (about 90 s when cold)"
+		(cd "$HERE/tools" && GOBIN=$BIN go install \
+			-ldflags "-X github.com/hyperledger/fabric/common/metadata.Version=$FABRIC_VERSION" tool)
+	fi
+	log "building chaincode server, builder and probe"
+	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe &&
+		go build -o "$BIN/tracechain-cc" "${TRACECHAIN_CC_PKG:-./chaincode/cmd/tracechain-cc}")
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes. Each node has RUN/nodes/NAME/{env,cmd,pid,log}; the PID is the node's own (exec).
+
+node_dir() { echo "$RUN/nodes/$1"; }
+
+node_pid() {
+	local f
+	f="$(node_dir "$1")/pid"
+	[[ -f $f ]] && cat "$f"
+	return 0
+}
+
+# node_alive NAME: the recorded PID runs the recorded binary (guards against PID reuse).
+node_alive() {
+	local pid exe
+	pid=$(node_pid "$1")
+	[[ -n $pid ]] || return 1
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	# A rebuilt binary leaves the running process pointing at the replaced file.
+	[[ ${exe% (deleted)} == "$(head -n1 "$(node_dir "$1")/cmd")" ]]
+}
+
+start_node() {
+	local name=$1 dir
+	dir=$(node_dir "$name")
+	node_alive "$name" && return 0
+	local -a cmd
+	mapfile -t cmd <"$dir/cmd"
+	(
+		set -a
+		# shellcheck source=/dev/null
+		. "$dir/env"
+		set +a
+		cd "$dir"
+		exec "${cmd[@]}" </dev/null >>"$dir/log" 2>&1
+	) &
+	echo $! >"$dir/pid"
+}
+
+stop_node() {
+	local name=$1 pid i
+	node_alive "$name" || {
+		rm -f "$(node_dir "$name")/pid"
+		return 0
+	}
+	pid=$(node_pid "$name")
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+	rm -f "$(node_dir "$name")/pid"
+}
+
+# wait_healthy NAME PORT: until /healthz answers OK, or the process dies.
+wait_healthy() {
+	local name=$1 port=$2 i
+	for ((i = 0; i < 600; i++)); do
+		node_alive "$name" || {
+			tail -n 30 "$(node_dir "$name")/log" >&2
+			die "$name exited during start"
+		}
+		curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	die "$name not healthy after 60 s (see $(node_dir "$name")/log)"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_ports() {
+	local p
+	for p in $(seq "$PORT_BASE" $((PORT_BASE + 200))); do
+		port_free "$p" || die "port $p is in use; choose another TRACECHAIN_PORT_BASE"
+	done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+
+render_configtx() {
+	local out=$RUN/config/configtx.yaml o args=(-e "s|{{CRYPTO}}|$(crypto)|g")
+	for o in $ORDERERS; do
+		args+=(-e "s|{{HOST_$o}}|127.0.0.1|g" -e "s|{{PORT_$o}}|$(orderer_port "$o")|g")
+	done
+	for o in $PEER_ORGS; do
+		args+=(-e "s|{{HOST_$o}}|127.0.0.1|g" -e "s|{{PORT_$o}}|$(peer_port "$o")|g")
+	done
+	mkdir -p "$RUN/config"
+	sed "${args[@]}" "$NETDEF/configtx.yaml" >"$out"
+	grep -v '^ *#' "$out" | grep -q '{{' &&
+		die "unrendered placeholder in $out: $(grep -v '^ *#' "$out" | grep -o '{{[^}]*}}' | head -n1)"
+	return 0
+}
+
+write_orderer() {
+	local o=$1 dir base
+	dir=$(node_dir "$o")
+	base="$(orderer_org_dir)/orderers/$o.$(orderer_domain)"
+	mkdir -p "$dir/ledger" "$dir/wal" "$dir/snap"
+	echo "$BIN/orderer" >"$dir/cmd"
+	cat >"$dir/env" <<EOF
+FABRIC_CFG_PATH=$FABRIC_CFG
+FABRIC_LOGGING_SPEC=warning
+ORDERER_GENERAL_LISTENADDRESS=127.0.0.1
+ORDERER_GENERAL_LISTENPORT=$(orderer_port "$o")
+ORDERER_GENERAL_LOCALMSPID=$ORDERER_MSPID
+ORDERER_GENERAL_LOCALMSPDIR=$base/msp
+ORDERER_GENERAL_BOOTSTRAPMETHOD=none
+ORDERER_GENERAL_TLS_ENABLED=true
+ORDERER_GENERAL_TLS_PRIVATEKEY=$base/tls/server.key
+ORDERER_GENERAL_TLS_CERTIFICATE=$base/tls/server.crt
+ORDERER_GENERAL_TLS_ROOTCAS=[$base/tls/ca.crt]
+ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE=$base/tls/server.crt
+ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY=$base/tls/server.key
+ORDERER_GENERAL_CLUSTER_ROOTCAS=[$base/tls/ca.crt]
+ORDERER_CHANNELPARTICIPATION_ENABLED=true
+ORDERER_ADMIN_LISTENADDRESS=127.0.0.1:$(orderer_admin_port "$o")
+ORDERER_ADMIN_TLS_ENABLED=true
+ORDERER_ADMIN_TLS_PRIVATEKEY=$base/tls/server.key
+ORDERER_ADMIN_TLS_CERTIFICATE=$base/tls/server.crt
+ORDERER_ADMIN_TLS_ROOTCAS=[$base/tls/ca.crt]
+ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
+ORDERER_ADMIN_TLS_CLIENTROOTCAS=[$base/tls/ca.crt]
+ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:$(orderer_ops_port "$o")
+ORDERER_METRICS_PROVIDER=disabled
+ORDERER_FILELEDGER_LOCATION=$dir/ledger
+ORDERER_CONSENSUS_WALDIR=$dir/wal
+ORDERER_CONSENSUS_SNAPDIR=$dir/snap
+EOF
+}
+
+write_peer() {
+	local org=$1 name dir base port
+	name=$(peer_node "$org")
+	dir=$(node_dir "$name")
+	base="$(peer_org_dir "$org")/peers/peer0.$(org_domain "$org")"
+	port=$(peer_port "$org")
+	mkdir -p "$dir/data" "$dir/snapshots"
+	printf '%s\nnode\nstart\n' "$BIN/peer" >"$dir/cmd"
+	cat >"$dir/env" <<EOF
+FABRIC_CFG_PATH=$FABRIC_CFG
+FABRIC_LOGGING_SPEC=warning:gateway=info
+CORE_PEER_ID=peer0.$(org_domain "$org")
+CORE_PEER_LOCALMSPID=${org}MSP
+CORE_PEER_MSPCONFIGPATH=$base/msp
+CORE_PEER_ADDRESS=127.0.0.1:$port
+CORE_PEER_LISTENADDRESS=127.0.0.1:$port
+CORE_PEER_CHAINCODEADDRESS=127.0.0.1:$(peer_cc_port "$org")
+CORE_PEER_CHAINCODELISTENADDRESS=127.0.0.1:$(peer_cc_port "$org")
+CORE_PEER_GOSSIP_BOOTSTRAP=127.0.0.1:$port
+CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$port
+CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s
+CORE_PEER_TLS_ENABLED=true
+CORE_PEER_TLS_CERT_FILE=$base/tls/server.crt
+CORE_PEER_TLS_KEY_FILE=$base/tls/server.key
+CORE_PEER_TLS_ROOTCERT_FILE=$base/tls/ca.crt
+CORE_PEER_FILESYSTEMPATH=$dir/data
+CORE_LEDGER_SNAPSHOTS_ROOTDIR=$dir/snapshots
+CORE_LEDGER_STATE_STATEDATABASE=goleveldb
+CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$(peer_ops_port "$org")
+CORE_METRICS_PROVIDER=disabled
+CORE_VM_ENDPOINT=
+CORE_CHAINCODE_EXTERNALBUILDERS='[{name: tracechain-ccaas, path: $RUN/builder}]'
+EOF
+}
+
+write_chaincode_server() {
+	local dir
+	dir=$(node_dir chaincode)
+	mkdir -p "$dir"
+	echo "$BIN/tracechain-cc" >"$dir/cmd"
+	cat >"$dir/env" <<EOF
+CHAINCODE_ID=$1
+CHAINCODE_SERVER_ADDRESS=127.0.0.1:$(cc_port)
+TRACECHAIN_REGULATOR_MSPID=${REGULATOR_ORG}MSP
+EOF
+}
+
+# Connection material for clients of each organisation.
+write_connection() {
+	local org=$1 dom msp
+	dom=$(org_domain "$org")
+	msp=$(peer_org_dir "$org")/users
+	mkdir -p "$RUN/connection"
+	cat >"$RUN/connection/$(lower "$org").json" <<EOF
+{
+  "organization": "$org",
+  "mspId": "${org}MSP",
+  "channel": "$CHANNEL",
+  "chaincode": "$CC_NAME",
+  "peer": {
+    "name": "peer0.$dom",
+    "endpoint": "127.0.0.1:$(peer_port "$org")",
+    "tlsCACert": "$(peer_tls_ca "$org")"
+  },
+  "user": {
+    "name": "User1@$dom",
+    "cert": "$msp/User1@$dom/msp/signcerts/User1@$dom-cert.pem",
+    "key": "$msp/User1@$dom/msp/keystore/priv_sk"
+  },
+  "admin": {
+    "name": "Admin@$dom",
+    "cert": "$msp/Admin@$dom/msp/signcerts/Admin@$dom-cert.pem",
+    "key": "$msp/Admin@$dom/msp/keystore/priv_sk"
+  }
+}
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# CLI as an organisation's admin
+
+# with_admin ORG CMD...: run CMD with the peer CLI environment of ORG's admin.
+with_admin() {
+	local org=$1
+	shift
+	FABRIC_CFG_PATH=$FABRIC_CFG \
+		FABRIC_LOGGING_SPEC=warning \
+		CORE_PEER_LOCALMSPID=${org}MSP \
+		CORE_PEER_MSPCONFIGPATH="$(peer_org_dir "$org")/users/Admin@$(org_domain "$org")/msp" \
+		CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org") \
+		CORE_PEER_TLS_ENABLED=true \
+		CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tls_ca "$org")" \
+		"$@"
+}
+
+# first_orderer: the gRPC address of an orderer that is up.
+first_orderer() {
+	local o
+	for o in $ORDERERS; do
+		node_alive "$o" && echo "127.0.0.1:$(orderer_port "$o")" && return
+	done
+	die "no orderer is running"
+}
+
+orderer_flags() { echo "-o $(first_orderer) --tls --cafile $(orderer_tls_ca)"; }
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+cmd_up() {
+	[[ -f $RUN/network.env ]] && die "a network already runs from $RUN (network.sh down first)"
+	local t0=$SECONDS
+	build_tools
+	check_ports
+	# A failed start leaves nothing running behind it.
+	trap 'if [[ -z ${UP_DONE:-} ]]; then log "up failed; stopping what it started"; cmd_down; fi' EXIT
+	FABRIC_CFG=$(fabric_cfg)
+	mkdir -p "$RUN"
+	cat >"$RUN/network.env" <<EOF
+PORT_BASE=$PORT_BASE
+FABRIC_CFG=$FABRIC_CFG
+EOF
+	log "generating crypto material"
+	"$BIN/cryptogen" generate --config="$NETDEF/crypto-config.yaml" --output="$(crypto)" >/dev/null
+	render_configtx
+	"$BIN/configtxgen" -configPath "$RUN/config" -profile Traceability -channelID "$CHANNEL" \
+		-outputBlock "$RUN/config/$CHANNEL.block" 2>"$RUN/config/configtxgen.log" ||
+		{
+			cat "$RUN/config/configtxgen.log" >&2
+			die "configtxgen failed"
+		}
+	"$BIN/builder" install "$RUN/builder"
+
+	local o org
+	for o in $ORDERERS; do write_orderer "$o"; done
+	for org in $PEER_ORGS; do
+		write_peer "$org"
+		write_connection "$org"
+	done
+	log "starting orderers and peers"
+	for o in $ORDERERS; do start_node "$o"; done
+	for org in $PEER_ORGS; do start_node "$(peer_node "$org")"; done
+	for o in $ORDERERS; do wait_healthy "$o" "$(orderer_ops_port "$o")"; done
+	for org in $PEER_ORGS; do wait_healthy "$(peer_node "$org")" "$(peer_ops_port "$org")"; done
+
+	log "creating channel $CHANNEL"
+	local admin
+	admin="$(orderer_org_dir)/users/Admin@$(orderer_domain)/tls"
+	for o in $ORDERERS; do
+		"$BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$RUN/config/$CHANNEL.block" \
+			-o "127.0.0.1:$(orderer_admin_port "$o")" --ca-file "$(orderer_tls_ca)" \
+			--client-cert "$admin/client.crt" --client-key "$admin/client.key" >/dev/null
+	done
+	for org in $PEER_ORGS; do
+		spawn with_admin "$org" "$BIN/peer" channel join -b "$RUN/config/$CHANNEL.block" 2>>"$RUN/cli.log"
+	done
+	wait_all "peer channel join"
+
+	cmd_deploy
+	UP_DONE=1
+	log "network ready in $((SECONDS - t0)) s"
+}
+
+# spawn CMD...: run a CLI step in the background; wait_all collects it. Nodes are not spawned
+# this way: they outlive the script and are tracked by their PID files.
+SPAWNED=()
+spawn() {
+	"$@" &
+	SPAWNED+=($!)
+}
+
+# wait_all WHAT: wait for every spawned step; fail if any failed.
+wait_all() {
+	local pid failed=0
+	for pid in "${SPAWNED[@]}"; do
+		wait "$pid" || failed=1
+	done
+	SPAWNED=()
+	((failed == 0)) || {
+		tail -n 20 "$RUN/cli.log" >&2
+		die "$1 failed"
+	}
+}
+
+# install_chaincode ORG PKG: install on ORG's peer; installing the same package again is fine.
+install_chaincode() {
+	local out
+	out=$(with_admin "$1" "$BIN/peer" lifecycle chaincode install "$2" 2>&1) && return 0
+	grep -q 'already successfully installed' <<<"$out" && return 0
+	echo "$out" >>"$RUN/cli.log"
+	return 1
+}
+
+cmd_deploy() {
+	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
+	local seq pkg id org
+	[[ -n ${FABRIC_CFG:-} ]] || FABRIC_CFG=$(fabric_cfg)
+	seq=$(with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json 2>/dev/null |
+		sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' || true)
+	seq=$((${seq:-0} + 1))
+	log "deploying chaincode $CC_NAME sequence $seq"
+	mkdir -p "$RUN/chaincode"
+	pkg=$RUN/chaincode/$CC_NAME.tar.gz
+	"$BIN/builder" package -label "${CC_NAME}_${CC_VERSION}" -address "127.0.0.1:$(cc_port)" -out "$pkg"
+	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$pkg")
+	for org in $PEER_ORGS; do
+		spawn install_chaincode "$org" "$pkg"
+	done
+	wait_all "chaincode install"
+
+	# A new binary takes effect when the server restarts; the package ID does not change.
+	write_chaincode_server "$id"
+	stop_node chaincode
+	start_node chaincode
+
+	local common
+	common="$(orderer_flags) --channelID $CHANNEL --name $CC_NAME --version $CC_VERSION --sequence $seq"
+	common+=" --collections-config $NETDEF/$CC_COLLECTIONS"
+	for org in $PEER_ORGS; do
+		# shellcheck disable=SC2086
+		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
+			--signature-policy "$CC_SIGNATURE_POLICY" 2>>"$RUN/cli.log"
+	done
+	wait_all "chaincode approve"
+	local peers=()
+	for org in $PEER_ORGS; do
+		peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tls_ca "$org")")
+	done
+	# shellcheck disable=SC2086
+	with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode commit $common \
+		--signature-policy "$CC_SIGNATURE_POLICY" "${peers[@]}" 2>>"$RUN/cli.log" ||
+		die "chaincode commit failed (see $RUN/cli.log)"
+
+	log "waiting for gateway clients to be served"
+	for org in $PEER_ORGS; do
+		spawn "$BIN/probe" -profile "$RUN/connection/$(lower "$org").json" -timeout 90s
+	done
+	wait_all "gateway probe"
+}
+
+all_nodes() {
+	local o org
+	for o in $ORDERERS; do echo "$o"; done
+	for org in $PEER_ORGS; do peer_node "$org"; done
+	echo chaincode
+}
+
+cmd_down() {
+	[[ -d $RUN ]] || return 0
+	local n
+	for n in $(all_nodes); do
+		[[ -d $(node_dir "$n") ]] && stop_node "$n"
+	done
+	rm -rf "$RUN"
+	log "network stopped and $RUN removed"
+}
+
+node_ops_port() {
+	case $1 in
+	orderer*) orderer_ops_port "$1" ;;
+	peer0.*)
+		local org
+		for org in $PEER_ORGS; do
+			[[ $(peer_node "$org") == "$1" ]] && peer_ops_port "$org" && return
+		done
+		;;
+	esac
+}
+
+cmd_status() {
+	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
+	local n pid state health rss total=0 bad=0 port
+	printf '%-22s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
+	for n in $(all_nodes); do
+		pid=$(node_pid "$n")
+		state=stopped health=- rss=0
+		if node_alive "$n"; then
+			state=running
+			rss=$(awk '/^VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
+			port=$(node_ops_port "$n")
+			if [[ -n $port ]]; then
+				health=down
+				curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && health=OK
+			fi
+		fi
+		[[ $state == running && $health != down ]] || bad=$((bad + 1))
+		total=$((total + rss))
+		printf '%-22s %-8s %-8s %-8s %8s\n' "$n" "${pid:--}" "$state" "$health" "$rss"
+	done
+	printf '%-22s %-8s %-8s %-8s %8s\n' total "" "" "" "$total"
+	((bad == 0))
+}
+
+node_exists() { [[ -d $(node_dir "$1") ]] || die "unknown node $1 (have: $(all_nodes | tr '\n' ' '))"; }
+
+cmd_start_node() {
+	node_exists "$1"
+	start_node "$1"
+	local port
+	port=$(node_ops_port "$1")
+	[[ -z $port ]] || wait_healthy "$1" "$port"
+}
+
+case ${1:-} in
+up) cmd_up ;;
+deploy) cmd_deploy ;;
+down) cmd_down ;;
+status) cmd_status ;;
+stop-node)
+	node_exists "${2:?node name}"
+	stop_node "$2"
+	;;
+start-node) cmd_start_node "${2:?node name}" ;;
+peer)
+	shift
+	org=${1:?organisation}
+	shift
+	FABRIC_CFG=${FABRIC_CFG:-$(fabric_cfg)}
+	with_admin "$org" "$BIN/peer" "$@"
+	;;
+tools) build_tools ;;
+*)
+	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac

@@ -1,0 +1,195 @@
+// Package testnet starts, drives and stops the native test network for integration tests.
+//
+// An integration test package starts one network for all its tests:
+//
+//	func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
+//
+// Main starts a fresh network in a temporary directory on a free block of ports, runs the
+// tests, and stops the network even when tests fail or panic. With TRACECHAIN_TESTNET_DIR set
+// it uses the network already running from that run directory and leaves it running.
+package testnet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Organisations of the consortium, as named in network/consortium.env.
+const (
+	ManufacturerA = "ManufacturerA"
+	ManufacturerB = "ManufacturerB"
+	Distributor   = "Distributor"
+	Retailer      = "Retailer"
+	Regulator     = "Regulator"
+)
+
+// Orgs lists the peer organisations.
+var Orgs = []string{ManufacturerA, ManufacturerB, Distributor, Retailer, Regulator}
+
+// Network is a running test network.
+type Network struct {
+	Dir      string // run directory: config, data, logs, PIDs, connection material
+	PortBase int
+	owned    bool // started by us, so stopped by us
+}
+
+var current *Network
+
+// Current returns the network started by Main.
+func Current() *Network { return current }
+
+// Main runs the tests of m against a network and returns the exit code for os.Exit.
+func Main(m *testing.M) int {
+	var err error
+	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" {
+		current, err = Attach(dir)
+	} else {
+		current, err = Start(context.Background())
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testnet: %v\n", err)
+		return 1
+	}
+	defer func() {
+		if err := current.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "testnet: %v\n", err)
+		}
+	}()
+	return m.Run()
+}
+
+// script is the path of test-network/network.sh, found from this source file.
+func script() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(filepath.Dir(file)), "network.sh")
+}
+
+// Start brings up a fresh network in a new temporary directory. It tries a few random port
+// blocks below the ephemeral range, so a developer's own network (default base 27000) or
+// another test run can run beside.
+func Start(ctx context.Context) (*Network, error) {
+	dir, err := os.MkdirTemp("", "tracechain-net-")
+	if err != nil {
+		return nil, err
+	}
+	var lastErr error
+	for attempt := 0; attempt < 4; attempt++ {
+		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true}
+		out, err := n.run(ctx, "up")
+		if err == nil {
+			return n, nil
+		}
+		lastErr = fmt.Errorf("network.sh up: %w\n%s", err, tail(out, 40))
+		if !strings.Contains(string(out), "is in use") {
+			break
+		}
+	}
+	_ = os.RemoveAll(dir)
+	return nil, lastErr
+}
+
+// Attach uses a network already running from run directory dir.
+func Attach(dir string) (*Network, error) {
+	if _, err := os.Stat(filepath.Join(dir, "network.env")); err != nil {
+		return nil, fmt.Errorf("no network runs from %s: %w", dir, err)
+	}
+	return &Network{Dir: dir}, nil
+}
+
+// Stop stops a network that Start started and removes its directory.
+func (n *Network) Stop() error {
+	if !n.owned {
+		return nil
+	}
+	out, err := n.run(context.Background(), "down")
+	if err != nil {
+		return fmt.Errorf("network.sh down: %w\n%s", err, out)
+	}
+	return os.RemoveAll(filepath.Dir(n.Dir))
+}
+
+// ProfilePath is the connection material of an organisation's clients.
+func (n *Network) ProfilePath(org string) string {
+	return filepath.Join(n.Dir, "connection", strings.ToLower(org)+".json")
+}
+
+// PeerNode is the node name of an organisation's peer, for StopNode and StartNode.
+func PeerNode(org string) string { return "peer0." + strings.ToLower(org) }
+
+// StopNode stops one node (orderer0, peer0.retailer, chaincode, ...), keeping its data.
+func (n *Network) StopNode(ctx context.Context, node string) error {
+	_, err := n.run(ctx, "stop-node", node)
+	return err
+}
+
+// StartNode starts a stopped node again and waits until it is healthy.
+func (n *Network) StartNode(ctx context.Context, node string) error {
+	_, err := n.run(ctx, "start-node", node)
+	return err
+}
+
+// Deploy deploys the chaincode again with the next sequence (an upgrade).
+func (n *Network) Deploy(ctx context.Context) error {
+	_, err := n.run(ctx, "deploy")
+	return err
+}
+
+// Status returns the output of network.sh status; err is set if any node is unhealthy.
+func (n *Network) Status(ctx context.Context) (string, error) {
+	out, err := n.run(ctx, "status")
+	return string(out), err
+}
+
+// Peer runs the peer CLI as org's admin against org's peer and returns its combined output.
+func (n *Network) Peer(ctx context.Context, org string, args ...string) (string, error) {
+	out, err := n.run(ctx, append([]string{"peer", org}, args...)...)
+	return string(out), err
+}
+
+// Height returns the block height of org's peer on the channel.
+func (n *Network) Height(ctx context.Context, org string) (uint64, error) {
+	out, err := n.Peer(ctx, org, "channel", "getinfo", "-c", "traceability")
+	if err != nil {
+		return 0, fmt.Errorf("getinfo: %w: %s", err, out)
+	}
+	i := strings.Index(out, `"height":`)
+	if i < 0 {
+		return 0, fmt.Errorf("getinfo: no height in %q", out)
+	}
+	var h uint64
+	_, err = fmt.Sscanf(out[i+len(`"height":`):], "%d", &h)
+	return h, err
+}
+
+func (n *Network) run(ctx context.Context, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", append([]string{script()}, args...)...)
+	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir)
+	if n.PortBase != 0 {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("TRACECHAIN_PORT_BASE=%d", n.PortBase))
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	// The script's node processes outlive it; don't let them hold our pipes open.
+	cmd.WaitDelay = 5 * time.Second
+	err := cmd.Run()
+	return out.Bytes(), err
+}
+
+func tail(b []byte, lines int) string {
+	s := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(s) > lines {
+		s = s[len(s)-lines:]
+	}
+	return strings.Join(s, "\n")
+}
