@@ -1,0 +1,93 @@
+// Package contract is the thin Fabric layer of tracechain: fabric-contract-api
+// transaction functions that decode arguments, build a state.Store on the
+// stub and the caller's MSP ID, call the registry and lifecycle packages and
+// return their typed results. It adds no rules of its own.
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+// Version is reported in the contract metadata.
+const Version = "1.0.0"
+
+// Chaincode is the tracechain chaincode: the tracechain contract (default)
+// and the bench contract, behind a wrapper that makes every error response
+// a model.Error, including the ones fabric-contract-api produces itself
+// (unknown function, wrong number of arguments, undecodable arguments).
+type Chaincode struct {
+	cc *contractapi.ContractChaincode
+}
+
+var _ shim.Chaincode = (*Chaincode)(nil)
+
+// New builds the chaincode for a network whose Regulator is regulatorMSPID.
+func New(regulatorMSPID string) (*Chaincode, error) {
+	if regulatorMSPID == "" {
+		return nil, errors.New("the Regulator's MSP ID is required")
+	}
+	tc := NewTracechain(regulatorMSPID)
+	bench := &Bench{}
+	bench.Name = model.ContractBench
+	bench.Info = metadata.InfoMetadata{Title: "bench", Version: Version, Description: "Cheapest write and read, the benchmark baseline"}
+
+	cc, err := contractapi.NewChaincode(tc, bench)
+	if err != nil {
+		return nil, fmt.Errorf("building chaincode: %w", err)
+	}
+	cc.DefaultContract = model.ContractTracechain
+	cc.Info = metadata.InfoMetadata{Title: "tracechain", Version: Version}
+	cc.TransactionSerializer = &argSerializer{}
+	return &Chaincode{cc: cc}, nil
+}
+
+// Init implements shim.Chaincode.
+func (c *Chaincode) Init(stub shim.ChaincodeStubInterface) *peer.Response {
+	return withModelError(c.cc.Init(stub))
+}
+
+// Invoke implements shim.Chaincode.
+func (c *Chaincode) Invoke(stub shim.ChaincodeStubInterface) *peer.Response {
+	return withModelError(c.cc.Invoke(stub))
+}
+
+// maxErrorText bounds error messages: contract-api errors may quote whole
+// arguments, which can hold thousands of codes.
+const maxErrorText = 512
+
+// withModelError rewrites an error response that does not already carry a
+// model.Error. Messages about the call itself are INVALID_ARGUMENT; anything
+// else is INTERNAL.
+func withModelError(resp *peer.Response) *peer.Response {
+	if resp == nil || resp.Status < shim.ERRORTHRESHOLD {
+		return resp
+	}
+	msg := resp.Message
+	if _, ok := model.ParseError(msg); ok {
+		return resp
+	}
+	code := model.CodeInternal
+	for _, s := range []string{"not found in contract", "Contract not found", "Blank function name", "incorrect number of params", "error managing parameter"} {
+		if strings.Contains(msg, s) {
+			code = model.CodeInvalidArgument
+			break
+		}
+	}
+	return shim.Error(model.Errorf(code, "%s", truncate(msg)).Error())
+}
+
+func truncate(s string) string {
+	if len(s) <= maxErrorText {
+		return s
+	}
+	return s[:maxErrorText] + "…"
+}

@@ -1,0 +1,130 @@
+package lifecycle_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+// TestAccessMatrix calls every transaction as every role. "deny" cells must
+// fail with FORBIDDEN (NOT_MEMBER for outsiders); "allow" cells must not fail
+// on access, whatever the state of the goods makes of the call.
+func TestAccessMatrix(t *testing.T) {
+	w := newWorld(t)
+	u := w.units("B1", "U", 1)[0]
+	pallet := sscc("6901234", 1)
+	product := model.ProductRequest{GTIN: gtinA, Name: "n", Type: "t", Licence: "XK06-001-00001"}
+	member := model.MemberRequest{MSPID: "NewMSP", Role: model.RoleDistributor, Name: "n", USCC: uscc("91350100M000900Y4")}
+
+	txs := map[string]func(c call) error{
+		"RegisterMember": func(c call) error { _, err := c.reg.RegisterMember(member); return err },
+		"UpdateMember": func(c call) error {
+			_, err := c.reg.UpdateMember(model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "n", USCC: uscc("91310000M000300Y4")})
+			return err
+		},
+		"GetMember":       func(c call) error { _, err := c.reg.GetMember(makerA); return err },
+		"ListMembers":     func(c call) error { _, err := c.reg.ListMembers(0, ""); return err },
+		"RegisterProduct": func(c call) error { _, err := c.reg.RegisterProduct(product); return err },
+		"UpdateProduct":   func(c call) error { _, err := c.reg.UpdateProduct(product); return err },
+		"GetProduct":      func(c call) error { _, err := c.reg.GetProduct(gtinA); return err },
+		"ProductHistory":  func(c call) error { _, err := c.reg.ProductHistory(gtinA); return err },
+		"Commission": func(c call) error {
+			_, err := c.l.Commission(model.CommissionRequest{GTIN: gtinA, Batch: "B2", ProductionDate: "2026-02-01", Codes: []string{unit("M1")}})
+			return err
+		},
+		"CommissionLot": func(c call) error {
+			_, err := c.l.CommissionLot(model.LotRequest{GTIN: gtinA, Batch: "L9", ProductionDate: "2026-02-01", Quantity: 1})
+			return err
+		},
+		"SplitLot": func(c call) error {
+			_, err := c.l.SplitLot(model.SplitRequest{Source: lot(gtinA, "L0"), Quantity: 1})
+			return err
+		},
+		"Pack": func(c call) error {
+			_, err := c.l.Pack(model.PackRequest{Container: pallet, Children: []string{u}})
+			return err
+		},
+		"Unpack": func(c call) error { _, err := c.l.Unpack(model.UnpackRequest{Container: pallet}); return err },
+		"Ship": func(c call) error {
+			_, err := c.l.Ship(model.ShipRequest{To: retailer, Codes: []string{u}})
+			return err
+		},
+		"Receive": func(c call) error { _, err := c.l.Receive(model.MoveRequest{Codes: []string{u}}); return err },
+		"Reject":  func(c call) error { _, err := c.l.Reject(model.MoveRequest{Codes: []string{u}}); return err },
+		"Decommission": func(c call) error {
+			_, err := c.l.Decommission(model.DecommissionRequest{Codes: []string{u}, Reason: model.ReasonDamaged})
+			return err
+		},
+		"Sell":      func(c call) error { _, err := c.l.Sell(model.SellRequest{Code: u}); return err },
+		"GetSale":   func(c call) error { _, err := c.l.GetSale(u); return err },
+		"PurgeSale": func(c call) error { return c.l.PurgeSale(u) },
+		"Recall": func(c call) error {
+			_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "B7", Reason: "x"})
+			return err
+		},
+		"GetRecall":    func(c call) error { _, err := c.l.GetRecall("x"); return err },
+		"RecallReport": func(c call) error { _, err := c.l.RecallReport("x", 0, ""); return err },
+		"Verify":       func(c call) error { _, err := c.l.Verify(u); return err },
+		"Trace":        func(c call) error { _, err := c.l.Trace(u, 0, ""); return err },
+		"GetItem":      func(c call) error { _, err := c.l.GetItem(u); return err },
+		"GetContents":  func(c call) error { _, err := c.l.GetContents(pallet, 0, ""); return err },
+		"ListAlerts":   func(c call) error { _, err := c.l.ListAlerts(0, ""); return err },
+	}
+	const (
+		allow = true
+		deny  = false
+	)
+	roles := []string{makerA, distributor, retailer, regulator}
+	matrix := map[string][4]bool{ // manufacturer, distributor, retailer, regulator
+		"RegisterMember":  {deny, deny, deny, allow},
+		"UpdateMember":    {deny, deny, deny, allow},
+		"GetMember":       {allow, allow, allow, allow},
+		"ListMembers":     {allow, allow, allow, allow},
+		"RegisterProduct": {allow, deny, deny, deny},
+		"UpdateProduct":   {allow, deny, deny, deny},
+		"GetProduct":      {allow, allow, allow, allow},
+		"ProductHistory":  {allow, allow, allow, allow},
+		"Commission":      {allow, deny, deny, deny},
+		"CommissionLot":   {allow, deny, deny, deny},
+		"SplitLot":        {allow, allow, allow, deny},
+		"Pack":            {allow, allow, allow, deny},
+		"Unpack":          {allow, allow, allow, deny},
+		"Ship":            {allow, allow, allow, deny},
+		"Receive":         {allow, allow, allow, deny},
+		"Reject":          {allow, allow, allow, deny},
+		"Decommission":    {allow, allow, allow, deny},
+		"Sell":            {deny, deny, allow, deny},
+		"GetSale":         {allow, allow, allow, allow}, // then FORBIDDEN unless seller or Regulator: see TestGetSaleAccess
+		"PurgeSale":       {deny, deny, allow, deny},
+		"Recall":          {allow, deny, deny, allow},
+		"GetRecall":       {allow, allow, allow, allow},
+		"RecallReport":    {allow, allow, allow, allow},
+		"Verify":          {allow, allow, allow, allow},
+		"Trace":           {allow, allow, allow, allow},
+		"GetItem":         {allow, allow, allow, allow},
+		"GetContents":     {allow, allow, allow, allow},
+		"ListAlerts":      {deny, deny, deny, allow},
+	}
+	assert.Len(t, matrix, len(txs))
+	for name, fn := range txs {
+		t.Run(name, func(t *testing.T) {
+			row, ok := matrix[name]
+			assert.True(t, ok)
+			for i, msp := range roles {
+				_, err := w.do(msp, map[string][]byte{model.TransientSaleKey: saleJSON("x")}, fn)
+				code := model.CodeOf(err)
+				if row[i] {
+					if name != "GetSale" {
+						assert.NotContains(t, []model.Code{model.CodeForbidden, model.CodeNotMember}, code, "%s as %s: %v", name, msp, err)
+					}
+				} else {
+					assert.Equal(t, model.CodeForbidden, code, "%s as %s: %v", name, msp, err)
+				}
+			}
+			_, err := w.do(outsider, nil, fn)
+			assert.Equal(t, model.CodeNotMember, model.CodeOf(err), "%s as outsider", name)
+		})
+	}
+}

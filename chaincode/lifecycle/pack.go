@@ -1,0 +1,220 @@
+package lifecycle
+
+import (
+	"fmt"
+
+	"github.com/tracechain/tracechain/chaincode/identifier"
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/state"
+)
+
+// Pack packs units, lot parts or containers into a container, identified by
+// an SSCC or a serialised case code and created on first use. The caller
+// must hold every child and the container, all active and not in transit;
+// children must be top-level, and a container cannot end up inside itself.
+// Per child: its record (parent pointer, packing interval) and an index entry.
+func (l *Ledger) Pack(req model.PackRequest) (*model.PackResult, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.Require("pack goods", holderRoles...)
+	if err != nil {
+		return nil, err
+	}
+	cref, err := parseCode(req.Container, "container")
+	if err != nil {
+		return nil, err
+	}
+	if cref.part || (cref.id.Kind != identifier.KindSSCC && cref.id.Kind != identifier.KindSGTIN) {
+		return nil, model.SubjectErrorf(model.CodeInvalidCode, req.Container, "container must be an SSCC or a serialised case code")
+	}
+	refs, err := parseList("children", req.Children)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.load(append(codesOf(refs), cref.code)...); err != nil {
+		return nil, err
+	}
+	c := l.items[cref.code]
+	if c == nil {
+		c = &model.Item{
+			Code: cref.code, Class: model.ClassContainer, Scheme: cref.id.Kind.Scheme(), GTIN: cref.id.GTIN,
+			Holder: m.MSPID, Disposition: model.DispositionActive, CommissionedAt: l.now(), CommissionTx: l.txID(),
+		}
+	} else if err := l.checkContainer(c, m.MSPID); err != nil {
+		return nil, err
+	}
+	cv, err := l.chain(c)
+	if err != nil {
+		return nil, err
+	}
+	above := map[string]bool{c.Code: true}
+	for _, a := range cv.chain {
+		above[a.Code] = true
+	}
+	for i, r := range refs {
+		what := r.what("children", i)
+		child, err := l.mustItem(r.code, what)
+		if err != nil {
+			return nil, err
+		}
+		if above[child.Code] {
+			return nil, model.SubjectErrorf(model.CodeBadState, r.input, "%s contains container %s: packing would create a cycle", what, c.Code)
+		}
+		if child.Class == model.ClassLot {
+			return nil, model.SubjectErrorf(model.CodeBadState, r.input, "%s is a lot: split a part off it and pack the part", what)
+		}
+		if err := movable(child, m.MSPID, what); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range refs {
+		child := l.items[r.code]
+		child.Parent = c.Code
+		child.Packings = append(child.Packings, model.Packing{Container: c.Code, PackedAt: l.now(), PackedTx: l.txID()})
+		l.save(child)
+		if err := l.mark(child.Class, containsKey, c.Code, child.Code); err != nil {
+			return nil, err
+		}
+	}
+	c.Children += len(refs)
+	l.save(c)
+	if err := l.record(c.Code, model.TraceEvent{Type: model.EventPacked, BizStep: model.BizStepPacking, Disposition: model.DispositionActive, Count: len(refs)}); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventPacked)
+	e.Container, e.Count, e.Codes = c.Code, len(refs), eventCodes(codesOf(refs))
+	if err := l.commit(e); err != nil {
+		return nil, err
+	}
+	return &model.PackResult{Container: c.Code, Changed: len(refs), Children: c.Children, TxID: l.txID()}, nil
+}
+
+// Unpack takes children out of a container the caller holds (all of them
+// when none are named). Each child becomes top-level with the container's
+// holder and disposition written into its own record.
+func (l *Ledger) Unpack(req model.UnpackRequest) (*model.PackResult, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.Require("unpack goods", holderRoles...)
+	if err != nil {
+		return nil, err
+	}
+	cref, err := parseCode(req.Container, "container")
+	if err != nil {
+		return nil, err
+	}
+	c, err := l.mustItem(cref.code, "container")
+	if err != nil {
+		return nil, err
+	}
+	if err := l.checkContainer(c, m.MSPID); err != nil {
+		return nil, err
+	}
+	var codes []string
+	if len(req.Children) == 0 {
+		if codes, err = l.contents(c.Code); err != nil {
+			return nil, err
+		}
+		if len(codes) == 0 {
+			return nil, model.SubjectErrorf(model.CodeBadState, c.Code, "container %s is empty", c.Code)
+		}
+	} else {
+		refs, err := parseList("children", req.Children)
+		if err != nil {
+			return nil, err
+		}
+		codes = codesOf(refs)
+		if err := l.load(codes...); err != nil {
+			return nil, err
+		}
+		for i, r := range refs {
+			child, err := l.mustItem(r.code, r.what("children", i))
+			if err != nil {
+				return nil, err
+			}
+			if child.Parent != c.Code {
+				return nil, model.SubjectErrorf(model.CodeBadState, r.input, "%s is not in container %s", r.what("children", i), c.Code)
+			}
+		}
+	}
+	if err := l.load(codes...); err != nil {
+		return nil, err
+	}
+	for _, code := range codes {
+		child := l.items[code]
+		if child == nil {
+			return nil, model.SubjectErrorf(model.CodeBadState, code, "container %s lists missing child %s", c.Code, code)
+		}
+		if err := l.takeOut(c, child, m.MSPID); err != nil {
+			return nil, err
+		}
+	}
+	l.save(c)
+	if err := l.record(c.Code, model.TraceEvent{Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive, Count: len(codes)}); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventUnpacked)
+	e.Container, e.Count, e.Codes = c.Code, len(codes), eventCodes(codes)
+	if err := l.commit(e); err != nil {
+		return nil, err
+	}
+	return &model.PackResult{Container: c.Code, Changed: len(codes), Children: c.Children, TxID: l.txID()}, nil
+}
+
+// checkContainer checks that c is a container that msp effectively holds and
+// that is active where it is.
+func (l *Ledger) checkContainer(c *model.Item, msp string) error {
+	if c.Class != model.ClassContainer {
+		return model.SubjectErrorf(model.CodeBadState, c.Code, "%s is a %s, not a container", c.Code, c.Class)
+	}
+	v, err := l.chain(c)
+	if err != nil {
+		return err
+	}
+	if h := v.holder(); h != msp {
+		return model.SubjectErrorf(model.CodeNotHolder, c.Code, "container %s is held by %s", c.Code, h)
+	}
+	if d := v.disposition(); d != model.DispositionActive {
+		return model.SubjectErrorf(model.CodeBadState, c.Code, "container %s is %s", c.Code, d)
+	}
+	return nil
+}
+
+// takeOut removes child from its direct container c (held by msp and
+// active), materialising the child's holder and disposition: two writes for
+// the child (record, index delete); the caller saves c.
+func (l *Ledger) takeOut(c, child *model.Item, msp string) error {
+	k, err := l.key(containsKey, c.Code, child.Code)
+	if err != nil {
+		return err
+	}
+	if err := l.store.Delete(k); err != nil {
+		return err
+	}
+	child.Parent, child.Holder, child.Disposition, child.Destination = "", msp, model.DispositionActive, ""
+	if n := len(child.Packings); n > 0 && child.Packings[n-1].UnpackedTx == "" {
+		child.Packings[n-1].UnpackedAt, child.Packings[n-1].UnpackedTx = l.now(), l.txID()
+	}
+	l.save(child)
+	c.Children--
+	return nil
+}
+
+// contents lists the direct children of a container (a range read).
+func (l *Ledger) contents(container string) ([]string, error) {
+	var codes []string
+	err := l.store.Scan(containsKey, []string{container}, func(kv state.KV) error {
+		_, attrs, err := l.store.SplitKey(kv.Key)
+		if err != nil {
+			return err
+		}
+		if len(attrs) != 2 {
+			return fmt.Errorf("malformed contains key %q", kv.Key)
+		}
+		codes = append(codes, attrs[1])
+		return nil
+	})
+	return codes, err
+}

@@ -1,0 +1,208 @@
+package lifecycle
+
+import (
+	"fmt"
+
+	"github.com/tracechain/tracechain/chaincode/identifier"
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/registry"
+	"github.com/tracechain/tracechain/chaincode/state"
+)
+
+// Recall recalls a batch (GTIN + batch) or a list of units and lot parts.
+// The product's manufacturer or the Regulator may recall. A batch recall
+// writes a marker that Verify and Sell consult, so it costs the same for a
+// batch of ten or of a million; a list recall marks each item. The recall ID
+// is the transaction ID.
+func (l *Ledger) Recall(req model.RecallRequest) (*model.Recall, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.Require("recall goods", model.RoleManufacturer, model.RoleRegulator)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := registry.Text("reason", req.Reason, 500, true)
+	if err != nil {
+		return nil, err
+	}
+	rec := &model.Recall{ID: l.txID(), Reason: reason, IssuedBy: m.MSPID, IssuedAt: l.now()}
+	e := l.event(model.EventRecalled)
+	e.RecallID = rec.ID
+	switch batchMode := req.GTIN != "" || req.Batch != ""; {
+	case batchMode && len(req.Codes) > 0:
+		return nil, model.Errorf(model.CodeInvalidArgument, "recall either a batch (gtin, batch) or a list of codes, not both")
+	case batchMode:
+		if err := l.recallBatch(m, req, rec); err != nil {
+			return nil, err
+		}
+		e.GTIN, e.Batch = rec.GTIN, rec.Batch
+	default:
+		codes, err := l.recallItems(m, req.Codes, rec)
+		if err != nil {
+			return nil, err
+		}
+		e.Count, e.Codes = len(codes), eventCodes(codes)
+	}
+	if err := l.put(rec, recallIDKey, rec.ID); err != nil {
+		return nil, err
+	}
+	return rec, l.commit(e)
+}
+
+// recallBatch writes the batch recall marker: constant cost.
+func (l *Ledger) recallBatch(m *model.Member, req model.RecallRequest, rec *model.Recall) error {
+	gtin, err := registry.NormalizeGTIN(req.GTIN)
+	if err != nil {
+		return err
+	}
+	lot, err := identifier.LGTIN(gtin, req.Batch)
+	if err != nil {
+		return model.SubjectErrorf(model.CodeInvalidArgument, req.Batch, "invalid batch: %v", err)
+	}
+	if err := l.mayRecall(m, gtin); err != nil {
+		return err
+	}
+	existing, err := l.batchRecall(gtin, lot.Batch)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		return model.SubjectErrorf(model.CodeDuplicate, lot.Canonical, "batch is already under recall %s", existing.ID)
+	}
+	rec.GTIN, rec.Batch = gtin, lot.Batch
+	return l.put(rec, recallKey, gtin, lot.Batch)
+}
+
+// recallItems marks each listed unit or lot part: two writes per item (its
+// record and the recall's index entry).
+func (l *Ledger) recallItems(m *model.Member, inputs []string, rec *model.Recall) ([]string, error) {
+	refs, err := parseList("codes", inputs)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.load(codesOf(refs)...); err != nil {
+		return nil, err
+	}
+	for i, r := range refs {
+		it, err := l.mustItem(r.code, r.what("codes", i))
+		if err != nil {
+			return nil, err
+		}
+		if it.Class == model.ClassContainer {
+			return nil, model.SubjectErrorf(model.CodeBadState, r.input, "%s is a container: recall its contents", r.what("codes", i))
+		}
+		if err := l.mayRecall(m, it.GTIN); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range refs {
+		it := l.items[r.code]
+		it.RecallID, it.RecalledAt = rec.ID, l.now()
+		l.save(it)
+		if err := l.mark(it.Class, recallUnitKey, rec.ID, it.Code); err != nil {
+			return nil, err
+		}
+	}
+	rec.Count = len(refs)
+	return codesOf(refs), nil
+}
+
+// mayRecall allows the Regulator and the product's manufacturer.
+func (l *Ledger) mayRecall(m *model.Member, gtin string) error {
+	p, err := l.reg.RequireProduct(gtin)
+	if err != nil {
+		return err
+	}
+	if m.Role != model.RoleRegulator && p.Manufacturer != m.MSPID {
+		return model.SubjectErrorf(model.CodeForbidden, gtin, "product %s belongs to %s", gtin, p.Manufacturer)
+	}
+	return nil
+}
+
+// GetRecall returns a recall record to any member.
+func (l *Ledger) GetRecall(id string) (*model.Recall, error) {
+	if _, err := l.reg.Caller(); err != nil {
+		return nil, err
+	}
+	r, err := l.recallByID(id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, model.SubjectErrorf(model.CodeNotFound, id, "no recall %s", id)
+	}
+	return r, nil
+}
+
+// RecallReport lists the items a recall affects, a page at a time: each with
+// the outermost container holding it, its effective holder and disposition.
+// A batch recall walks the batch index written at commissioning.
+func (l *Ledger) RecallReport(id string, pageSize int32, bookmark string) (*model.RecallReportPage, error) {
+	rec, err := l.GetRecall(id)
+	if err != nil {
+		return nil, err
+	}
+	objectType, attrs := recallUnitKey, []string{rec.ID}
+	if rec.GTIN != "" {
+		objectType, attrs = batchKey, []string{rec.GTIN, rec.Batch}
+	}
+	page, err := l.store.ScanPage(objectType, attrs, model.PageSize(pageSize), bookmark)
+	if err != nil {
+		return nil, model.Errorf(model.CodeInvalidArgument, "reading the recall report: %v", err)
+	}
+	codes := make([]string, 0, len(page.Entries))
+	for _, kv := range page.Entries {
+		_, a, err := l.store.SplitKey(kv.Key)
+		if err != nil || len(a) == 0 {
+			return nil, fmt.Errorf("malformed index key %q", kv.Key)
+		}
+		codes = append(codes, a[len(a)-1])
+	}
+	if err := l.load(codes...); err != nil {
+		return nil, err
+	}
+	out := &model.RecallReportPage{Recall: *rec, Bookmark: page.Bookmark}
+	for _, code := range codes {
+		it := l.items[code]
+		if it == nil {
+			continue
+		}
+		v, err := l.chain(it)
+		if err != nil {
+			return nil, err
+		}
+		holder, err := l.reg.Party(v.holder())
+		if err != nil {
+			return nil, err
+		}
+		out.Entries = append(out.Entries, model.RecallEntry{
+			Code: it.Code, Class: it.Class, TopContainer: v.topContainer(), Holder: holder,
+			Disposition: v.disposition(), Destination: v.destination(), Quantity: it.Quantity,
+		})
+	}
+	return out, nil
+}
+
+// recallByID reads a recall record, nil when absent.
+func (l *Ledger) recallByID(id string) (*model.Recall, error) {
+	return l.readRecall(recallIDKey, id)
+}
+
+// batchRecall reads the recall marker of a batch, nil when not recalled.
+func (l *Ledger) batchRecall(gtin, batch string) (*model.Recall, error) {
+	return l.readRecall(recallKey, gtin, batch)
+}
+
+func (l *Ledger) readRecall(objectType string, attrs ...string) (*model.Recall, error) {
+	k, err := l.key(objectType, attrs...)
+	if err != nil {
+		return nil, err
+	}
+	var r model.Recall
+	found, err := state.GetJSON(l.store, k, &r)
+	if err != nil || !found {
+		return nil, err
+	}
+	return &r, nil
+}

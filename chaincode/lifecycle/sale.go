@@ -1,0 +1,266 @@
+package lifecycle
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/registry"
+)
+
+// Sell sells a unit the calling retailer holds to an end customer. The buyer
+// data comes only from the transient map (model.TransientSaleKey); it is kept
+// in the seller's private collection and only its salted hash goes public.
+// A unit inside a container the retailer holds is unpacked implicitly.
+//
+// Selling a unit that was already sold is refused without an error, so the
+// transaction commits a suspected-clone alert and marks the unit; the result
+// says which happened.
+func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.Require("sell goods", model.RoleRetailer)
+	if err != nil {
+		return nil, err
+	}
+	sale, err := l.saleInput()
+	if err != nil {
+		return nil, err
+	}
+	days := req.RetentionDays
+	if days == 0 {
+		days = model.DefaultSaleRetentionDays
+	}
+	if days < model.MinSaleRetentionDays || days > model.DefaultSaleRetentionDays {
+		return nil, model.Errorf(model.CodeInvalidArgument, "retentionDays must be between %d and %d", model.MinSaleRetentionDays, model.DefaultSaleRetentionDays)
+	}
+	r, err := parseCode(req.Code, "code")
+	if err != nil {
+		return nil, err
+	}
+	it, err := l.mustItem(r.code, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if it.Class != model.ClassUnit {
+		return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "%s is a %s: only serialised units are sold", it.Code, it.Class)
+	}
+	if it.Disposition == model.DispositionRetailSold {
+		return l.refuseResale(m.MSPID, it)
+	}
+	v, err := l.chain(it)
+	if err != nil {
+		return nil, err
+	}
+	if v, err = l.withRecall(v); err != nil {
+		return nil, err
+	}
+	if v.recall != nil {
+		return nil, model.SubjectErrorf(model.CodeRecalled, it.Code, "unit is under recall %s", v.recall.ID)
+	}
+	if h := v.holder(); h != m.MSPID {
+		return nil, model.SubjectErrorf(model.CodeNotHolder, it.Code, "unit is held by %s", h)
+	}
+	if d := v.disposition(); d != model.DispositionActive {
+		return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "unit is %s", d)
+	}
+	if len(v.chain) > 0 {
+		parent := v.chain[0]
+		if err := l.takeOut(parent, it, m.MSPID); err != nil {
+			return nil, err
+		}
+		l.save(parent)
+		if err := l.record(parent.Code, model.TraceEvent{Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive, Count: 1}); err != nil {
+			return nil, err
+		}
+	}
+	hash := model.SaleHash(sale.Salt, sale.SaleData)
+	now := l.now()
+	rec := model.SaleRecord{
+		Code: it.Code, Seller: m.MSPID, TxID: l.txID(), RecordedAt: now, RetainUntil: now.AddDate(0, 0, days),
+		SalesTime: sale.SalesTime.UTC(), BuyerName: sale.BuyerName, BuyerAddress: sale.BuyerAddress, BuyerContact: sale.BuyerContact,
+		Salt: sale.Salt, SaleHash: hash,
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	k, err := l.key(saleKey, it.Code)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.store.PutPrivate(model.SalesCollection(m.MSPID), k, raw); err != nil {
+		return nil, err
+	}
+	it.Holder, it.Disposition = m.MSPID, model.DispositionRetailSold
+	it.SaleHash, it.SoldBy, it.SoldAt, it.SaleRetainUntil = hash, m.MSPID, now, rec.RetainUntil
+	l.save(it)
+	if err := l.record(it.Code, model.TraceEvent{Type: model.EventSold, BizStep: model.BizStepRetailSelling, Disposition: model.DispositionRetailSold}); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventSold)
+	e.GTIN, e.Batch, e.Count, e.Codes, e.SaleHash = it.GTIN, it.Batch, 1, []string{it.Code}, hash
+	if err := l.commit(e); err != nil {
+		return nil, err
+	}
+	return &model.SellResult{Outcome: model.OutcomeSold, Code: it.Code, SaleHash: hash, TxID: l.txID()}, nil
+}
+
+// refuseResale commits a suspected-clone alert for a second sale of it:
+// the alert, its chronological index entry, the unit's clone mark and event.
+func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResult, error) {
+	a := model.Alert{
+		ID: l.txID(), Code: it.Code, GTIN: it.GTIN, Batch: it.Batch, Reason: model.AlertReasonAlreadySold,
+		Reporter: reporter, DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
+	}
+	if err := l.put(a, alertKey, it.Code, a.ID); err != nil {
+		return nil, err
+	}
+	if err := l.put(a, alertLogKey, a.DetectedAt.Format(timeLayout), a.ID, it.Code); err != nil {
+		return nil, err
+	}
+	it.CloneSuspected = true
+	l.save(it)
+	if err := l.record(it.Code, model.TraceEvent{Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID}); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventCloneAlert)
+	e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
+	if err := l.commit(e); err != nil {
+		return nil, err
+	}
+	return &model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: it.Code, AlertID: a.ID, TxID: l.txID()}, nil
+}
+
+// saleInput reads and checks the transient buyer data. Its errors name
+// fields only, never values: they end up in the transaction response.
+func (l *Ledger) saleInput() (*model.SaleTransient, error) {
+	raw, err := l.store.Transient(model.TransientSaleKey)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) == 0 {
+		return nil, model.Errorf(model.CodeInvalidArgument, "sale data missing: put it in the transient map under %q", model.TransientSaleKey)
+	}
+	var in model.SaleTransient
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return nil, model.Errorf(model.CodeInvalidArgument, "transient sale data is not a valid sale JSON object")
+	}
+	if in.SalesTime.IsZero() {
+		return nil, model.Errorf(model.CodeInvalidArgument, "salesTime is required")
+	}
+	if in.SalesTime.After(l.now().Add(24 * time.Hour)) {
+		return nil, model.Errorf(model.CodeInvalidArgument, "salesTime is in the future")
+	}
+	fields := []struct {
+		name     string
+		v        *string
+		max      int
+		required bool
+	}{
+		{"buyerName", &in.BuyerName, 200, true},
+		{"buyerAddress", &in.BuyerAddress, 500, false},
+		{"buyerContact", &in.BuyerContact, 200, true},
+	}
+	for _, f := range fields {
+		if *f.v, err = registry.Text(f.name, *f.v, f.max, f.required); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.Salt) < model.MinSaltLength || len(in.Salt) > 256 {
+		return nil, model.Errorf(model.CodeInvalidArgument, "salt must have %d to 256 characters", model.MinSaltLength)
+	}
+	return &in, nil
+}
+
+// GetSale returns the private sale record of a unit to its seller or the
+// Regulator. It must be evaluated on a peer of a collection member.
+func (l *Ledger) GetSale(code string) (*model.SaleRecord, error) {
+	m, err := l.reg.Caller()
+	if err != nil {
+		return nil, err
+	}
+	it, err := l.soldUnit(code)
+	if err != nil {
+		return nil, err
+	}
+	if m.MSPID != it.SoldBy && m.Role != model.RoleRegulator {
+		return nil, model.SubjectErrorf(model.CodeForbidden, it.Code, "only the seller and the Regulator may read the sale record")
+	}
+	if it.SalePurged {
+		return nil, model.SubjectErrorf(model.CodeNotFound, it.Code, "the sale record was purged")
+	}
+	k, err := l.key(saleKey, it.Code)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := l.store.GetPrivate(model.SalesCollection(it.SoldBy), k)
+	if err != nil {
+		return nil, err
+	}
+	if raw == nil {
+		return nil, model.SubjectErrorf(model.CodeNotFound, it.Code, "no sale record on this peer")
+	}
+	var rec model.SaleRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// PurgeSale lets the seller purge a sale record, with its private history,
+// once the retention period has passed. The public hash stays.
+func (l *Ledger) PurgeSale(code string) error {
+	if err := l.checkTime(); err != nil {
+		return err
+	}
+	m, err := l.reg.Require("purge sale records", model.RoleRetailer)
+	if err != nil {
+		return err
+	}
+	it, err := l.soldUnit(code)
+	if err != nil {
+		return err
+	}
+	if it.SoldBy != m.MSPID {
+		return model.SubjectErrorf(model.CodeForbidden, it.Code, "only the seller may purge the sale record")
+	}
+	if it.SalePurged {
+		return model.SubjectErrorf(model.CodeBadState, it.Code, "the sale record was already purged")
+	}
+	if l.now().Before(it.SaleRetainUntil) {
+		return model.SubjectErrorf(model.CodeBadState, it.Code, "the sale record must be retained until %s", it.SaleRetainUntil.Format(time.RFC3339))
+	}
+	k, err := l.key(saleKey, it.Code)
+	if err != nil {
+		return err
+	}
+	if err := l.store.PurgePrivate(model.SalesCollection(m.MSPID), k); err != nil {
+		return err
+	}
+	it.SalePurged = true
+	l.save(it)
+	e := l.event(model.EventSalePurged)
+	e.Count, e.Codes = 1, []string{it.Code}
+	return l.commit(e)
+}
+
+// soldUnit loads a unit that has been sold.
+func (l *Ledger) soldUnit(code string) (*model.Item, error) {
+	r, err := parseCode(code, "code")
+	if err != nil {
+		return nil, err
+	}
+	it, err := l.mustItem(r.code, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if it.SoldBy == "" {
+		return nil, model.SubjectErrorf(model.CodeNotFound, it.Code, "unit has not been sold")
+	}
+	return it, nil
+}

@@ -1,0 +1,76 @@
+package lifecycle
+
+import (
+	"errors"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+// Verify answers a scan of any accepted code form with a verdict. An invalid
+// code is a verdict, not an error, so a point-of-sale scanner always gets an
+// answer. The verdict precedence is invalid_code, unknown, recalled,
+// suspected_clone, decommissioned, sold, genuine. No personal data is read.
+func (l *Ledger) Verify(input string) (*model.Verification, error) {
+	if _, err := l.reg.Caller(); err != nil {
+		return nil, err
+	}
+	out := &model.Verification{Input: input}
+	r, err := parseCode(input, "code")
+	if err != nil {
+		out.Verdict, out.Detail = model.VerdictInvalidCode, err.Error()
+		var me *model.Error
+		if errors.As(err, &me) {
+			out.Detail = me.Message
+		}
+		return out, nil
+	}
+	out.Code = r.code
+	it, err := l.item(r.code)
+	if err != nil {
+		return nil, err
+	}
+	if it == nil {
+		out.Verdict, out.Detail = model.VerdictUnknown, "the code was never commissioned on the ledger"
+		return out, nil
+	}
+	v, err := l.chain(it)
+	if err != nil {
+		return nil, err
+	}
+	if v, err = l.withRecall(v); err != nil {
+		return nil, err
+	}
+	out.Class, out.Scheme = it.Class, it.Scheme
+	out.Batch, out.ProductionDate, out.ExpiryDate, out.WarrantyEnd = it.Batch, it.ProductionDate, it.ExpiryDate, it.WarrantyEnd
+	out.Disposition, out.LastEventAt = v.disposition(), v.lastChange()
+	if it.GTIN != "" {
+		if out.Product, err = l.reg.Product(it.GTIN); err != nil {
+			return nil, err
+		}
+	}
+	if it.Manufacturer != "" {
+		p, err := l.reg.Party(it.Manufacturer)
+		if err != nil {
+			return nil, err
+		}
+		out.Producer = &p
+	}
+	holder, err := l.reg.Party(v.holder())
+	if err != nil {
+		return nil, err
+	}
+	out.Holder = &holder
+	switch d := v.disposition(); {
+	case v.recall != nil:
+		out.Verdict, out.RecallID, out.Detail = model.VerdictRecalled, v.recall.ID, v.recall.Reason
+	case it.CloneSuspected:
+		out.Verdict, out.Detail = model.VerdictSuspectedClone, "a resale of this unit was attempted after it was sold"
+	case d.Decommissioned():
+		out.Verdict = model.VerdictDecommissioned
+	case d == model.DispositionRetailSold:
+		out.Verdict = model.VerdictSold
+	default:
+		out.Verdict = model.VerdictGenuine
+	}
+	return out, nil
+}

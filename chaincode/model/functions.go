@@ -1,0 +1,53 @@
+package model
+
+// Contract names. The tracechain contract is the chaincode's default, so its
+// functions can be invoked without the "tracechain:" prefix.
+const (
+	ContractTracechain = "tracechain"
+	ContractBench      = "bench"
+)
+
+// Transaction function names of the tracechain contract.
+const (
+	FnRegisterMember  = "RegisterMember"
+	FnUpdateMember    = "UpdateMember"
+	FnGetMember       = "GetMember"
+	FnListMembers     = "ListMembers"
+	FnRegisterProduct = "RegisterProduct"
+	FnUpdateProduct   = "UpdateProduct"
+	FnGetProduct      = "GetProduct"
+	FnProductHistory  = "ProductHistory"
+	FnCommission      = "Commission"
+	FnCommissionLot   = "CommissionLot"
+	FnSplitLot        = "SplitLot"
+	FnPack            = "Pack"
+	FnUnpack          = "Unpack"
+	FnShip            = "Ship"
+	FnReceive         = "Receive"
+	FnReject          = "Reject"
+	FnSell            = "Sell"
+	FnGetSale         = "GetSale"
+	FnPurgeSale       = "PurgeSale"
+	FnRecall          = "Recall"
+	FnGetRecall       = "GetRecall"
+	FnRecallReport    = "RecallReport"
+	FnDecommission    = "Decommission"
+	FnVerify          = "Verify"
+	FnTrace           = "Trace"
+	FnGetItem         = "GetItem"
+	FnGetContents     = "GetContents"
+	FnListAlerts      = "ListAlerts"
+)
+
+// Transaction function names of the bench contract.
+const (
+	FnBenchPut = "Put"
+	FnBenchGet = "Get"
+)
+
+// EvaluateFunctions lists the read-only functions of the tracechain contract;
+// clients evaluate them instead of submitting.
+var EvaluateFunctions = []string{
+	FnGetMember, FnListMembers, FnGetProduct, FnProductHistory, FnGetSale,
+	FnGetRecall, FnRecallReport, FnVerify, FnTrace, FnGetItem, FnGetContents, FnListAlerts,
+}

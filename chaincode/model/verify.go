@@ -1,0 +1,25 @@
+package model
+
+import "time"
+
+// Verification is the answer of Verify for a scanned code. It never contains
+// personal data. An unparsable input yields VerdictInvalidCode with the parse
+// error in Detail rather than a chaincode error.
+type Verification struct {
+	Input          string      `json:"input"`
+	Verdict        Verdict     `json:"verdict"`
+	Detail         string      `json:"detail,omitempty" metadata:",optional"` // parse error or a short explanation
+	Code           string      `json:"code,omitempty" metadata:",optional"`   // canonical code
+	Class          ItemClass   `json:"class,omitempty" metadata:",optional"`
+	Scheme         string      `json:"scheme,omitempty" metadata:",optional"`
+	Product        *Product    `json:"product,omitempty" metadata:",optional"`
+	Producer       *Party      `json:"producer,omitempty" metadata:",optional"` // manufacturer's name and USCC
+	Batch          string      `json:"batch,omitempty" metadata:",optional"`
+	ProductionDate string      `json:"productionDate,omitempty" metadata:",optional"`
+	ExpiryDate     string      `json:"expiryDate,omitempty" metadata:",optional"`
+	WarrantyEnd    string      `json:"warrantyEnd,omitempty" metadata:",optional"`
+	Holder         *Party      `json:"holder,omitempty" metadata:",optional"` // current (effective) holder
+	Disposition    Disposition `json:"disposition,omitempty" metadata:",optional"`
+	RecallID       string      `json:"recallId,omitempty" metadata:",optional"`
+	LastEventAt    time.Time   `json:"lastEventAt,omitzero" metadata:",optional"`
+}

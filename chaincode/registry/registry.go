@@ -1,0 +1,134 @@
+// Package registry holds the master data of the tracechain network, member
+// organisations and products, and answers who the caller is and what its role
+// allows. It is plain Go over state.Store: the transaction's signer is the
+// store's client MSP ID, and the Regulator's MSP ID is fixed at deployment.
+package registry
+
+import (
+	"fmt"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/state"
+)
+
+// Ledger object types owned by this package.
+const (
+	memberKey         = "member"     // member~{mspID} -> model.Member
+	productKey        = "product"    // product~{gtin14} -> model.Product (current version)
+	productVersionKey = "productver" // productver~{gtin14}~{version, 8 digits} -> model.Product
+)
+
+// Registry answers master-data questions within one transaction. It caches
+// what it reads, so create one per transaction.
+type Registry struct {
+	store     state.Store
+	regulator string
+	caller    *model.Member
+	members   map[string]*model.Member
+	products  map[string]*model.Product
+}
+
+// New returns the registry view of one transaction. regulatorMSPID is the MSP
+// ID of the Regulator, which is a member without having to be registered.
+func New(store state.Store, regulatorMSPID string) *Registry {
+	return &Registry{
+		store:     store,
+		regulator: regulatorMSPID,
+		members:   map[string]*model.Member{},
+		products:  map[string]*model.Product{},
+	}
+}
+
+// Store returns the transaction's store.
+func (r *Registry) Store() state.Store { return r.store }
+
+// RegulatorMSPID returns the Regulator's MSP ID.
+func (r *Registry) RegulatorMSPID() string { return r.regulator }
+
+// IsRegulator reports whether mspID is the Regulator's.
+func (r *Registry) IsRegulator(mspID string) bool { return mspID != "" && mspID == r.regulator }
+
+// Caller returns the member record of the transaction's signer. Unregistered
+// and suspended organisations get NOT_MEMBER.
+func (r *Registry) Caller() (*model.Member, error) {
+	if r.caller != nil {
+		return r.caller, nil
+	}
+	msp := r.store.ClientMSPID()
+	m, err := r.LookupMember(msp)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil || m.Suspended {
+		return nil, model.SubjectErrorf(model.CodeNotMember, msp, "organisation %s is not a registered member", msp)
+	}
+	r.caller = m
+	return m, nil
+}
+
+// Require returns the caller if its role is one of roles; otherwise it
+// refuses with NOT_MEMBER or FORBIDDEN naming the action.
+func (r *Registry) Require(action string, roles ...model.Role) (*model.Member, error) {
+	m, err := r.Caller()
+	if err != nil {
+		return nil, err
+	}
+	for _, role := range roles {
+		if m.Role == role {
+			return m, nil
+		}
+	}
+	return nil, model.SubjectErrorf(model.CodeForbidden, m.MSPID, "a %s may not %s", m.Role, action)
+}
+
+// LookupMember returns the member registered under mspID, the implicit
+// Regulator member, or nil when there is none.
+func (r *Registry) LookupMember(mspID string) (*model.Member, error) {
+	if m, ok := r.members[mspID]; ok {
+		return m, nil
+	}
+	if mspID == "" {
+		return nil, nil
+	}
+	key, err := r.store.CreateKey(memberKey, mspID)
+	if err != nil {
+		return nil, model.SubjectErrorf(model.CodeInvalidArgument, mspID, "invalid MSP ID: %v", err)
+	}
+	var m model.Member
+	found, err := state.GetJSON(r.store, key, &m)
+	if err != nil {
+		return nil, err
+	}
+	var out *model.Member
+	switch {
+	case found:
+		out = &m
+	case r.IsRegulator(mspID):
+		out = &model.Member{MSPID: mspID, Role: model.RoleRegulator, Name: "Regulator"}
+	}
+	r.members[mspID] = out
+	return out, nil
+}
+
+// Party returns how read results name an organisation.
+func (r *Registry) Party(mspID string) (model.Party, error) {
+	p := model.Party{MSPID: mspID}
+	m, err := r.LookupMember(mspID)
+	if err != nil || m == nil {
+		return p, err
+	}
+	p.Name, p.USCC = m.Name, m.USCC
+	return p, nil
+}
+
+// event starts a chaincode event payload with the transaction-level fields.
+func (r *Registry) event(eventType string) model.Event {
+	return model.Event{Type: eventType, TxID: r.store.TxID(), Time: r.store.TxTime(), Actor: r.store.ClientMSPID()}
+}
+
+func (r *Registry) emit(e model.Event) error {
+	if err := state.SetEventJSON(r.store, e.Type, e); err != nil {
+		return fmt.Errorf("setting event: %w", err)
+	}
+	return nil
+}
