@@ -1,0 +1,326 @@
+package client
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// Steps of a transaction, as named in TransportError.Op.
+const (
+	opConnect      = "connect"
+	opEvaluate     = "evaluate"
+	opEndorse      = "endorse"
+	opSubmit       = "submit"
+	opCommitStatus = "commit status"
+	opEvents       = "events"
+)
+
+// Client is a tracechain client for one identity of one organisation. It
+// holds one gRPC connection to the organisation's gateway peer, shared by
+// all calls, and is safe for concurrent use. Every method takes a context;
+// besides it, each step (evaluate, endorse, submit, commit status) is bounded
+// by its own timeout (see WithEvaluateTimeout and its siblings).
+//
+// Reads are evaluated on a peer and never reach the orderer; writes are
+// endorsed, sent to the orderer and awaited until committed, so a method
+// that returns without error has changed the ledger. Errors are described
+// in errors.go: *ChaincodeError for refusals, *CommitError,
+// *OutcomeUnknownError and *TransportError otherwise.
+type Client struct {
+	cfg     config
+	conn    *grpc.ClientConn // owned connection, nil when shared
+	gateway *gw.Gateway
+	cc      contract
+	sleep   sleeper
+	random  io.Reader
+	now     func() time.Time
+}
+
+// New builds a Client from options without waiting for the connection: the
+// first call connects. An identity (WithProfile, WithIdentityFiles or
+// WithIdentity) and a peer (WithProfile, or WithPeer and WithTLSCACertFile)
+// are required.
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("tracechain: %w", err)
+		}
+	}
+	if cfg.id == nil || cfg.sign == nil {
+		return nil, errors.New("tracechain: an identity is required (WithProfile, WithIdentityFiles or WithIdentity)")
+	}
+	conn := cfg.conn
+	var owned *grpc.ClientConn
+	if conn == nil {
+		if cfg.endpoint == "" {
+			return nil, errors.New("tracechain: a peer endpoint is required (WithProfile or WithPeer)")
+		}
+		var creds credentials.TransportCredentials
+		switch {
+		case cfg.insecure:
+			creds = insecure.NewCredentials()
+		case cfg.tlsRoots == nil:
+			return nil, errors.New("tracechain: the peer's TLS CA is required (WithProfile, WithTLSCACertFile or WithTLSRootCAs)")
+		default:
+			creds = credentials.NewClientTLSFromCert(cfg.tlsRoots, cfg.serverName)
+		}
+		dial := []grpc.DialOption{
+			grpc.WithTransportCredentials(creds),
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(cfg.maxRecvMsgSize), grpc.MaxCallSendMsgSize(cfg.maxRecvMsgSize)),
+		}
+		var err error
+		owned, err = grpc.NewClient(cfg.endpoint, append(dial, cfg.dialOptions...)...)
+		if err != nil {
+			return nil, fmt.Errorf("tracechain: connecting to %s: %w", cfg.endpoint, err)
+		}
+		conn = owned
+	}
+	gateway, err := gw.Connect(cfg.id, gw.WithSign(cfg.sign), gw.WithClientConnection(conn),
+		gw.WithEvaluateTimeout(cfg.evaluateTimeout), gw.WithEndorseTimeout(cfg.endorseTimeout),
+		gw.WithSubmitTimeout(cfg.submitTimeout), gw.WithCommitStatusTimeout(cfg.commitStatusTimeout))
+	if err != nil {
+		if owned != nil {
+			_ = owned.Close()
+		}
+		return nil, fmt.Errorf("tracechain: %w", err)
+	}
+	c := newClient(&fabricContract{network: gateway.GetNetwork(cfg.channel), chaincode: cfg.chaincode}, cfg)
+	c.conn, c.gateway = owned, gateway
+	return c, nil
+}
+
+// newClient builds a Client on any contract implementation (tests use mocks).
+func newClient(cc contract, cfg config) *Client {
+	return &Client{cfg: cfg, cc: cc, sleep: sleepCtx, random: rand.Reader, now: time.Now}
+}
+
+// Connect is New followed by waiting until the gRPC connection to the peer
+// is ready, so that a wrong endpoint or TLS CA fails here rather than on the
+// first call. It waits until ctx ends, at most the evaluate timeout when ctx
+// has no deadline; failing, it returns a *TransportError matching
+// ErrUnavailable.
+func Connect(ctx context.Context, opts ...Option) (*Client, error) {
+	c, err := New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	if c.conn == nil {
+		return c, nil
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.evaluateTimeout)
+		defer cancel()
+	}
+	c.conn.Connect()
+	for {
+		s := c.conn.GetState()
+		if s == connectivity.Ready {
+			return c, nil
+		}
+		if !c.conn.WaitForStateChange(ctx, s) {
+			_ = c.Close()
+			return nil, &TransportError{Op: opConnect, Code: codes.Unavailable,
+				Err: fmt.Errorf("peer %s not ready (%s): %w", c.cfg.endpoint, s, ctx.Err())}
+		}
+	}
+}
+
+// Close releases the gateway and the connection the client opened (not one
+// given with WithClientConnection).
+func (c *Client) Close() error {
+	var err error
+	if c.gateway != nil {
+		err = c.gateway.Close()
+	}
+	if c.conn != nil {
+		err = errors.Join(err, c.conn.Close())
+	}
+	return err
+}
+
+// MSPID returns the MSP ID of the client's identity.
+func (c *Client) MSPID() string {
+	if c.cfg.id == nil {
+		return ""
+	}
+	return c.cfg.id.MspID()
+}
+
+// Channel returns the channel name the client uses.
+func (c *Client) Channel() string { return c.cfg.channel }
+
+// Chaincode returns the chaincode name the client uses.
+func (c *Client) Chaincode() string { return c.cfg.chaincode }
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// evaluate runs a read-only call, retrying while the peer is unavailable.
+func (c *Client) evaluate(ctx context.Context, cl call) ([]byte, error) {
+	cl.evaluation = true
+	for attempt := 1; ; attempt++ {
+		ectx, cancel := withTimeout(ctx, c.cfg.evaluateTimeout)
+		res, err := c.cc.Evaluate(ectx, cl)
+		cancel()
+		if err == nil {
+			return res, nil
+		}
+		err = mapError(opEvaluate, "", err)
+		if !retryableEvaluate(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+			return nil, err
+		}
+		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
+			return nil, err
+		}
+	}
+}
+
+// submitted is a committed transaction.
+type submitted struct {
+	result      []byte
+	txID        string
+	blockNumber uint64
+}
+
+// submit endorses, orders and awaits a transaction, building a new proposal
+// when the previous attempt definitely did not commit (see RetryPolicy).
+func (c *Client) submit(ctx context.Context, cl call) (*submitted, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := c.submitOnce(ctx, cl)
+		if err == nil {
+			return s, nil
+		}
+		if !retryableProposal(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+			return nil, err
+		}
+		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) submitOnce(ctx context.Context, cl call) (*submitted, error) {
+	tx, err := c.endorse(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	cm, err := c.send(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return c.await(ctx, cm, tx.Result())
+}
+
+// endorse builds a new proposal and collects its endorsements.
+func (c *Client) endorse(ctx context.Context, cl call) (transaction, error) {
+	ectx, cancel := withTimeout(ctx, c.cfg.endorseTimeout)
+	defer cancel()
+	tx, err := c.cc.Endorse(ectx, cl)
+	if err != nil {
+		return nil, mapError(opEndorse, "", err)
+	}
+	return tx, nil
+}
+
+// send sends an endorsed transaction to the orderer, sending the same
+// transaction again on transient failures. When it cannot be sent, whether
+// an earlier attempt reached the orderer is unknown.
+func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
+	for attempt := 1; ; attempt++ {
+		sctx, cancel := withTimeout(ctx, c.cfg.submitTimeout)
+		cm, err := tx.Submit(sctx)
+		cancel()
+		if err == nil {
+			return cm, nil
+		}
+		err = mapError(opSubmit, tx.TransactionID(), err)
+		if !retryableSend(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+			return nil, &OutcomeUnknownError{TxID: tx.TransactionID(), Err: err}
+		}
+		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
+			return nil, &OutcomeUnknownError{TxID: tx.TransactionID(), Err: err}
+		}
+	}
+}
+
+// await waits for the commit status of a submitted transaction.
+func (c *Client) await(ctx context.Context, cm commit, result []byte) (*submitted, error) {
+	txID := cm.TransactionID()
+	for attempt := 1; ; attempt++ {
+		sctx, cancel := withTimeout(ctx, c.cfg.commitStatusTimeout)
+		st, err := cm.Status(sctx)
+		cancel()
+		if err == nil {
+			if !st.Successful {
+				return nil, &CommitError{TxID: txID, ValidationCode: st.Code, BlockNumber: st.BlockNumber}
+			}
+			return &submitted{result: result, txID: txID, blockNumber: st.BlockNumber}, nil
+		}
+		err = mapError(opCommitStatus, txID, err)
+		if !retryableSend(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
+		}
+		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
+			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
+		}
+	}
+}
+
+// jsonArg encodes a request struct as a transaction argument.
+func jsonArg(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("tracechain: encoding request: %w", err)
+	}
+	return string(b), nil
+}
+
+// decode decodes a transaction result into a new T.
+func decode[T any](fn string, raw []byte) (*T, error) {
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, fmt.Errorf("tracechain: decoding %s result: %w", fn, err)
+	}
+	return v, nil
+}
+
+// query evaluates fn with plain string arguments and decodes the result.
+func query[T any](ctx context.Context, c *Client, fn string, args ...string) (*T, error) {
+	raw, err := c.evaluate(ctx, call{Fn: fn, Args: args})
+	if err != nil {
+		return nil, err
+	}
+	return decode[T](fn, raw)
+}
+
+// invoke submits fn with req encoded as its one JSON argument and decodes
+// the result.
+func invoke[T any](ctx context.Context, c *Client, fn string, req any) (*T, error) {
+	arg, err := jsonArg(req)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.submit(ctx, call{Fn: fn, Args: []string{arg}})
+	if err != nil {
+		return nil, err
+	}
+	return decode[T](fn, s.result)
+}

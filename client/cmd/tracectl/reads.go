@@ -1,0 +1,416 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tracechain/tracechain/chaincode/identifier"
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
+)
+
+func (a *app) sellCommand() *cobra.Command {
+	var buyer model.SaleData
+	var salesTime string
+	var retention int
+	cmd := &cobra.Command{
+		Use:   "sell CODE --buyer-name NAME [--buyer-address ADDR] [--buyer-contact CONTACT]",
+		Short: "Sell a unit to an end customer (retailers)",
+		Long: `Sell a unit to an end customer. The buyer data travels only as transient
+data to the retailer's private sales collection; the public ledger keeps a
+salted hash. Selling a unit that was already sold is refused and raises a
+suspected-clone alert: the command then prints REFUSED and exits with 5.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if buyer.BuyerName == "" {
+				return usagef("--buyer-name is required")
+			}
+			if salesTime != "" {
+				t, err := time.Parse(time.RFC3339, salesTime)
+				if err != nil {
+					return usagef("--sales-time: %v", err)
+				}
+				buyer.SalesTime = t
+			}
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, err := c.Sell(ctx, model.SellRequest{Code: args[0], RetentionDays: retention}, buyer)
+				if err != nil {
+					return err
+				}
+				if err := a.emit(r, func(w io.Writer) {
+					if r.Outcome == model.OutcomeSold {
+						fmt.Fprintf(w, "SOLD %s (sale hash %s, tx %s)\n", r.Code, r.SaleHash, r.TxID)
+					} else {
+						fmt.Fprintf(w, "REFUSED %s: already sold; suspected-clone alert %s raised\n", r.Code, r.AlertID)
+					}
+				}); err != nil {
+					return err
+				}
+				if r.Outcome != model.OutcomeSold {
+					return &exitCodeError{code: exitRefused}
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&buyer.BuyerName, "buyer-name", "", "buyer's name (private)")
+	f.StringVar(&buyer.BuyerAddress, "buyer-address", "", "buyer's address (private)")
+	f.StringVar(&buyer.BuyerContact, "buyer-contact", "", "buyer's contact (private)")
+	f.StringVar(&salesTime, "sales-time", "", "time of sale, RFC 3339 (default now)")
+	f.IntVar(&retention, "retention-days", 0, "keep the buyer data this many days (default the maximum)")
+	return cmd
+}
+
+func (a *app) saleCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "sale", Short: "Read or purge private sale records"}
+	get := &cobra.Command{
+		Use:   "get CODE",
+		Short: "Show the private sale record of a unit (seller and Regulator)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				s, err := c.GetSale(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(s, func(w io.Writer) {
+					tw := table(w)
+					field(tw, "code", s.Code)
+					field(tw, "seller", s.Seller)
+					field(tw, "sales time", formatTime(s.SalesTime))
+					field(tw, "buyer name", s.BuyerName)
+					field(tw, "buyer address", s.BuyerAddress)
+					field(tw, "buyer contact", s.BuyerContact)
+					field(tw, "sale hash", s.SaleHash)
+					field(tw, "retain until", formatTime(s.RetainUntil))
+					field(tw, "tx", s.TxID)
+					tw.Flush()
+				})
+			})
+		},
+	}
+	purge := &cobra.Command{
+		Use:   "purge CODE",
+		Short: "Delete the buyer data of a sale after its retention period (seller)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				txID, err := c.PurgeSale(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(map[string]string{"code": args[0], "txId": txID}, func(w io.Writer) {
+					fmt.Fprintf(w, "purged the sale record of %s (tx %s)\n", args[0], txID)
+				})
+			})
+		},
+	}
+	cmd.AddCommand(get, purge)
+	return cmd
+}
+
+func (a *app) recallCommand() *cobra.Command {
+	var req model.RecallRequest
+	cmd := &cobra.Command{
+		Use:   "recall (--gtin GTIN --batch BATCH | CODE...) --reason TEXT",
+		Short: "Recall a batch or a list of units (manufacturer of the product, or the Regulator)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req.Codes = args
+			if req.Reason == "" {
+				return usagef("--reason is required")
+			}
+			if (req.GTIN == "" || req.Batch == "") == (len(args) == 0) {
+				return usagef("recall either --gtin and --batch, or codes")
+			}
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, err := c.Recall(ctx, req)
+				if err != nil {
+					return err
+				}
+				return a.emit(r, func(w io.Writer) { printRecall(w, r) })
+			})
+		},
+	}
+	cmd.Flags().StringVar(&req.GTIN, "gtin", "", "product GTIN of the batch")
+	cmd.Flags().StringVar(&req.Batch, "batch", "", "batch number")
+	cmd.Flags().StringVar(&req.Reason, "reason", "", "public description of the defect")
+	get := &cobra.Command{
+		Use:   "get RECALL_ID",
+		Short: "Show a recall",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, err := c.GetRecall(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(r, func(w io.Writer) { printRecall(w, r) })
+			})
+		},
+	}
+	var all bool
+	report := &cobra.Command{
+		Use:   "report RECALL_ID [--all]",
+		Short: "Show where every recalled item is, summarised by holder and top-level container",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, entries, err := c.RecallReportAll(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				out := struct {
+					Recall  *model.Recall       `json:"recall"`
+					Summary []recallGroup       `json:"summary"`
+					Entries []model.RecallEntry `json:"entries,omitempty"`
+				}{r, summariseRecall(entries), entries}
+				return a.emit(out, func(w io.Writer) { printRecallReport(w, r, entries, all) })
+			})
+		},
+	}
+	report.Flags().BoolVar(&all, "all", false, "also list every item")
+	cmd.AddCommand(get, report)
+	return cmd
+}
+
+func (a *app) verifyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify CODE",
+		Short: "Verify a scanned code: GENUINE, SOLD, RECALLED, SUSPECTED CLONE, ...",
+		Long: `Verify a code as scanned: a GS1 element string, a Digital Link URL from a QR
+code, an EPC URN, an Ecode, a CCC number or a digital identity code. The
+verdict comes first, then the product, its producer, batch, dates, current
+holder and last event. Exit code 0 means GENUINE, 3 any other verdict.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				v, err := c.Verify(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if err := a.emit(v, func(w io.Writer) { printVerification(w, v) }); err != nil {
+					return err
+				}
+				if v.Verdict != model.VerdictGenuine {
+					return &exitCodeError{code: exitNotGenuine}
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) traceCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "trace CODE",
+		Short: "Show the whole history of an item as a timeline",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				events, err := c.TraceAll(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(events, func(w io.Writer) { printTrace(w, args[0], events) })
+			})
+		},
+	}
+}
+
+func (a *app) itemCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "item CODE",
+		Short: "Show an item's record, holder, container chain and recall status",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				s, err := c.GetItem(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(s, func(w io.Writer) { printItem(w, s) })
+			})
+		},
+	}
+}
+
+func (a *app) contentsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "contents CONTAINER",
+		Short: "List the direct children of a container",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				var children []string
+				for ch, err := range c.Contents(ctx, args[0]) {
+					if err != nil {
+						return err
+					}
+					children = append(children, ch)
+				}
+				return a.emit(children, func(w io.Writer) {
+					for _, ch := range children {
+						fmt.Fprintln(w, ch)
+					}
+				})
+			})
+		},
+	}
+}
+
+func (a *app) alertsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "alerts",
+		Short: "List suspected-clone alerts (Regulator)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				var all []model.Alert
+				for al, err := range c.Alerts(ctx) {
+					if err != nil {
+						return err
+					}
+					all = append(all, al)
+				}
+				return a.emit(all, func(w io.Writer) {
+					fmt.Fprintf(w, "%d suspected-clone alert(s)\n", len(all))
+					tw := table(w)
+					fmt.Fprintln(tw, "DETECTED\tCODE\tREASON\tREPORTED BY\tSOLD BY\tSOLD AT\tALERT")
+					for _, al := range all {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", formatTime(al.DetectedAt), al.Code, al.Reason, al.Reporter, al.SoldBy, formatTime(al.SoldAt), short(al.ID))
+					}
+					tw.Flush()
+				})
+			})
+		},
+	}
+}
+
+func (a *app) eventsCommand() *cobra.Command {
+	var opts client.EventOptions
+	var start int64
+	var count int
+	var idle time.Duration
+	cmd := &cobra.Command{
+		Use:   "events [--checkpoint FILE] [--type TYPE]... [--start-block N] [--count N]",
+		Short: "Follow chaincode events, resuming from a checkpoint file",
+		Long: `Follow the chaincode's events (Recalled, CloneAlert, Shipped, ...) as they are
+committed, one line each (JSON lines with --json). With --checkpoint FILE the
+position after each printed event is saved in FILE, and a later run resumes
+right after it: no event is missed or printed twice. Stops on Ctrl-C, after
+--count events, or after --idle without events.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if start >= 0 {
+				s := uint64(start)
+				opts.StartBlock = &s
+			}
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				ctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				var timer *time.Timer
+				if idle > 0 {
+					timer = time.AfterFunc(idle, cancel)
+					defer timer.Stop()
+				}
+				n := 0
+				enc := json.NewEncoder(a.stdout)
+				for ev, err := range c.Events(ctx, opts) {
+					if err != nil {
+						return err
+					}
+					if timer != nil {
+						timer.Reset(idle)
+					}
+					if a.jsonOut {
+						if err := enc.Encode(ev); err != nil {
+							return err
+						}
+					} else {
+						printEvent(a.stdout, ev)
+					}
+					n++
+					if count > 0 && n >= count {
+						break
+					}
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.CheckpointFile, "checkpoint", "", "resume from and save progress to this file")
+	f.StringSliceVar(&opts.Types, "type", nil, "only events of this type (repeatable), e.g. Recalled, CloneAlert")
+	f.Int64Var(&start, "start-block", -1, "start at this block when there is no checkpoint (default: next block)")
+	f.IntVar(&count, "count", 0, "stop after this many events")
+	f.DurationVar(&idle, "idle", 0, "stop after this long without an event")
+	return cmd
+}
+
+func printEvent(w io.Writer, ev client.Event) {
+	fmt.Fprintf(w, "block %d  %s  %-17s by %s", ev.BlockNumber, formatTime(ev.Time), ev.Type, ev.Actor)
+	add := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "  %s=%s", k, v)
+		}
+	}
+	add("gtin", ev.GTIN)
+	add("batch", ev.Batch)
+	if ev.Count > 0 {
+		fmt.Fprintf(w, "  count=%d", ev.Count)
+	}
+	add("container", ev.Container)
+	add("from", ev.From)
+	add("to", ev.To)
+	add("recall", ev.RecallID)
+	add("alert", ev.AlertID)
+	add("member", ev.MSPID)
+	if len(ev.Codes) == 1 {
+		add("code", ev.Codes[0])
+	}
+	fmt.Fprintf(w, "  tx=%s\n", short(ev.TxID))
+}
+
+func (a *app) codeCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "code", Short: "Work with traceability codes offline"}
+	inspect := &cobra.Command{
+		Use:   "inspect CODE",
+		Short: "Parse a code offline: canonical form, type, scheme and fields as JSON",
+		Long: `Parse a code without contacting the network and print, as JSON, its
+canonical form (the ledger key), kind, scheme and parsed fields. An invalid
+code prints the rule that failed and the offset, and exits with 3.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := identifier.Parse(args[0])
+			if err != nil {
+				out := map[string]any{"input": args[0], "valid": false, "error": err.Error()}
+				var ie *identifier.Error
+				if errors.As(err, &ie) {
+					out["rule"], out["offset"] = string(ie.Rule), ie.Offset
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				_ = enc.Encode(out)
+				return &exitCodeError{code: exitNotGenuine, msg: "invalid code: " + err.Error()}
+			}
+			out := struct {
+				Input  string `json:"input"`
+				Valid  bool   `json:"valid"`
+				Scheme string `json:"scheme"`
+				identifier.Code
+			}{args[0], true, c.Kind.Scheme(), c}
+			enc := json.NewEncoder(a.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(out)
+		},
+	}
+	cmd.AddCommand(inspect)
+	return cmd
+}

@@ -1,0 +1,145 @@
+package client
+
+//go:generate go run go.uber.org/mock/mockgen@v0.6.0 -source=gateway.go -destination=mock_gateway_test.go -package=client
+
+import (
+	"context"
+
+	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+)
+
+// call is one transaction function invocation: which contract and function,
+// the string arguments, the transient data and, optionally, the
+// organisations that must endorse it. It is what the SDK methods build and
+// what the unit tests inspect.
+type call struct {
+	Contract   string            // "" or model.ContractTracechain for the default contract
+	Fn         string            // transaction function name, a model.Fn* constant
+	Args       []string          // arguments, JSON-encoded requests or plain strings
+	Transient  map[string][]byte // private input, never written to the transaction
+	Endorsers  []string          // MSP IDs that must endorse; nil lets the gateway decide
+	evaluation bool              // read-only: evaluate, never submit
+}
+
+// contract is the small part of the Fabric gateway the SDK talks to. The
+// production implementation wraps fabric-gateway's Network; unit tests use a
+// gomock mock of it, so argument encoding, transient data, error mapping and
+// retry rules are testable without a network.
+type contract interface {
+	// Evaluate runs a read-only call on a peer and returns its result.
+	Evaluate(ctx context.Context, c call) ([]byte, error)
+	// Endorse builds a new proposal (with a new transaction ID) and collects
+	// endorsements for it. A failure means nothing was sent to the orderer.
+	Endorse(ctx context.Context, c call) (transaction, error)
+	// ChaincodeEvents streams the chaincode's events from a position (from
+	// the next committed block when the position is unset). The channel
+	// closes when ctx ends or the stream fails.
+	ChaincodeEvents(ctx context.Context, chaincode string, from eventPosition) (<-chan *gw.ChaincodeEvent, error)
+}
+
+// transaction is an endorsed transaction, ready to be sent to the orderer.
+type transaction interface {
+	TransactionID() string
+	// Result is the transaction function's return value, as endorsed.
+	Result() []byte
+	// Submit sends the transaction to the orderer. Sending the same
+	// transaction again is safe: a transaction ID commits at most once.
+	Submit(ctx context.Context) (commit, error)
+}
+
+// commit is a submitted transaction whose validation result can be awaited.
+type commit interface {
+	TransactionID() string
+	// Status blocks until the transaction is in a block (or ctx ends) and
+	// returns its validation code. Asking again is a harmless read.
+	Status(ctx context.Context) (*gw.Status, error)
+}
+
+// fabricContract implements contract on a fabric-gateway Network.
+type fabricContract struct {
+	network   *gw.Network
+	chaincode string
+}
+
+func (f *fabricContract) contract(name string) *gw.Contract {
+	if name == "" {
+		return f.network.GetContract(f.chaincode)
+	}
+	return f.network.GetContractWithName(f.chaincode, name)
+}
+
+func proposalOptions(c call) []gw.ProposalOption {
+	opts := []gw.ProposalOption{gw.WithArguments(c.Args...)}
+	if len(c.Transient) > 0 {
+		opts = append(opts, gw.WithTransient(c.Transient))
+	}
+	if len(c.Endorsers) > 0 {
+		opts = append(opts, gw.WithEndorsingOrganizations(c.Endorsers...))
+	}
+	return opts
+}
+
+func (f *fabricContract) Evaluate(ctx context.Context, c call) ([]byte, error) {
+	p, err := f.contract(c.Contract).NewProposal(c.Fn, proposalOptions(c)...)
+	if err != nil {
+		return nil, err
+	}
+	return p.EvaluateWithContext(ctx)
+}
+
+func (f *fabricContract) Endorse(ctx context.Context, c call) (transaction, error) {
+	p, err := f.contract(c.Contract).NewProposal(c.Fn, proposalOptions(c)...)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := p.EndorseWithContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return fabricTransaction{tx}, nil
+}
+
+// eventPosition is where an event stream starts: at Block, after the event
+// of transaction AfterTxID in it when set. The zero value means the next
+// committed block.
+type eventPosition struct {
+	Set       bool
+	Block     uint64
+	AfterTxID string
+}
+
+// BlockNumber implements gw.Checkpoint.
+func (p eventPosition) BlockNumber() uint64 { return p.Block }
+
+// TransactionID implements gw.Checkpoint.
+func (p eventPosition) TransactionID() string { return p.AfterTxID }
+
+func (f *fabricContract) ChaincodeEvents(ctx context.Context, chaincode string, from eventPosition) (<-chan *gw.ChaincodeEvent, error) {
+	var opts []gw.ChaincodeEventsOption
+	switch {
+	case from.Set && from.AfterTxID != "":
+		opts = append(opts, gw.WithCheckpoint(from))
+	case from.Set:
+		opts = append(opts, gw.WithStartBlock(from.Block))
+	}
+	return f.network.ChaincodeEvents(ctx, chaincode, opts...)
+}
+
+type fabricTransaction struct{ tx *gw.Transaction }
+
+func (t fabricTransaction) TransactionID() string { return t.tx.TransactionID() }
+func (t fabricTransaction) Result() []byte        { return t.tx.Result() }
+func (t fabricTransaction) Submit(ctx context.Context) (commit, error) {
+	c, err := t.tx.SubmitWithContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return fabricCommit{c}, nil
+}
+
+type fabricCommit struct{ c *gw.Commit }
+
+func (c fabricCommit) TransactionID() string { return c.c.TransactionID() }
+func (c fabricCommit) Status(ctx context.Context) (*gw.Status, error) {
+	return c.c.StatusWithContext(ctx)
+}

@@ -1,0 +1,666 @@
+//go:build integration
+
+package client_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracechain/tracechain/chaincode/identifier"
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/test-network/testnet"
+)
+
+func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
+
+const (
+	mfrA = testnet.ManufacturerA
+	mfrB = testnet.ManufacturerB
+	dist = testnet.Distributor
+	ret  = testnet.Retailer
+	reg  = testnet.Regulator
+)
+
+var (
+	clientsOnce sync.Once
+	clients     map[string]*client.Client
+	clientsErr  error
+	membersOnce sync.Once
+	membersErr  error
+)
+
+// org returns a connected client of org's user, shared by all tests.
+func org(t *testing.T, name string) *client.Client {
+	t.Helper()
+	clientsOnce.Do(func() {
+		clients = map[string]*client.Client{}
+		for _, o := range testnet.Orgs {
+			p, err := client.LoadProfile(testnet.Current().ProfilePath(o))
+			if err != nil {
+				clientsErr = err
+				return
+			}
+			c, err := client.Connect(context.Background(), client.WithProfile(p, false))
+			if err != nil {
+				clientsErr = fmt.Errorf("%s: %w", o, err)
+				return
+			}
+			clients[o] = c
+		}
+	})
+	require.NoError(t, clientsErr)
+	return clients[name]
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// randDigits returns n random decimal digits.
+func randDigits(t *testing.T, n int) string {
+	t.Helper()
+	max := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+	v, err := rand.Int(rand.Reader, max)
+	require.NoError(t, err)
+	return fmt.Sprintf("%0*d", n, v)
+}
+
+func withCheck(t *testing.T, digits string) string {
+	t.Helper()
+	c, err := identifier.CheckDigit(digits)
+	require.NoError(t, err)
+	return digits + string(c)
+}
+
+func uscc(t *testing.T, first17 string) string {
+	t.Helper()
+	c, err := identifier.USCCCheckChar(first17)
+	require.NoError(t, err)
+	return first17 + string(c)
+}
+
+// The consortium's members, registered once per network by the Regulator. A
+// network reused through TRACECHAIN_TESTNET_DIR may have them already.
+var memberRequests = []model.MemberRequest{
+	{MSPID: "ManufacturerAMSP", Role: model.RoleManufacturer, Name: "Hangzhou Lianhe Cable Co., Ltd.", CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00123"}},
+	{MSPID: "ManufacturerBMSP", Role: model.RoleManufacturer, Name: "Ningbo Anran Gas Appliance Co., Ltd.", CompanyPrefixes: []string{"6909876"}, ProductionLicences: []string{"XK21-002-00456"}},
+	{MSPID: "DistributorMSP", Role: model.RoleDistributor, Name: "Shanghai Huadong Electrical Distribution Co., Ltd."},
+	{MSPID: "RetailerMSP", Role: model.RoleRetailer, Name: "Beijing Jiadian Hardware Store"},
+}
+
+func members(t *testing.T) {
+	t.Helper()
+	membersOnce.Do(func() {
+		ctx := context.Background()
+		usccs := []string{"91330100MA2A0001X", "91330100MA2B0002X", "91310000MA1D0003X", "91110000MA0R0004X"}
+		for i, req := range memberRequests {
+			req.USCC = uscc(t, usccs[i])
+			if _, err := org(t, reg).RegisterMember(ctx, req); err != nil && !errors.Is(err, client.ErrDuplicate) {
+				membersErr = fmt.Errorf("register %s: %w", req.MSPID, err)
+				return
+			}
+		}
+	})
+	require.NoError(t, membersErr)
+}
+
+// fixture is one test's product and codes under ManufacturerA's prefix.
+type fixture struct {
+	t       *testing.T
+	prefix  string
+	licence string
+	gtin    string
+	batch   string
+	run     string
+}
+
+// newProduct registers a fresh product of manufacturer (ManufacturerA unless given).
+func newProduct(t *testing.T, maker ...string) *fixture {
+	t.Helper()
+	members(t)
+	mo := mfrA
+	if len(maker) > 0 {
+		mo = maker[0]
+	}
+	c := org(t, mo)
+	m, err := c.GetMember(ctxT(t), c.MSPID())
+	require.NoError(t, err)
+	require.NotEmpty(t, m.CompanyPrefixes)
+	require.NotEmpty(t, m.ProductionLicences)
+	f := &fixture{t: t, prefix: m.CompanyPrefixes[0], licence: m.ProductionLicences[0], run: randDigits(t, 6)}
+	for range 5 {
+		f.gtin = "0" + withCheck(t, f.prefix+randDigits(t, 12-len(f.prefix)))
+		_, err = c.RegisterProduct(ctxT(t), model.ProductRequest{GTIN: f.gtin, Name: "test cable " + f.run, Type: "electric wire and cable", Licence: f.licence, WarrantyMonths: 12})
+		if !errors.Is(err, client.ErrDuplicate) {
+			break
+		}
+	}
+	require.NoError(t, err)
+	f.batch = "B" + f.run
+	return f
+}
+
+func (f *fixture) unit(i int) string { return fmt.Sprintf("(01)%s(21)T%s-%06d", f.gtin, f.run, i) }
+
+func (f *fixture) units(from, to int) []string {
+	var out []string
+	for i := from; i < to; i++ {
+		out = append(out, f.unit(i))
+	}
+	return out
+}
+
+// sscc returns a fresh SSCC under the fixture's prefix.
+func (f *fixture) sscc() string {
+	return "(00)" + withCheck(f.t, "0"+f.prefix+randDigits(f.t, 16-len(f.prefix)))
+}
+
+func (f *fixture) commission(codes []string) {
+	f.t.Helper()
+	_, err := org(f.t, mfrA).Commission(ctxT(f.t), model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: codes})
+	require.NoError(f.t, err)
+}
+
+var buyer = model.SaleData{BuyerName: "Li Xiaoming", BuyerAddress: "12 Chaoyang Road, Beijing", BuyerContact: "+86 138 0000 0000"}
+
+func TestConnectFailsFastOnAWrongEndpoint(t *testing.T) {
+	p, err := client.LoadProfile(testnet.Current().ProfilePath(mfrA))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err = client.Connect(ctx, client.WithProfile(p, false), client.WithPeer("127.0.0.1:1"))
+	assert.ErrorIs(t, err, client.ErrUnavailable)
+
+	// A client whose calls time out reports ErrTimeout, not a chaincode error.
+	c, err := client.New(client.WithProfile(p, false), client.WithEvaluateTimeout(time.Nanosecond), client.WithRetry(client.RetryPolicy{Attempts: 1}))
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.GetMember(context.Background(), "RegulatorMSP")
+	assert.ErrorIs(t, err, client.ErrTimeout)
+}
+
+func TestMembersRightAndWrongOrganisation(t *testing.T) {
+	members(t)
+	ctx := ctxT(t)
+	m, err := org(t, dist).GetMember(ctx, "ManufacturerAMSP")
+	require.NoError(t, err)
+	assert.Equal(t, model.RoleManufacturer, m.Role)
+
+	var listed []string
+	for m, err := range org(t, ret).Members(ctx) {
+		require.NoError(t, err)
+		listed = append(listed, m.MSPID)
+	}
+	assert.Subset(t, listed, []string{"ManufacturerAMSP", "ManufacturerBMSP", "DistributorMSP", "RetailerMSP"})
+	page, err := org(t, ret).ListMembers(ctx, 2, "")
+	require.NoError(t, err)
+	assert.Len(t, page.Members, 2)
+	assert.NotEmpty(t, page.Bookmark)
+
+	_, err = org(t, dist).GetMember(ctx, "NobodyMSP")
+	assert.ErrorIs(t, err, client.ErrNotFound)
+
+	req := memberRequests[2]
+	req.USCC = uscc(t, "91310000MA1D0003X")
+	_, err = org(t, mfrA).RegisterMember(ctx, req)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	var ce *client.ChaincodeError
+	require.ErrorAs(t, err, &ce)
+	assert.NotEmpty(t, ce.TxID)
+	_, err = org(t, reg).RegisterMember(ctx, req)
+	assert.ErrorIs(t, err, client.ErrDuplicate)
+	_, err = org(t, dist).UpdateMember(ctx, req)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	bad := req
+	bad.USCC = "91310000MA1D0003X9"
+	_, err = org(t, reg).UpdateMember(ctx, bad)
+	assert.ErrorIs(t, err, client.ErrInvalidArgument)
+
+	// A suspended member is not a member.
+	b := memberRequests[1]
+	b.USCC = uscc(t, "91330100MA2B0002X")
+	cur, err := org(t, reg).GetMember(ctx, b.MSPID)
+	require.NoError(t, err)
+	b.CompanyPrefixes, b.ProductionLicences = cur.CompanyPrefixes, cur.ProductionLicences
+	b.Suspended = true
+	_, err = org(t, reg).UpdateMember(ctx, b)
+	require.NoError(t, err)
+	_, err = org(t, mfrB).GetProduct(ctx, "06901234000016")
+	assert.ErrorIs(t, err, client.ErrNotMember)
+	b.Suspended = false
+	updated, err := org(t, reg).UpdateMember(ctx, b)
+	require.NoError(t, err)
+	assert.False(t, updated.Suspended)
+}
+
+func TestProductsRightAndWrongOrganisation(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	p, err := org(t, ret).GetProduct(ctx, f.gtin)
+	require.NoError(t, err)
+	assert.Equal(t, "ManufacturerAMSP", p.Manufacturer)
+	assert.Equal(t, 1, p.Version)
+
+	req := model.ProductRequest{GTIN: f.gtin, Name: "test cable v2", Type: "electric wire and cable", Licence: f.licence, Specification: "BV 2.5"}
+	_, err = org(t, mfrA).RegisterProduct(ctx, req)
+	assert.ErrorIs(t, err, client.ErrDuplicate)
+	_, err = org(t, dist).RegisterProduct(ctx, model.ProductRequest{GTIN: "0" + withCheck(t, f.prefix+randDigits(t, 12-len(f.prefix))), Name: "x", Type: "x", Licence: f.licence})
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	// A GTIN outside ManufacturerA's prefixes.
+	_, err = org(t, mfrA).RegisterProduct(ctx, model.ProductRequest{GTIN: withCheck(t, "690987600"+randDigits(t, 3)), Name: "x", Type: "x", Licence: f.licence})
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = org(t, mfrB).UpdateProduct(ctx, req)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+
+	p, err = org(t, mfrA).UpdateProduct(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, 2, p.Version)
+	h, err := org(t, reg).ProductHistory(ctx, f.gtin)
+	require.NoError(t, err)
+	require.Len(t, h.Versions, 2)
+	assert.Equal(t, "BV 2.5", h.Versions[1].Specification)
+
+	_, err = org(t, ret).GetProduct(ctx, withCheck(t, "0000000"+randDigits(t, 6)))
+	assert.ErrorIs(t, err, client.ErrNotFound)
+}
+
+func TestFullStory(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A, B, D, R, G := org(t, mfrA), org(t, mfrB), org(t, dist), org(t, ret), org(t, reg)
+
+	// Commission: 20 units. Wrong organisations and bad codes are refused.
+	units := f.units(0, 20)
+	creq := model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units}
+	_, err := D.Commission(ctx, creq)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = B.Commission(ctx, creq)
+	assert.ErrorIs(t, err, client.ErrForbidden, "product of another manufacturer")
+	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: []string{"(01)06901234000017(21)X"}})
+	assert.ErrorIs(t, err, client.ErrInvalidCode)
+	res, err := A.Commission(ctx, creq)
+	require.NoError(t, err)
+	assert.Equal(t, 20, res.Count)
+	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units[:1]})
+	assert.ErrorIs(t, err, client.ErrDuplicate)
+
+	// Pack: two cases of ten on a pallet.
+	case1, case2, pallet := f.sscc(), f.sscc(), f.sscc()
+	_, err = D.Pack(ctx, model.PackRequest{Container: case1, Children: units[:10]})
+	assert.ErrorIs(t, err, client.ErrNotHolder)
+	pr, err := A.Pack(ctx, model.PackRequest{Container: case1, Children: units[:10]})
+	require.NoError(t, err)
+	assert.Equal(t, 10, pr.Children)
+	_, err = A.Pack(ctx, model.PackRequest{Container: case2, Children: units[10:]})
+	require.NoError(t, err)
+	_, err = A.Pack(ctx, model.PackRequest{Container: pallet, Children: []string{case1, case2}})
+	require.NoError(t, err)
+	var children []string
+	for ch, err := range G.Contents(ctx, pallet) {
+		require.NoError(t, err)
+		children = append(children, ch)
+	}
+	assert.Len(t, children, 2)
+	cp, err := G.GetContents(ctx, case1, 3, "")
+	require.NoError(t, err)
+	assert.Len(t, cp.Children, 3)
+	assert.NotEmpty(t, cp.Bookmark)
+
+	// Ship the pallet to the Distributor.
+	_, err = A.Ship(ctx, model.ShipRequest{To: "DistributorMSP", Codes: []string{units[0]}})
+	assert.ErrorIs(t, err, client.ErrBadState, "a packed unit moves with its container")
+	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{pallet}})
+	assert.ErrorIs(t, err, client.ErrNotHolder)
+	_, err = A.Ship(ctx, model.ShipRequest{To: "RegulatorMSP", Codes: []string{pallet}})
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	mv, err := A.Ship(ctx, model.ShipRequest{To: "DistributorMSP", Codes: []string{pallet}})
+	require.NoError(t, err)
+	assert.Equal(t, model.DispositionInTransit, mv.Disposition)
+	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
+	assert.ErrorIs(t, err, client.ErrNotHolder, "shipped to someone else")
+	mv, err = D.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
+	require.NoError(t, err)
+	assert.Equal(t, "DistributorMSP", mv.Holder)
+
+	// Unpack the pallet, ship case 2 to the Retailer: first rejected, then received.
+	_, err = A.Unpack(ctx, model.UnpackRequest{Container: pallet})
+	assert.ErrorIs(t, err, client.ErrNotHolder)
+	up, err := D.Unpack(ctx, model.UnpackRequest{Container: pallet})
+	require.NoError(t, err)
+	assert.Equal(t, 2, up.Changed)
+	_, err = D.Unpack(ctx, model.UnpackRequest{Container: pallet})
+	assert.ErrorIs(t, err, client.ErrBadState, "empty container")
+	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{case2}})
+	require.NoError(t, err)
+	rj, err := R.Reject(ctx, model.MoveRequest{Codes: []string{case2}})
+	require.NoError(t, err)
+	assert.Equal(t, "DistributorMSP", rj.Holder)
+	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{case2}})
+	require.NoError(t, err)
+	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{case2}})
+	require.NoError(t, err)
+	st, err := G.GetItem(ctx, units[15])
+	require.NoError(t, err)
+	assert.Equal(t, "RetailerMSP", st.Holder.MSPID)
+	assert.Equal(t, []string{mustCanonical(t, case2)}, st.Containers)
+
+	// Sell one unit, with buyer data only in the seller's private collection.
+	sold := units[15]
+	_, err = D.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = R.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
+	assert.ErrorIs(t, err, client.ErrNotHolder)
+	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
+	require.NoError(t, err)
+	assert.Equal(t, model.OutcomeSold, sr.Outcome)
+	rec, err := R.GetSale(ctx, sold)
+	require.NoError(t, err)
+	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
+	assert.Equal(t, sr.SaleHash, model.SaleHash(rec.Salt, rec.Data()))
+	rec, err = G.GetSale(ctx, sold)
+	require.NoError(t, err)
+	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
+	_, err = D.GetSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = R.PurgeSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrBadState, "retention period not over")
+	_, err = D.PurgeSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+
+	// Verify.
+	v, err := R.Verify(ctx, "https://qr.example.cn"+mustCanonical(t, sold)[len("https://id.gs1.org"):]+"?17=351231")
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictSold, v.Verdict)
+	v, err = D.Verify(ctx, units[1])
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictGenuine, v.Verdict)
+	require.NotNil(t, v.Producer)
+	assert.Equal(t, "ManufacturerAMSP", v.Producer.MSPID)
+	assert.Equal(t, f.batch, v.Batch)
+	v, err = D.Verify(ctx, f.unit(9999))
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictUnknown, v.Verdict)
+	v, err = D.Verify(ctx, "(01)06901234000017(21)X")
+	require.NoError(t, err, "an invalid code is a verdict, not an error")
+	assert.Equal(t, model.VerdictInvalidCode, v.Verdict)
+
+	// Decommission one unit at the Distributor.
+	_, err = D.Unpack(ctx, model.UnpackRequest{Container: case1, Children: []string{units[9]}})
+	require.NoError(t, err)
+	_, err = A.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
+	assert.ErrorIs(t, err, client.ErrNotHolder)
+	dc, err := D.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
+	require.NoError(t, err)
+	assert.Equal(t, model.DispositionDamaged, dc.Disposition)
+	v, err = D.Verify(ctx, units[9])
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictDecommissioned, v.Verdict)
+
+	// Recall the batch.
+	rreq := model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "conductor resistance too high"}
+	_, err = D.Recall(ctx, rreq)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = B.Recall(ctx, rreq)
+	assert.ErrorIs(t, err, client.ErrForbidden, "not B's product")
+	recall, err := A.Recall(ctx, rreq)
+	require.NoError(t, err)
+	_, err = G.Recall(ctx, rreq)
+	assert.ErrorIs(t, err, client.ErrDuplicate, "already under recall")
+	got, err := R.GetRecall(ctx, recall.ID)
+	require.NoError(t, err)
+	assert.Equal(t, rreq.Reason, got.Reason)
+	_, err = R.GetRecall(ctx, "nope")
+	assert.ErrorIs(t, err, client.ErrNotFound)
+	v, err = R.Verify(ctx, units[1])
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictRecalled, v.Verdict)
+	_, err = R.Sell(ctx, model.SellRequest{Code: units[16]}, buyer)
+	assert.ErrorIs(t, err, client.ErrRecalled)
+	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: []string{f.unit(500)}})
+	assert.ErrorIs(t, err, client.ErrRecalled)
+	r, entries, err := G.RecallReportAll(ctx, recall.ID)
+	require.NoError(t, err)
+	assert.Equal(t, recall.ID, r.ID)
+	assert.Len(t, entries, 20)
+	page, err := G.RecallReport(ctx, recall.ID, 5, "")
+	require.NoError(t, err)
+	assert.Len(t, page.Entries, 5)
+	n := 0
+	for _, err := range G.RecallEntries(ctx, recall.ID) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 20, n)
+
+	// A second sale of the sold unit: refused, a clone alert for the Regulator.
+	sr2, err := R.Sell(ctx, model.SellRequest{Code: sold}, model.SaleData{BuyerName: "Wang Wei", BuyerAddress: "x", BuyerContact: "y"})
+	require.NoError(t, err)
+	assert.Equal(t, model.OutcomeRefusedAlreadySold, sr2.Outcome)
+	_, err = R.ListAlerts(ctx, 10, "")
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	found := false
+	for a, err := range G.Alerts(ctx) {
+		require.NoError(t, err)
+		if a.ID == sr2.AlertID {
+			found = true
+			assert.Equal(t, mustCanonical(t, sold), a.Code)
+			assert.Equal(t, "RetailerMSP", a.Reporter)
+		}
+	}
+	assert.True(t, found, "the Regulator sees the alert")
+	v, err = R.Verify(ctx, sold)
+	require.NoError(t, err)
+	assert.Contains(t, []model.Verdict{model.VerdictRecalled, model.VerdictSuspectedClone}, v.Verdict)
+
+	// The trace of the sold unit: the whole journey, no buyer data.
+	events, err := G.TraceAll(ctx, sold)
+	require.NoError(t, err)
+	var types []string
+	for _, e := range events {
+		types = append(types, e.Type)
+		assert.NotContains(t, fmt.Sprintf("%+v", e), buyer.BuyerName)
+	}
+	assert.Equal(t, []string{
+		model.EventCommissioned, model.EventPacked, model.EventPacked, model.EventShipped, model.EventReceived,
+		model.EventUnpacked, model.EventShipped, model.EventRejected, model.EventShipped, model.EventReceived,
+		model.EventUnpacked, model.EventSold, model.EventRecalled, model.EventCloneAlert,
+	}, types)
+	tp, err := G.Trace(ctx, sold, 4, "")
+	require.NoError(t, err)
+	assert.Len(t, tp.Events, 4)
+	assert.NotEmpty(t, tp.Bookmark)
+
+	// The Regulator follows recalls and clone alerts as events.
+	start := uint64(0)
+	evctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	seen := map[string]bool{}
+	for ev, err := range G.Events(evctx, client.EventOptions{StartBlock: &start, Types: []string{model.EventRecalled, model.EventCloneAlert}}) {
+		require.NoError(t, err)
+		assert.Contains(t, []string{model.EventRecalled, model.EventCloneAlert}, ev.Type)
+		seen[ev.TxID] = true
+		if seen[recall.ID] && seen[sr2.AlertID] {
+			break
+		}
+	}
+	assert.True(t, seen[recall.ID] && seen[sr2.AlertID], "recall and alert events")
+}
+
+func TestLots(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A, D := org(t, mfrA), org(t, dist)
+	lreq := model.LotRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Quantity: 1000}
+	_, err := D.CommissionLot(ctx, lreq)
+	assert.ErrorIs(t, err, client.ErrForbidden)
+	lot, err := A.CommissionLot(ctx, lreq)
+	require.NoError(t, err)
+	assert.Equal(t, model.ClassLot, lot.Class)
+	_, err = A.CommissionLot(ctx, lreq)
+	assert.ErrorIs(t, err, client.ErrDuplicate)
+	_, err = D.SplitLot(ctx, model.SplitRequest{Source: lot.Code, Quantity: 10})
+	assert.ErrorIs(t, err, client.ErrNotHolder)
+	_, err = A.SplitLot(ctx, model.SplitRequest{Source: lot.Code, Quantity: 5000})
+	assert.ErrorIs(t, err, client.ErrInvalidArgument)
+	part, err := A.SplitLot(ctx, model.SplitRequest{Source: lot.Code, Quantity: 100, Label: "p1"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(100), part.Quantity)
+	mv, err := A.Ship(ctx, model.ShipRequest{To: "DistributorMSP", Codes: []string{part.Code}, Lots: []model.LotShipment{{Source: lot.Code, Quantity: 50, Label: "p2"}}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, mv.Count)
+	st, err := A.GetItem(ctx, lot.Code)
+	require.NoError(t, err)
+	assert.Equal(t, int64(850), st.Item.Quantity)
+}
+
+func TestCommissionBulk20000(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A := org(t, mfrA)
+	codes := make([]string, 20000)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("(01)%s(21)BULK%s%05d", f.gtin, f.run, i)
+	}
+	req := model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: codes}
+	var last client.BulkProgress
+	calls := 0
+	t0 := time.Now()
+	res, err := A.CommissionBulk(ctx, req, client.BulkOptions{Progress: func(p client.BulkProgress) { last = p; calls++ }})
+	require.NoError(t, err)
+	t.Logf("20,000 codes in %d transactions: %s", len(res.Chunks), time.Since(t0).Round(time.Millisecond))
+	assert.Len(t, res.Chunks, 20)
+	assert.Equal(t, 20000, res.Committed())
+	assert.Equal(t, 20, calls)
+	assert.Equal(t, client.BulkProgress{Chunks: 20, ChunksDone: 20, Codes: 20000, CodesDone: 20000}, last)
+	txIDs := map[string]bool{}
+	for _, ch := range res.Chunks {
+		assert.Equal(t, client.ChunkCommitted, ch.Status)
+		txIDs[ch.TxID] = true
+	}
+	assert.Len(t, txIDs, 20)
+	for _, i := range []int{0, 9999, 19999} {
+		v, err := A.Verify(ctx, codes[i])
+		require.NoError(t, err)
+		assert.Equal(t, model.VerdictGenuine, v.Verdict, codes[i])
+	}
+
+	// Resume as after a crash that lost chunk 7's commit status: the committed
+	// chunks are skipped, chunk 7 comes back DUPLICATE and is recognised.
+	prev := *res
+	prev.Chunks = append([]client.ChunkResult(nil), res.Chunks...)
+	prev.Chunks[7].Status, prev.Chunks[7].Error = client.ChunkUnknown, "commit status timeout"
+	t0 = time.Now()
+	again, err := A.CommissionBulk(ctx, req, client.BulkOptions{Previous: &prev})
+	require.NoError(t, err)
+	t.Logf("resume: %s", time.Since(t0).Round(time.Millisecond))
+	for i, ch := range again.Chunks {
+		if i == 7 {
+			assert.Equal(t, client.ChunkAlreadyCommitted, ch.Status)
+			assert.Equal(t, res.Chunks[7].TxID, ch.TxID)
+		} else {
+			assert.Equal(t, client.ChunkSkipped, ch.Status)
+		}
+	}
+
+	// A run with other chunks over partly committed codes commissions only the new ones.
+	more := append(append([]string(nil), codes[19500:]...), fmt.Sprintf("(01)%s(21)BULK%sX0001", f.gtin, f.run))
+	third, err := A.CommissionBulk(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: more}, client.BulkOptions{ChunkSize: 1000})
+	require.NoError(t, err)
+	assert.Equal(t, client.ChunkCommitted, third.Chunks[0].Status)
+	v, err := A.Verify(ctx, more[len(more)-1])
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictGenuine, v.Verdict)
+
+	// The wrong organisation gets the chaincode's refusal for every chunk.
+	_, err = org(t, dist).CommissionBulk(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: codes[:10]}, client.BulkOptions{})
+	assert.ErrorIs(t, err, client.ErrForbidden)
+}
+
+func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
+	members(t)
+	ctx := ctxT(t)
+	G, A := org(t, reg), org(t, mfrA)
+	height, err := testnet.Current().Height(ctx, reg)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "regulator.checkpoint")
+	key := "events-" + randDigits(t, 8)
+
+	put := func(i int) string {
+		txID, err := A.BenchPut(ctx, fmt.Sprintf("%s-%d", key, i), "v")
+		require.NoError(t, err)
+		return txID
+	}
+	var sent []string
+	txID := put(-1)
+	require.NotEmpty(t, txID)
+	v, err := G.BenchGet(ctx, fmt.Sprintf("%s-%d", key, -1))
+	require.NoError(t, err)
+	assert.Equal(t, "v", v)
+	for i := range 3 {
+		sent = append(sent, put(i))
+	}
+	// First listener: handles the first two of our events, then stops.
+	var handled []string
+	lctx, cancel := context.WithTimeout(ctx, time.Minute)
+	for ev, err := range G.Events(lctx, client.EventOptions{CheckpointFile: file, StartBlock: &height, Types: []string{model.EventBenchPut}}) {
+		require.NoError(t, err)
+		if ev.TxID == txID {
+			continue
+		}
+		handled = append(handled, ev.TxID)
+		assert.NotZero(t, ev.BlockNumber)
+		if len(handled) == 2 {
+			break
+		}
+	}
+	cancel()
+	require.Equal(t, sent[:2], handled)
+
+	// While no listener runs, more events are committed.
+	for i := 3; i < 5; i++ {
+		sent = append(sent, put(i))
+	}
+	// Restarted listener: exactly the events after the checkpoint.
+	var resumed []string
+	lctx, cancel = context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for ev, err := range G.Events(lctx, client.EventOptions{CheckpointFile: file, Types: []string{model.EventBenchPut}}) {
+		require.NoError(t, err)
+		resumed = append(resumed, ev.TxID)
+		if len(resumed) == 3 {
+			break
+		}
+	}
+	assert.Equal(t, sent[2:], resumed)
+
+	// Nothing more is pending: a listener from the checkpoint sees only a new event.
+	last := put(99)
+	lctx2, cancel2 := context.WithTimeout(ctx, time.Minute)
+	defer cancel2()
+	for ev, err := range G.Events(lctx2, client.EventOptions{CheckpointFile: file, Types: []string{model.EventBenchPut}}) {
+		require.NoError(t, err)
+		assert.Equal(t, last, ev.TxID)
+		break
+	}
+}
+
+func mustCanonical(t *testing.T, code string) string {
+	t.Helper()
+	c, err := identifier.Parse(code)
+	require.NoError(t, err)
+	return c.Canonical
+}

@@ -1,0 +1,259 @@
+package client
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"google.golang.org/grpc"
+)
+
+// Defaults used when no option says otherwise.
+const (
+	DefaultChannel             = "traceability"
+	DefaultChaincode           = "tracechain"
+	DefaultEvaluateTimeout     = 15 * time.Second
+	DefaultEndorseTimeout      = 60 * time.Second
+	DefaultSubmitTimeout       = 15 * time.Second
+	DefaultCommitStatusTimeout = 2 * time.Minute
+	// DefaultMaxRecvMsgSize lets large results (trace pages, recall
+	// reports, big commissioning results) through the shared connection.
+	DefaultMaxRecvMsgSize = 64 << 20
+)
+
+// Option configures a Client in Connect or New.
+type Option func(*config) error
+
+// config is what the options collect.
+type config struct {
+	endpoint   string
+	serverName string
+	tlsRoots   *x509.CertPool
+	insecure   bool
+
+	id   identity.Identity
+	sign identity.Sign
+
+	channel   string
+	chaincode string
+
+	evaluateTimeout     time.Duration
+	endorseTimeout      time.Duration
+	submitTimeout       time.Duration
+	commitStatusTimeout time.Duration
+	maxRecvMsgSize      int
+
+	retry         RetryPolicy
+	conn          grpc.ClientConnInterface
+	dialOptions   []grpc.DialOption
+	saleEndorsers []string
+}
+
+func defaultConfig() config {
+	return config{
+		channel:             DefaultChannel,
+		chaincode:           DefaultChaincode,
+		evaluateTimeout:     DefaultEvaluateTimeout,
+		endorseTimeout:      DefaultEndorseTimeout,
+		submitTimeout:       DefaultSubmitTimeout,
+		commitStatusTimeout: DefaultCommitStatusTimeout,
+		maxRecvMsgSize:      DefaultMaxRecvMsgSize,
+		retry:               DefaultRetryPolicy,
+	}
+}
+
+// WithPeer sets the gateway peer's gRPC endpoint, host:port.
+func WithPeer(endpoint string) Option {
+	return func(c *config) error {
+		if endpoint == "" {
+			return errors.New("peer endpoint is empty")
+		}
+		c.endpoint = endpoint
+		return nil
+	}
+}
+
+// WithTLSServerName overrides the host name checked against the peer's TLS
+// certificate (by default the endpoint's host).
+func WithTLSServerName(name string) Option {
+	return func(c *config) error {
+		c.serverName = name
+		return nil
+	}
+}
+
+// WithTLSCACertFile trusts the PEM CA certificate(s) in path for the peer's
+// TLS certificate.
+func WithTLSCACertFile(path string) Option {
+	return func(c *config) error {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("peer TLS CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("peer TLS CA %s: no PEM certificate", path)
+		}
+		c.tlsRoots = pool
+		return nil
+	}
+}
+
+// WithTLSRootCAs trusts the CAs in pool for the peer's TLS certificate.
+func WithTLSRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) error {
+		c.tlsRoots = pool
+		return nil
+	}
+}
+
+// WithInsecure connects without TLS (for tests against a plaintext peer).
+func WithInsecure() Option {
+	return func(c *config) error {
+		c.insecure = true
+		return nil
+	}
+}
+
+// WithIdentity sets the client identity and its signer.
+func WithIdentity(id identity.Identity, sign identity.Sign) Option {
+	return func(c *config) error {
+		if id == nil || sign == nil {
+			return errors.New("identity and signer are required")
+		}
+		c.id, c.sign = id, sign
+		return nil
+	}
+}
+
+// WithIdentityFiles loads the client identity of MSP mspID from a PEM
+// certificate and a PEM private key.
+func WithIdentityFiles(mspID, certFile, keyFile string) Option {
+	return func(c *config) error {
+		if mspID == "" {
+			return errors.New("MSP ID is required with an identity")
+		}
+		id, sign, err := IdentityFiles{Cert: certFile, Key: keyFile}.Load(mspID)
+		if err != nil {
+			return err
+		}
+		c.id, c.sign = id, sign
+		return nil
+	}
+}
+
+// WithProfile takes the peer endpoint, its TLS CA, the channel, the
+// chaincode and the user identity (or, with asAdmin, the admin identity)
+// from an organisation's connection material, as written by the test
+// network (see LoadProfile). Options after it override its values.
+func WithProfile(p *Profile, asAdmin bool) Option {
+	return func(c *config) error {
+		if p == nil {
+			return errors.New("nil profile")
+		}
+		roots, err := p.TLSRootCAs()
+		if err != nil {
+			return err
+		}
+		files := p.User
+		if asAdmin {
+			files = p.Admin
+		}
+		if files.Cert == "" || files.Key == "" {
+			which := "user"
+			if asAdmin {
+				which = "admin"
+			}
+			return fmt.Errorf("profile of %s has no %s identity", p.Organization, which)
+		}
+		id, sign, err := files.Load(p.MSPID)
+		if err != nil {
+			return err
+		}
+		c.endpoint, c.tlsRoots, c.id, c.sign = p.Peer.Endpoint, roots, id, sign
+		if p.Channel != "" {
+			c.channel = p.Channel
+		}
+		if p.Chaincode != "" {
+			c.chaincode = p.Chaincode
+		}
+		return nil
+	}
+}
+
+// WithChannel sets the channel name (default "traceability").
+func WithChannel(name string) Option {
+	return func(c *config) error {
+		c.channel = name
+		return nil
+	}
+}
+
+// WithChaincode sets the chaincode name (default "tracechain").
+func WithChaincode(name string) Option {
+	return func(c *config) error {
+		c.chaincode = name
+		return nil
+	}
+}
+
+// WithEvaluateTimeout bounds each evaluation (read).
+func WithEvaluateTimeout(d time.Duration) Option {
+	return func(c *config) error { c.evaluateTimeout = d; return nil }
+}
+
+// WithEndorseTimeout bounds collecting the endorsements of one proposal.
+func WithEndorseTimeout(d time.Duration) Option {
+	return func(c *config) error { c.endorseTimeout = d; return nil }
+}
+
+// WithSubmitTimeout bounds sending one endorsed transaction to the orderer.
+func WithSubmitTimeout(d time.Duration) Option {
+	return func(c *config) error { c.submitTimeout = d; return nil }
+}
+
+// WithCommitStatusTimeout bounds waiting for one transaction's commit status.
+// When it expires the outcome is unknown (ErrOutcomeUnknown).
+func WithCommitStatusTimeout(d time.Duration) Option {
+	return func(c *config) error { c.commitStatusTimeout = d; return nil }
+}
+
+// WithMaxRecvMsgSize sets the largest gRPC message the client accepts
+// (default 64 MiB).
+func WithMaxRecvMsgSize(bytes int) Option {
+	return func(c *config) error { c.maxRecvMsgSize = bytes; return nil }
+}
+
+// WithRetry sets the retry policy for transient failures (see RetryPolicy).
+// RetryPolicy{Attempts: 1} disables retries.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error {
+		if p.Attempts < 1 {
+			return errors.New("retry policy needs at least one attempt")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithClientConnection uses an existing gRPC connection (shared with other
+// code) instead of dialling one. Close does not close it.
+func WithClientConnection(conn grpc.ClientConnInterface) Option {
+	return func(c *config) error { c.conn = conn; return nil }
+}
+
+// WithDialOptions adds gRPC dial options to the connection the client opens.
+func WithDialOptions(opts ...grpc.DialOption) Option {
+	return func(c *config) error { c.dialOptions = append(c.dialOptions, opts...); return nil }
+}
+
+// WithSaleEndorsers names the organisations that endorse Sell. Sell carries
+// the buyer data as transient data, which must only reach members of the
+// seller's sales collection (the seller and the Regulator). By default the
+// gateway derives them from the collection's distribution policy.
+func WithSaleEndorsers(mspIDs ...string) Option {
+	return func(c *config) error { c.saleEndorsers = mspIDs; return nil }
+}

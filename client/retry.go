@@ -1,0 +1,109 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc/codes"
+)
+
+// RetryPolicy bounds the retries of transient failures. Delays grow
+// exponentially from Base, are capped at Max, and are jittered (a random
+// duration between half and all of the step), so clients that collided
+// do not collide again.
+//
+// What is retried, and how:
+//   - a commit that failed with MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT:
+//     nothing was written, so a NEW proposal (new transaction ID) is endorsed
+//     and submitted;
+//   - an endorsement that failed with gRPC Unavailable, or Aborted without a
+//     chaincode error (e.g. endorsers that disagreed): nothing reached the
+//     orderer, so a new proposal is built;
+//   - sending an endorsed transaction to the orderer (Unavailable, Aborted):
+//     the SAME signed transaction is sent again, which cannot commit twice;
+//   - asking for the commit status (Unavailable): asked again.
+//
+// Never retried: chaincode refusals (*ChaincodeError), other commit failures
+// (e.g. ENDORSEMENT_POLICY_FAILURE), and a transaction whose commit status
+// stays unknown (*OutcomeUnknownError): the SDK cannot tell whether it
+// applied, so it reports the transaction ID instead of risking a double
+// application. Evaluations are retried on Unavailable.
+type RetryPolicy struct {
+	Attempts int           // total attempts per step, including the first; 1 disables retries
+	Base     time.Duration // delay before the first retry
+	Max      time.Duration // cap on a single delay
+}
+
+// DefaultRetryPolicy is used unless WithRetry says otherwise.
+var DefaultRetryPolicy = RetryPolicy{Attempts: 5, Base: 100 * time.Millisecond, Max: 3 * time.Second}
+
+// Delay returns the jittered delay before retry number n (1 for the first
+// retry).
+func (p RetryPolicy) Delay(n int) time.Duration {
+	d := p.Base
+	if d <= 0 {
+		d = 100 * time.Millisecond
+	}
+	for i := 1; i < n && (p.Max <= 0 || d < p.Max); i++ {
+		d *= 2
+	}
+	if p.Max > 0 && d > p.Max {
+		d = p.Max
+	}
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+// sleeper waits d or until ctx ends; replaced in tests.
+type sleeper func(ctx context.Context, d time.Duration) error
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryableCommit reports whether a commit failure leaves the ledger
+// unchanged for a reason that a fresh proposal may not hit again.
+func retryableCommit(code peer.TxValidationCode) bool {
+	return code == peer.TxValidationCode_MVCC_READ_CONFLICT || code == peer.TxValidationCode_PHANTOM_READ_CONFLICT
+}
+
+// retryableProposal reports whether err, returned for one whole
+// endorse-submit-commit attempt, allows a new proposal: the previous one
+// definitely did not commit and the cause is transient.
+func retryableProposal(err error) bool {
+	var ce *CommitError
+	if errors.As(err, &ce) {
+		return retryableCommit(ce.ValidationCode)
+	}
+	var te *TransportError
+	if errors.As(err, &te) && te.Op == opEndorse {
+		return te.Code == codes.Unavailable || te.Code == codes.Aborted
+	}
+	return false
+}
+
+// retryableSend reports whether resending the same transaction, or asking
+// again for its status, may help.
+func retryableSend(err error) bool {
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.Code == codes.Unavailable || te.Code == codes.Aborted || te.Code == codes.ResourceExhausted
+	}
+	return false
+}
+
+// retryableEvaluate reports whether an evaluation may be repeated.
+func retryableEvaluate(err error) bool {
+	var te *TransportError
+	return errors.As(err, &te) && te.Code == codes.Unavailable
+}

@@ -1,0 +1,166 @@
+package client
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/mock/gomock"
+	"google.golang.org/grpc/codes"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+func TestMVCCConflictIsRetriedWithANewProposal(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	var first, second call
+	gomock.InOrder(
+		expectSubmit(ctrl, cc, "tx1", model.MoveResult{TxID: "tx1"}, peer.TxValidationCode_MVCC_READ_CONFLICT, &first),
+		expectSubmit(ctrl, cc, "tx2", model.MoveResult{TxID: "tx2", Count: 1}, peer.TxValidationCode_VALID, &second),
+	)
+	res, err := c.Ship(context.Background(), model.ShipRequest{To: "DistributorMSP", Codes: []string{"p"}})
+	require.NoError(t, err)
+	assert.Equal(t, "tx2", res.TxID)
+	assert.Equal(t, first, second, "the same request, endorsed again")
+}
+
+func TestPhantomReadIsRetriedAndAttemptsAreBounded(t *testing.T) {
+	c, cc, ctrl := newTestClient(t) // 3 attempts
+	for i := range 3 {
+		expectSubmit(ctrl, cc, "tx"+string(rune('a'+i)), nil, peer.TxValidationCode_PHANTOM_READ_CONFLICT, nil)
+	}
+	_, err := c.Pack(context.Background(), model.PackRequest{Container: "c", Children: []string{"u"}})
+	var ce *CommitError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, peer.TxValidationCode_PHANTOM_READ_CONFLICT, ce.ValidationCode)
+	assert.Equal(t, "txc", ce.TxID)
+}
+
+func TestOtherCommitFailuresAreNotRetried(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	expectSubmit(ctrl, cc, "tx1", nil, peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE, nil).Times(1)
+	_, err := c.Pack(context.Background(), model.PackRequest{Container: "c", Children: []string{"u"}})
+	assert.ErrorIs(t, err, ErrCommitFailed)
+}
+
+func TestUnavailableEndorsementIsRetried(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	gomock.InOrder(
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "no endorsers")),
+		expectSubmit(ctrl, cc, "tx2", model.PackResult{TxID: "tx2"}, peer.TxValidationCode_VALID, nil),
+	)
+	res, err := c.Pack(context.Background(), model.PackRequest{Container: "c", Children: []string{"u"}})
+	require.NoError(t, err)
+	assert.Equal(t, "tx2", res.TxID)
+}
+
+func TestChaincodeRefusalIsNotRetried(t *testing.T) {
+	c, cc, _ := newTestClient(t)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeNotHolder, Message: "held by X"})).Times(1)
+	_, err := c.Ship(context.Background(), model.ShipRequest{To: "X", Codes: []string{"c"}})
+	assert.ErrorIs(t, err, ErrNotHolder)
+}
+
+func TestUnknownCommitStatusIsNeverRetried(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	tx := NewMocktransaction(ctrl)
+	cm := NewMockcommit(ctrl)
+	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	tx.EXPECT().Result().Return([]byte(`{}`)).AnyTimes()
+	tx.EXPECT().Submit(gomock.Any()).Return(cm, nil).Times(1)
+	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	cm.EXPECT().Status(gomock.Any()).Return(nil, transportStatus(codes.DeadlineExceeded, "commit status timeout")).Times(1)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1) // exactly one proposal
+
+	_, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g", Batch: "b", Codes: []string{"u"}})
+	var ou *OutcomeUnknownError
+	require.ErrorAs(t, err, &ou)
+	assert.Equal(t, "tx1", ou.TxID)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, ErrTimeout)
+}
+
+func TestUnavailableCommitStatusIsAskedAgainForTheSameTransaction(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	tx := NewMocktransaction(ctrl)
+	cm := NewMockcommit(ctrl)
+	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	tx.EXPECT().Result().Return([]byte(`{"txId":"tx1"}`)).AnyTimes()
+	tx.EXPECT().Submit(gomock.Any()).Return(cm, nil).Times(1)
+	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	gomock.InOrder(
+		cm.EXPECT().Status(gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "peer restarting")),
+		cm.EXPECT().Status(gomock.Any()).Return(&gw.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1"}, nil),
+	)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
+	res, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g"})
+	require.NoError(t, err)
+	assert.Equal(t, "tx1", res.TxID)
+}
+
+func TestSubmitFailureResendsTheSameTransactionThenReportsUnknownOutcome(t *testing.T) {
+	c, cc, ctrl := newTestClient(t) // 3 attempts
+	tx := NewMocktransaction(ctrl)
+	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	tx.EXPECT().Result().Return([]byte(`{}`)).AnyTimes()
+	tx.EXPECT().Submit(gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "no orderers could successfully process transaction")).Times(3)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
+	_, err := c.Receive(context.Background(), model.MoveRequest{Codes: []string{"c"}})
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, ErrUnavailable)
+}
+
+func TestEvaluateRetriesUnavailableOnly(t *testing.T) {
+	c, cc, _ := newTestClient(t)
+	gomock.InOrder(
+		cc.EXPECT().Evaluate(gomock.Any(), gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "down")),
+		expectEvaluate(cc, model.ItemStatus{Holder: model.Party{MSPID: "M"}}, nil),
+	)
+	it, err := c.GetItem(context.Background(), "u")
+	require.NoError(t, err)
+	assert.Equal(t, "M", it.Holder.MSPID)
+
+	cc.EXPECT().Evaluate(gomock.Any(), gomock.Any()).Return(nil, transportStatus(codes.DeadlineExceeded, "slow")).Times(1)
+	_, err = c.GetItem(context.Background(), "u")
+	assert.ErrorIs(t, err, ErrTimeout)
+}
+
+func TestCanceledContextStopsRetrying(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	expectSubmit(ctrl, cc, "tx1", nil, peer.TxValidationCode_MVCC_READ_CONFLICT, nil).Do(func(context.Context, call) { cancel() })
+	_, err := c.Pack(ctx, model.PackRequest{Container: "c"})
+	assert.ErrorIs(t, err, ErrCommitFailed)
+}
+
+func TestStepTimeoutsBoundEachCall(t *testing.T) {
+	c, cc, _ := newTestClient(t)
+	c.cfg.evaluateTimeout = 20 * time.Millisecond
+	cc.EXPECT().Evaluate(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, _ call) ([]byte, error) {
+		dl, ok := ctx.Deadline()
+		assert.True(t, ok)
+		assert.WithinDuration(t, time.Now().Add(20*time.Millisecond), dl, 20*time.Millisecond)
+		return []byte(`{}`), nil
+	})
+	_, err := c.GetItem(context.Background(), "u")
+	require.NoError(t, err)
+}
+
+func TestRetryDelayGrowsWithJitterAndCap(t *testing.T) {
+	p := RetryPolicy{Attempts: 5, Base: 100 * time.Millisecond, Max: time.Second}
+	for n := 1; n <= 8; n++ {
+		step := p.Base << (n - 1)
+		if step > p.Max {
+			step = p.Max
+		}
+		for range 20 {
+			d := p.Delay(n)
+			assert.GreaterOrEqual(t, d, step/2)
+			assert.LessOrEqual(t, d, step)
+		}
+	}
+}

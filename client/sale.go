@@ -1,0 +1,80 @@
+package client
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+// saltBytes is the number of random bytes in a sale salt; hex encoded it is
+// model.MinSaltLength characters.
+const saltBytes = model.MinSaltLength / 2
+
+// Sell sells a unit the calling retailer holds to an end customer. The
+// buyer data goes to the chaincode only as transient data (never into the
+// transaction), with a random salt generated here with crypto/rand; the
+// ledger keeps only the salted hash, and the seller's private collection the
+// data itself. A zero SalesTime means now.
+//
+// Selling a unit that was already sold is not an error: the result's
+// Outcome is model.OutcomeRefusedAlreadySold and a suspected-clone alert
+// was committed (AlertID). A unit under recall gives ErrRecalled.
+func (c *Client) Sell(ctx context.Context, req model.SellRequest, buyer model.SaleData) (*model.SellResult, error) {
+	if buyer.SalesTime.IsZero() {
+		buyer.SalesTime = c.now()
+	}
+	buyer.SalesTime = buyer.SalesTime.UTC()
+	salt, err := newSalt(c.random)
+	if err != nil {
+		return nil, err
+	}
+	transient, err := json.Marshal(model.SaleTransient{SaleData: buyer, Salt: salt})
+	if err != nil {
+		return nil, fmt.Errorf("tracechain: encoding sale data: %w", err)
+	}
+	arg, err := jsonArg(req)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.submit(ctx, call{
+		Fn:        model.FnSell,
+		Args:      []string{arg},
+		Transient: map[string][]byte{model.TransientSaleKey: transient},
+		Endorsers: c.cfg.saleEndorsers,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decode[model.SellResult](model.FnSell, s.result)
+}
+
+// newSalt returns saltBytes random bytes, hex encoded.
+func newSalt(r io.Reader) (string, error) {
+	b := make([]byte, saltBytes)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", fmt.Errorf("tracechain: generating sale salt: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// GetSale returns the private sale record of a sold unit, with the buyer
+// data. Only the seller and the Regulator may read it (ErrForbidden for
+// others); it is read from the caller's own peer.
+func (c *Client) GetSale(ctx context.Context, code string) (*model.SaleRecord, error) {
+	return query[model.SaleRecord](ctx, c, model.FnGetSale, code)
+}
+
+// PurgeSale deletes the buyer data of a sale after its retention period
+// (seller only; ErrBadState before the period ends). The public sale hash
+// stays. It returns the transaction ID.
+func (c *Client) PurgeSale(ctx context.Context, code string) (string, error) {
+	s, err := c.submit(ctx, call{Fn: model.FnPurgeSale, Args: []string{code}})
+	if err != nil {
+		return "", err
+	}
+	return s.txID, nil
+}
