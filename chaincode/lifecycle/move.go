@@ -52,6 +52,9 @@ func (l *Ledger) Ship(req model.ShipRequest) (*model.MoveResult, error) {
 		if err := movable(it, m.MSPID, r.what("codes", i)); err != nil {
 			return nil, err
 		}
+		if err := l.checkRecallReturn(it, req.To, r.what("codes", i)); err != nil {
+			return nil, err
+		}
 		moved = append(moved, it)
 	}
 	// Identities named in codes are marked in transit before any split, so a
@@ -60,8 +63,12 @@ func (l *Ledger) Ship(req model.ShipRequest) (*model.MoveResult, error) {
 		it.Disposition = model.DispositionInTransit
 	}
 	for i, s := range req.Lots {
-		part, err := l.split(m.MSPID, sources[i], s.Quantity, s.Label, i+1, fmt.Sprintf("lots[%d].source %q", i, s.Source))
+		what := fmt.Sprintf("lots[%d].source %q", i, s.Source)
+		part, err := l.split(m.MSPID, sources[i], s.Quantity, s.Label, i+1, what)
 		if err != nil {
+			return nil, err
+		}
+		if err := l.checkRecallReturn(part, req.To, what); err != nil {
 			return nil, err
 		}
 		moved = append(moved, part)
@@ -82,6 +89,24 @@ func (l *Ledger) Ship(req model.ShipRequest) (*model.MoveResult, error) {
 		return nil, err
 	}
 	return &model.MoveResult{Codes: codes, Count: len(codes), Holder: m.MSPID, Disposition: model.DispositionInTransit, Destination: req.To, TxID: l.txID()}, nil
+}
+
+// checkRecallReturn lets recalled goods travel only back to their manufacturer (a recall
+// return). Containers are not opened to look for recalled contents: that would make a move cost
+// a read per child; the recall report finds such units wherever they are.
+func (l *Ledger) checkRecallReturn(it *model.Item, to, what string) error {
+	if it.Class == model.ClassContainer || to == it.Manufacturer {
+		return nil
+	}
+	v, err := l.withRecall(view{item: it})
+	if err != nil {
+		return err
+	}
+	if v.recall != nil {
+		return model.SubjectErrorf(model.CodeRecalled, it.Code,
+			"%s is under recall %s: it may only be returned to its manufacturer %s", what, v.recall.ID, it.Manufacturer)
+	}
+	return nil
 }
 
 // checkDestination requires a registered, active member other than the

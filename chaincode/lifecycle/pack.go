@@ -71,7 +71,7 @@ func (l *Ledger) Pack(req model.PackRequest) (*model.PackResult, error) {
 	for _, r := range refs {
 		child := l.items[r.code]
 		child.Parent = c.Code
-		child.Packings = append(child.Packings, model.Packing{Container: c.Code, PackedAt: l.now(), PackedTx: l.txID()})
+		child.Packings = append(child.Packings, model.Packing{Container: c.Code, PackedAt: l.now(), PackedTx: l.txID(), PackedBy: l.store.ClientMSPID()})
 		l.save(child)
 		if err := l.mark(child.Class, containsKey, c.Code, child.Code); err != nil {
 			return nil, err
@@ -195,7 +195,8 @@ func (l *Ledger) takeOut(c, child *model.Item, msp string) error {
 	}
 	child.Parent, child.Holder, child.Disposition, child.Destination = "", msp, model.DispositionActive, ""
 	if n := len(child.Packings); n > 0 && child.Packings[n-1].UnpackedTx == "" {
-		child.Packings[n-1].UnpackedAt, child.Packings[n-1].UnpackedTx = l.now(), l.txID()
+		p := &child.Packings[n-1]
+		p.UnpackedAt, p.UnpackedTx, p.UnpackedBy = l.now(), l.txID(), l.store.ClientMSPID()
 	}
 	l.save(child)
 	c.Children--

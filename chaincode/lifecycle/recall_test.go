@@ -168,3 +168,44 @@ func TestUnitListRecall(t *testing.T) {
 	_, err = w.begin(retailer, nil).l.RecallReport("nope", 0, "")
 	requireCode(t, err, model.CodeNotFound)
 }
+
+func TestRecalledGoodsTravelOnlyBackToTheirManufacturer(t *testing.T) {
+	w := newWorld(t)
+	u := w.units("B1", "U", 3)
+	case1 := sscc("6901234", 7)
+	w.pack(makerA, case1, u[2])
+	w.move(makerA, distributor, u[0], u[1], case1)
+	recallBatch(w, makerA, gtinA, "B1")
+
+	w.fails(distributor, model.CodeRecalled, func(c call) error {
+		_, err := c.l.Ship(model.ShipRequest{Codes: []string{u[0]}, To: retailer})
+		return err
+	})
+	w.ship(distributor, makerA, u[1])
+	w.receive(makerA, u[1])
+	assert.Equal(t, makerA, w.status(u[1]).Holder.MSPID)
+	// Containers are not opened on a move; the recall report still finds what is inside.
+	w.ship(distributor, retailer, case1)
+}
+
+func TestTraceNamesWhoPackedAndUnpacked(t *testing.T) {
+	w := newWorld(t)
+	u := w.units("B1", "U", 1)
+	box := sscc("6901234", 8)
+	w.pack(makerA, box, u[0])
+	w.move(makerA, distributor, box)
+	w.unpack(distributor, box, u[0])
+	var page *model.TracePage
+	w.ok(distributor, func(c call) (err error) {
+		page, err = c.l.Trace(u[0], 0, "")
+		return err
+	})
+	actors := map[string]string{}
+	for _, e := range page.Events {
+		if e.Via == "" {
+			actors[e.Type] = e.Actor
+		}
+	}
+	assert.Equal(t, makerA, actors[model.EventPacked])
+	assert.Equal(t, distributor, actors[model.EventUnpacked])
+}

@@ -109,13 +109,13 @@ func (t *tracer) add(it *model.Item, s span, via string, depth int) error {
 		if s.contains(p.PackedAt) {
 			t.events = append(t.events, model.TraceEvent{
 				Subject: it.Code, Type: model.EventPacked, BizStep: model.BizStepPacking, Disposition: model.DispositionActive,
-				Time: p.PackedAt, TxID: p.PackedTx, Parent: p.Container, Via: via,
+				Time: p.PackedAt, TxID: p.PackedTx, Actor: p.PackedBy, Parent: p.Container, Via: via,
 			})
 		}
 		if p.UnpackedTx != "" && s.contains(p.UnpackedAt) {
 			t.events = append(t.events, model.TraceEvent{
 				Subject: it.Code, Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive,
-				Time: p.UnpackedAt, TxID: p.UnpackedTx, Parent: p.Container, Via: via,
+				Time: p.UnpackedAt, TxID: p.UnpackedTx, Actor: p.UnpackedBy, Parent: p.Container, Via: via,
 			})
 		}
 		inside, ok := s.intersect(p.PackedAt, p.UnpackedAt)

@@ -49,8 +49,10 @@ type Packing struct {
 	Container  string    `json:"container"`
 	PackedAt   time.Time `json:"packedAt"`
 	PackedTx   string    `json:"packedTx"`
+	PackedBy   string    `json:"packedBy,omitempty" metadata:",optional"` // MSP ID that packed it
 	UnpackedAt time.Time `json:"unpackedAt,omitzero" metadata:",optional"`
 	UnpackedTx string    `json:"unpackedTx,omitempty" metadata:",optional"`
+	UnpackedBy string    `json:"unpackedBy,omitempty" metadata:",optional"`
 }
 
 // LastChange returns the time of the last change to the record itself.
