@@ -20,7 +20,7 @@ func (a *app) sellCommand() *cobra.Command {
 	var salesTime string
 	var retention int
 	cmd := &cobra.Command{
-		Use:   "sell CODE --buyer-name NAME [--buyer-address ADDR] [--buyer-contact CONTACT]",
+		Use:   "sell CODE --buyer-name NAME --buyer-contact CONTACT [--buyer-address ADDR]",
 		Short: "Sell a unit to an end customer (retailers)",
 		Long: `Sell a unit to an end customer. The buyer data travels only as transient
 data to the retailer's private sales collection; the public ledger keeps a
@@ -28,8 +28,8 @@ salted hash. Selling a unit that was already sold is refused and raises a
 suspected-clone alert: the command then prints REFUSED and exits with 5.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if buyer.BuyerName == "" {
-				return usagef("--buyer-name is required")
+			if buyer.BuyerName == "" || buyer.BuyerContact == "" {
+				return usagef("--buyer-name and --buyer-contact are required")
 			}
 			if salesTime != "" {
 				t, err := time.Parse(time.RFC3339, salesTime)
