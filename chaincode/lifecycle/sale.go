@@ -111,6 +111,18 @@ func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 // refuseResale commits a suspected-clone alert for a second sale of it:
 // the alert, its chronological index entry, the unit's clone mark and event.
 func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResult, error) {
+	// The proposal carries buyer data in its transient map even when the sale is refused. A
+	// read of the reporter's sales collection declares that collection in the endorsement's
+	// chaincode interest, so the gateway asks only collection members to endorse and the
+	// buyer data reaches no other organisation. Without it, a refusal touches no private data
+	// and any two organisations could be chosen.
+	k, err := l.key(saleKey, it.Code)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.store.GetPrivate(model.SalesCollection(reporter), k); err != nil {
+		return nil, err
+	}
 	a := model.Alert{
 		ID: l.txID(), Code: it.Code, GTIN: it.GTIN, Batch: it.Batch, Reason: model.AlertReasonAlreadySold,
 		Reporter: reporter, DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
