@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 )
 
 // Profile is an organisation's connection material: the peer its clients talk to, the TLS CA
@@ -100,4 +103,36 @@ func (f IdentityFiles) Load(mspID string) (*identity.X509Identity, identity.Sign
 		return nil, nil, err
 	}
 	return id, sign, nil
+}
+
+// Dial opens a TLS connection to the profile's peer that accepts results up to
+// DefaultMaxRecvMsgSize. Pass it to WithClientConnection to share it between clients.
+func (p *Profile) Dial(opts ...grpc.DialOption) (*grpc.ClientConn, error) {
+	pool, err := p.TLSRootCAs()
+	if err != nil {
+		return nil, err
+	}
+	opts = append([]grpc.DialOption{
+		grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(DefaultMaxRecvMsgSize), grpc.MaxCallSendMsgSize(DefaultMaxRecvMsgSize)),
+	}, opts...)
+	conn, err := grpc.NewClient(p.Peer.Endpoint, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("peer %s: %w", p.Peer.Endpoint, err)
+	}
+	return conn, nil
+}
+
+// Gateway connects fabric-gateway's own client over conn as the profile's user, or its admin.
+// It is for code that works below the SDK, such as tests that shape proposals themselves.
+func (p *Profile) Gateway(conn grpc.ClientConnInterface, asAdmin bool, opts ...gateway.ConnectOption) (*gateway.Gateway, error) {
+	files := p.User
+	if asAdmin {
+		files = p.Admin
+	}
+	id, sign, err := files.Load(p.MSPID)
+	if err != nil {
+		return nil, err
+	}
+	return gateway.Connect(id, append([]gateway.ConnectOption{gateway.WithSign(sign), gateway.WithClientConnection(conn)}, opts...)...)
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -108,13 +107,11 @@ func (s *suite) connect(t *testing.T, org string) *member {
 	t.Helper()
 	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
 	require.NoError(t, err)
-	pool, err := p.TLSRootCAs()
+	conn, err := p.Dial()
 	require.NoError(t, err)
-	conn, err := grpc.NewClient(p.Peer.Endpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
+	_, sign, err := p.User.Load(p.MSPID)
 	require.NoError(t, err)
-	id, sign, err := p.User.Load(p.MSPID)
-	require.NoError(t, err)
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
+	gw, err := p.Gateway(conn, false,
 		client.WithEvaluateTimeout(15*time.Second), client.WithEndorseTimeout(30*time.Second),
 		client.WithSubmitTimeout(15*time.Second), client.WithCommitStatusTimeout(45*time.Second))
 	require.NoError(t, err)

@@ -13,8 +13,6 @@ import (
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
 
 	tc "github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/test-network/testnet"
@@ -31,13 +29,9 @@ func benchWithCommitTimeout(t *testing.T, org string, commitTimeout time.Duratio
 	t.Helper()
 	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
 	require.NoError(t, err)
-	pool, err := p.TLSRootCAs()
+	conn, err := p.Dial()
 	require.NoError(t, err)
-	conn, err := grpc.NewClient(p.Peer.Endpoint, grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, "")))
-	require.NoError(t, err)
-	id, sign, err := p.User.Load(p.MSPID)
-	require.NoError(t, err)
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
+	gw, err := p.Gateway(conn, false,
 		client.WithEvaluateTimeout(10*time.Second), client.WithEndorseTimeout(15*time.Second),
 		client.WithSubmitTimeout(10*time.Second), client.WithCommitStatusTimeout(commitTimeout))
 	require.NoError(t, err)
