@@ -208,7 +208,8 @@ func (c *Client) submit(ctx context.Context, cl call) (*submitted, error) {
 		if err == nil {
 			return s, nil
 		}
-		if !retryableProposal(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+		retry := retryableProposal(err) || laggingEndorser(err, c.MSPID())
+		if !retry || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
 			return nil, err
 		}
 		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {

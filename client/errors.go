@@ -73,6 +73,7 @@ type ChaincodeError struct {
 	Message string
 	Subject string // offending code, MSP ID, GTIN or recall ID, when known
 	TxID    string // proposal's transaction ID, when known
+	MSPID   string // organisation whose peer refused, when the gateway says
 	Err     error  // the fabric-gateway error
 }
 
@@ -189,8 +190,8 @@ func mapError(op, txID string, err error) error {
 	if txID == "" {
 		txID = gatewayTxID(err)
 	}
-	if me := findChaincodeError(err); me != nil {
-		return &ChaincodeError{Code: me.Code, Message: me.Message, Subject: me.Subject, TxID: txID, Err: err}
+	if me, msp := findChaincodeError(err); me != nil {
+		return &ChaincodeError{Code: me.Code, Message: me.Message, Subject: me.Subject, TxID: txID, MSPID: msp, Err: err}
 	}
 	if isGRPCStatus(err) {
 		return &TransportError{Op: op, TxID: txID, Code: status.Code(err), Err: err}
@@ -226,24 +227,25 @@ func gatewayTxID(err error) string {
 
 // findChaincodeError looks for a rendered model.Error in the per-peer
 // ErrorDetail messages first (where the gateway puts "chaincode response
-// 500, tracechain/...") and then in the status message and error text.
-func findChaincodeError(err error) *model.Error {
+// 500, tracechain/...", with the MSP ID of the refusing peer) and then in the
+// status message and error text.
+func findChaincodeError(err error) (*model.Error, string) {
 	if st, ok := status.FromError(err); ok {
 		for _, d := range st.Details() {
 			if ed, ok := d.(*gateway.ErrorDetail); ok {
 				if me, ok := model.ParseError(ed.GetMessage()); ok {
-					return me
+					return me, ed.GetMspId()
 				}
 			}
 		}
 		if me, ok := model.ParseError(st.Message()); ok {
-			return me
+			return me, ""
 		}
 	}
 	if me, ok := model.ParseError(err.Error()); ok {
-		return me
+		return me, ""
 	}
-	return nil
+	return nil, ""
 }
 
 // statusMessage is the gRPC status message (with the first per-peer detail)

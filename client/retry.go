@@ -22,6 +22,11 @@ import (
 //   - an endorsement that failed with gRPC Unavailable, or Aborted without a
 //     chaincode error (e.g. endorsers that disagreed): nothing reached the
 //     orderer, so a new proposal is built;
+//   - an endorsement refused by ANOTHER organisation's peer: the gateway
+//     endorses on the client's own peer first and stops if that refuses, so a
+//     refusal from elsewhere means our peer accepted and the other peer is
+//     behind (typically it has not yet committed the block of our previous
+//     transaction); a new proposal is built after the delay;
 //   - sending an endorsed transaction to the orderer (Unavailable, Aborted):
 //     the SAME signed transaction is sent again, which cannot commit twice;
 //   - asking for the commit status (Unavailable): asked again.
@@ -90,6 +95,13 @@ func retryableProposal(err error) bool {
 		return te.Code == codes.Unavailable || te.Code == codes.Aborted
 	}
 	return false
+}
+
+// laggingEndorser reports whether err is a chaincode refusal by a peer of an
+// organisation other than own, after own's peer endorsed.
+func laggingEndorser(err error, own string) bool {
+	var ce *ChaincodeError
+	return own != "" && errors.As(err, &ce) && ce.MSPID != "" && ce.MSPID != own
 }
 
 // retryableSend reports whether resending the same transaction, or asking

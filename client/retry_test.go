@@ -2,10 +2,12 @@ package client
 
 import (
 	"context"
+	"crypto/x509"
 	"testing"
 	"time"
 
 	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -163,4 +165,36 @@ func TestRetryDelayGrowsWithJitterAndCap(t *testing.T) {
 			assert.LessOrEqual(t, d, step)
 		}
 	}
+}
+
+// asMSP gives the test client an identity of mspID (chaincodeStatus puts
+// refusals on a peer of Org1MSP).
+func asMSP(t *testing.T, c *Client, mspID string) {
+	t.Helper()
+	id, err := identity.NewX509Identity(mspID, &x509.Certificate{})
+	require.NoError(t, err)
+	c.cfg.id = id
+}
+
+func TestRefusalByAnotherOrganisationsLaggingPeerIsRetried(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	asMSP(t, c, "RetailerMSP")
+	gomock.InOrder(
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeNotFound, Message: "no such item"})),
+		expectSubmit(ctrl, cc, "tx2", model.MoveResult{TxID: "tx2"}, peer.TxValidationCode_VALID, nil),
+	)
+	res, err := c.Receive(context.Background(), model.MoveRequest{Codes: []string{"c"}})
+	require.NoError(t, err)
+	assert.Equal(t, "tx2", res.TxID)
+}
+
+func TestRefusalByOwnPeerIsNotRetried(t *testing.T) {
+	c, cc, _ := newTestClient(t)
+	asMSP(t, c, "Org1MSP")
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeNotFound, Message: "no such item"})).Times(1)
+	_, err := c.Receive(context.Background(), model.MoveRequest{Codes: []string{"c"}})
+	var ce *ChaincodeError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "Org1MSP", ce.MSPID)
+	assert.ErrorIs(t, err, ErrNotFound)
 }
