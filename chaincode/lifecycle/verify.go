@@ -11,12 +11,20 @@ import (
 // answer. The verdict precedence is invalid_code, unknown, recalled,
 // suspected_clone, decommissioned, sold, genuine. No personal data is read.
 func (l *Ledger) Verify(input string) (*model.Verification, error) {
+	out := &model.Verification{Input: input}
+	r, perr := parseCode(input, "code")
+	if perr == nil {
+		// The caller's member record and the item in one round trip.
+		if k, err := l.key(itemKey, r.code); err == nil {
+			if err := l.reg.Prefetch([]string{l.store.ClientMSPID()}, nil, k); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if _, err := l.reg.Caller(); err != nil {
 		return nil, err
 	}
-	out := &model.Verification{Input: input}
-	r, err := parseCode(input, "code")
-	if err != nil {
+	if err := perr; err != nil {
 		out.Verdict, out.Detail = model.VerdictInvalidCode, err.Error()
 		var me *model.Error
 		if errors.As(err, &me) {
@@ -35,6 +43,16 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 	}
 	v, err := l.chain(it)
 	if err != nil {
+		return nil, err
+	}
+	// Product, producer, holder and batch recall marker in one round trip.
+	var extra []string
+	if it.GTIN != "" && it.Batch != "" {
+		if k, err := l.key(recallKey, it.GTIN, it.Batch); err == nil {
+			extra = append(extra, k)
+		}
+	}
+	if err := l.reg.Prefetch([]string{it.Manufacturer, v.holder()}, []string{it.GTIN}, extra...); err != nil {
 		return nil, err
 	}
 	if v, err = l.withRecall(v); err != nil {

@@ -110,6 +110,35 @@ func (r *Registry) LookupMember(mspID string) (*model.Member, error) {
 	return out, nil
 }
 
+// Prefetch reads the records of the members and products it has not read yet,
+// and the extra keys, in one round trip, so the lookups that follow are
+// answered from the transaction's read cache. Keys it cannot build are left to
+// the lookups, which report them.
+func (r *Registry) Prefetch(mspIDs, gtins []string, extra ...string) error {
+	keys := append([]string(nil), extra...)
+	for _, id := range mspIDs {
+		if _, ok := r.members[id]; ok || id == "" {
+			continue
+		}
+		if k, err := r.store.CreateKey(memberKey, id); err == nil {
+			keys = append(keys, k)
+		}
+	}
+	for _, g := range gtins {
+		if _, ok := r.products[g]; ok || g == "" {
+			continue
+		}
+		if k, err := r.store.CreateKey(productKey, g); err == nil {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := r.store.GetMany(keys)
+	return err
+}
+
 // Party returns how read results name an organisation.
 func (r *Registry) Party(mspID string) (model.Party, error) {
 	p := model.Party{MSPID: mspID}

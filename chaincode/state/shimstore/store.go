@@ -21,6 +21,10 @@ type Store struct {
 	batching  bool
 	transient map[string][]byte
 	loaded    bool
+	// read caches committed values. Fabric reads never see the transaction's own
+	// writes, so a cached read answers exactly what the peer would, one round trip
+	// fewer; GetMany fills it, which lets a caller fetch keys it needs later at once.
+	read map[string][]byte
 }
 
 var _ state.Store = (*Store)(nil)
@@ -77,21 +81,54 @@ func (s *Store) Transient(key string) ([]byte, error) {
 }
 
 // Get implements state.Store.
-func (s *Store) Get(key string) ([]byte, error) { return s.stub.GetState(key) }
+func (s *Store) Get(key string) ([]byte, error) {
+	if v, ok := s.read[key]; ok {
+		return v, nil
+	}
+	v, err := s.stub.GetState(key)
+	if err != nil {
+		return nil, err
+	}
+	s.remember(key, v)
+	return v, nil
+}
 
-// GetMany implements state.Store.
+// GetMany implements state.Store. Keys already read are answered from the
+// cache; the rest take one GetMultipleStates round trip.
 func (s *Store) GetMany(keys []string) ([][]byte, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	vals, err := s.stub.GetMultipleStates(keys...)
-	if err != nil {
-		return nil, err
+	var missing []string
+	for _, k := range keys {
+		if _, ok := s.read[k]; !ok {
+			missing = append(missing, k)
+		}
 	}
-	if len(vals) != len(keys) {
-		return nil, fmt.Errorf("GetMultipleStates returned %d values for %d keys", len(vals), len(keys))
+	if len(missing) > 0 {
+		vals, err := s.stub.GetMultipleStates(missing...)
+		if err != nil {
+			return nil, err
+		}
+		if len(vals) != len(missing) {
+			return nil, fmt.Errorf("GetMultipleStates returned %d values for %d keys", len(vals), len(missing))
+		}
+		for i, k := range missing {
+			s.remember(k, vals[i])
+		}
 	}
-	return vals, nil
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = s.read[k]
+	}
+	return out, nil
+}
+
+func (s *Store) remember(key string, v []byte) {
+	if s.read == nil {
+		s.read = map[string][]byte{}
+	}
+	s.read[key] = v
 }
 
 // Put implements state.Store.

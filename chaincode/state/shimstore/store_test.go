@@ -50,8 +50,8 @@ func TestReads(t *testing.T) {
 	vals, err := s.GetMany([]string{"a", "b"})
 	require.NoError(t, err)
 	assert.Equal(t, [][]byte{[]byte("1"), nil}, vals)
-	stub.EXPECT().GetMultipleStates("a").Return(nil, nil)
-	_, err = s.GetMany([]string{"a"})
+	stub.EXPECT().GetMultipleStates("c").Return(nil, nil)
+	_, err = s.GetMany([]string{"c"})
 	assert.Error(t, err, "a short answer is an error, not absent keys")
 	vals, err = s.GetMany(nil)
 	require.NoError(t, err)
@@ -107,4 +107,24 @@ func TestScanPage(t *testing.T) {
 	})
 	assert.ErrorIs(t, err, stop)
 	assert.Equal(t, []string{"k1"}, got)
+}
+
+func TestReadsAreCachedForTheTransaction(t *testing.T) {
+	ctrl := gomock.NewController(t)
+	stub := mocks.NewMockChaincodeStubInterface(ctrl)
+	s := shimstore.New(stub, "Org1MSP")
+
+	stub.EXPECT().GetMultipleStates("a", "b").Return([][]byte{[]byte("1"), nil}, nil).Times(1)
+	stub.EXPECT().GetState("c").Return([]byte("3"), nil).Times(1)
+	stub.EXPECT().GetMultipleStates("d").Return([][]byte{[]byte("4")}, nil).Times(1)
+
+	_, err := s.GetMany([]string{"a", "b"})
+	require.NoError(t, err)
+	for _, k := range []string{"a", "b", "c", "c"} {
+		_, err := s.Get(k)
+		require.NoError(t, err, k)
+	}
+	vals, err := s.GetMany([]string{"c", "d", "a", "b"})
+	require.NoError(t, err)
+	assert.Equal(t, [][]byte{[]byte("3"), []byte("4"), []byte("1"), nil}, vals, "only d is fetched")
 }
