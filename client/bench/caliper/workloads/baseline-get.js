@@ -1,0 +1,27 @@
+'use strict';
+// Round baseline-get: bench:Get evaluated on the Retailer's peer, the network's read ceiling.
+const { WorkloadModuleBase } = require('@hyperledger/caliper-core');
+const { MSP, request, call } = require('./lib');
+
+class BaselineGet extends WorkloadModuleBase {
+    async initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext) {
+        await super.initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext);
+        const keys = roundArguments.keys || 100;
+        this.keys = [];
+        const prefix = `caliper-get-${Date.now().toString(36)}-${workerIndex}-`;
+        const writes = [];
+        for (let i = 0; i < keys; i++) {
+            this.keys.push(prefix + i);
+            writes.push(call(sutAdapter, MSP.manufacturer, 'bench:Put', [prefix + i, 'value-' + i]));
+        }
+        await Promise.all(writes);
+        this.n = 0;
+    }
+
+    async submitTransaction() {
+        const key = this.keys[this.n++ % this.keys.length];
+        await this.sutAdapter.sendRequests(request(MSP.retailer, 'bench:Get', [key], { readOnly: true }));
+    }
+}
+
+module.exports.createWorkloadModule = () => new BaselineGet();

@@ -1,0 +1,175 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
+)
+
+// Organisations the benchmark acts as (names as in network/consortium.env).
+const (
+	OrgManufacturer = "ManufacturerA"
+	OrgDistributor  = "Distributor"
+	OrgRetailer     = "Retailer"
+	OrgRegulator    = "Regulator"
+	OrgOther        = "ManufacturerB" // only watched: its peer validates and commits every block too
+)
+
+// Per-step timeouts of the benchmark's own transactions. They are generous:
+// a step that times out is counted as a failure, never retried.
+const (
+	evaluateTimeout     = 30 * time.Second
+	endorseTimeout      = 2 * time.Minute
+	submitTimeout       = 30 * time.Second
+	commitStatusTimeout = 3 * time.Minute
+)
+
+// orgConn is one organisation's connection: a gRPC connection to its peer,
+// shared by a fabric-gateway Gateway (which the runner drives directly for
+// pipelined submits) and an SDK client (used for setup).
+type orgConn struct {
+	org     string
+	mspID   string
+	conn    *grpc.ClientConn
+	gateway *gw.Gateway
+	network *gw.Network
+	sdk     *client.Client
+}
+
+// connect opens the connection of org from the run directory's connection
+// material (RUN/connection/<lower(org)>.json).
+func connect(ctx context.Context, runDir, org string) (*orgConn, error) {
+	path := filepath.Join(runDir, "connection", strings.ToLower(org)+".json")
+	p, err := client.LoadProfile(path)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := p.Dial()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", org, err)
+	}
+	g, err := p.Gateway(conn, false,
+		gw.WithEvaluateTimeout(evaluateTimeout), gw.WithEndorseTimeout(endorseTimeout),
+		gw.WithSubmitTimeout(submitTimeout), gw.WithCommitStatusTimeout(commitStatusTimeout))
+	if err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("%s user identity: %w", org, err)
+	}
+	sdk, err := client.Connect(ctx, client.WithProfile(p, false), client.WithClientConnection(conn),
+		client.WithEvaluateTimeout(evaluateTimeout), client.WithEndorseTimeout(endorseTimeout),
+		client.WithSubmitTimeout(submitTimeout), client.WithCommitStatusTimeout(commitStatusTimeout))
+	if err != nil {
+		g.Close()
+		_ = conn.Close()
+		return nil, err
+	}
+	channel := p.Channel
+	if channel == "" {
+		channel = client.DefaultChannel
+	}
+	return &orgConn{org: org, mspID: p.MSPID, conn: conn, gateway: g, network: g.GetNetwork(channel), sdk: sdk}, nil
+}
+
+// height returns the block height of the organisation's peer on the
+// channel, from the query system chaincode.
+func (o *orgConn) height(ctx context.Context) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	p, err := o.network.GetContract("qscc").NewProposal("GetChainInfo", gw.WithArguments(o.network.Name()))
+	if err != nil {
+		return 0, err
+	}
+	raw, err := p.EvaluateWithContext(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var info common.BlockchainInfo
+	if err := proto.Unmarshal(raw, &info); err != nil {
+		return 0, err
+	}
+	return info.GetHeight(), nil
+}
+
+// waitHeight waits until the organisation's peer has a block height of at
+// least h, at most limit. An organisation acting on another's transaction
+// (receiving a shipment) must wait for its own peer to commit that
+// transaction's block: the gateway endorses on its own peer first, which
+// would otherwise refuse on a state it has not seen yet.
+func (o *orgConn) waitHeight(ctx context.Context, h uint64, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		got, err := o.height(ctx)
+		if err == nil && got >= h {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			if err == nil {
+				err = fmt.Errorf("height %d, want %d", got, h)
+			}
+			return fmt.Errorf("waiting for %s's peer: %w", o.org, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// contract returns the chaincode's contract by name ("" is the default
+// tracechain contract).
+func (o *orgConn) contract(name string) *gw.Contract {
+	cc := o.sdk.Chaincode()
+	if name == "" || name == model.ContractTracechain {
+		return o.network.GetContract(cc)
+	}
+	return o.network.GetContractWithName(cc, name)
+}
+
+func (o *orgConn) close() {
+	_ = o.sdk.Close()
+	_ = o.gateway.Close()
+	_ = o.conn.Close()
+}
+
+// settle waits until every peer has committed the same height twice in a
+// row (the previous slice's blocks are validated everywhere), at most limit.
+func settle(ctx context.Context, conns map[string]*orgConn, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	last := uint64(0)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		var lo, hi uint64
+		ok := true
+		for _, c := range conns {
+			h, err := c.height(ctx)
+			if err != nil {
+				ok = false
+				break
+			}
+			if lo == 0 || h < lo {
+				lo = h
+			}
+			hi = max64(hi, h)
+		}
+		if ok && lo == hi && hi == last {
+			return
+		}
+		if ok && lo == hi {
+			last = hi
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+func max64(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
+}
