@@ -28,7 +28,7 @@ type peerSim struct {
 }
 
 func newPeerSim(t *testing.T) *peerSim {
-	cc, err := contract.New(regulator)
+	cc, err := contract.NewCheckingResults(regulator)
 	require.NoError(t, err)
 	return &peerSim{t: t, cc: cc, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 }
