@@ -64,6 +64,25 @@ func org(t *testing.T, name string) *client.Client {
 	return clients[name]
 }
 
+// settle waits until every organisation's peer has committed the same blocks. A
+// commit is reported by the submitter's own peer; another organisation's peer
+// may be a block behind for a moment, so a read there must wait for it.
+func settle(t *testing.T) {
+	t.Helper()
+	ctx := ctxT(t)
+	require.Eventually(t, func() bool {
+		var first uint64
+		for i, o := range testnet.Orgs {
+			h, err := testnet.Current().Height(ctx, o)
+			if err != nil || (i > 0 && h != first) {
+				return false
+			}
+			first = h
+		}
+		return true
+	}, 30*time.Second, 200*time.Millisecond)
+}
+
 func ctxT(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
@@ -315,6 +334,7 @@ func TestFullStory(t *testing.T) {
 		children = append(children, ch)
 	}
 	assert.Len(t, children, 2)
+	settle(t)
 	cp, err := G.GetContents(ctx, case1, 3, "")
 	require.NoError(t, err)
 	assert.Len(t, cp.Children, 3)
@@ -353,6 +373,7 @@ func TestFullStory(t *testing.T) {
 	require.NoError(t, err)
 	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{case2}})
 	require.NoError(t, err)
+	settle(t)
 	st, err := G.GetItem(ctx, units[15])
 	require.NoError(t, err)
 	assert.Equal(t, "RetailerMSP", st.Holder.MSPID)
@@ -371,6 +392,7 @@ func TestFullStory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
 	assert.Equal(t, sr.SaleHash, model.SaleHash(rec.Salt, rec.Data()))
+	settle(t)
 	rec, err = G.GetSale(ctx, sold)
 	require.NoError(t, err)
 	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
@@ -385,6 +407,7 @@ func TestFullStory(t *testing.T) {
 	v, err := R.Verify(ctx, "https://qr.example.cn"+mustCanonical(t, sold)[len("https://id.gs1.org"):]+"?17=351231")
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictSold, v.Verdict)
+	settle(t)
 	v, err = D.Verify(ctx, units[1])
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictGenuine, v.Verdict)
@@ -406,6 +429,7 @@ func TestFullStory(t *testing.T) {
 	dc, err := D.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
 	require.NoError(t, err)
 	assert.Equal(t, model.DispositionDamaged, dc.Disposition)
+	settle(t)
 	v, err = D.Verify(ctx, units[9])
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictDecommissioned, v.Verdict)
@@ -420,6 +444,7 @@ func TestFullStory(t *testing.T) {
 	require.NoError(t, err)
 	_, err = G.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrDuplicate, "already under recall")
+	settle(t)
 	got, err := R.GetRecall(ctx, recall.ID)
 	require.NoError(t, err)
 	assert.Equal(t, rreq.Reason, got.Reason)
@@ -436,6 +461,7 @@ func TestFullStory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, recall.ID, r.ID)
 	assert.Len(t, entries, 20)
+	settle(t)
 	page, err := G.RecallReport(ctx, recall.ID, 5, "")
 	require.NoError(t, err)
 	assert.Len(t, page.Entries, 5)
@@ -453,6 +479,7 @@ func TestFullStory(t *testing.T) {
 	_, err = R.ListAlerts(ctx, 10, "")
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	found := false
+	settle(t)
 	for a, err := range G.Alerts(ctx) {
 		require.NoError(t, err)
 		if a.ID == sr2.AlertID {
@@ -479,6 +506,7 @@ func TestFullStory(t *testing.T) {
 		model.EventUnpacked, model.EventShipped, model.EventRejected, model.EventShipped, model.EventReceived,
 		model.EventUnpacked, model.EventSold, model.EventRecalled, model.EventCloneAlert,
 	}, types)
+	settle(t)
 	tp, err := G.Trace(ctx, sold, 4, "")
 	require.NoError(t, err)
 	assert.Len(t, tp.Events, 4)
