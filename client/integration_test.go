@@ -188,12 +188,6 @@ func (f *fixture) sscc() string {
 	return "(00)" + withCheck(f.t, "0"+f.prefix+randDigits(f.t, 16-len(f.prefix)))
 }
 
-func (f *fixture) commission(codes []string) {
-	f.t.Helper()
-	_, err := org(f.t, mfrA).Commission(ctxT(f.t), model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: codes})
-	require.NoError(f.t, err)
-}
-
 var buyer = model.SaleData{BuyerName: "Li Xiaoming", BuyerAddress: "12 Chaoyang Road, Beijing", BuyerContact: "+86 138 0000 0000"}
 
 func TestConnectFailsFastOnAWrongEndpoint(t *testing.T) {

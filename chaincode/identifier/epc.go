@@ -61,17 +61,7 @@ func epcField(s string, p int, last bool, what string) (string, int, *Error) {
 // epcDigits checks that ref has exactly want digits; the company prefix
 // length decides want, so the message says so.
 func epcDigits(ref string, off, want int, what string) *Error {
-	if i := firstNonDigit(ref); i >= 0 {
-		return errAt(off+i, RuleCharset, "%s: %s is not a digit", what, quoteByte(ref[i]))
-	}
-	if len(ref) != want {
-		o := len(ref)
-		if o > want {
-			o = want
-		}
-		return errAt(off+o, RuleLength, "%s must have %d digits with this company prefix, got %d", what, want, len(ref))
-	}
-	return nil
+	return exactDigits(ref, off, want, what, " with this company prefix")
 }
 
 func parseEPCGTIN(s string, p int, serialised bool) (Code, *Error) {

@@ -61,18 +61,23 @@ func checkDigit[T ~string | ~[]byte](d T) byte {
 // verifyKey checks that v has exactly n digits and a valid check digit.
 // name is used in messages ("SSCC", "GLN").
 func verifyKey(v string, base, n int, name string) *Error {
+	if e := exactDigits(v, base, n, name, ""); e != nil {
+		return e
+	}
+	if want := checkDigit(v[:n-1]); v[n-1] != want {
+		return errAt(base+n-1, RuleCheckDigit, "%s %s: expected %c, got %c", name, v, want, v[n-1])
+	}
+	return nil
+}
+
+// exactDigits checks that v, found at offset base, is exactly n digits; why
+// ends the length message (e.g. " with this company prefix").
+func exactDigits(v string, base, n int, name, why string) *Error {
 	if i := firstNonDigit(v); i >= 0 {
 		return errAt(base+i, RuleCharset, "%s: %s is not a digit", name, quoteByte(v[i]))
 	}
 	if len(v) != n {
-		off := len(v)
-		if off > n {
-			off = n
-		}
-		return errAt(base+off, RuleLength, "%s must have %d digits, got %d", name, n, len(v))
-	}
-	if want := checkDigit(v[:n-1]); v[n-1] != want {
-		return errAt(base+n-1, RuleCheckDigit, "%s %s: expected %c, got %c", name, v, want, v[n-1])
+		return errAt(base+min(len(v), n), RuleLength, "%s must have %d digits%s, got %d", name, n, why, len(v))
 	}
 	return nil
 }

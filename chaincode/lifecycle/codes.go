@@ -49,6 +49,16 @@ func partCode(lot, label string) string { return lot + model.PartSeparator + lab
 
 // parseList parses a list of codes, refusing an empty or oversized list,
 // invalid codes and repeats; the error names the first offender by index.
+// loadList parses the codes of a request field and reads their items in one
+// round trip.
+func (l *Ledger) loadList(field string, inputs []string) ([]ref, error) {
+	refs, err := parseList(field, inputs)
+	if err != nil {
+		return nil, err
+	}
+	return refs, l.load(codesOf(refs)...)
+}
+
 func parseList(field string, inputs []string) ([]ref, error) {
 	if len(inputs) == 0 {
 		return nil, model.Errorf(model.CodeInvalidArgument, "%s is empty", field)

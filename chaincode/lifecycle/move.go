@@ -156,11 +156,8 @@ func (l *Ledger) arrive(req model.MoveRequest, accept bool) (*model.MoveResult, 
 	if err != nil {
 		return nil, err
 	}
-	refs, err := parseList("codes", req.Codes)
+	refs, err := l.loadList("codes", req.Codes)
 	if err != nil {
-		return nil, err
-	}
-	if err := l.load(codesOf(refs)...); err != nil {
 		return nil, err
 	}
 	for i, r := range refs {
@@ -232,11 +229,8 @@ func (l *Ledger) Decommission(req model.DecommissionRequest) (*model.MoveResult,
 	if disp == "" {
 		return nil, model.Errorf(model.CodeInvalidArgument, "reason must be destroyed, stolen or damaged, got %q", req.Reason)
 	}
-	refs, err := parseList("codes", req.Codes)
+	refs, err := l.loadList("codes", req.Codes)
 	if err != nil {
-		return nil, err
-	}
-	if err := l.load(codesOf(refs)...); err != nil {
 		return nil, err
 	}
 	for i, r := range refs {

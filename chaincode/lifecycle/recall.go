@@ -77,11 +77,8 @@ func (l *Ledger) recallBatch(m *model.Member, req model.RecallRequest, rec *mode
 // recallItems marks each listed unit or lot part: two writes per item (its
 // record and the recall's index entry).
 func (l *Ledger) recallItems(m *model.Member, inputs []string, rec *model.Recall) ([]string, error) {
-	refs, err := parseList("codes", inputs)
+	refs, err := l.loadList("codes", inputs)
 	if err != nil {
-		return nil, err
-	}
-	if err := l.load(codesOf(refs)...); err != nil {
 		return nil, err
 	}
 	for i, r := range refs {

@@ -11,14 +11,7 @@ import (
 
 // RegisterMember registers an organisation. Only the Regulator may.
 func (r *Registry) RegisterMember(req model.MemberRequest) (*model.Member, error) {
-	if _, err := r.Require("register members", model.RoleRegulator); err != nil {
-		return nil, err
-	}
-	m, err := r.memberFromRequest(req)
-	if err != nil {
-		return nil, err
-	}
-	existing, err := r.stored(m.MSPID)
+	m, existing, err := r.memberChange("register members", req)
 	if err != nil {
 		return nil, err
 	}
@@ -38,14 +31,7 @@ func (r *Registry) RegisterMember(req model.MemberRequest) (*model.Member, error
 // UpdateMember replaces the details of a registered organisation. Only the
 // Regulator may; the MSP ID is the key and stays.
 func (r *Registry) UpdateMember(req model.MemberRequest) (*model.Member, error) {
-	if _, err := r.Require("update members", model.RoleRegulator); err != nil {
-		return nil, err
-	}
-	m, err := r.memberFromRequest(req)
-	if err != nil {
-		return nil, err
-	}
-	existing, err := r.stored(m.MSPID)
+	m, existing, err := r.memberChange("update members", req)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +45,19 @@ func (r *Registry) UpdateMember(req model.MemberRequest) (*model.Member, error) 
 	e := r.event(model.EventMemberUpdated)
 	e.MSPID = m.MSPID
 	return m, r.emit(e)
+}
+
+// memberChange checks that the Regulator is calling, validates req and reads
+// the member's current record (nil if none).
+func (r *Registry) memberChange(action string, req model.MemberRequest) (m, existing *model.Member, err error) {
+	if _, err := r.Require(action, model.RoleRegulator); err != nil {
+		return nil, nil, err
+	}
+	if m, err = r.memberFromRequest(req); err != nil {
+		return nil, nil, err
+	}
+	existing, err = r.stored(m.MSPID)
+	return m, existing, err
 }
 
 // GetMember returns a member, including the implicit Regulator.

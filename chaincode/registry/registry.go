@@ -42,9 +42,6 @@ func New(store state.Store, regulatorMSPID string) *Registry {
 // Store returns the transaction's store.
 func (r *Registry) Store() state.Store { return r.store }
 
-// RegulatorMSPID returns the Regulator's MSP ID.
-func (r *Registry) RegulatorMSPID() string { return r.regulator }
-
 // IsRegulator reports whether mspID is the Regulator's.
 func (r *Registry) IsRegulator(mspID string) bool { return mspID != "" && mspID == r.regulator }
 

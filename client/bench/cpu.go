@@ -3,7 +3,6 @@ package bench
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -124,22 +123,4 @@ func okOps(p *phaseResult) int {
 		}
 	}
 	return n
-}
-
-// sortedGroups returns the groups of m in report order.
-func sortedGroups(m map[string]float64) []string {
-	var out []string
-	for _, g := range cpuGroups {
-		if _, ok := m[g]; ok {
-			out = append(out, g)
-		}
-	}
-	var rest []string
-	for g := range m {
-		if !strings.Contains(strings.Join(cpuGroups, " "), g) && g != "network" {
-			rest = append(rest, g)
-		}
-	}
-	sort.Strings(rest)
-	return append(out, rest...)
 }
