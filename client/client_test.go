@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
@@ -99,6 +100,28 @@ func TestWritesAreSubmittedWithJSONRequests(t *testing.T) {
 	}
 }
 
+func TestGetSaleOpensTheSealedRecordWithAFreshKey(t *testing.T) {
+	c, cc, _ := newTestClient(t)
+	c.random = rand.Reader
+	var keys [][]byte
+	cc.EXPECT().Evaluate(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, cl call) ([]byte, error) {
+		assert.Equal(t, model.FnGetSale, cl.Fn)
+		assert.True(t, cl.evaluation)
+		key := cl.Transient[model.TransientReadKey]
+		require.Len(t, key, model.ReadKeySize)
+		keys = append(keys, key)
+		sealed, err := model.SealSale(key, "tx9", &model.SaleRecord{Code: "u", BuyerName: "张三"})
+		require.NoError(t, err)
+		return json.Marshal(sealed)
+	}).Times(2)
+	for range 2 {
+		rec, err := c.GetSale(context.Background(), "u")
+		require.NoError(t, err)
+		assert.Equal(t, "张三", rec.BuyerName)
+	}
+	assert.NotEqual(t, keys[0], keys[1], "a key serves one read")
+}
+
 func TestReadsAreEvaluatedWithStringArguments(t *testing.T) {
 	ctx := context.Background()
 	c, cc, _ := newTestClient(t)
@@ -112,7 +135,6 @@ func TestReadsAreEvaluatedWithStringArguments(t *testing.T) {
 		{"ListMembers", model.FnListMembers, []string{"10", "bm"}, func() error { _, err := c.ListMembers(ctx, 10, "bm"); return err }},
 		{"GetProduct", model.FnGetProduct, []string{"6901234567892"}, func() error { _, err := c.GetProduct(ctx, "6901234567892"); return err }},
 		{"ProductHistory", model.FnProductHistory, []string{"g"}, func() error { _, err := c.ProductHistory(ctx, "g"); return err }},
-		{"GetSale", model.FnGetSale, []string{"u"}, func() error { _, err := c.GetSale(ctx, "u"); return err }},
 		{"GetRecall", model.FnGetRecall, []string{"r"}, func() error { _, err := c.GetRecall(ctx, "r"); return err }},
 		{"RecallReport", model.FnRecallReport, []string{"r", "0", ""}, func() error { _, err := c.RecallReport(ctx, "r", 0, ""); return err }},
 		{"Verify", model.FnVerify, []string{"https://id.gs1.org/01/1/21/x"}, func() error { _, err := c.Verify(ctx, "https://id.gs1.org/01/1/21/x"); return err }},
@@ -199,22 +221,6 @@ func TestRefusedResaleIsAResultNotAnError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeRefusedAlreadySold, res.Outcome)
 	assert.Equal(t, "tx2", res.AlertID)
-}
-
-func TestBenchUsesTheBenchContract(t *testing.T) {
-	c, cc, ctrl := newTestClient(t)
-	var put, get call
-	expectSubmit(ctrl, cc, "txb", nil, peer.TxValidationCode_VALID, &put)
-	txID, err := c.BenchPut(context.Background(), "k", "v")
-	require.NoError(t, err)
-	assert.Equal(t, "txb", txID)
-	assert.Equal(t, call{Contract: model.ContractBench, Fn: model.FnBenchPut, Args: []string{"k", "v"}}, put)
-
-	expectEvaluate(cc, "v", &get)
-	v, err := c.BenchGet(context.Background(), "k")
-	require.NoError(t, err)
-	assert.Equal(t, "v", v)
-	assert.Equal(t, model.ContractBench, get.Contract)
 }
 
 func TestTraceAllFollowsBookmarks(t *testing.T) {

@@ -62,14 +62,33 @@ func newSalt(r io.Reader) (string, error) {
 }
 
 // GetSale returns the private sale record of a sold unit, with the buyer
-// data. Only the seller and the Regulator may read it (ErrForbidden for
-// others); it is read from the caller's own peer.
+// data. Only an administrator identity of the seller or of the Regulator may
+// read it (ErrForbidden for others); it is read from the caller's own peer.
+// The chaincode seals the record with a fresh key that travels only in the
+// transient map, so the answer carries no buyer data in clear even if it were
+// ever written into a block; GetSale opens it here.
 func (c *Client) GetSale(ctx context.Context, code string) (*model.SaleRecord, error) {
-	return query[model.SaleRecord](ctx, c, model.FnGetSale, code)
+	key := make([]byte, model.ReadKeySize)
+	if _, err := io.ReadFull(c.random, key); err != nil {
+		return nil, fmt.Errorf("tracechain: generating a read key: %w", err)
+	}
+	raw, err := c.evaluate(ctx, call{Fn: model.FnGetSale, Args: []string{code}, Transient: map[string][]byte{model.TransientReadKey: key}})
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := decode[model.SealedSale](model.FnGetSale, raw)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := sealed.Open(key)
+	if err != nil {
+		return nil, fmt.Errorf("tracechain: %s: %w", model.FnGetSale, err)
+	}
+	return rec, nil
 }
 
 // PurgeSale deletes the buyer data of a sale after its retention period
-// (seller only; ErrBadState before the period ends). The public sale hash
+// (an administrator of the seller only; ErrBadState before the period ends). The public sale hash
 // stays. It returns the transaction ID.
 func (c *Client) PurgeSale(ctx context.Context, code string) (string, error) {
 	s, err := c.submit(ctx, call{Fn: model.FnPurgeSale, Args: []string{code}})

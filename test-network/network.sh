@@ -53,7 +53,7 @@ orderer_domain() { echo "$(lower "$ORDERER_ORG").$DOMAIN_SUFFIX"; }
 # Port layout, relative to PORT_BASE:
 #   orderer i: +i gRPC, +10+i admin (osnadmin), +20+i operations
 #   peer j:    +100+10j gRPC, +101+10j chaincode, +102+10j operations
-#   chaincode server: +200
+#   chaincode servers: +200 tracechain, +201 the benchmark chaincode
 org_index() {
 	local i=0 o
 	for o in $PEER_ORGS; do
@@ -70,6 +70,7 @@ peer_port() { echo $((PORT_BASE + 100 + 10 * $(org_index "$1"))); }
 peer_cc_port() { echo $((PORT_BASE + 101 + 10 * $(org_index "$1"))); }
 peer_ops_port() { echo $((PORT_BASE + 102 + 10 * $(org_index "$1"))); }
 cc_port() { echo $((PORT_BASE + 200)); }
+bench_cc_port() { echo $((PORT_BASE + 201)); }
 
 crypto() { echo "$RUN/crypto"; }
 orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
@@ -99,8 +100,8 @@ build_tools() {
 		(cd "$HERE/tools" && GOBIN=$BIN go install \
 			-ldflags "-X github.com/hyperledger/fabric/common/metadata.Version=$FABRIC_VERSION" tool)
 	fi
-	log "building chaincode server, builder and probe"
-	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe &&
+	log "building chaincode servers, builder and probe"
+	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe ./test-network/benchcc/cmd/tracebench-cc &&
 		go build -o "$BIN/tracechain-cc" "${TRACECHAIN_CC_PKG:-./chaincode/cmd/tracechain-cc}")
 }
 
@@ -177,7 +178,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_ports() {
 	local p
-	for p in $(seq "$PORT_BASE" $((PORT_BASE + 200))); do
+	for p in $(seq "$PORT_BASE" $((PORT_BASE + 201))); do
 		port_free "$p" || die "port $p is in use; choose another TRACECHAIN_PORT_BASE"
 	done
 }
@@ -279,14 +280,15 @@ EOF
 	memlimit "$dir" "${TRACECHAIN_PEER_GOMEMLIMIT:-}"
 }
 
+# write_chaincode_server NODE BINARY PORT PACKAGE_ID
 write_chaincode_server() {
 	local dir
-	dir=$(node_dir chaincode)
+	dir=$(node_dir "$1")
 	mkdir -p "$dir"
-	echo "$BIN/tracechain-cc" >"$dir/cmd"
+	echo "$BIN/$2" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
-CHAINCODE_ID=$1
-CHAINCODE_SERVER_ADDRESS=127.0.0.1:$(cc_port)
+CHAINCODE_ID=$4
+CHAINCODE_SERVER_ADDRESS=127.0.0.1:$3
 TRACECHAIN_REGULATOR_MSPID=${REGULATOR_ORG}MSP
 EOF
 	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-}"
@@ -440,15 +442,36 @@ install_chaincode() {
 
 cmd_deploy() {
 	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
-	local seq pkg id org
 	[[ -n ${FABRIC_CFG:-} ]] || FABRIC_CFG=$(fabric_cfg)
-	seq=$(with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" -O json 2>/dev/null |
+	local seq
+	seq=$(deploy_chaincode "$CC_NAME" chaincode tracechain-cc "$(cc_port)" --collections-config "$NETDEF/$CC_COLLECTIONS")
+	# The benchmark baseline is a chaincode of its own, so the one the consortium deploys has
+	# no benchmark contract (docs/security.md).
+	deploy_chaincode "$BENCH_CC_NAME" benchcc tracebench-cc "$(bench_cc_port)" >/dev/null
+	if ((seq == 1)); then
+		init_ledger
+	fi
+
+	log "waiting for gateway clients to be served"
+	local org
+	for org in $PEER_ORGS; do
+		spawn "$BIN/probe" -profile "$RUN/connection/$(lower "$org").json" -chaincode "$BENCH_CC_NAME" -timeout 90s
+	done
+	wait_all "gateway probe"
+}
+
+# deploy_chaincode NAME NODE BINARY PORT [APPROVE_FLAGS...]: install, approve and commit the
+# next sequence of chaincode NAME, served by BINARY as node NODE on PORT; prints the sequence.
+deploy_chaincode() {
+	local name=$1 node=$2 binary=$3 port=$4 seq pkg id org
+	shift 4
+	seq=$(with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null |
 		sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' || true)
 	seq=$((${seq:-0} + 1))
-	log "deploying chaincode $CC_NAME sequence $seq"
+	log "deploying chaincode $name sequence $seq"
 	mkdir -p "$RUN/chaincode"
-	pkg=$RUN/chaincode/$CC_NAME.tar.gz
-	"$BIN/builder" package -label "${CC_NAME}_${CC_VERSION}" -address "127.0.0.1:$(cc_port)" -out "$pkg"
+	pkg=$RUN/chaincode/$name.tar.gz
+	"$BIN/builder" package -label "${name}_${CC_VERSION}" -address "127.0.0.1:$port" -out "$pkg"
 	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$pkg")
 	for org in $PEER_ORGS; do
 		spawn install_chaincode "$org" "$pkg"
@@ -456,33 +479,49 @@ cmd_deploy() {
 	wait_all "chaincode install"
 
 	# A new binary takes effect when the server restarts; the package ID does not change.
-	write_chaincode_server "$id"
-	stop_node chaincode
-	start_node chaincode
+	write_chaincode_server "$node" "$binary" "$port" "$id"
+	stop_node "$node"
+	start_node "$node"
 
 	local common
-	common="$(orderer_flags) --channelID $CHANNEL --name $CC_NAME --version $CC_VERSION --sequence $seq"
-	common+=" --collections-config $NETDEF/$CC_COLLECTIONS"
+	common="$(orderer_flags) --channelID $CHANNEL --name $name --version $CC_VERSION --sequence $seq $*"
 	for org in $PEER_ORGS; do
 		# shellcheck disable=SC2086
 		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
 			--signature-policy "$CC_SIGNATURE_POLICY" 2>>"$RUN/cli.log"
 	done
 	wait_all "chaincode approve"
-	local peers=()
-	for org in $PEER_ORGS; do
-		peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tls_ca "$org")")
-	done
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode commit $common \
-		--signature-policy "$CC_SIGNATURE_POLICY" "${peers[@]}" 2>>"$RUN/cli.log" ||
-		die "chaincode commit failed (see $RUN/cli.log)"
+		--signature-policy "$CC_SIGNATURE_POLICY" $(all_peer_flags) 2>>"$RUN/cli.log" ||
+		die "chaincode commit of $name failed (see $RUN/cli.log)"
+	echo "$seq"
+}
 
-	log "waiting for gateway clients to be served"
+all_peer_flags() {
+	local org
 	for org in $PEER_ORGS; do
-		spawn "$BIN/probe" -profile "$RUN/connection/$(lower "$org").json" -timeout 90s
+		printf -- '--peerAddresses 127.0.0.1:%s --tlsRootCertFiles %s ' "$(peer_port "$org")" "$(peer_tls_ca "$org")"
 	done
-	wait_all "gateway probe"
+}
+
+# init_ledger: the Regulator's administrator records the Regulator on the new ledger
+# (InitLedger), endorsed like any write by two organisations. Retried while the new chaincode
+# definition reaches the peers.
+init_ledger() {
+	log "initialising the ledger: Regulator ${REGULATOR_ORG}MSP"
+	local i out peers
+	peers="--peerAddresses 127.0.0.1:$(peer_port "$REGULATOR_ORG") --tlsRootCertFiles $(peer_tls_ca "$REGULATOR_ORG")"
+	peers+=" --peerAddresses 127.0.0.1:$(peer_port "${PEER_ORGS%% *}") --tlsRootCertFiles $(peer_tls_ca "${PEER_ORGS%% *}")"
+	for ((i = 0; i < 60; i++)); do
+		# shellcheck disable=SC2086
+		out=$(with_admin "$REGULATOR_ORG" "$BIN/peer" chaincode invoke $(orderer_flags) -C "$CHANNEL" -n "$CC_NAME" \
+			$peers --waitForEvent -c "{\"Args\":[\"InitLedger\",\"${REGULATOR_ORG}MSP\"]}" 2>&1) && return 0
+		grep -q 'DUPLICATE' <<<"$out" && return 0
+		sleep 0.5
+	done
+	echo "$out" >>"$RUN/cli.log"
+	die "InitLedger failed (see $RUN/cli.log)"
 }
 
 all_nodes() {
@@ -490,6 +529,7 @@ all_nodes() {
 	for o in $ORDERERS; do echo "$o"; done
 	for org in $PEER_ORGS; do peer_node "$org"; done
 	echo chaincode
+	echo benchcc
 }
 
 cmd_down() {

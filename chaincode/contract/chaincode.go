@@ -5,9 +5,9 @@
 package contract
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -15,36 +15,36 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/registry"
 )
 
 // Version is reported in the contract metadata.
 const Version = "1.0.0"
 
-// Chaincode is the tracechain chaincode: the tracechain contract (default)
-// and the bench contract, behind a wrapper that makes every error response
-// a model.Error, including the ones fabric-contract-api produces itself
-// (unknown function, wrong number of arguments, undecodable arguments).
+// Chaincode is the tracechain chaincode: the tracechain contract, behind a
+// wrapper that makes every error response a model.Error, including the ones
+// fabric-contract-api produces itself (unknown function, wrong number of
+// arguments, undecodable arguments).
 type Chaincode struct {
 	cc *contractapi.ContractChaincode
 }
 
 var _ shim.Chaincode = (*Chaincode)(nil)
 
-// New builds the chaincode for a network whose Regulator is regulatorMSPID.
-func New(regulatorMSPID string) (*Chaincode, error) { return build(regulatorMSPID, false) }
+// New builds the chaincode. The Regulator is the one InitLedger recorded on
+// the ledger; expectedRegulator, when not empty, is the one this server was
+// deployed for, and a ledger that names another is refused (see
+// registry.New).
+func New(expectedRegulator string) (*Chaincode, error) { return build(expectedRegulator, false) }
 
 // build builds the chaincode; checkResults validates every result against
 // its schema, which the tests turn on.
-func build(regulatorMSPID string, checkResults bool) (*Chaincode, error) {
-	if regulatorMSPID == "" {
-		return nil, errors.New("the Regulator's MSP ID is required")
+func build(expectedRegulator string, checkResults bool) (*Chaincode, error) {
+	if expectedRegulator != "" && !registry.ValidMSPID(expectedRegulator) {
+		return nil, fmt.Errorf("invalid expected Regulator MSP ID %q", expectedRegulator)
 	}
-	tc := NewTracechain(regulatorMSPID)
-	bench := &Bench{}
-	bench.Name = model.ContractBench
-	bench.Info = metadata.InfoMetadata{Title: "bench", Version: Version, Description: "Cheapest write and read, the benchmark baseline"}
-
-	cc, err := contractapi.NewChaincode(tc, bench)
+	tc := NewTracechain(expectedRegulator)
+	cc, err := contractapi.NewChaincode(tc)
 	if err != nil {
 		return nil, fmt.Errorf("building chaincode: %w", err)
 	}
@@ -89,9 +89,17 @@ func withModelError(resp *peer.Response) *peer.Response {
 	return shim.Error(model.Errorf(code, "%s", truncate(msg)).Error())
 }
 
+// truncate cuts s to at most maxErrorText bytes on a character boundary and
+// replaces invalid UTF-8: the error travels in a protobuf string field, and
+// one that does not marshal loses the client its typed error.
 func truncate(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= maxErrorText {
 		return s
 	}
-	return s[:maxErrorText] + "…"
+	cut := maxErrorText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/mock/gomock"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tracechain/tracechain/chaincode/contract"
 	"github.com/tracechain/tracechain/chaincode/identifier"
@@ -39,8 +41,15 @@ type network struct {
 	n   int
 }
 
+// newNetwork returns an initialised ledger: the Regulator is recorded.
 func newNetwork(t *testing.T) *network {
-	return &network{t: t, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	n := &network{t: t, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		_, err := tc.InitLedger(ctx, regulator)
+		return err
+	})
+	require.NoError(t, err)
+	return n
 }
 
 // call runs fn against the Tracechain contract with mocked context, stub and
@@ -63,12 +72,12 @@ func (n *network) call(msp string, transient map[string][]byte, fn func(tc *cont
 func (n *network) setup() {
 	n.t.Helper()
 	members := []model.MemberRequest{
-		{MSPID: makerA, Role: model.RoleManufacturer, Name: "A Cable Co.", USCC: uscc("91350100M000100Y4"), CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}},
+		{MSPID: makerA, Role: model.RoleManufacturer, Name: "A Cable Co.", USCC: uscc("91350100M000100Y4"), CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}, EcodeNumberSystems: []string{"10001"}},
 		{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")},
 		{MSPID: retailer, Role: model.RoleRetailer, Name: "R", USCC: uscc("91440300M000400Y4")},
 	}
 	for _, m := range members {
-		_, err := n.call(regulator, nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
 			_, err := tc.RegisterMember(ctx, m)
 			return err
 		})
@@ -151,7 +160,7 @@ func TestSubmitSetsExactlyOneEventAndBatchesWrites(t *testing.T) {
 	assert.Equal(t, 3, res.Count)
 	assert.Equal(t, []string{model.EventCommissioned}, rec.events)
 	s := rec.tx.Stats()
-	assert.Equal(t, 1, s.GetManyCalls, "units are read with one GetMultipleStates")
+	assert.Equal(t, 2, s.GetManyCalls, "the configuration with the caller, then the units, each with one GetMultipleStates")
 	assert.Equal(t, 6, s.Writes)
 	_, payload := rec.tx.Event()
 	var e model.Event
@@ -160,24 +169,35 @@ func TestSubmitSetsExactlyOneEventAndBatchesWrites(t *testing.T) {
 		Codes: []string{"https://id.gs1.org/01/" + gtinA + "/21/1", "https://id.gs1.org/01/" + gtinA + "/21/2", "ecode:100011234567890"}}, e)
 }
 
+// readsFrom serves a mock stub's reads from tx, as a peer's simulator would.
+func readsFrom(ctrl *gomock.Controller, stub *mocks.MockChaincodeStubInterface, tx *state.MemoryTx, at time.Time) {
+	stub.EXPECT().CreateCompositeKey(gomock.Any(), gomock.Any()).DoAndReturn(func(typ string, attrs []string) (string, error) {
+		return state.CompositeKey(typ, attrs...)
+	}).AnyTimes()
+	stub.EXPECT().SplitCompositeKey(gomock.Any()).DoAndReturn(state.SplitCompositeKey).AnyTimes()
+	stub.EXPECT().GetState(gomock.Any()).DoAndReturn(tx.Get).AnyTimes()
+	stub.EXPECT().GetMultipleStates(gomock.Any()).DoAndReturn(func(keys ...string) ([][]byte, error) { return tx.GetMany(keys) }).AnyTimes()
+	stub.EXPECT().GetStateByPartialCompositeKey(gomock.Any(), gomock.Any()).DoAndReturn(func(typ string, attrs []string) (shim.StateQueryIteratorInterface, error) {
+		var kvs []state.KV
+		err := tx.Scan(typ, attrs, func(kv state.KV) error { kvs = append(kvs, kv); return nil })
+		return iterator(ctrl, kvs), err
+	}).AnyTimes()
+	stub.EXPECT().GetTxID().Return("tx1").AnyTimes()
+	stub.EXPECT().GetTxTimestamp().Return(timestamppb.New(at), nil).AnyTimes()
+}
+
 func TestWriteBatchIsStartedAndFlushed(t *testing.T) {
 	n := newNetwork(t)
 	ctrl := gomock.NewController(t)
 	stub := mocks.NewMockChaincodeStubInterface(ctrl)
-	tx := n.mem.Begin(state.Tx{})
+	readsFrom(ctrl, stub, n.mem.Begin(state.Tx{}), n.now)
 	gomock.InOrder(
-		stub.EXPECT().GetState(gomock.Any()).DoAndReturn(tx.Get).Times(2), // the caller's and the new member's records
 		stub.EXPECT().StartWriteBatch(),
 		stub.EXPECT().PutState(gomock.Any(), gomock.Any()).Return(nil),
 		stub.EXPECT().SetEvent(model.EventMemberRegistered, gomock.Any()).Return(nil),
 		stub.EXPECT().FinishWriteBatch().Return(nil),
 	)
-	stub.EXPECT().CreateCompositeKey(gomock.Any(), gomock.Any()).DoAndReturn(func(typ string, attrs []string) (string, error) {
-		return state.CompositeKey(typ, attrs...)
-	}).AnyTimes()
-	stub.EXPECT().GetTxID().Return("tx1").AnyTimes()
-	stub.EXPECT().GetTxTimestamp().Return(nil, nil).AnyTimes()
-	_, err := contract.NewTracechain(regulator).RegisterMember(context(ctrl, stub, regulator),
+	_, err := contract.NewTracechain(regulator).RegisterMember(context(ctrl, stub, admin(regulator)),
 		model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")})
 	require.NoError(t, err)
 }
@@ -197,7 +217,7 @@ func TestErrorMapping(t *testing.T) {
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
 		stub.EXPECT().CreateCompositeKey(gomock.Any(), gomock.Any()).Return("k", nil).AnyTimes()
-		stub.EXPECT().GetState("k").Return(nil, errors.New("peer unreachable"))
+		stub.EXPECT().GetMultipleStates(gomock.Any()).Return(nil, errors.New("peer unreachable"))
 		_, err := contract.NewTracechain(regulator).GetMember(context(ctrl, stub, makerA), makerA)
 		e := requireModelError(t, err, model.CodeInternal)
 		assert.Contains(t, e.Message, "peer unreachable")
@@ -206,19 +226,28 @@ func TestErrorMapping(t *testing.T) {
 		n := newNetwork(t)
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
-		tx := n.mem.Begin(state.Tx{})
-		stub.EXPECT().CreateCompositeKey(gomock.Any(), gomock.Any()).DoAndReturn(func(typ string, attrs []string) (string, error) {
-			return state.CompositeKey(typ, attrs...)
-		}).AnyTimes()
-		stub.EXPECT().GetState(gomock.Any()).DoAndReturn(tx.Get).Times(2)
+		readsFrom(ctrl, stub, n.mem.Begin(state.Tx{}), n.now)
 		stub.EXPECT().StartWriteBatch()
 		stub.EXPECT().PutState(gomock.Any(), gomock.Any()).Return(nil)
 		stub.EXPECT().SetEvent(gomock.Any(), gomock.Any()).Return(nil)
 		stub.EXPECT().FinishWriteBatch().Return(errors.New("write batch refused"))
-		stub.EXPECT().GetTxID().Return("tx1").AnyTimes()
-		stub.EXPECT().GetTxTimestamp().Return(nil, nil).AnyTimes()
-		_, err := contract.NewTracechain(regulator).RegisterMember(context(ctrl, stub, regulator),
+		_, err := contract.NewTracechain(regulator).RegisterMember(context(ctrl, stub, admin(regulator)),
 			model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")})
+		requireModelError(t, err, model.CodeInternal)
+	})
+	t.Run("an uninitialised ledger is refused", func(t *testing.T) {
+		ctrl := gomock.NewController(t)
+		stub := mocks.NewMockChaincodeStubInterface(ctrl)
+		readsFrom(ctrl, stub, state.NewMemory().Begin(state.Tx{}), time.Now())
+		_, err := contract.NewTracechain(regulator).GetMember(context(ctrl, stub, makerA), makerA)
+		requireModelError(t, err, model.CodeBadState)
+	})
+	t.Run("a server deployed for another Regulator refuses to serve", func(t *testing.T) {
+		n := newNetwork(t)
+		ctrl := gomock.NewController(t)
+		stub := mocks.NewMockChaincodeStubInterface(ctrl)
+		readsFrom(ctrl, stub, n.mem.Begin(state.Tx{}), n.now)
+		_, err := contract.NewTracechain("OtherRegulatorMSP").GetMember(context(ctrl, stub, regulator), regulator)
 		requireModelError(t, err, model.CodeInternal)
 	})
 }
@@ -267,11 +296,14 @@ func TestSellReadsTransientDataAndWritesTheSellersCollection(t *testing.T) {
 	key, _ := state.CompositeKey("sale", code)
 	assert.Contains(t, string(n.mem.PrivateValue("salesRetailerMSP", key)), "赵六")
 
-	var got *model.SaleRecord
-	_, err = n.call(regulator, nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) (err error) {
-		got, err = tc.GetSale(ctx, code)
+	var sealed *model.SealedSale
+	readKey := make([]byte, model.ReadKeySize)
+	_, err = n.call(admin(regulator), map[string][]byte{model.TransientReadKey: readKey}, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) (err error) {
+		sealed, err = tc.GetSale(ctx, code)
 		return err
 	})
+	require.NoError(t, err)
+	got, err := sealed.Open(readKey)
 	require.NoError(t, err)
 	assert.Equal(t, "赵六", got.BuyerName)
 }

@@ -30,7 +30,9 @@ type peerSim struct {
 func newPeerSim(t *testing.T) *peerSim {
 	cc, err := contract.NewCheckingResults(regulator)
 	require.NoError(t, err)
-	return &peerSim{t: t, cc: cc, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	p := &peerSim{t: t, cc: cc, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	p.ok(admin(regulator), model.FnInitLedger, nil, regulator)
+	return p
 }
 
 // invoke runs fn(args...) as msp. It commits successful transactions and
@@ -119,6 +121,7 @@ func TestMetadataDescribesEveryFunction(t *testing.T) {
 		model.FnSplitLot, model.FnPack, model.FnUnpack, model.FnShip, model.FnReceive, model.FnReject, model.FnSell,
 		model.FnGetSale, model.FnPurgeSale, model.FnRecall, model.FnGetRecall, model.FnRecallReport, model.FnDecommission,
 		model.FnVerify, model.FnTrace, model.FnGetItem, model.FnGetContents, model.FnListAlerts,
+		model.FnDecideAlert, model.FnInitLedger, model.FnGetNetwork,
 	}
 	assert.ElementsMatch(t, all, keys(tags), "exactly the documented functions")
 	for _, fn := range all {
@@ -128,11 +131,12 @@ func TestMetadataDescribesEveryFunction(t *testing.T) {
 		}
 		assert.Contains(t, tags[fn], want, fn)
 	}
-	bench := md.Contracts[model.ContractBench]
-	assert.Len(t, bench.Transactions, 2)
+	// The deployed chaincode carries no benchmark contract: only tracechain and
+	// the contract API's own system contract.
+	assert.ElementsMatch(t, []string{model.ContractTracechain, "org.hyperledger.fabric"}, keys(md.Contracts))
 
 	for _, typ := range []string{"MemberRequest", "Member", "ProductRequest", "Product", "CommissionRequest", "CommissionResult", "Item", "Packing",
-		"ItemStatus", "Verification", "TracePage", "TraceEvent", "SellRequest", "SellResult", "SaleRecord", "RecallRequest", "Recall",
+		"ItemStatus", "Verification", "TracePage", "TraceEvent", "SellRequest", "SellResult", "SealedSale", "NetworkConfig", "DecideAlertRequest", "RecallRequest", "Recall",
 		"RecallReportPage", "RecallEntry", "AlertPage", "Alert", "ShipRequest", "LotShipment", "MoveResult", "PackResult", "Party"} {
 		assert.Contains(t, md.Components.Schemas, typ)
 	}
@@ -153,8 +157,8 @@ func TestCallErrorsAreModelErrors(t *testing.T) {
 	p.fails(regulator, "NoSuchFunction", model.CodeInvalidArgument)
 	p.fails(regulator, "nosuch:Verify", model.CodeInvalidArgument, "x")
 	p.fails(regulator, model.FnVerify, model.CodeInvalidArgument)
-	p.fails(regulator, model.FnRegisterMember, model.CodeInvalidArgument, "{not json")
-	p.fails(regulator, model.FnRegisterMember, model.CodeInvalidArgument, `{"mspId":"X"}`) // required fields missing
+	p.fails(admin(regulator), model.FnRegisterMember, model.CodeInvalidArgument, "{not json")
+	p.fails(admin(regulator), model.FnRegisterMember, model.CodeInvalidArgument, `{"mspId":"X"}`) // required fields missing
 	p.fails(regulator, model.FnListMembers, model.CodeInvalidArgument, "ten", "")
 	e := p.fails("StrangerMSP", model.FnVerify, model.CodeNotMember, "x")
 	assert.Equal(t, "StrangerMSP", e.Subject)
@@ -171,7 +175,7 @@ func TestResultsMatchTheirSchemas(t *testing.T) {
 		{MSPID: retailer, Role: model.RoleRetailer, Name: "R", USCC: uscc("91440300M000400Y4")},
 	} {
 		var got model.Member
-		assert.Equal(t, []string{model.EventMemberRegistered}, p.ok(regulator, model.FnRegisterMember, &got, m))
+		assert.Equal(t, []string{model.EventMemberRegistered}, p.ok(admin(regulator), model.FnRegisterMember, &got, m))
 		assert.Equal(t, m.MSPID, got.MSPID)
 	}
 	var alerts model.AlertPage
@@ -213,19 +217,33 @@ func TestResultsMatchTheirSchemas(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &refused))
 	assert.Equal(t, model.OutcomeRefusedAlreadySold, refused.Outcome)
 
-	var sr model.SaleRecord
-	p.ok(regulator, model.FnGetSale, &sr, u)
+	readKey := make([]byte, model.ReadKeySize)
+	status, body, _ = p.invoke(admin(regulator), model.FnGetSale, map[string][]byte{model.TransientReadKey: readKey}, u)
+	require.Equal(t, int32(shim.OK), status, body)
+	assert.NotContains(t, body, "孙七", "the response is sealed")
+	var sealed model.SealedSale
+	require.NoError(t, json.Unmarshal([]byte(body), &sealed))
+	sr, err := sealed.Open(readKey)
+	require.NoError(t, err)
 	assert.Equal(t, "孙七", sr.BuyerName)
-	p.fails(retailer, model.FnPurgeSale, model.CodeBadState, u)
+	p.fails(admin(retailer), model.FnPurgeSale, model.CodeBadState, u)
 
 	var v model.Verification
 	p.ok(distributor, model.FnVerify, &v, "not a code")
 	assert.Equal(t, model.VerdictInvalidCode, v.Verdict)
 	p.ok(distributor, model.FnVerify, &v, u)
+	assert.Equal(t, model.VerdictSold, v.Verdict, "a report alone changes no verdict")
+	var decided model.Alert
+	p.ok(admin(regulator), model.FnDecideAlert, &decided, model.DecideAlertRequest{Code: u, AlertID: refused.AlertID, Decision: model.DecisionConfirm})
+	assert.Equal(t, model.AlertConfirmed, decided.Status)
+	p.ok(distributor, model.FnVerify, &v, u)
 	assert.Equal(t, model.VerdictSuspectedClone, v.Verdict)
+	var cfg model.NetworkConfig
+	p.ok(distributor, model.FnGetNetwork, &cfg)
+	assert.Equal(t, regulator, cfg.RegulatorMSPID)
 
 	var rec model.Recall
-	p.ok(regulator, model.FnRecall, &rec, model.RecallRequest{GTIN: gtinA, Batch: "L1", Reason: "defect"})
+	p.ok(admin(regulator), model.FnRecall, &rec, model.RecallRequest{GTIN: gtinA, Batch: "L1", Reason: "defect"})
 	var report model.RecallReportPage
 	p.ok(makerA, model.FnRecallReport, &report, rec.ID, "100", "")
 	assert.Len(t, report.Entries, 2, "the lot and its part")
@@ -243,19 +261,4 @@ func TestResultsMatchTheirSchemas(t *testing.T) {
 	p.ok(retailer, model.FnDecommission, &mr, model.DecommissionRequest{Codes: []string{pallet}, Reason: model.ReasonStolen})
 	assert.Equal(t, model.DispositionStolen, mr.Disposition)
 	p.fails(retailer, model.FnUnpack, model.CodeBadState, model.UnpackRequest{Container: pallet})
-}
-
-func TestBenchContract(t *testing.T) {
-	p := newPeerSim(t)
-	events := p.ok("AnyMSP", "bench:Put", nil, "k1", "v1")
-	assert.Equal(t, []string{model.EventBenchPut}, events)
-	status, body, _ := p.invoke("AnyMSP", "bench:Get", nil, "k1")
-	require.Equal(t, int32(shim.OK), status)
-	assert.Equal(t, "v1", body)
-	status, body, _ = p.invoke("AnyMSP", "bench:Get", nil, "missing")
-	require.Equal(t, int32(shim.OK), status)
-	assert.Empty(t, body)
-	p.fails("AnyMSP", "bench:Put", model.CodeInvalidArgument, "k2", "")
-	k, _ := state.CompositeKey("bench", "k1")
-	assert.Equal(t, []byte("v1"), p.mem.Value(k))
 }

@@ -3,7 +3,9 @@ package contract
 import (
 	"errors"
 	"reflect"
+	"slices"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/tracechain/tracechain/chaincode/lifecycle"
@@ -19,14 +21,14 @@ type session struct {
 	ledger *lifecycle.Ledger
 }
 
-// open builds the store on the stub and the signer's MSP ID.
-func open(ctx contractapi.TransactionContextInterface, regulator string) (*session, error) {
+// open builds the store on the stub and the signer's identity.
+func open(ctx contractapi.TransactionContextInterface, expectedRegulator string) (*session, error) {
 	msp, err := callerMSPID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	store := shimstore.New(ctx.GetStub(), msp)
-	reg := registry.New(store, regulator)
+	store := shimstore.New(ctx.GetStub(), msp, callerIsAdmin(ctx.GetClientIdentity()))
+	reg := registry.New(store, expectedRegulator)
 	return &session{store: store, reg: reg, ledger: lifecycle.New(reg)}, nil
 }
 
@@ -45,6 +47,25 @@ func callerMSPID(ctx contractapi.TransactionContextInterface) (string, error) {
 		return "", model.Errorf(model.CodeNotMember, "cannot identify the caller's MSP")
 	}
 	return msp, nil
+}
+
+// adminAttribute is the X.509 attribute (Fabric CA enrolment attribute) that
+// marks an administrator where NodeOUs are not used for it.
+const adminAttribute = "tracechain.admin"
+
+// callerIsAdmin reports whether the signer is an administrator of its
+// organisation: its certificate carries the NodeOU "admin" (which the MSP
+// recognises only from the organisation's own CA), or the attribute
+// tracechain.admin=true issued by the organisation's Fabric CA.
+func callerIsAdmin(ci cid.ClientIdentity) bool {
+	if v, ok, err := ci.GetAttributeValue(adminAttribute); err == nil && ok && v == "true" {
+		return true
+	}
+	cert, err := ci.GetX509Certificate()
+	if err != nil || cert == nil {
+		return false
+	}
+	return slices.Contains(cert.Subject.OrganizationalUnit, "admin")
 }
 
 // finish flushes the write batch of a successful call and maps errors.

@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,6 +25,12 @@ import (
 	"github.com/tracechain/tracechain/chaincode/internal/mocks"
 	"github.com/tracechain/tracechain/chaincode/state"
 )
+
+// asAdmin marks an invocation's signer as an administrator of its
+// organisation: its certificate carries the NodeOU "admin".
+const asAdmin = "#admin"
+
+func admin(msp string) string { return msp + asAdmin }
 
 const (
 	regulator   = "RegulatorMSP"
@@ -54,7 +61,8 @@ type recorded struct {
 // the permissive ones registered here (gomock matches in order).
 func ledgerStub(t *testing.T, ctrl *gomock.Controller, mem *state.Memory, inv invocation) (*mocks.MockChaincodeStubInterface, *recorded) {
 	t.Helper()
-	tx := mem.Begin(state.Tx{MSPID: inv.msp, TxID: inv.txID, Time: inv.at, Transient: inv.transient})
+	msp, isAdmin := strings.CutSuffix(inv.msp, asAdmin)
+	tx := mem.Begin(state.Tx{MSPID: msp, Admin: isAdmin, TxID: inv.txID, Time: inv.at, Transient: inv.transient})
 	rec := &recorded{tx: tx}
 	s := mocks.NewMockChaincodeStubInterface(ctrl)
 	s.EXPECT().GetTxID().Return(inv.txID).AnyTimes()
@@ -63,6 +71,7 @@ func ledgerStub(t *testing.T, ctrl *gomock.Controller, mem *state.Memory, inv in
 	s.EXPECT().GetTransient().Return(inv.transient, nil).AnyTimes()
 	s.EXPECT().GetFunctionAndParameters().Return(inv.fn, inv.args).AnyTimes()
 	s.EXPECT().GetCreator().Return(creator(t, inv.msp), nil).AnyTimes()
+	s.EXPECT().GetPrivateDataHash(gomock.Any(), gomock.Any()).Return(nil, nil).AnyTimes()
 	s.EXPECT().GetState(gomock.Any()).DoAndReturn(tx.Get).AnyTimes()
 	s.EXPECT().GetMultipleStates(gomock.Any()).DoAndReturn(func(keys ...string) ([][]byte, error) { return tx.GetMany(keys) }).AnyTimes()
 	s.EXPECT().PutState(gomock.Any(), gomock.Any()).DoAndReturn(tx.Put).AnyTimes()
@@ -107,19 +116,25 @@ func iterator(ctrl *gomock.Controller, kvs []state.KV) *mocks.MockStateQueryIter
 	return it
 }
 
-var creators sync.Map // MSP ID -> serialized identity
+var creators sync.Map // MSP ID (with asAdmin) -> serialized identity
 
-// creator returns a serialized X.509 identity of msp, as a proposal carries.
-func creator(t *testing.T, mspID string) []byte {
+// creator returns a serialized X.509 identity of msp, as a proposal carries;
+// msp with the asAdmin suffix gets an administrator's certificate.
+func creator(t *testing.T, who string) []byte {
 	t.Helper()
-	if c, ok := creators.Load(mspID); ok {
+	if c, ok := creators.Load(who); ok {
 		return c.([]byte)
+	}
+	mspID, isAdmin := strings.CutSuffix(who, asAdmin)
+	ou := []string{"client"}
+	if isAdmin {
+		ou = []string{"admin"}
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "user1@" + mspID},
+		Subject:      pkix.Name{CommonName: "user1@" + mspID, OrganizationalUnit: ou},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(time.Hour),
 	}
@@ -127,14 +142,22 @@ func creator(t *testing.T, mspID string) []byte {
 	require.NoError(t, err)
 	raw, err := proto.Marshal(&msp.SerializedIdentity{Mspid: mspID, IdBytes: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})})
 	require.NoError(t, err)
-	creators.Store(mspID, raw)
+	creators.Store(who, raw)
 	return raw
 }
 
-// context returns a mock transaction context with a mock identity of msp.
-func context(ctrl *gomock.Controller, stub shim.ChaincodeStubInterface, mspID string) *mocks.MockTransactionContextInterface {
+// context returns a mock transaction context with a mock identity of msp
+// (an administrator's with the asAdmin suffix).
+func context(ctrl *gomock.Controller, stub shim.ChaincodeStubInterface, who string) *mocks.MockTransactionContextInterface {
+	mspID, isAdmin := strings.CutSuffix(who, asAdmin)
 	id := mocks.NewMockClientIdentity(ctrl)
 	id.EXPECT().GetMSPID().Return(mspID, nil).AnyTimes()
+	id.EXPECT().GetAttributeValue(gomock.Any()).Return("", false, nil).AnyTimes()
+	ou := []string{"client"}
+	if isAdmin {
+		ou = []string{"admin"}
+	}
+	id.EXPECT().GetX509Certificate().Return(&x509.Certificate{Subject: pkix.Name{OrganizationalUnit: ou}}, nil).AnyTimes()
 	ctx := mocks.NewMockTransactionContextInterface(ctrl)
 	ctx.EXPECT().GetStub().Return(stub).AnyTimes()
 	ctx.EXPECT().GetClientIdentity().Return(id).AnyTimes()

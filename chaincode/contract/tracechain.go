@@ -16,10 +16,10 @@ type Tracechain struct {
 	regulator string
 }
 
-// NewTracechain returns the tracechain contract for a network whose
-// Regulator is regulatorMSPID.
-func NewTracechain(regulatorMSPID string) *Tracechain {
-	tc := &Tracechain{regulator: regulatorMSPID}
+// NewTracechain returns the tracechain contract; expectedRegulator is the
+// Regulator this server was deployed for, or "" to take the ledger's.
+func NewTracechain(expectedRegulator string) *Tracechain {
+	tc := &Tracechain{regulator: expectedRegulator}
 	tc.Name = model.ContractTracechain
 	tc.Info = metadata.InfoMetadata{
 		Title:       "tracechain",
@@ -31,6 +31,38 @@ func NewTracechain(regulatorMSPID string) *Tracechain {
 
 // GetEvaluateTransactions marks the read-only functions in the metadata.
 func (c *Tracechain) GetEvaluateTransactions() []string { return model.EvaluateFunctions }
+
+// InitLedger records the Regulator on a new ledger (the Regulator's
+// administrator, once).
+func (c *Tracechain) InitLedger(ctx contractapi.TransactionContextInterface, regulatorMSPID string) (*model.NetworkConfig, error) {
+	s, err := open(ctx, c.regulator)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.reg.InitLedger(regulatorMSPID)
+	return finish(s, v, err)
+}
+
+// GetNetwork returns the ledger's agreed configuration.
+func (c *Tracechain) GetNetwork(ctx contractapi.TransactionContextInterface) (*model.NetworkConfig, error) {
+	s, err := open(ctx, c.regulator)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.reg.NetworkConfig()
+	return finish(s, v, err)
+}
+
+// DecideAlert confirms or dismisses a unit's open clone report (the
+// Regulator's administrator).
+func (c *Tracechain) DecideAlert(ctx contractapi.TransactionContextInterface, req model.DecideAlertRequest) (*model.Alert, error) {
+	s, err := open(ctx, c.regulator)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.ledger.DecideAlert(req)
+	return finish(s, v, err)
+}
 
 // RegisterMember registers a member organisation (Regulator only).
 func (c *Tracechain) RegisterMember(ctx contractapi.TransactionContextInterface, req model.MemberRequest) (*model.Member, error) {
@@ -202,8 +234,9 @@ func (c *Tracechain) Sell(ctx contractapi.TransactionContextInterface, req model
 	return finish(s, v, err)
 }
 
-// GetSale returns the private sale record of a unit (seller and Regulator).
-func (c *Tracechain) GetSale(ctx contractapi.TransactionContextInterface, code string) (*model.SaleRecord, error) {
+// GetSale returns the private sale record of a unit, sealed with the key in
+// the transient map (administrators of the seller and of the Regulator).
+func (c *Tracechain) GetSale(ctx contractapi.TransactionContextInterface, code string) (*model.SealedSale, error) {
 	s, err := open(ctx, c.regulator)
 	if err != nil {
 		return nil, err

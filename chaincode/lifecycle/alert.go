@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/registry"
+	"github.com/tracechain/tracechain/chaincode/state"
 )
 
 // ListAlerts pages through suspected-clone alerts, oldest first. Only the
@@ -26,4 +28,83 @@ func (l *Ledger) ListAlerts(pageSize int32, bookmark string) (*model.AlertPage, 
 		out.Alerts = append(out.Alerts, a)
 	}
 	return out, nil
+}
+
+// DecideAlert records the Regulator's decision on a unit's open clone report.
+// Confirming it makes the unit verify suspected_clone from then on; dismissing
+// it leaves the verdict as it was. Only an administrator of the Regulator may
+// decide, once per alert. Writes: the alert and its log copy, the unit and its
+// event.
+func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.RequireAdmin("decide alerts", model.RoleRegulator)
+	if err != nil {
+		return nil, err
+	}
+	if req.Decision != model.DecisionConfirm && req.Decision != model.DecisionDismiss {
+		return nil, model.Errorf(model.CodeInvalidArgument, "decision must be %q or %q, got %q", model.DecisionConfirm, model.DecisionDismiss, req.Decision)
+	}
+	note, err := registry.Text("note", req.Note, 500, false)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parseCode(req.Code, "code")
+	if err != nil {
+		return nil, err
+	}
+	it, err := l.mustItem(r.code, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if it.OpenAlert == "" || it.OpenAlert != req.AlertID {
+		return nil, model.SubjectErrorf(model.CodeBadState, req.AlertID, "%s is not the open alert of %s", req.AlertID, it.Code)
+	}
+	a, err := l.alert(it.Code, it.OpenAlert)
+	if err != nil {
+		return nil, err
+	}
+	a.DecidedBy, a.DecidedAt, a.Note = m.MSPID, l.now(), note
+	a.Status = model.AlertDismissed
+	if req.Decision == model.DecisionConfirm {
+		a.Status = model.AlertConfirmed
+		it.CloneConfirmed = a.ID
+	}
+	it.OpenAlert = ""
+	l.save(it)
+	if err := l.putAlert(a); err != nil {
+		return nil, err
+	}
+	if err := l.record(it.Code, model.TraceEvent{Type: model.EventAlertDecided, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID}); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventAlertDecided)
+	e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
+	return a, l.commit(e)
+}
+
+// alert reads an alert of a unit; a missing one is a broken ledger.
+func (l *Ledger) alert(code, id string) (*model.Alert, error) {
+	k, err := l.key(alertKey, code, id)
+	if err != nil {
+		return nil, err
+	}
+	var a model.Alert
+	found, err := state.GetJSON(l.store, k, &a)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, model.SubjectErrorf(model.CodeInternal, id, "alert %s of %s is missing", id, code)
+	}
+	return &a, nil
+}
+
+// putAlert writes an alert and its chronological copy.
+func (l *Ledger) putAlert(a *model.Alert) error {
+	if err := l.put(a, alertKey, a.Code, a.ID); err != nil {
+		return err
+	}
+	return l.put(a, alertLogKey, a.DetectedAt.Format(timeLayout), a.ID, a.Code)
 }

@@ -2,6 +2,8 @@ package lifecycle
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"regexp"
 	"strings"
 
@@ -93,3 +95,9 @@ func codesOf(refs []ref) []string {
 
 // what names the i-th code of a list in messages.
 func (r ref) what(field string, i int) string { return fmt.Sprintf("%s[%d] %q", field, i, r.input) }
+
+// sortedKeys returns the keys of a set in order, so that every endorser
+// writes in the same order.
+func sortedKeys(set map[string]bool) []string {
+	return slices.Sorted(maps.Keys(set))
+}

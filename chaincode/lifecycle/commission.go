@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -155,8 +156,11 @@ func (l *Ledger) commissionBatch(action, gtinIn, batchIn, production, expiry, wa
 }
 
 // checkUnitCode accepts serialised unit codes of the batch's product: SGTINs
-// carrying its GTIN, and Ecode, CCC and digital identity codes, the latter
-// only when issued by the manufacturer itself.
+// carrying its GTIN (registered under the maker's own company prefix), Ecodes
+// of a number system registered to the maker, CCC codes of a certificate
+// registered to the maker, and digital identity codes issued by the maker
+// (its USCC). Registrations are exclusive, so no member can commission a code
+// that belongs to another.
 func (b *batchInfo) checkUnitCode(r ref, i int) error {
 	what := r.what("codes", i)
 	switch {
@@ -169,7 +173,14 @@ func (b *batchInfo) checkUnitCode(r ref, i int) error {
 		if r.id.Batch != "" && r.id.Batch != b.lot.Batch {
 			return model.SubjectErrorf(model.CodeInvalidCode, r.input, "%s carries batch %s, not %s", what, r.id.Batch, b.lot.Batch)
 		}
-	case r.id.Kind == identifier.KindEcode, r.id.Kind == identifier.KindCCC:
+	case r.id.Kind == identifier.KindEcode:
+		if nsi := identifier.EcodeNumberSystem(r.id); !slices.Contains(b.maker.EcodeNumberSystems, nsi) {
+			return model.SubjectErrorf(model.CodeForbidden, r.input, "%s is in Ecode number system %s, which is not registered to %s", what, nsi, b.maker.MSPID)
+		}
+	case r.id.Kind == identifier.KindCCC:
+		if cert := strings.TrimPrefix(r.code, "ccc:"); !slices.Contains(b.maker.CCCCertificates, cert) {
+			return model.SubjectErrorf(model.CodeForbidden, r.input, "%s names CCC certificate %s, which is not registered to %s", what, cert, b.maker.MSPID)
+		}
 	case r.id.Kind == identifier.KindDIC:
 		if issuer := dicIssuer(r.code); issuer != b.maker.USCC {
 			return model.SubjectErrorf(model.CodeForbidden, r.input, "%s was issued by %s, not by the manufacturer (USCC %s)", what, issuer, b.maker.USCC)

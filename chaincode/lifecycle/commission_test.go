@@ -51,8 +51,8 @@ func TestCommissionCostsOneReadAndTwoWritesPerUnit(t *testing.T) {
 			})
 			s := tx.Stats()
 			assert.Equal(t, 2*n, s.Writes, "item record + batch index entry per unit")
-			assert.Equal(t, n+3, s.Reads, "one batched read per unit + member, product, recall marker")
-			assert.Equal(t, 1, s.GetManyCalls, "unit reads are batched")
+			assert.Equal(t, n+4, s.Reads, "one batched read per unit + ledger configuration, member, product, recall marker")
+			assert.Equal(t, 2, s.GetManyCalls, "unit reads are batched, and so are the configuration and the caller's record")
 			assert.Equal(t, 1, s.Events)
 		})
 	}
@@ -92,7 +92,7 @@ func set(keys []string) map[string]bool {
 func TestCommissionRefusals(t *testing.T) {
 	w := newWorld(t)
 	w.units("B1", "OLD", 1)
-	w.ok(regulator, func(c call) error {
+	w.ok(admin(regulator), func(c call) error {
 		_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "BAD", Reason: "insulation too thin"})
 		return err
 	})

@@ -76,6 +76,14 @@ func (l *Ledger) split(msp string, src ref, qty int64, label string, seq int, wh
 		Quantity: qty, InitialQuantity: qty, Lot: lot, SplitFrom: s.Code,
 		CommissionedAt: l.now(), CommissionTx: l.txID(),
 	}
+	if s.RecallID != "" {
+		// A part split off recalled goods is recalled goods: the mark and the
+		// recall report follow the quantity.
+		part.RecallID, part.RecalledAt = s.RecallID, s.RecalledAt
+		if err := l.mark(model.ClassLotPart, recallUnitKey, s.RecallID, code); err != nil {
+			return nil, err
+		}
+	}
 	s.Quantity -= qty
 	l.save(s)
 	l.save(part)

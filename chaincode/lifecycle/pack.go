@@ -5,6 +5,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/chaincode/registry"
 	"github.com/tracechain/tracechain/chaincode/state"
 )
 
@@ -37,9 +38,20 @@ func (l *Ledger) Pack(req model.PackRequest) (*model.PackResult, error) {
 	}
 	c := l.items[cref.code]
 	if c == nil {
+		// A new container code must be the packer's own: an SSCC or case SGTIN under
+		// one of its company prefixes. Otherwise a member could squat a serial of
+		// another maker's GTIN, or an SSCC of another's range.
+		key := cref.id.SSCC
+		if key == "" {
+			key = cref.id.GTIN
+		}
+		if !registry.OwnsKey(m, key) {
+			return nil, model.SubjectErrorf(model.CodeForbidden, req.Container,
+				"container %s is not under a GS1 company prefix of %s", cref.code, m.MSPID)
+		}
 		c = &model.Item{
 			Code: cref.code, Class: model.ClassContainer, Scheme: cref.id.Kind.Scheme(), GTIN: cref.id.GTIN,
-			Holder: m.MSPID, Disposition: model.DispositionActive, CommissionedAt: l.now(), CommissionTx: l.txID(),
+			Issuer: m.MSPID, Holder: m.MSPID, Disposition: model.DispositionActive, CommissionedAt: l.now(), CommissionTx: l.txID(),
 		}
 	} else if err := l.checkContainer(c, m.MSPID); err != nil {
 		return nil, err
@@ -114,6 +126,11 @@ func (l *Ledger) Unpack(req model.UnpackRequest) (*model.PackResult, error) {
 	}
 	var codes []string
 	if len(req.Children) == 0 {
+		// Unpacking all writes two keys per child: bound it like any named list.
+		if c.Children > model.MaxCodesPerTx {
+			return nil, model.SubjectErrorf(model.CodeInvalidArgument, c.Code,
+				"container %s has %d children; unpack at most %d per transaction by naming them", c.Code, c.Children, model.MaxCodesPerTx)
+		}
 		if codes, err = l.contents(c.Code); err != nil {
 			return nil, err
 		}

@@ -18,7 +18,7 @@ func (l *Ledger) Recall(req model.RecallRequest) (*model.Recall, error) {
 	if err := l.checkTime(); err != nil {
 		return nil, err
 	}
-	m, err := l.reg.Require("recall goods", model.RoleManufacturer, model.RoleRegulator)
+	m, err := l.reg.RequireAdmin("recall goods", model.RoleManufacturer, model.RoleRegulator)
 	if err != nil {
 		return nil, err
 	}
@@ -74,13 +74,18 @@ func (l *Ledger) recallBatch(m *model.Member, req model.RecallRequest, rec *mode
 	return l.put(rec, recallKey, gtin, lot.Batch)
 }
 
-// recallItems marks each listed unit or lot part: two writes per item (its
-// record and the recall's index entry).
+// recallItems marks each listed unit, lot and lot part, and every lot part
+// split off a listed lot or part before now: two writes per item (its record
+// and the recall's index entry). Parts split off later inherit the mark
+// (split), so the recall follows the goods wherever their quantities go. The
+// parts of a listed lot or part are found with one scan of the lot's parts;
+// more than model.MaxCodesPerTx items in all is refused: recall the batch.
 func (l *Ledger) recallItems(m *model.Member, inputs []string, rec *model.Recall) ([]string, error) {
 	refs, err := l.loadList("codes", inputs)
 	if err != nil {
 		return nil, err
 	}
+	lots := map[string]bool{} // lots whose parts must be looked at
 	for i, r := range refs {
 		it, err := l.mustItem(r.code, r.what("codes", i))
 		if err != nil {
@@ -89,20 +94,91 @@ func (l *Ledger) recallItems(m *model.Member, inputs []string, rec *model.Recall
 		if it.Class == model.ClassContainer {
 			return nil, model.SubjectErrorf(model.CodeBadState, r.input, "%s is a container: recall its contents", r.what("codes", i))
 		}
+		if it.RecallID != "" {
+			return nil, model.SubjectErrorf(model.CodeDuplicate, r.input, "%s is already under recall %s", r.what("codes", i), it.RecallID)
+		}
 		if err := l.mayRecall(m, it.GTIN); err != nil {
 			return nil, err
 		}
+		switch it.Class {
+		case model.ClassLot:
+			lots[it.Code] = true
+		case model.ClassLotPart:
+			lots[it.Lot] = true
+		}
 	}
-	for _, r := range refs {
-		it := l.items[r.code]
+	marked := codesOf(refs)
+	named := map[string]bool{}
+	for _, c := range marked {
+		named[c] = true
+	}
+	for _, lot := range sortedKeys(lots) {
+		parts, err := l.descendants(lot, named, model.MaxCodesPerTx-len(marked))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range parts {
+			if !named[p] {
+				named[p] = true
+				marked = append(marked, p)
+			}
+		}
+	}
+	for _, code := range marked {
+		it := l.items[code]
 		it.RecallID, it.RecalledAt = rec.ID, l.now()
 		l.save(it)
 		if err := l.mark(it.Class, recallUnitKey, rec.ID, it.Code); err != nil {
 			return nil, err
 		}
 	}
-	rec.Count = len(refs)
-	return codesOf(refs), nil
+	rec.Count = len(marked)
+	return marked, nil
+}
+
+// descendants returns the parts of lot that were split, directly or through
+// other parts, off an item in named (the lot itself included) and that are not
+// under a recall yet, in key order. Reading more than limit parts is refused.
+func (l *Ledger) descendants(lot string, named map[string]bool, limit int) ([]string, error) {
+	var parts []string
+	err := l.store.Scan(lotPartKey, []string{lot}, func(kv state.KV) error {
+		if len(parts) >= limit {
+			return model.SubjectErrorf(model.CodeInvalidArgument, lot,
+				"lot %s has more than %d parts to recall in one transaction: recall its batch instead", lot, limit)
+		}
+		_, attrs, err := l.store.SplitKey(kv.Key)
+		if err != nil || len(attrs) != 2 {
+			return fmt.Errorf("malformed lot part key %q", kv.Key)
+		}
+		parts = append(parts, attrs[1])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := l.load(parts...); err != nil {
+		return nil, err
+	}
+	covered := func(code string) bool {
+		for depth := 0; code != "" && depth <= model.MaxCodesPerTx; depth++ {
+			if named[code] {
+				return true
+			}
+			it := l.items[code]
+			if it == nil || it.Class != model.ClassLotPart {
+				return false
+			}
+			code = it.SplitFrom
+		}
+		return false
+	}
+	var out []string
+	for _, p := range parts {
+		if it := l.items[p]; it != nil && it.RecallID == "" && covered(p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // mayRecall allows the Regulator and the product's manufacturer.

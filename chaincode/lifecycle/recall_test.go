@@ -13,7 +13,7 @@ import (
 func recallBatch(w *world, msp, g, batch string) *model.Recall {
 	w.t.Helper()
 	var r *model.Recall
-	w.ok(msp, func(c call) (err error) {
+	w.ok(admin(msp), func(c call) (err error) {
 		r, err = c.l.Recall(model.RecallRequest{GTIN: g, Batch: batch, Reason: "conductor resistance above GB/T 3956 limit"})
 		return err
 	})
@@ -25,7 +25,7 @@ func TestBatchRecallCostsConstantWrites(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			w := newWorld(t)
 			u := w.units("B1", "U", n)
-			tx := w.ok(makerA, func(c call) error {
+			tx := w.ok(admin(makerA), func(c call) error {
 				_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "B1", Reason: "defect"})
 				return err
 			})
@@ -60,9 +60,16 @@ func TestRecallRefusals(t *testing.T) {
 		{"container", makerA, model.RecallRequest{Codes: []string{pallet}, Reason: "x"}, model.CodeBadState},
 		{"unknown unit", makerA, model.RecallRequest{Codes: []string{unit("nope")}, Reason: "x"}, model.CodeNotFound},
 	}
+	// Recalling is privileged: an ordinary client of the maker or the Regulator may not.
+	for _, msp := range []string{makerA, regulator} {
+		w.fails(msp, model.CodeForbidden, func(c call) error {
+			_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "B1", Reason: "x"})
+			return err
+		})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w.fails(tc.msp, tc.code, func(c call) error { _, err := c.l.Recall(tc.req); return err })
+			w.fails(admin(tc.msp), tc.code, func(c call) error { _, err := c.l.Recall(tc.req); return err })
 		})
 	}
 }
@@ -143,7 +150,7 @@ func TestUnitListRecall(t *testing.T) {
 	u := w.units("B1", "U", 5)
 	w.move(makerA, retailer, u...)
 	var rec *model.Recall
-	tx := w.ok(makerA, func(c call) (err error) {
+	tx := w.ok(admin(makerA), func(c call) (err error) {
 		rec, err = c.l.Recall(model.RecallRequest{Codes: []string{u[1], "(01)" + gtinA + "(21)U3"}, Reason: "loose terminal"})
 		return err
 	})

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -108,8 +109,10 @@ func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 	return &model.SellResult{Outcome: model.OutcomeSold, Code: it.Code, SaleHash: hash, TxID: l.txID()}, nil
 }
 
-// refuseResale commits a suspected-clone alert for a second sale of it:
-// the alert, its chronological index entry, the unit's clone mark and event.
+// refuseResale turns a second sale of it into a clone report. The first
+// report opens an alert; a report by another organisation while the alert is
+// open joins it; a repeated report by the same organisation changes nothing.
+// No report changes the unit's verdict: the Regulator decides (DecideAlert).
 func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResult, error) {
 	// The proposal carries buyer data in its transient map even when the sale is refused. A
 	// read of the reporter's sales collection declares that collection in the endorsement's
@@ -123,19 +126,34 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 	if _, err := l.store.GetPrivate(model.SalesCollection(reporter), k); err != nil {
 		return nil, err
 	}
-	a := model.Alert{
-		ID: l.txID(), Code: it.Code, GTIN: it.GTIN, Batch: it.Batch, Reason: model.AlertReasonAlreadySold,
-		Reporter: reporter, DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
+	res := &model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: it.Code, TxID: l.txID()}
+	var a *model.Alert
+	if it.OpenAlert != "" {
+		if a, err = l.alert(it.Code, it.OpenAlert); err != nil {
+			return nil, err
+		}
+		res.AlertID = a.ID
+		if slices.Contains(a.Reporters, reporter) || a.Reporter == reporter {
+			return res, nil // deduplicated: nothing to write
+		}
+		a.Reports++
+		if len(a.Reporters) < model.MaxAlertReporters {
+			a.Reporters = append(a.Reporters, reporter)
+		}
+	} else {
+		a = &model.Alert{
+			ID: l.txID(), Code: it.Code, GTIN: it.GTIN, Batch: it.Batch, Reason: model.AlertReasonAlreadySold,
+			Status: model.AlertOpen, Reporter: reporter, Reporters: []string{reporter}, Reports: 1,
+			DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
+		}
+		it.OpenAlert = a.ID
+		res.AlertID = a.ID
+		l.save(it)
+		if err := l.record(it.Code, model.TraceEvent{Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID}); err != nil {
+			return nil, err
+		}
 	}
-	if err := l.put(a, alertKey, it.Code, a.ID); err != nil {
-		return nil, err
-	}
-	if err := l.put(a, alertLogKey, a.DetectedAt.Format(timeLayout), a.ID, it.Code); err != nil {
-		return nil, err
-	}
-	it.CloneSuspected = true
-	l.save(it)
-	if err := l.record(it.Code, model.TraceEvent{Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID}); err != nil {
+	if err := l.putAlert(a); err != nil {
 		return nil, err
 	}
 	e := l.event(model.EventCloneAlert)
@@ -143,7 +161,7 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 	if err := l.commit(e); err != nil {
 		return nil, err
 	}
-	return &model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: it.Code, AlertID: a.ID, TxID: l.txID()}, nil
+	return res, nil
 }
 
 // saleInput reads and checks the transient buyer data. Its errors name
@@ -189,12 +207,26 @@ func (l *Ledger) saleInput() (*model.SaleTransient, error) {
 	return &in, nil
 }
 
-// GetSale returns the private sale record of a unit to its seller or the
-// Regulator. It must be evaluated on a peer of a collection member.
-func (l *Ledger) GetSale(code string) (*model.SaleRecord, error) {
+// GetSale returns the private sale record of a unit to an administrator of
+// its seller or of the Regulator, sealed with the key the caller passed in the
+// transient map (model.TransientReadKey): buyer data never appears in clear in
+// a proposal response, which a submitted transaction would carry into every
+// peer's blocks beyond the reach of PurgeSale. It must be evaluated on a peer
+// of a collection member.
+func (l *Ledger) GetSale(code string) (*model.SealedSale, error) {
 	m, err := l.reg.Caller()
 	if err != nil {
 		return nil, err
+	}
+	if err := l.reg.CheckAdmin("read buyer data"); err != nil {
+		return nil, err
+	}
+	readKey, err := l.store.Transient(model.TransientReadKey)
+	if err != nil {
+		return nil, err
+	}
+	if len(readKey) != model.ReadKeySize {
+		return nil, model.Errorf(model.CodeInvalidArgument, "pass a fresh %d-byte key in the transient map under %q", model.ReadKeySize, model.TransientReadKey)
 	}
 	it, err := l.soldUnit(code)
 	if err != nil {
@@ -221,7 +253,7 @@ func (l *Ledger) GetSale(code string) (*model.SaleRecord, error) {
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, err
 	}
-	return &rec, nil
+	return model.SealSale(readKey, l.txID(), &rec)
 }
 
 // PurgeSale lets the seller purge a sale record, with its private history,
@@ -230,7 +262,7 @@ func (l *Ledger) PurgeSale(code string) error {
 	if err := l.checkTime(); err != nil {
 		return err
 	}
-	m, err := l.reg.Require("purge sale records", model.RoleRetailer)
+	m, err := l.reg.RequireAdmin("purge sale records", model.RoleRetailer)
 	if err != nil {
 		return err
 	}

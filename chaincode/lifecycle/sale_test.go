@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -79,17 +80,33 @@ func TestGetSaleAccess(t *testing.T) {
 	u := atRetailer(w, 1)
 	_, err := w.sell(retailer, u[0])
 	require.NoError(t, err)
-	for msp, code := range map[string]model.Code{retailer: "", regulator: "", distributor: model.CodeForbidden, retailer2: model.CodeForbidden, makerA: model.CodeForbidden, outsider: model.CodeNotMember} {
-		c := w.begin(msp, nil)
-		rec, err := c.l.GetSale(u[0])
+	key := bytes.Repeat([]byte{7}, model.ReadKeySize)
+	for msp, code := range map[string]model.Code{
+		admin(retailer): "", admin(regulator): "", admin(distributor): model.CodeForbidden, admin(retailer2): model.CodeForbidden,
+		admin(makerA): model.CodeForbidden, admin(outsider): model.CodeNotMember,
+		retailer: model.CodeForbidden, regulator: model.CodeForbidden, // ordinary clients read no buyer data
+	} {
+		c := w.begin(msp, map[string][]byte{model.TransientReadKey: key})
+		sealed, err := c.l.GetSale(u[0])
 		if code == "" {
 			require.NoError(t, err, msp)
+			// The response, which a submitted read would carry into a block, holds no buyer data.
+			assert.NotContains(t, mustJSON(sealed), "张三")
+			assert.NotContains(t, mustJSON(sealed), "13800000000")
+			rec, err := sealed.Open(key)
+			require.NoError(t, err)
 			assert.Equal(t, "张三", rec.BuyerName)
 			assert.Equal(t, rec.SaleHash, model.SaleHash(rec.Salt, rec.Data()))
+			_, err = sealed.Open(bytes.Repeat([]byte{8}, model.ReadKeySize))
+			assert.Error(t, err, "another key does not open it")
 			continue
 		}
 		e := requireCode(t, err, code)
 		assert.NotContains(t, e.Error(), "张三")
+	}
+	for _, k := range [][]byte{nil, []byte("short")} {
+		_, err := w.begin(admin(retailer), map[string][]byte{model.TransientReadKey: k}).l.GetSale(u[0])
+		requireCode(t, err, model.CodeInvalidArgument)
 	}
 }
 
@@ -100,7 +117,7 @@ func TestSellRefusals(t *testing.T) {
 		_, err := c.l.Decommission(model.DecommissionRequest{Codes: []string{u[1]}, Reason: model.ReasonStolen})
 		return err
 	})
-	w.ok(makerA, func(c call) error {
+	w.ok(admin(makerA), func(c call) error {
 		_, err := c.l.Recall(model.RecallRequest{Codes: []string{u[2]}, Reason: "overheating"})
 		return err
 	})
@@ -189,7 +206,7 @@ func TestCloneAlert(t *testing.T) {
 	_, err := w.sell(retailer, u[0])
 	require.NoError(t, err)
 
-	// A second sale, here at another retailer, is refused but commits an alert.
+	// A second sale, here at another retailer, is refused but commits a report.
 	c := w.begin(retailer2, map[string][]byte{model.TransientSaleKey: saleJSON("李四")})
 	res, err := c.l.Sell(model.SellRequest{Code: u[0]})
 	require.NoError(t, err)
@@ -200,12 +217,28 @@ func TestCloneAlert(t *testing.T) {
 	assert.Equal(t, model.EventCloneAlert, name)
 	assert.NotContains(t, string(payload), "李四")
 	s := c.tx.Stats()
-	assert.Equal(t, 4, s.Writes, "alert, alert log entry, unit mark, unit event")
+	assert.Equal(t, 4, s.Writes, "alert, alert log entry, unit (open alert), unit event")
 	assert.Zero(t, s.PrivateWrites, "a refused sale stores no buyer data")
 	require.NoError(t, c.tx.Commit())
 
-	assert.True(t, w.status(u[0]).Item.CloneSuspected)
-	assert.Equal(t, model.VerdictSuspectedClone, w.verify(u[0]).Verdict)
+	// A report alone does not change what a buyer sees.
+	assert.Equal(t, res.AlertID, w.status(u[0]).Item.OpenAlert)
+	assert.Equal(t, model.VerdictSold, w.verify(u[0]).Verdict)
+
+	// The same organisation reporting again changes nothing; another joins the alert.
+	tx, err := w.do(retailer2, map[string][]byte{model.TransientSaleKey: saleJSON("王五")}, func(c call) error {
+		r, err := c.l.Sell(model.SellRequest{Code: u[0]})
+		assert.Equal(t, res.AlertID, r.AlertID)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Zero(t, tx.Stats().Writes, "a repeated report is deduplicated")
+	tx, err = w.do(retailer, map[string][]byte{model.TransientSaleKey: saleJSON("王五")}, func(c call) error {
+		_, err := c.l.Sell(model.SellRequest{Code: u[0]})
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, tx.Stats().Writes, "a second reporter joins the open alert")
 
 	reg := w.begin(regulator, nil)
 	alerts, err := reg.l.ListAlerts(0, "")
@@ -215,26 +248,70 @@ func TestCloneAlert(t *testing.T) {
 	assert.Equal(t, res.AlertID, a.ID)
 	assert.Equal(t, u[0], a.Code)
 	assert.Equal(t, retailer2, a.Reporter)
+	assert.Equal(t, []string{retailer2, retailer}, a.Reporters)
+	assert.Equal(t, 2, a.Reports)
+	assert.Equal(t, model.AlertOpen, a.Status)
 	assert.Equal(t, retailer, a.SoldBy)
 	assert.Equal(t, model.AlertReasonAlreadySold, a.Reason)
 
 	_, err = w.begin(retailer, nil).l.ListAlerts(0, "")
 	requireCode(t, err, model.CodeForbidden)
 
+	// Only the Regulator's administrator decides, on the open alert it names.
+	decide := func(id string, d model.AlertDecision) func(c call) error {
+		return func(c call) error {
+			_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: u[0], AlertID: id, Decision: d, Note: "checked the shop"})
+			return err
+		}
+	}
+	w.fails(regulator, model.CodeForbidden, decide(a.ID, model.DecisionConfirm))
+	w.fails(admin(retailer), model.CodeForbidden, decide(a.ID, model.DecisionConfirm))
+	w.fails(admin(regulator), model.CodeBadState, decide("another", model.DecisionConfirm))
+	w.fails(admin(regulator), model.CodeInvalidArgument, decide(a.ID, "maybe"))
+	w.ok(admin(regulator), decide(a.ID, model.DecisionConfirm))
+	v := w.verify(u[0])
+	assert.Equal(t, model.VerdictSuspectedClone, v.Verdict, "the verdict says what the Regulator confirmed")
+	assert.Equal(t, a.ID, v.AlertID)
+	w.fails(admin(regulator), model.CodeBadState, decide(a.ID, model.DecisionDismiss))
+
 	// The original sale record is untouched.
-	rec, err := w.begin(retailer, nil).l.GetSale(u[0])
+	key := make([]byte, model.ReadKeySize)
+	sealed, err := w.begin(admin(retailer), map[string][]byte{model.TransientReadKey: key}).l.GetSale(u[0])
+	require.NoError(t, err)
+	rec, err := sealed.Open(key)
 	require.NoError(t, err)
 	assert.Equal(t, "张三", rec.BuyerName)
 }
 
+func TestDismissedAlertLeavesVerdict(t *testing.T) {
+	w := newWorld(t)
+	u := atRetailer(w, 1)
+	_, err := w.sell(retailer, u[0])
+	require.NoError(t, err)
+	res, err := w.sell(retailer2, u[0]) // a rival's invented resale
+	require.NoError(t, err)
+	w.ok(admin(regulator), func(c call) error {
+		_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: u[0], AlertID: res.AlertID, Decision: model.DecisionDismiss})
+		return err
+	})
+	assert.Equal(t, model.VerdictSold, w.verify(u[0]).Verdict)
+	st := w.status(u[0])
+	assert.Empty(t, st.Item.OpenAlert)
+	assert.Empty(t, st.Item.CloneConfirmed)
+	// A new report after a dismissal opens a new alert.
+	res2, err := w.sell(retailer2, u[0])
+	require.NoError(t, err)
+	assert.NotEqual(t, res.AlertID, res2.AlertID)
+}
+
 func TestListAlertsPages(t *testing.T) {
 	w := newWorld(t)
-	u := atRetailer(w, 3)
+	u := atRetailer(w, 6)
 	for _, code := range u {
 		_, err := w.sell(retailer, code)
 		require.NoError(t, err)
 		for range 2 {
-			res, err := w.sell(retailer, code)
+			res, err := w.sell(retailer2, code)
 			require.NoError(t, err)
 			require.Equal(t, model.OutcomeRefusedAlreadySold, res.Outcome)
 		}
@@ -251,7 +328,7 @@ func TestListAlertsPages(t *testing.T) {
 			break
 		}
 	}
-	assert.Len(t, ids, 6)
+	assert.Len(t, ids, 6, "one alert per unit: repeated reports are deduplicated")
 	assert.True(t, sortedByTime(w, ids))
 }
 
@@ -275,17 +352,18 @@ func TestPurgeSale(t *testing.T) {
 	require.NoError(t, err)
 	purge := func(c call) error { return c.l.PurgeSale(u[0]) }
 
-	w.fails(retailer, model.CodeBadState, purge) // retention not over
+	w.fails(admin(retailer), model.CodeBadState, purge) // retention not over
 	w.now = w.now.AddDate(0, 0, model.MinSaleRetentionDays)
-	w.fails(retailer2, model.CodeForbidden, purge)
-	w.fails(regulator, model.CodeForbidden, purge)
-	tx := w.ok(retailer, purge)
+	w.fails(admin(retailer2), model.CodeForbidden, purge)
+	w.fails(admin(regulator), model.CodeForbidden, purge)
+	w.fails(retailer, model.CodeForbidden, purge) // an ordinary client of the seller
+	tx := w.ok(admin(retailer), purge)
 	assert.Equal(t, 1, tx.Stats().PrivateWrites)
 	k, _ := state.CompositeKey("sale", u[0])
 	assert.Nil(t, w.mem.PrivateValue("salesRetailerMSP", k))
 	assert.NotEmpty(t, w.status(u[0]).Item.SaleHash, "the public hash stays")
-	w.fails(retailer, model.CodeBadState, purge)
-	_, err = w.begin(regulator, nil).l.GetSale(u[0])
+	w.fails(admin(retailer), model.CodeBadState, purge)
+	_, err = w.begin(admin(regulator), map[string][]byte{model.TransientReadKey: make([]byte, model.ReadKeySize)}).l.GetSale(u[0])
 	requireCode(t, err, model.CodeNotFound)
 	assert.False(t, strings.Contains(mustJSON(w.status(u[0])), buyerName))
 }

@@ -52,7 +52,14 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 			extra = append(extra, k)
 		}
 	}
-	if err := l.reg.Prefetch([]string{it.Manufacturer, v.holder()}, []string{it.GTIN}, extra...); err != nil {
+	producer, gtins := it.Manufacturer, []string{it.GTIN}
+	if it.Class == model.ClassContainer {
+		// A container is a logistic unit, not a product: its provenance is the member
+		// that created it under its own prefix, and product data would only lend it a
+		// maker's name it never had.
+		producer, gtins = it.Issuer, nil
+	}
+	if err := l.reg.Prefetch([]string{producer, v.holder()}, gtins, extra...); err != nil {
 		return nil, err
 	}
 	if v, err = l.withRecall(v); err != nil {
@@ -61,13 +68,13 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 	out.Class, out.Scheme = it.Class, it.Scheme
 	out.Batch, out.ProductionDate, out.ExpiryDate, out.WarrantyEnd = it.Batch, it.ProductionDate, it.ExpiryDate, it.WarrantyEnd
 	out.Disposition, out.LastEventAt = v.disposition(), v.lastChange()
-	if it.GTIN != "" {
+	if len(gtins) > 0 && it.GTIN != "" {
 		if out.Product, err = l.reg.Product(it.GTIN); err != nil {
 			return nil, err
 		}
 	}
-	if it.Manufacturer != "" {
-		p, err := l.reg.Party(it.Manufacturer)
+	if producer != "" {
+		p, err := l.reg.Party(producer)
 		if err != nil {
 			return nil, err
 		}
@@ -81,12 +88,16 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 	switch d := v.disposition(); {
 	case v.recall != nil:
 		out.Verdict, out.RecallID, out.Detail = model.VerdictRecalled, v.recall.ID, v.recall.Reason
-	case it.CloneSuspected:
-		out.Verdict, out.Detail = model.VerdictSuspectedClone, "a resale of this unit was attempted after it was sold"
+	case it.CloneConfirmed != "":
+		out.Verdict, out.AlertID = model.VerdictSuspectedClone, it.CloneConfirmed
+		out.Detail = "the Regulator confirmed a report that this unit was offered for sale again after it was sold"
 	case d.Decommissioned():
 		out.Verdict = model.VerdictDecommissioned
 	case d == model.DispositionRetailSold:
 		out.Verdict = model.VerdictSold
+	case it.Class == model.ClassContainer:
+		out.Verdict = model.VerdictGenuine
+		out.Detail = "a logistic unit (case or pallet) created by its issuer; verify the units inside for their provenance"
 	default:
 		out.Verdict = model.VerdictGenuine
 	}

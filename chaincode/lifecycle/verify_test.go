@@ -21,14 +21,15 @@ func TestVerifyPrecedence(t *testing.T) {
 		require.NoError(t, err)
 	}
 	for _, code := range []string{clone, recalledClone} {
-		_, err := w.sell(retailer2, code)
+		res, err := w.sell(retailer2, code)
 		require.NoError(t, err)
+		w.decideAlert(code, res.AlertID, model.DecisionConfirm)
 	}
 	w.ok(retailer, func(c call) error {
 		_, err := c.l.Decommission(model.DecommissionRequest{Codes: []string{destroyed, recalledDestroyed}, Reason: model.ReasonDestroyed})
 		return err
 	})
-	w.ok(regulator, func(c call) error {
+	w.ok(admin(regulator), func(c call) error {
 		_, err := c.l.Recall(model.RecallRequest{Codes: []string{recalledClone, recalledDestroyed}, Reason: "x"})
 		return err
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,12 @@ const (
 	retailer2   = "Retailer2MSP"
 	outsider    = "OutsiderMSP"
 )
+
+// asAdmin marks a caller as an administrator of its organisation; without it
+// a caller is one of the organisation's ordinary clients.
+const asAdmin = "#admin"
+
+func admin(msp string) string { return msp + asAdmin }
 
 var (
 	gtinA  = gtin("690123400001") // ManufacturerA, company prefix 6901234
@@ -103,15 +110,16 @@ type call struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{t: t, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	w.ok(admin(regulator), func(c call) error { _, err := c.reg.InitLedger(regulator); return err })
 	members := []model.MemberRequest{
-		{MSPID: makerA, Role: model.RoleManufacturer, Name: "A Cable Co.", USCC: usccA, CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}},
-		{MSPID: makerB, Role: model.RoleManufacturer, Name: "B Appliance Co.", USCC: usccB, CompanyPrefixes: []string{"6905678"}, CCCCertificates: []string{"2023010701000001"}},
-		{MSPID: distributor, Role: model.RoleDistributor, Name: "D Logistics", USCC: uscc("91310000M000300Y4")},
-		{MSPID: retailer, Role: model.RoleRetailer, Name: "R Mart", USCC: uscc("91440300M000400Y4")},
+		{MSPID: makerA, Role: model.RoleManufacturer, Name: "A Cable Co.", USCC: usccA, CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}, CCCCertificates: []string{"2023011234000001"}, EcodeNumberSystems: []string{"10001"}},
+		{MSPID: makerB, Role: model.RoleManufacturer, Name: "B Appliance Co.", USCC: usccB, CompanyPrefixes: []string{"6905678"}, CCCCertificates: []string{"2023010701000001"}, EcodeNumberSystems: []string{"10002"}},
+		{MSPID: distributor, Role: model.RoleDistributor, Name: "D Logistics", USCC: uscc("91310000M000300Y4"), CompanyPrefixes: []string{"6907777"}},
+		{MSPID: retailer, Role: model.RoleRetailer, Name: "R Mart", USCC: uscc("91440300M000400Y4"), CompanyPrefixes: []string{"6908888"}},
 		{MSPID: retailer2, Role: model.RoleRetailer, Name: "R2 Store", USCC: uscc("91440100M000500Y4")},
 	}
 	for _, m := range members {
-		w.ok(regulator, func(c call) error { _, err := c.reg.RegisterMember(m); return err })
+		w.ok(admin(regulator), func(c call) error { _, err := c.reg.RegisterMember(m); return err })
 	}
 	products := []struct {
 		msp string
@@ -132,7 +140,8 @@ func (w *world) begin(msp string, transient map[string][]byte) call {
 	w.n++
 	w.now = w.now.Add(time.Minute)
 	id := fmt.Sprintf("%x", sha256.Sum256([]byte(strconv.Itoa(w.n))))
-	tx := w.mem.Begin(state.Tx{MSPID: msp, TxID: id, Time: w.now, Transient: transient})
+	msp, isAdmin := strings.CutSuffix(msp, asAdmin)
+	tx := w.mem.Begin(state.Tx{MSPID: msp, Admin: isAdmin, TxID: id, Time: w.now, Transient: transient})
 	reg := registry.New(tx, regulator)
 	return call{tx: tx, reg: reg, l: lifecycle.New(reg)}
 }
@@ -269,4 +278,13 @@ func (w *world) verify(code string) *model.Verification {
 	v, err := c.l.Verify(code)
 	require.NoError(w.t, err)
 	return v
+}
+
+// decideAlert records the Regulator's decision on the open alert of code.
+func (w *world) decideAlert(code, alertID string, d model.AlertDecision) {
+	w.t.Helper()
+	w.ok(admin(regulator), func(c call) error {
+		_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: code, AlertID: alertID, Decision: d})
+		return err
+	})
 }

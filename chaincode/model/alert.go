@@ -6,18 +6,60 @@ import "time"
 // tries to sell a unit that was already sold.
 const AlertReasonAlreadySold = "already_sold"
 
-// Alert is a suspected-clone alert. Its ID is the transaction ID of the
-// refused sale. It names organisations only, never buyers.
+// AlertStatus is where a clone report stands. A report alone changes no
+// verdict: only the Regulator's confirmation does, so that one member cannot
+// brand a rival's sold goods as clones.
+type AlertStatus string
+
+// Alert statuses.
+const (
+	AlertOpen      AlertStatus = "open"      // reported, awaiting the Regulator
+	AlertConfirmed AlertStatus = "confirmed" // the Regulator confirmed a clone: the unit verifies suspected_clone
+	AlertDismissed AlertStatus = "dismissed" // the Regulator found no clone
+)
+
+// MaxAlertReporters bounds Alert.Reporters; Reports keeps counting.
+const MaxAlertReporters = 20
+
+// Alert is a suspected-clone report about one unit. Its ID is the transaction
+// ID of the first refused sale; later reports of the same unit while it is open
+// join it, once per reporting organisation. It names organisations only,
+// never buyers.
 type Alert struct {
-	ID         string    `json:"id"`
-	Code       string    `json:"code"`
-	GTIN       string    `json:"gtin,omitempty" metadata:",optional"`
-	Batch      string    `json:"batch,omitempty" metadata:",optional"`
-	Reason     string    `json:"reason"`
-	Reporter   string    `json:"reporter"` // MSP ID of the retailer whose sale was refused
-	DetectedAt time.Time `json:"detectedAt"`
-	SoldBy     string    `json:"soldBy,omitempty" metadata:",optional"` // MSP ID of the original sale
-	SoldAt     time.Time `json:"soldAt,omitzero" metadata:",optional"`
+	ID         string      `json:"id"`
+	Code       string      `json:"code"`
+	GTIN       string      `json:"gtin,omitempty" metadata:",optional"`
+	Batch      string      `json:"batch,omitempty" metadata:",optional"`
+	Reason     string      `json:"reason"`
+	Status     AlertStatus `json:"status"`
+	Reporter   string      `json:"reporter"`                                 // MSP ID of the first retailer whose sale was refused
+	Reporters  []string    `json:"reporters,omitempty" metadata:",optional"` // every reporting organisation, first first
+	Reports    int         `json:"reports"`                                  // distinct reporting organisations
+	DetectedAt time.Time   `json:"detectedAt"`
+	SoldBy     string      `json:"soldBy,omitempty" metadata:",optional"` // MSP ID of the original sale
+	SoldAt     time.Time   `json:"soldAt,omitzero" metadata:",optional"`
+	DecidedBy  string      `json:"decidedBy,omitempty" metadata:",optional"` // the Regulator, once decided
+	DecidedAt  time.Time   `json:"decidedAt,omitzero" metadata:",optional"`
+	Note       string      `json:"note,omitempty" metadata:",optional"` // the Regulator's public note on the decision
+}
+
+// AlertDecision is the Regulator's decision on an open alert.
+type AlertDecision string
+
+// Decisions.
+const (
+	DecisionConfirm AlertDecision = "confirm"
+	DecisionDismiss AlertDecision = "dismiss"
+)
+
+// DecideAlertRequest confirms or dismisses the open alert of a unit. AlertID
+// must name the unit's open alert, so a decision is never applied to a report
+// other than the one the Regulator examined.
+type DecideAlertRequest struct {
+	Code     string        `json:"code"`
+	AlertID  string        `json:"alertId"`
+	Decision AlertDecision `json:"decision"`
+	Note     string        `json:"note,omitempty" metadata:",optional"`
 }
 
 // AlertPage is one page of ListAlerts, oldest first.

@@ -22,7 +22,8 @@ const (
 	EventSalePurged        = "SalePurged"
 	EventRecalled          = "Recalled"
 	EventDecommissioned    = "Decommissioned"
-	EventBenchPut          = "BenchPut"
+	EventLedgerInitialised = "LedgerInitialised"
+	EventAlertDecided      = "AlertDecided"
 )
 
 // MaxEventCodes caps Event.Codes; Count always carries the full number.

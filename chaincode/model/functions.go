@@ -37,6 +37,9 @@ const (
 	FnGetItem         = "GetItem"
 	FnGetContents     = "GetContents"
 	FnListAlerts      = "ListAlerts"
+	FnDecideAlert     = "DecideAlert"
+	FnInitLedger      = "InitLedger"
+	FnGetNetwork      = "GetNetwork"
 )
 
 // Transaction function names of the bench contract.
@@ -49,5 +52,5 @@ const (
 // clients evaluate them instead of submitting.
 var EvaluateFunctions = []string{
 	FnGetMember, FnListMembers, FnGetProduct, FnProductHistory, FnGetSale,
-	FnGetRecall, FnRecallReport, FnVerify, FnTrace, FnGetItem, FnGetContents, FnListAlerts,
+	FnGetRecall, FnRecallReport, FnVerify, FnTrace, FnGetItem, FnGetContents, FnListAlerts, FnGetNetwork,
 }

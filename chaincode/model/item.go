@@ -19,6 +19,7 @@ type Item struct {
 	ExpiryDate      string      `json:"expiryDate,omitempty" metadata:",optional"`     // YYYY-MM-DD
 	WarrantyEnd     string      `json:"warrantyEnd,omitempty" metadata:",optional"`    // YYYY-MM-DD
 	Manufacturer    string      `json:"manufacturer,omitempty" metadata:",optional"`   // MSP ID that commissioned the goods
+	Issuer          string      `json:"issuer,omitempty" metadata:",optional"`         // containers: MSP ID whose company prefix the code is under, who created it
 	Holder          string      `json:"holder"`                                        // MSP ID that owns and has custody of the item
 	Disposition     Disposition `json:"disposition"`
 	Destination     string      `json:"destination,omitempty" metadata:",optional"`     // MSP ID the item is shipped to, while in_transit
@@ -31,7 +32,8 @@ type Item struct {
 	Packings        []Packing   `json:"packings,omitempty" metadata:",optional"`        // containment history, oldest first
 	RecallID        string      `json:"recallId,omitempty" metadata:",optional"`        // unit-list recall that names this item
 	RecalledAt      time.Time   `json:"recalledAt,omitzero" metadata:",optional"`
-	CloneSuspected  bool        `json:"cloneSuspected,omitempty" metadata:",optional"` // a resale was attempted after its sale
+	OpenAlert       string      `json:"openAlert,omitempty" metadata:",optional"`      // clone report awaiting the Regulator's decision
+	CloneConfirmed  string      `json:"cloneConfirmed,omitempty" metadata:",optional"` // alert by which the Regulator confirmed a clone
 	SaleHash        string      `json:"saleHash,omitempty" metadata:",optional"`       // hex sha256(salt || canonical sale data)
 	SoldBy          string      `json:"soldBy,omitempty" metadata:",optional"`         // retailer MSP ID
 	SoldAt          time.Time   `json:"soldAt,omitzero" metadata:",optional"`

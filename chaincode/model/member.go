@@ -15,6 +15,7 @@ type MemberRequest struct {
 	CompanyPrefixes    []string `json:"companyPrefixes,omitempty" metadata:",optional"`    // GS1 company prefixes licensed to the member
 	ProductionLicences []string `json:"productionLicences,omitempty" metadata:",optional"` // industrial product production licence numbers
 	CCCCertificates    []string `json:"cccCertificates,omitempty" metadata:",optional"`    // CCC certificate numbers
+	EcodeNumberSystems []string `json:"ecodeNumberSystems,omitempty" metadata:",optional"` // Ecode version digit + NSI, e.g. "10001" (V1, NSI 0001)
 	Suspended          bool     `json:"suspended,omitempty" metadata:",optional"`          // a suspended member is treated as not a member
 }
 
@@ -31,6 +32,7 @@ type Member struct {
 	CompanyPrefixes    []string  `json:"companyPrefixes,omitempty" metadata:",optional"`
 	ProductionLicences []string  `json:"productionLicences,omitempty" metadata:",optional"`
 	CCCCertificates    []string  `json:"cccCertificates,omitempty" metadata:",optional"`
+	EcodeNumberSystems []string  `json:"ecodeNumberSystems,omitempty" metadata:",optional"`
 	Suspended          bool      `json:"suspended,omitempty" metadata:",optional"`
 	RegisteredAt       time.Time `json:"registeredAt,omitzero" metadata:",optional"`
 	UpdatedAt          time.Time `json:"updatedAt,omitzero" metadata:",optional"`

@@ -10,7 +10,7 @@ const (
 	VerdictInvalidCode    Verdict = "invalid_code"    // the input is not a valid code in any accepted form
 	VerdictUnknown        Verdict = "unknown"         // valid code, never commissioned on the ledger
 	VerdictRecalled       Verdict = "recalled"        // the unit or its batch is under recall
-	VerdictSuspectedClone Verdict = "suspected_clone" // someone tried to sell the unit again after its sale
+	VerdictSuspectedClone Verdict = "suspected_clone" // the Regulator confirmed a report of a resale after the unit's sale
 	VerdictDecommissioned Verdict = "decommissioned"  // destroyed, stolen or damaged
 	VerdictSold           Verdict = "sold"            // sold to an end customer
 	VerdictGenuine        Verdict = "genuine"         // on the ledger and in circulation

@@ -21,5 +21,6 @@ type Verification struct {
 	Holder         *Party      `json:"holder,omitempty" metadata:",optional"` // current (effective) holder
 	Disposition    Disposition `json:"disposition,omitempty" metadata:",optional"`
 	RecallID       string      `json:"recallId,omitempty" metadata:",optional"`
+	AlertID        string      `json:"alertId,omitempty" metadata:",optional"` // the confirmed clone alert, for suspected_clone
 	LastEventAt    time.Time   `json:"lastEventAt,omitzero" metadata:",optional"`
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -20,6 +21,9 @@ func (r *Registry) RegisterMember(req model.MemberRequest) (*model.Member, error
 	}
 	now := r.store.TxTime()
 	m.RegisteredAt, m.UpdatedAt, m.TxID = now, now, r.store.TxID()
+	if err := r.updateClaims(nil, m); err != nil {
+		return nil, err
+	}
 	if err := r.putMember(m); err != nil {
 		return nil, err
 	}
@@ -39,6 +43,9 @@ func (r *Registry) UpdateMember(req model.MemberRequest) (*model.Member, error) 
 		return nil, model.SubjectErrorf(model.CodeNotFound, m.MSPID, "member %s is not registered", m.MSPID)
 	}
 	m.RegisteredAt, m.UpdatedAt, m.TxID = existing.RegisteredAt, r.store.TxTime(), r.store.TxID()
+	if err := r.updateClaims(existing, m); err != nil {
+		return nil, err
+	}
 	if err := r.putMember(m); err != nil {
 		return nil, err
 	}
@@ -47,10 +54,13 @@ func (r *Registry) UpdateMember(req model.MemberRequest) (*model.Member, error) 
 	return m, r.emit(e)
 }
 
-// memberChange checks that the Regulator is calling, validates req and reads
-// the member's current record (nil if none).
+// memberChange checks that an administrator of the Regulator is calling,
+// validates req and reads the member's current record (nil if none).
 func (r *Registry) memberChange(action string, req model.MemberRequest) (m, existing *model.Member, err error) {
-	if _, err := r.Require(action, model.RoleRegulator); err != nil {
+	if err := r.checkTime(); err != nil {
+		return nil, nil, err
+	}
+	if _, err := r.RequireAdmin(action, model.RoleRegulator); err != nil {
 		return nil, nil, err
 	}
 	if m, err = r.memberFromRequest(req); err != nil {
@@ -129,7 +139,7 @@ func (r *Registry) memberFromRequest(req model.MemberRequest) (*model.Member, er
 	}
 	if (req.Role == model.RoleRegulator) != r.IsRegulator(req.MSPID) {
 		return nil, model.SubjectErrorf(model.CodeInvalidArgument, req.MSPID,
-			"role regulator belongs to the Regulator's MSP %s and to no other", r.regulator)
+			"role regulator belongs to the Regulator's MSP %s and to no other", r.config.RegulatorMSPID)
 	}
 	if r.IsRegulator(req.MSPID) && req.Suspended {
 		return nil, model.SubjectErrorf(model.CodeInvalidArgument, req.MSPID, "the Regulator cannot be suspended")
@@ -164,6 +174,21 @@ func (r *Registry) memberFromRequest(req model.MemberRequest) (*model.Member, er
 	}
 	if m.CCCCertificates, err = TextList("cccCertificates", req.CCCCertificates, 200, 64); err != nil {
 		return nil, err
+	}
+	for i, c := range m.CCCCertificates {
+		code, err := identifier.ParseCCC(c)
+		if err != nil {
+			return nil, model.SubjectErrorf(model.CodeInvalidArgument, c, "invalid CCC certificate number: %v", err)
+		}
+		m.CCCCertificates[i] = strings.TrimPrefix(code.Canonical, "ccc:")
+	}
+	if m.EcodeNumberSystems, err = TextList("ecodeNumberSystems", req.EcodeNumberSystems, 50, 9); err != nil {
+		return nil, err
+	}
+	for _, n := range m.EcodeNumberSystems {
+		if err := identifier.ValidateEcodeNumberSystem(n); err != nil {
+			return nil, model.SubjectErrorf(model.CodeInvalidArgument, n, "invalid Ecode number system: %v", err)
+		}
 	}
 	return m, nil
 }

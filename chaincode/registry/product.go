@@ -27,7 +27,7 @@ func (r *Registry) RegisterProduct(req model.ProductRequest) (*model.Product, er
 	if err != nil {
 		return nil, err
 	}
-	if !ownsGTIN(m, p.GTIN) {
+	if !OwnsKey(m, p.GTIN) {
 		return nil, model.SubjectErrorf(model.CodeForbidden, p.GTIN, "GTIN %s is not under a GS1 company prefix of %s", p.GTIN, m.MSPID)
 	}
 	existing, err := r.Product(p.GTIN)
@@ -176,9 +176,12 @@ func normalizeGTIN(gtin string) (string, error) {
 // NormalizeGTIN is normalizeGTIN for the lifecycle package.
 func NormalizeGTIN(gtin string) (string, error) { return normalizeGTIN(gtin) }
 
-func ownsGTIN(m *model.Member, gtin14 string) bool {
+// OwnsKey reports whether a GS1 key (GTIN-14, SSCC or GLN) was issued under
+// one of m's company prefixes. Prefixes are registered exclusively and never
+// overlap, so such a key belongs to m and to no other member.
+func OwnsKey(m *model.Member, key string) bool {
 	for _, p := range m.CompanyPrefixes {
-		if identifier.HasCompanyPrefix(gtin14, p) {
+		if identifier.HasCompanyPrefix(key, p) {
 			return true
 		}
 	}

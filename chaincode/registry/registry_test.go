@@ -15,8 +15,12 @@ import (
 	"github.com/tracechain/tracechain/chaincode/state"
 )
 
+// asAdmin marks a caller as an administrator of its organisation.
+const asAdmin = "#admin"
+
 const (
 	regulator = "RegulatorMSP"
+	regAdmin  = regulator + asAdmin
 	maker     = "ManufacturerAMSP"
 	other     = "ManufacturerBMSP"
 	retailer  = "RetailerMSP"
@@ -46,7 +50,8 @@ type env struct {
 
 func (e *env) do(msp string, fn func(r *registry.Registry) error) (*state.MemoryTx, error) {
 	e.n++
-	tx := e.mem.Begin(state.Tx{MSPID: msp, TxID: fmt.Sprintf("tx%03d", e.n), Time: time.Date(2026, 1, 1, 0, e.n, 0, 0, time.UTC)})
+	msp, admin := strings.CutSuffix(msp, asAdmin)
+	tx := e.mem.Begin(state.Tx{MSPID: msp, Admin: admin, TxID: fmt.Sprintf("tx%03d", e.n), Time: time.Date(2026, 1, 1, 0, e.n, 0, 0, time.UTC)})
 	err := fn(registry.New(tx, regulator))
 	if err == nil {
 		require.NoError(e.t, tx.Commit())
@@ -78,10 +83,11 @@ func makerRequest() model.MemberRequest {
 
 func newEnv(t *testing.T) *env {
 	e := &env{t: t, mem: state.NewMemory()}
-	e.ok(regulator, func(r *registry.Registry) error { _, err := r.RegisterMember(makerRequest()); return err })
+	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.InitLedger(regulator); return err })
+	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.RegisterMember(makerRequest()); return err })
 	other := model.MemberRequest{MSPID: other, Role: model.RoleManufacturer, Name: "B", USCC: uscc("91110000M000200Y4"), CompanyPrefixes: []string{"6905678"}, ProductionLicences: []string{"XK-B"}}
-	e.ok(regulator, func(r *registry.Registry) error { _, err := r.RegisterMember(other); return err })
-	e.ok(regulator, func(r *registry.Registry) error {
+	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.RegisterMember(other); return err })
+	e.ok(regAdmin, func(r *registry.Registry) error {
 		_, err := r.RegisterMember(model.MemberRequest{MSPID: retailer, Role: model.RoleRetailer, Name: "R", USCC: uscc("91440300M000400Y4")})
 		return err
 	})
@@ -95,7 +101,7 @@ func TestRegisterMember(t *testing.T) {
 	assert.Equal(t, "A Cable Co.", m.Name, "trimmed")
 	assert.Equal(t, uscc("91350100M000100Y4"), m.USCC, "normalised")
 	assert.Equal(t, model.RoleManufacturer, m.Role)
-	assert.Equal(t, "tx001", m.TxID)
+	assert.Equal(t, "tx002", m.TxID) // tx001 is InitLedger
 
 	var reg *model.Member
 	e.ok(maker, func(r *registry.Registry) (err error) { reg, err = r.GetMember(regulator); return err })
@@ -115,14 +121,14 @@ func TestRegisterMember(t *testing.T) {
 	}{
 		{"by a manufacturer", maker, mut(func(*model.MemberRequest) {}), model.CodeForbidden},
 		{"by an outsider", "OutsiderMSP", mut(func(*model.MemberRequest) {}), model.CodeNotMember},
-		{"twice", regulator, makerRequest(), model.CodeDuplicate},
-		{"bad MSP ID", regulator, mut(func(r *model.MemberRequest) { r.MSPID = "bad msp" }), model.CodeInvalidArgument},
-		{"bad role", regulator, mut(func(r *model.MemberRequest) { r.Role = "auditor" }), model.CodeInvalidArgument},
-		{"regulator role is reserved", regulator, mut(func(r *model.MemberRequest) { r.Role = model.RoleRegulator }), model.CodeInvalidArgument},
-		{"bad USCC check character", regulator, mut(func(r *model.MemberRequest) { r.USCC = "91350100M000100Y40" }), model.CodeInvalidArgument},
-		{"bad company prefix", regulator, mut(func(r *model.MemberRequest) { r.CompanyPrefixes = []string{"69A"} }), model.CodeInvalidArgument},
-		{"repeated licence", regulator, mut(func(r *model.MemberRequest) { r.ProductionLicences = []string{"X", "X"} }), model.CodeInvalidArgument},
-		{"no name", regulator, mut(func(r *model.MemberRequest) { r.Name = " " }), model.CodeInvalidArgument},
+		{"twice", regAdmin, makerRequest(), model.CodeDuplicate},
+		{"bad MSP ID", regAdmin, mut(func(r *model.MemberRequest) { r.MSPID = "bad msp" }), model.CodeInvalidArgument},
+		{"bad role", regAdmin, mut(func(r *model.MemberRequest) { r.Role = "auditor" }), model.CodeInvalidArgument},
+		{"regulator role is reserved", regAdmin, mut(func(r *model.MemberRequest) { r.Role = model.RoleRegulator }), model.CodeInvalidArgument},
+		{"bad USCC check character", regAdmin, mut(func(r *model.MemberRequest) { r.USCC = "91350100M000100Y40" }), model.CodeInvalidArgument},
+		{"bad company prefix", regAdmin, mut(func(r *model.MemberRequest) { r.CompanyPrefixes = []string{"69A"} }), model.CodeInvalidArgument},
+		{"repeated licence", regAdmin, mut(func(r *model.MemberRequest) { r.ProductionLicences = []string{"X", "X"} }), model.CodeInvalidArgument},
+		{"no name", regAdmin, mut(func(r *model.MemberRequest) { r.Name = " " }), model.CodeInvalidArgument},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,7 +137,7 @@ func TestRegisterMember(t *testing.T) {
 	}
 
 	t.Run("the Regulator may register its own details", func(t *testing.T) {
-		e.ok(regulator, func(r *registry.Registry) error {
+		e.ok(regAdmin, func(r *registry.Registry) error {
 			_, err := r.RegisterMember(model.MemberRequest{MSPID: regulator, Role: model.RoleRegulator, Name: "SAMR", USCC: uscc("11100000000013127")})
 			return err
 		})
@@ -142,20 +148,20 @@ func TestUpdateAndSuspendMember(t *testing.T) {
 	e := newEnv(t)
 	req := makerRequest()
 	req.Address = "Xiamen"
-	e.ok(regulator, func(r *registry.Registry) error { _, err := r.UpdateMember(req); return err })
+	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.UpdateMember(req); return err })
 	var m *model.Member
 	e.ok(maker, func(r *registry.Registry) (err error) { m, err = r.GetMember(maker); return err })
 	assert.Equal(t, "Xiamen", m.Address)
 	assert.True(t, m.UpdatedAt.After(m.RegisteredAt))
 
-	e.fails(regulator, model.CodeNotFound, func(r *registry.Registry) error {
+	e.fails(regAdmin, model.CodeNotFound, func(r *registry.Registry) error {
 		req := makerRequest()
 		req.MSPID = "GhostMSP"
 		_, err := r.UpdateMember(req)
 		return err
 	})
 	req.Suspended = true
-	e.ok(regulator, func(r *registry.Registry) error { _, err := r.UpdateMember(req); return err })
+	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.UpdateMember(req); return err })
 	e.fails(maker, model.CodeNotMember, func(r *registry.Registry) error { _, err := r.GetProduct(gtin("690123400001")); return err })
 }
 
@@ -207,7 +213,7 @@ func TestProducts(t *testing.T) {
 		code model.Code
 	}{
 		{"by a retailer", retailer, mut(func(*model.ProductRequest) {}), model.CodeForbidden},
-		{"by the Regulator", regulator, mut(func(*model.ProductRequest) {}), model.CodeForbidden},
+		{"by the Regulator", regAdmin, mut(func(*model.ProductRequest) {}), model.CodeForbidden},
 		{"another manufacturer's prefix", other, mut(func(r *model.ProductRequest) { r.Licence = "XK-B" }), model.CodeForbidden},
 		{"a licence it does not hold", maker, mut(func(r *model.ProductRequest) { r.Licence = "XK-B" }), model.CodeForbidden},
 		{"twice", maker, req, model.CodeDuplicate},

@@ -30,6 +30,7 @@ func NewMemory() *Memory {
 // Tx identifies a simulated transaction.
 type Tx struct {
 	MSPID     string
+	Admin     bool // the signer is an administrator of its organisation
 	TxID      string
 	Time      time.Time
 	Transient map[string][]byte
@@ -108,6 +109,9 @@ var _ Store = (*MemoryTx)(nil)
 
 // ClientMSPID implements Store.
 func (t *MemoryTx) ClientMSPID() string { return t.tx.MSPID }
+
+// ClientIsAdmin implements Store.
+func (t *MemoryTx) ClientIsAdmin() bool { return t.tx.Admin }
 
 // TxID implements Store.
 func (t *MemoryTx) TxID() string { return t.tx.TxID }

@@ -14,6 +14,11 @@ import "time"
 type Store interface {
 	// ClientMSPID returns the MSP ID of the identity that signed the proposal.
 	ClientMSPID() string
+	// ClientIsAdmin reports whether that identity is an administrator of its
+	// organisation (a NodeOU admin certificate, or one carrying the attribute
+	// tracechain.admin=true). Privileged functions require it, so an ordinary
+	// client of an organisation cannot act with the organisation's full power.
+	ClientIsAdmin() bool
 	// TxID returns the transaction ID.
 	TxID() string
 	// TxTime returns the transaction timestamp (UTC), identical on every endorser.

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/test-network/benchcc"
 )
 
 // Anatomy is what one call costs the ledger, read from its endorsed (never
@@ -160,8 +161,8 @@ func (s *suite) anatomy(ctx context.Context, r *runner) ([]Anatomy, error) {
 	dist := s.conns[OrgDistributor].mspID
 	arg := func(v any) string { a, _ := jsonArg(v); return a }
 	calls := []anatomyCall{
-		{"bench Put", 1, Tx{Org: OrgManufacturer, Contract: model.ContractBench, Fn: model.FnBenchPut, Args: []string{"anatomy-" + s.runTag, "v"}}},
-		{"bench Get (evaluate)", 1, Tx{Org: OrgRetailer, Contract: model.ContractBench, Fn: model.FnBenchGet, Args: []string{"anatomy-" + s.runTag}}},
+		{"bench Put", 1, Tx{Org: OrgManufacturer, Chaincode: benchcc.Chaincode, Fn: benchcc.FnPut, Args: []string{"anatomy-" + s.runTag, "v"}}},
+		{"bench Get (evaluate)", 1, Tx{Org: OrgRetailer, Chaincode: benchcc.Chaincode, Fn: benchcc.FnGet, Args: []string{"anatomy-" + s.runTag}}},
 		{"Commission 1", 1, Tx{Org: OrgManufacturer, Fn: model.FnCommission, Args: []string{arg(s.fx.commissionRequest(fresh(1)))}}},
 		{"Commission 100", 100, Tx{Org: OrgManufacturer, Fn: model.FnCommission, Args: []string{arg(s.fx.commissionRequest(fresh(100)))}}},
 		{"Commission 1000", 1000, Tx{Org: OrgManufacturer, Fn: model.FnCommission, Args: []string{arg(s.fx.commissionRequest(fresh(1000)))}}},

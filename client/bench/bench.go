@@ -433,7 +433,7 @@ func loadAvg() float64 {
 func waitWritable(ctx context.Context, c *orgConn, tag string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		_, err := c.sdk.BenchPut(ctx, "ready-"+tag, "1")
+		err := c.benchPut(ctx, "ready-"+tag, "1")
 		if err == nil {
 			return nil
 		}

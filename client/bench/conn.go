@@ -14,6 +14,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/test-network/benchcc"
 )
 
 // Organisations the benchmark acts as (names as in network/consortium.env).
@@ -122,14 +123,22 @@ func (o *orgConn) waitHeight(ctx context.Context, h uint64, limit time.Duration)
 	}
 }
 
-// contract returns the chaincode's contract by name ("" is the default
-// tracechain contract).
-func (o *orgConn) contract(name string) *gw.Contract {
-	cc := o.sdk.Chaincode()
-	if name == "" || name == model.ContractTracechain {
-		return o.network.GetContract(cc)
+// contract returns a chaincode's contract by name: "" is tracechain and its
+// default contract.
+func (o *orgConn) contract(chaincode, name string) *gw.Contract {
+	if chaincode == "" {
+		chaincode = o.sdk.Chaincode()
 	}
-	return o.network.GetContractWithName(cc, name)
+	if name == "" || name == model.ContractTracechain {
+		return o.network.GetContract(chaincode)
+	}
+	return o.network.GetContractWithName(chaincode, name)
+}
+
+// benchPut writes through the baseline chaincode and waits for the commit.
+func (o *orgConn) benchPut(ctx context.Context, key, value string) error {
+	_, err := o.contract(benchcc.Chaincode, "").SubmitWithContext(ctx, benchcc.FnPut, gw.WithArguments(key, value))
+	return err
 }
 
 func (o *orgConn) close() {

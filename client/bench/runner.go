@@ -19,7 +19,8 @@ import (
 // through its own gateway peer.
 type Tx struct {
 	Org       string            // organisation that sends it
-	Contract  string            // "" for the default tracechain contract
+	Chaincode string            // "" for tracechain; benchcc.Chaincode for the baseline
+	Contract  string            // "" for the chaincode's default contract
 	Fn        string            // transaction function
 	Args      []string          // arguments
 	Transient map[string][]byte // private input (never in the transaction)
@@ -282,7 +283,7 @@ func (r *runner) proposal(tx Tx) (*gw.Proposal, error) {
 	if len(tx.Endorsers) > 0 {
 		opts = append(opts, gw.WithEndorsingOrganizations(tx.Endorsers...))
 	}
-	return c.contract(tx.Contract).NewProposal(tx.Fn, opts...)
+	return c.contract(tx.Chaincode, tx.Contract).NewProposal(tx.Fn, opts...)
 }
 
 // send endorses tx and sends it to the orderer.

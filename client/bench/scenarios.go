@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/test-network/benchcc"
 )
 
 // Kinds of operation a scenario measures.
@@ -197,7 +198,7 @@ func prepareBaselineWrite(_ context.Context, s *suite, _ Plan) (Source, error) {
 	value := "v-" + s.runTag
 	tag := fmt.Sprintf("%s-%d", s.runTag, s.prepared.Add(1))
 	return func(seq int) (Op, bool, error) {
-		return Op{Units: 1, Steps: []Tx{{Org: OrgManufacturer, Contract: model.ContractBench, Fn: model.FnBenchPut,
+		return Op{Units: 1, Steps: []Tx{{Org: OrgManufacturer, Chaincode: benchcc.Chaincode, Fn: benchcc.FnPut,
 			Args: []string{fmt.Sprintf("w-%s-%d", tag, seq), value}}}}, true, nil
 	}, nil
 }
@@ -206,7 +207,7 @@ func prepareBaselineWrite(_ context.Context, s *suite, _ Plan) (Source, error) {
 const baselineReadKeys = 100
 
 func prepareBaselineRead(ctx context.Context, s *suite, _ Plan) (Source, error) {
-	mfr := s.conns[OrgManufacturer].sdk
+	mfr := s.conns[OrgManufacturer]
 	keys := make([]string, baselineReadKeys)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("r-%s-%d", s.runTag, i)
@@ -215,7 +216,7 @@ func prepareBaselineRead(ctx context.Context, s *suite, _ Plan) (Source, error) 
 	errs := make(chan error, len(keys))
 	for _, k := range keys {
 		go func() {
-			_, err := mfr.BenchPut(ctx, k, "value-of-"+k)
+			err := mfr.benchPut(ctx, k, "value-of-"+k)
 			errs <- err
 		}()
 	}
@@ -225,7 +226,7 @@ func prepareBaselineRead(ctx context.Context, s *suite, _ Plan) (Source, error) 
 		}
 	}
 	return func(seq int) (Op, bool, error) {
-		return Op{Units: 1, Steps: []Tx{{Org: OrgRetailer, Contract: model.ContractBench, Fn: model.FnBenchGet, Evaluate: true,
+		return Op{Units: 1, Steps: []Tx{{Org: OrgRetailer, Chaincode: benchcc.Chaincode, Fn: benchcc.FnGet, Evaluate: true,
 			Args: []string{keys[seq%len(keys)]}}}}, true, nil
 	}, nil
 }

@@ -1,6 +1,7 @@
 // Command probe tells whether the test network is ready for clients: it connects to an
-// organisation's peer through the Fabric Gateway, evaluates a read and submits a write that
-// needs endorsements from two organisations, and exits 0 only if both succeed.
+// organisation's peer through the Fabric Gateway, submits a write to the benchmark baseline
+// chaincode that needs endorsements from two organisations, evaluates a read, and exits 0 only
+// if both succeed.
 //
 //	probe -profile run/connection/manufacturera.json [-timeout 60s]
 package main
@@ -12,18 +13,22 @@ import (
 	"os"
 	"time"
 
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
+
 	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/test-network/benchcc"
 )
 
 func main() {
 	path := flag.String("profile", "", "connection profile JSON written by network.sh")
+	chaincode := flag.String("chaincode", benchcc.Chaincode, "the benchmark baseline chaincode to write through")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up after")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	var last error
 	for {
-		if last = probe(ctx, *path); last == nil {
+		if last = probe(ctx, *path, *chaincode); last == nil {
 			return
 		}
 		select {
@@ -35,22 +40,28 @@ func main() {
 	}
 }
 
-func probe(ctx context.Context, path string) error {
+func probe(ctx context.Context, path, chaincode string) error {
 	p, err := client.LoadProfile(path)
 	if err != nil {
 		return err
 	}
-	c, err := client.New(client.WithProfile(p, false),
-		client.WithEvaluateTimeout(5*time.Second), client.WithEndorseTimeout(10*time.Second),
-		client.WithSubmitTimeout(5*time.Second), client.WithCommitStatusTimeout(20*time.Second))
+	conn, err := p.Dial()
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	if _, err := c.BenchPut(ctx, "probe", time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	defer conn.Close()
+	gw, err := p.Gateway(conn, false,
+		gateway.WithEvaluateTimeout(5*time.Second), gateway.WithEndorseTimeout(10*time.Second),
+		gateway.WithSubmitTimeout(5*time.Second), gateway.WithCommitStatusTimeout(20*time.Second))
+	if err != nil {
+		return err
+	}
+	defer gw.Close()
+	cc := gw.GetNetwork(p.Channel).GetContract(chaincode)
+	if _, err := cc.SubmitWithContext(ctx, benchcc.FnPut, gateway.WithArguments("probe", time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
 		return fmt.Errorf("submit: %w", err)
 	}
-	if _, err := c.BenchGet(ctx, "probe"); err != nil {
+	if _, err := cc.EvaluateWithContext(ctx, benchcc.FnGet, gateway.WithArguments("probe")); err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	return nil

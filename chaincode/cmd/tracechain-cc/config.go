@@ -26,7 +26,7 @@ func loadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 		tls:       shim.TLSProperties{Disabled: true},
 	}
 	var missing []string
-	for name, v := range map[string]string{"CHAINCODE_ID": cfg.ccid, "CHAINCODE_SERVER_ADDRESS": cfg.address, "TRACECHAIN_REGULATOR_MSPID": cfg.regulator} {
+	for name, v := range map[string]string{"CHAINCODE_ID": cfg.ccid, "CHAINCODE_SERVER_ADDRESS": cfg.address} {
 		if v == "" {
 			missing = append(missing, name)
 		}

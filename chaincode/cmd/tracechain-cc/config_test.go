@@ -41,8 +41,13 @@ func TestLoadConfig(t *testing.T) {
 	assert.Equal(t, "RegulatorMSP", cfg.regulator)
 	assert.True(t, cfg.tls.Disabled)
 
-	_, err = loadConfig(env(nil, "TRACECHAIN_REGULATOR_MSPID", "CHAINCODE_ID"), readFile)
-	assert.EqualError(t, err, "missing environment: CHAINCODE_ID, TRACECHAIN_REGULATOR_MSPID")
+	_, err = loadConfig(env(nil, "CHAINCODE_SERVER_ADDRESS", "CHAINCODE_ID"), readFile)
+	assert.EqualError(t, err, "missing environment: CHAINCODE_ID, CHAINCODE_SERVER_ADDRESS")
+
+	// The Regulator comes from the ledger; the server's expectation is optional.
+	cfg, err = loadConfig(env(nil, "TRACECHAIN_REGULATOR_MSPID"), readFile)
+	require.NoError(t, err)
+	assert.Empty(t, cfg.regulator)
 
 	cfg, err = loadConfig(env(map[string]string{"CHAINCODE_TLS_CERT": "/tls/cert.pem", "CHAINCODE_TLS_KEY": "-----BEGIN EC PRIVATE KEY-----\nx", "CHAINCODE_TLS_CLIENT_CA": "/tls/ca.pem"}), readFile)
 	require.NoError(t, err)

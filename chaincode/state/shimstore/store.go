@@ -18,6 +18,7 @@ import (
 type Store struct {
 	stub      shim.ChaincodeStubInterface
 	mspID     string
+	admin     bool
 	batching  bool
 	transient map[string][]byte
 	loaded    bool
@@ -29,9 +30,10 @@ type Store struct {
 
 var _ state.Store = (*Store)(nil)
 
-// New wraps stub for a transaction submitted by an identity of mspID.
-func New(stub shim.ChaincodeStubInterface, mspID string) *Store {
-	return &Store{stub: stub, mspID: mspID}
+// New wraps stub for a transaction submitted by an identity of mspID; admin
+// says whether that identity is an administrator of its organisation.
+func New(stub shim.ChaincodeStubInterface, mspID string, admin bool) *Store {
+	return &Store{stub: stub, mspID: mspID, admin: admin}
 }
 
 // Flush sends the buffered writes to the peer. Call it once the domain
@@ -54,6 +56,9 @@ func (s *Store) startBatch() {
 
 // ClientMSPID implements state.Store.
 func (s *Store) ClientMSPID() string { return s.mspID }
+
+// ClientIsAdmin implements state.Store.
+func (s *Store) ClientIsAdmin() bool { return s.admin }
 
 // TxID implements state.Store.
 func (s *Store) TxID() string { return s.stub.GetTxID() }

@@ -20,7 +20,7 @@ import (
 func TestWritesGoThroughOneBatch(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	stub := mocks.NewMockChaincodeStubInterface(ctrl)
-	s := shimstore.New(stub, "Org1MSP")
+	s := shimstore.New(stub, "Org1MSP", false)
 	require.NoError(t, s.Flush(), "nothing to flush before the first write")
 
 	gomock.InOrder(
@@ -44,7 +44,7 @@ func TestWritesGoThroughOneBatch(t *testing.T) {
 func TestReads(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	stub := mocks.NewMockChaincodeStubInterface(ctrl)
-	s := shimstore.New(stub, "Org1MSP")
+	s := shimstore.New(stub, "Org1MSP", false)
 
 	stub.EXPECT().GetMultipleStates("a", "b").Return([][]byte{[]byte("1"), nil}, nil)
 	vals, err := s.GetMany([]string{"a", "b"})
@@ -74,7 +74,7 @@ func TestReads(t *testing.T) {
 func TestScanPage(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	stub := mocks.NewMockChaincodeStubInterface(ctrl)
-	s := shimstore.New(stub, "Org1MSP")
+	s := shimstore.New(stub, "Org1MSP", false)
 	iter := func(keys ...string) *mocks.MockStateQueryIteratorInterface {
 		it := mocks.NewMockStateQueryIteratorInterface(ctrl)
 		i := 0
@@ -112,7 +112,7 @@ func TestScanPage(t *testing.T) {
 func TestReadsAreCachedForTheTransaction(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	stub := mocks.NewMockChaincodeStubInterface(ctrl)
-	s := shimstore.New(stub, "Org1MSP")
+	s := shimstore.New(stub, "Org1MSP", false)
 
 	stub.EXPECT().GetMultipleStates("a", "b").Return([][]byte{[]byte("1"), nil}, nil).Times(1)
 	stub.EXPECT().GetState("c").Return([]byte("3"), nil).Times(1)

@@ -269,9 +269,8 @@ func printItem(w io.Writer, s *model.ItemStatus) {
 	if s.Recalled {
 		field(tw, "recall", s.RecallID)
 	}
-	if it.CloneSuspected {
-		field(tw, "clone suspected", "yes")
-	}
+	field(tw, "open clone report", it.OpenAlert)
+	field(tw, "clone confirmed by alert", it.CloneConfirmed)
 	field(tw, "sold by", it.SoldBy)
 	field(tw, "sold at", formatTime(it.SoldAt))
 	field(tw, "commissioned", formatTime(it.CommissionedAt)+" tx "+short(it.CommissionTx))
