@@ -783,13 +783,29 @@ func checkAssociations(elems []aiElem) *Error {
 				return errAt(el.off, RuleAI, "AI %s requires AI %s (alternatives separated by ',')", el.d.ai, el.d.reqTxt)
 			}
 		}
-		for _, p := range el.d.ex {
-			for _, o := range elems {
-				if o.d != el.d && aiPatternMatch(p, o.d.ai) {
-					return errAt(el.off, RuleAI, "AI %s cannot be used together with AI %s", el.d.ai, o.d.ai)
-				}
+	}
+	// An invalid pairing is reported at the later of the two AIs, whichever
+	// of them lists the other.
+	for j, el := range elems {
+		for _, o := range elems[:j] {
+			if excludes(el.d, o.d) || excludes(o.d, el.d) {
+				return errAt(el.off, RuleAI, "AI %s cannot be used together with AI %s", el.d.ai, o.d.ai)
 			}
 		}
 	}
 	return nil
+}
+
+// excludes reports whether a's invalid-pairing list matches b; an AI never
+// excludes itself.
+func excludes(a, b *aiDef) bool {
+	if a == b {
+		return false
+	}
+	for _, p := range a.ex {
+		if aiPatternMatch(p, b.ai) {
+			return true
+		}
+	}
+	return false
 }
