@@ -188,9 +188,9 @@ func FuzzDigitalLinkURI(f *testing.F) {
 		}
 	})
 }
-func FuzzEPC(f *testing.F)         { fuzzEntryPoint(f, ParseEPC, always) }
-func FuzzCCC(f *testing.F)         { fuzzEntryPoint(f, ParseCCC, always) }
-func FuzzDIC(f *testing.F)         { fuzzEntryPoint(f, ParseDIC, always) }
+func FuzzEPC(f *testing.F) { fuzzEntryPoint(f, ParseEPC, always) }
+func FuzzCCC(f *testing.F) { fuzzEntryPoint(f, ParseCCC, always) }
+func FuzzDIC(f *testing.F) { fuzzEntryPoint(f, ParseDIC, always) }
 
 func FuzzEcode(f *testing.F) {
 	fuzzEntryPoint(f, ParseEcode, func(in string) bool {
