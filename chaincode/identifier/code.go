@@ -155,11 +155,17 @@ func parseAny(s string) (Code, *Error) {
 // run trims input, applies the length bound, calls parse and rebases any
 // error onto the untrimmed input.
 func run(input string, parse func(string) (Code, *Error)) (Code, error) {
+	return runAs(input, parse)
+}
+
+// runAs is run for any result type; on error the result is T's zero value.
+func runAs[T any](input string, parse func(string) (T, *Error)) (T, error) {
+	var zero T
 	s := strings.TrimLeftFunc(input, unicode.IsSpace)
 	lead := len(input) - len(s)
 	s = strings.TrimRightFunc(s, unicode.IsSpace)
 	var e *Error
-	var c Code
+	var c T
 	switch {
 	case len(s) == 0:
 		e = errAt(0, RuleLength, "empty input")
@@ -171,7 +177,7 @@ func run(input string, parse func(string) (Code, *Error)) (Code, error) {
 	if e != nil {
 		e.Input = input
 		e.Offset += lead
-		return Code{}, e
+		return zero, e
 	}
 	return c, nil
 }

@@ -6,9 +6,14 @@ import "strings"
 const gs = 0x1D
 
 // ParseElementString parses a GS1 element string: bracketed
-// "(01)09506000134352(21)ABC" or unbracketed with GS (0x1D) after every
-// variable-length field, optionally led by a GS1 symbology identifier
-// (]C1, ]d2, ]Q3, ]e0). Accepted AIs: 00, 01, 10, 11, 17, 21, 414.
+// "(01)09506000134352(21)ABC" or unbracketed with GS (0x1D) after every AI
+// that is not of predefined length, optionally led by a GS1 symbology
+// identifier (]C1, ]d2, ]Q3, ]e0). Every AI of the GS1 General
+// Specifications is accepted (see ai.go) with its value's format, check
+// digit and dates checked and the table's mandatory-association and
+// invalid-pairing rules applied; unknown AIs are refused. Exactly one of AI
+// 01, 00 or 414 must be present: it is the ledger key. AIs other than those
+// and 10, 11, 17, 21 (with 01) are returned in Code.Attributes keyed by AI.
 func ParseElementString(input string) (Code, error) {
 	return run(input, parseElementString)
 }
@@ -55,46 +60,21 @@ func parseElementString(s string) (Code, *Error) {
 	if e != nil {
 		return Code{}, e
 	}
-	if e := st.finish(i); e != nil {
-		return Code{}, e
-	}
-	return st.f.code(), nil
+	return st.finish(i)
 }
 
-// esAI describes one accepted AI: fixed is the value length, 0 if variable.
-type esAI struct {
-	ai    string
-	fixed int
-	bit   uint8
-}
-
-var esAIs = [...]esAI{
-	{aiSSCC, ssccLen, 1 << 0},
-	{aiGTIN, gtinLen, 1 << 1},
-	{aiBatch, 0, 1 << 2},
-	{aiProd, 6, 1 << 3},
-	{aiExpiry, 6, 1 << 4},
-	{aiSerial, 0, 1 << 5},
-	{aiGLN, glnLen, 1 << 6},
-}
-
-func lookupAI(ai string) (esAI, bool) {
-	for _, a := range esAIs {
-		if a.ai == ai {
-			return a, true
-		}
-	}
-	return esAI{}, false
+// esElem is one element of an element string.
+type esElem struct {
+	d     *aiDef
+	v     string
+	aiOff int
+	off   int
 }
 
 // esState accumulates elements and remembers offsets for association errors.
 type esState struct {
-	f          gs1Fields
-	seen       uint8
-	primaryAI  string
-	primaryOff int
-	depAI      string // first AI that needs AI 01 (10, 11, 17, 21)
-	depOff     int
+	elems   []esElem
+	primary int // index+1 of the ledger key in elems, 0 if none yet
 }
 
 func (st *esState) readUnbracketed(s string, i int) *Error {
@@ -102,18 +82,18 @@ func (st *esState) readUnbracketed(s string, i int) *Error {
 		if s[i] == gs {
 			return errAt(i, RuleSyntax, "unexpected separator (GS) where an AI was expected")
 		}
-		a, e := aiAt(s, i)
+		d, e := aiAt(s, i)
 		if e != nil {
 			return e
 		}
-		v := i + len(a.ai)
+		v := i + len(d.ai)
 		var val string
 		next := 0
-		if a.fixed > 0 {
-			if v+a.fixed > len(s) {
-				return errAt(len(s), RuleLength, "AI %s needs %d characters, got %d", a.ai, a.fixed, len(s)-v)
-			}
-			val, next = s[v:v+a.fixed], v+a.fixed
+		if d.predefined() {
+			// Predefined-length AIs are not followed by FNC1, so the value
+			// is exactly the defined length.
+			end := min(v+d.fixed, len(s))
+			val, next = s[v:end], end
 			// A separator after a predefined-length field is superfluous but harmless.
 			if next < len(s) && s[next] == gs {
 				next++
@@ -132,7 +112,7 @@ func (st *esState) readUnbracketed(s string, i int) *Error {
 				}
 			}
 		}
-		if e := st.add(a, i, val, v); e != nil {
+		if e := st.add(d, i, val, v); e != nil {
 			return e
 		}
 		i = next
@@ -141,34 +121,15 @@ func (st *esState) readUnbracketed(s string, i int) *Error {
 }
 
 // aiAt identifies the AI starting at s[i] of an unbracketed string.
-func aiAt(s string, i int) (esAI, *Error) {
-	if i+2 <= len(s) {
-		if a, ok := lookupAI(s[i : i+2]); ok {
-			return a, nil
-		}
-	}
-	if i+3 <= len(s) && s[i:i+3] == aiGLN {
-		a, _ := lookupAI(aiGLN)
-		return a, nil
+func aiAt(s string, i int) (*aiDef, *Error) {
+	if d, ok := aiPrefixAt(s[i:]); ok {
+		return d, nil
 	}
 	if !isDigit(s[i]) {
-		return esAI{}, errAt(i, RuleSyntax, "expected an application identifier, found %s", quoteByte(s[i]))
+		return nil, errAt(i, RuleSyntax, "expected an application identifier, found %s", quoteByte(s[i]))
 	}
-	end := i + 4
-	if end > len(s) {
-		end = len(s)
-	}
-	if strings.HasPrefix(s[i:], aiCPV) {
-		return esAI{}, unsupportedAI(aiCPV, i)
-	}
-	return esAI{}, errAt(i, RuleAI, "no supported AI at %q (accepted: 00, 01, 10, 11, 17, 21, 414)", s[i:end])
-}
-
-func unsupportedAI(ai string, off int) *Error {
-	if ai == aiCPV {
-		return errAt(off, RuleAI, "AI 22 is accepted only in a Digital Link path")
-	}
-	return errAt(off, RuleAI, "AI %s is not supported (accepted: 00, 01, 10, 11, 17, 21, 414)", ai)
+	end := min(i+4, len(s))
+	return nil, errAt(i, RuleAI, "no GS1 application identifier starts %q", s[i:end])
 }
 
 func (st *esState) readBracketed(s string, i int) *Error {
@@ -184,9 +145,9 @@ func (st *esState) readBracketed(s string, i int) *Error {
 		if ai == "" || !allDigits(ai) {
 			return errAt(i+1, RuleSyntax, "AI must be digits, got %q", ai)
 		}
-		a, ok := lookupAI(ai)
+		d, ok := lookupAIDef(ai)
 		if !ok {
-			return unsupportedAI(ai, i+1)
+			return errAt(i+1, RuleAI, "AI %s is not a GS1 application identifier", ai)
 		}
 		v := i + 2 + c
 		// '(' always opens the next AI: a value holding '(' must use the
@@ -197,15 +158,7 @@ func (st *esState) readBracketed(s string, i int) *Error {
 		} else {
 			end += v
 		}
-		val := s[v:end]
-		if a.fixed > 0 && len(val) != a.fixed {
-			off := v + len(val)
-			if len(val) > a.fixed {
-				off = v + a.fixed
-			}
-			return errAt(off, RuleLength, "AI %s must have %d characters, got %d", a.ai, a.fixed, len(val))
-		}
-		if e := st.add(a, i+1, val, v); e != nil {
+		if e := st.add(d, i+1, s[v:end], v); e != nil {
 			return e
 		}
 		i = end
@@ -214,55 +167,48 @@ func (st *esState) readBracketed(s string, i int) *Error {
 }
 
 // add validates one element. aiOff is the AI's offset, off the value's.
-func (st *esState) add(a esAI, aiOff int, v string, off int) *Error {
-	if st.seen&a.bit != 0 {
-		return errAt(aiOff, RuleAI, "AI %s repeated", a.ai)
+func (st *esState) add(d *aiDef, aiOff int, v string, off int) *Error {
+	for _, el := range st.elems {
+		if el.d == d {
+			return errAt(aiOff, RuleAI, "AI %s repeated", d.ai)
+		}
 	}
-	st.seen |= a.bit
-	var e *Error
-	switch a.ai {
-	case aiGTIN, aiSSCC, aiGLN:
-		if st.primaryAI != "" {
-			return errAt(aiOff, RuleAI, "more than one primary key (AI %s and AI %s)", st.primaryAI, a.ai)
-		}
-		st.primaryAI, st.primaryOff = a.ai, aiOff
-		st.f.primary, st.f.key = a.ai, v
-		switch a.ai {
-		case aiGTIN:
-			e = verifyKey(v, off, gtinLen, "GTIN")
-		case aiSSCC:
-			e = verifyKey(v, off, ssccLen, "SSCC")
-		default:
-			e = verifyKey(v, off, glnLen, "GLN")
-		}
+	if isLedgerKey(d.ai) && st.primary != 0 {
+		return errAt(aiOff, RuleAI, "more than one ledger key (AI %s and AI %s): the ledger cannot tell which one identifies the item", st.elems[st.primary-1].d.ai, d.ai)
+	}
+	t := plainText(v, off)
+	if e := d.checkValue(&t); e != nil {
 		return e
 	}
-	if st.depAI == "" {
-		st.depAI, st.depOff = a.ai, aiOff
-	}
-	switch a.ai {
-	case aiBatch:
-		st.f.batch = v
-		e = checkCS82(v, off, "batch (AI 10)")
-	case aiSerial:
-		st.f.serial = v
-		e = checkCS82(v, off, "serial (AI 21)")
-	case aiProd:
-		st.f.prod, e = parseGS1Date(v, off, a.ai)
-	case aiExpiry:
-		st.f.expiry, e = parseGS1Date(v, off, a.ai)
-	}
-	return e
-}
-
-// finish applies the association rules: one primary key, and 10/11/17/21
-// only together with a GTIN.
-func (st *esState) finish(start int) *Error {
-	if st.primaryAI == "" {
-		return errAt(start, RuleAI, "no primary key: one of AI 01, 00 or 414 is required")
-	}
-	if st.depAI != "" && st.primaryAI != aiGTIN {
-		return errAt(st.depOff, RuleAI, "AI %s requires AI 01, not AI %s", st.depAI, st.primaryAI)
+	st.elems = append(st.elems, esElem{d: d, v: v, aiOff: aiOff, off: off})
+	if isLedgerKey(d.ai) {
+		st.primary = len(st.elems)
 	}
 	return nil
+}
+
+// isLedgerKey reports whether ai is one of the keys a Code can be built on.
+func isLedgerKey(ai string) bool { return ai == aiGTIN || ai == aiSSCC || ai == aiGLN }
+
+// finish requires a ledger key, applies the association rules and builds
+// the Code.
+func (st *esState) finish(start int) (Code, *Error) {
+	if st.primary == 0 {
+		return Code{}, errAt(start, RuleAI, "no primary key: one of AI 01, 00 or 414 is required")
+	}
+	elems := make([]aiElem, len(st.elems))
+	for i, el := range st.elems {
+		elems[i] = aiElem{el.d, el.aiOff}
+	}
+	if e := checkAssociations(elems); e != nil {
+		return Code{}, e
+	}
+	key := st.elems[st.primary-1]
+	f := gs1Fields{primary: key.d.ai, key: key.v}
+	for _, el := range st.elems {
+		if e := f.assign(el.d.ai, el.v, el.off); e != nil {
+			return Code{}, e
+		}
+	}
+	return f.code(), nil
 }

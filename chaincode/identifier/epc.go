@@ -161,3 +161,50 @@ func isEPCRaw(c byte) bool {
 	}
 	return cs82[c]
 }
+
+// decodeValue percent-decodes an EPC serial or lot (1-20 characters of set
+// 82). raw says which characters may appear unencoded. Offsets in errors
+// point into the encoded text. Values without escapes are not copied.
+func decodeValue(v string, base int, what string, raw func(byte) bool) (string, *Error) {
+	if len(v) == 0 {
+		return "", errAt(base, RuleLength, "%s is empty", what)
+	}
+	var buf []byte
+	n := 0 // decoded characters so far
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		start := i
+		if c == '%' {
+			if i+2 >= len(v) || !isHex(v[i+1]) || !isHex(v[i+2]) {
+				return "", errAt(base+i, RuleSyntax, "%s: invalid percent-escape", what)
+			}
+			c = unhex(v[i+1])<<4 | unhex(v[i+2])
+			if buf == nil {
+				buf = make([]byte, 0, len(v))
+				buf = append(buf, v[:i]...)
+			}
+			i += 2
+			if !cs82[c] {
+				return "", errAt(base+start, RuleCharset, "%s: %%%s decodes to %s, not in GS1 character set 82", what, v[start+1:start+3], quoteByte(c))
+			}
+		} else {
+			if !cs82[c] {
+				return "", errAt(base+i, RuleCharset, "%s: %s is not in GS1 character set 82", what, quoteByte(c))
+			}
+			if !raw(c) {
+				return "", errAt(base+i, RuleCharset, "%s: %s must be percent-encoded", what, quoteByte(c))
+			}
+		}
+		if n == maxBatchSerial {
+			return "", errAt(base+start, RuleLength, "%s has more than %d characters", what, maxBatchSerial)
+		}
+		n++
+		if buf != nil {
+			buf = append(buf, c)
+		}
+	}
+	if buf == nil {
+		return v, nil
+	}
+	return string(buf), nil
+}

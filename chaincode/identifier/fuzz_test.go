@@ -26,6 +26,17 @@ var fuzzSeeds = []string{
 	dlGTIN + "/21/S/10/B",
 	dlGTIN + "/21/A%2",
 	"]Q1" + dlSGTIN + "1",
+	"https://id.gs1.org/01/09520123456788/21/S1?3103=000195&17=201225",
+	"(01)" + gtin14 + "(21)ABC123(3103)000195",
+	"01" + gtin14 + "3103000195" + "7001" + "9520123456788" + gsSep + "21A",
+	"(00)" + sscc18 + "(02)" + gtin14 + "(37)25(10)L1(4302)A%20B",
+	"(01)" + gtin14 + "(8013)1987654Ad4X4bL5ttr2310c2K(8008)2501151230",
+	"https://id.gs1.org/00/106141412345678908?02=00614141123452&37=25&10=ABC123",
+	"https://[2001:db8::1]:8443/01/" + gtin14 + "?240=A%2FB&linkType=all",
+	"https://192.0.2.1/414/" + gln13 + "/254/A1",
+	"https://id.gs1.org/8006/095201234567880102/10/L/21/S",
+	"https://id.gs1.org/8010/95201234%2F/8011/12",
+	"https://$a/01/" + gtin14,
 	"urn:epc:id:sgtin:0614141.812345.6789",
 	"urn:epc:id:sgtin:0614141.112345.A%2FB%25C",
 	"urn:epc:id:sscc:0614141.1234567890",
@@ -134,9 +145,52 @@ func FuzzElementString(f *testing.F) {
 }
 
 func FuzzDigitalLink(f *testing.F) { fuzzEntryPoint(f, ParseDigitalLink, always) }
-func FuzzEPC(f *testing.F)         { fuzzEntryPoint(f, ParseEPC, always) }
-func FuzzCCC(f *testing.F)         { fuzzEntryPoint(f, ParseCCC, always) }
-func FuzzDIC(f *testing.F)         { fuzzEntryPoint(f, ParseDIC, always) }
+
+// FuzzDigitalLinkURI checks the general Digital Link parser: its errors obey
+// the package invariants, its canonical URI re-parses to the same link (a
+// fixed point), Levels end at the primary key, and wherever ParseDigitalLink
+// also accepts the input both agree on the key.
+func FuzzDigitalLinkURI(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, in string) {
+		dl, err := ParseDigitalLinkURI(in)
+		if err != nil {
+			checkParsed(t, in, Code{}, err)
+			if _, err2 := ParseDigitalLink(in); err2 == nil {
+				t.Fatalf("%q: ParseDigitalLink accepts what ParseDigitalLinkURI refuses: %v", in, err)
+			}
+			return
+		}
+		canon := dl.CanonicalURI()
+		back, err := ParseDigitalLinkURI(canon)
+		if err != nil {
+			t.Fatalf("%q: canonical %q rejected: %v", in, canon, err)
+		}
+		if back.CanonicalURI() != canon || !reflect.DeepEqual(back.PrimaryKey, dl.PrimaryKey) ||
+			!reflect.DeepEqual(back.Qualifiers, dl.Qualifiers) || !reflect.DeepEqual(back.Attributes, dl.Attributes) {
+			t.Fatalf("%q: canonical %q re-parses to %+v, want %+v", in, canon, back, dl)
+		}
+		lv := dl.Levels()
+		if len(lv) != len(dl.Qualifiers)+1 || !strings.HasPrefix(canon, lv[0]) {
+			t.Fatalf("%q: levels %q do not match %q", in, lv, canon)
+		}
+		for _, l := range lv {
+			if _, err := ParseDigitalLinkURI(l); err != nil && !errors.Is(err, ErrAI) {
+				// A shorter level can only fail an association rule:
+				// dropping 8020 from a 415 link breaks 415's req=8020.
+				t.Fatalf("%q: level %q rejected: %v", in, l, err)
+			}
+		}
+		if c, err := ParseDigitalLink(in); err == nil {
+			if c.Canonical != lv[len(lv)-1] && !strings.HasPrefix(c.Canonical, lv[len(lv)-1]+"/") {
+				t.Fatalf("%q: Code %q and link %q disagree on the key", in, c.Canonical, lv[len(lv)-1])
+			}
+		}
+	})
+}
+func FuzzEPC(f *testing.F) { fuzzEntryPoint(f, ParseEPC, always) }
+func FuzzCCC(f *testing.F) { fuzzEntryPoint(f, ParseCCC, always) }
+func FuzzDIC(f *testing.F) { fuzzEntryPoint(f, ParseDIC, always) }
 
 func FuzzEcode(f *testing.F) {
 	fuzzEntryPoint(f, ParseEcode, func(in string) bool {

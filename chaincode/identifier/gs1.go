@@ -253,6 +253,46 @@ type gs1Fields struct {
 	serial        string // AI 21
 	prod, expiry  string // AI 11 / 17 as YYYY-MM-DD
 	companyPrefix string
+	attrs         map[string]string // every other AI, keyed by AI, value as stated
+}
+
+// assign files an already validated element under its field: the key
+// qualifiers and dates of a GTIN have fields of their own, every other AI is
+// a data attribute.
+func (f *gs1Fields) assign(ai, v string, off int) *Error {
+	if ai == f.primary {
+		return nil
+	}
+	if f.primary == aiGTIN {
+		switch ai {
+		case aiBatch:
+			f.batch = v
+			return nil
+		case aiSerial:
+			f.serial = v
+			return nil
+		case aiCPV:
+			f.cpv = v
+			return nil
+		case aiProd, aiExpiry:
+			d, e := parseGS1Date(v, off, ai)
+			if ai == aiProd {
+				f.prod = d
+			} else {
+				f.expiry = d
+			}
+			return e
+		}
+	}
+	f.setAttr(ai, v)
+	return nil
+}
+
+func (f *gs1Fields) setAttr(ai, v string) {
+	if f.attrs == nil {
+		f.attrs = map[string]string{}
+	}
+	f.attrs[ai] = v
 }
 
 func (f *gs1Fields) code() Code {
@@ -277,7 +317,7 @@ func (f *gs1Fields) code() Code {
 			c.Canonical = dlURI(aiGTIN, f.key, "", "")
 		}
 		if f.cpv != "" {
-			c.Attributes = map[string]string{aiCPV: f.cpv}
+			f.setAttr(aiCPV, f.cpv)
 		}
 	case aiSSCC:
 		c.Kind, c.SSCC = KindSSCC, f.key
@@ -285,6 +325,11 @@ func (f *gs1Fields) code() Code {
 	case aiGLN:
 		c.Kind, c.GLN = KindGLN, f.key
 		c.Canonical = dlURI(aiGLN, f.key, "", "")
+	}
+	// Data attributes never enter Canonical: they describe the item, they
+	// do not identify it (Identity drops them).
+	if len(f.attrs) > 0 {
+		c.Attributes = f.attrs
 	}
 	return c
 }

@@ -9,21 +9,20 @@ import (
 
 // Fixtures with verified check digits.
 const (
-	gtin14    = "09506000134352"
-	gtin13    = "6901234567892"
-	gtin12    = "036000291452"
-	gtin8     = "96385074"
-	sscc18    = "106141411234567897"
-	gln13     = "9521234000006"
-	usccA     = "91350100M000100Y43"
-	usccB     = "914403001922038216"
-	dlGTIN    = "https://id.gs1.org/01/09506000134352"
-	dlSGTIN   = dlGTIN + "/21/"
-	dlLGTIN   = dlGTIN + "/10/"
-	dlSSCC    = "https://id.gs1.org/00/" + sscc18
-	dlGLN     = "https://id.gs1.org/414/" + gln13
-	gsSep     = "\x1d"
-	aiErrText = "(accepted: 00, 01, 10, 11, 17, 21, 414)"
+	gtin14  = "09506000134352"
+	gtin13  = "6901234567892"
+	gtin12  = "036000291452"
+	gtin8   = "96385074"
+	sscc18  = "106141411234567897"
+	gln13   = "9521234000006"
+	usccA   = "91350100M000100Y43"
+	usccB   = "914403001922038216"
+	dlGTIN  = "https://id.gs1.org/01/09506000134352"
+	dlSGTIN = dlGTIN + "/21/"
+	dlLGTIN = dlGTIN + "/10/"
+	dlSSCC  = "https://id.gs1.org/00/" + sscc18
+	dlGLN   = "https://id.gs1.org/414/" + gln13
+	gsSep   = "\x1d"
 )
 
 // errCase is a rejected input: the sentinel it must match and where.
