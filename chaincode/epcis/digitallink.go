@@ -46,7 +46,7 @@ func chars(min, max int) epcField {
 	return epcField{class: epcChars, min: min, max: max}
 }
 func digits(min, max int) epcField { return epcField{class: digitChars, min: min, max: max} }
-func star() epcField                { return epcField{star: true} }
+func star() epcField               { return epcField{star: true} }
 
 // gtin14 rebuilds a GTIN-14 from the URN's company prefix and its
 // indicator-plus-item-reference field, whose first digit is the indicator.

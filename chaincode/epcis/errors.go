@@ -11,13 +11,13 @@ type Code string
 
 // Codes reported in Error.Code.
 const (
-	CodeSyntax         Code = "SYNTAX"           // not valid JSON
-	CodeNotObject      Code = "NOT_OBJECT"       // an object was expected (document, event, list element)
-	CodeNoEvents       Code = "NO_EVENT_LIST"    // the document has no eventList where one is required
-	CodeUnknownType    Code = "UNKNOWN_TYPE"     // document or event type is missing or not an EPCIS 2.0 type
-	CodeInvalidTime    Code = "INVALID_TIME"     // a timestamp is not an xsd:dateTimeStamp with a UTC offset
-	CodeInvalidValue   Code = "INVALID_VALUE"    // a standard field holds a value of the wrong JSON kind
-	CodeInvalidContext Code = "INVALID_CONTEXT"  // @context is neither a string, an object nor a list of them
+	CodeSyntax         Code = "SYNTAX"          // not valid JSON
+	CodeNotObject      Code = "NOT_OBJECT"      // an object was expected (document, event, list element)
+	CodeNoEvents       Code = "NO_EVENT_LIST"   // the document has no eventList where one is required
+	CodeUnknownType    Code = "UNKNOWN_TYPE"    // document or event type is missing or not an EPCIS 2.0 type
+	CodeInvalidTime    Code = "INVALID_TIME"    // a timestamp is not an xsd:dateTimeStamp with a UTC offset
+	CodeInvalidValue   Code = "INVALID_VALUE"   // a standard field holds a value of the wrong JSON kind
+	CodeInvalidContext Code = "INVALID_CONTEXT" // @context is neither a string, an object nor a list of them
 )
 
 // ErrInvalid is matched by every *Error (errors.Is(err, epcis.ErrInvalid)).

@@ -155,7 +155,8 @@ func (h *hasher) event(ev map[string]any) (string, error) {
 // "sourceList..." < "{namespace}..."), and its published hashes depend on it.
 func (h *hasher) leftovers(ev map[string]any, used map[string]bool) []string {
 	var out []string
-	for k, v := range ev {
+	for _, k := range sortedKeys(ev) {
+		v := ev[k]
 		if used[k] || ignoredInEvent[k] || ignoredEverywhere[k] {
 			continue
 		}
@@ -288,7 +289,8 @@ func (h *hasher) object(name string, v any, ptr string, fields []fieldWriter) st
 		b.WriteString(strings.Join(f.write(f.key, fv, ptr+"/"+pointerKey(f.key)), ""))
 	}
 	var ext []string
-	for k, ev := range m {
+	for _, k := range sortedKeys(m) {
+		ev := m[k]
 		if !known[k] && !ignoredEverywhere[k] {
 			ext = append(ext, h.generic(k, ev)...)
 		}
@@ -405,8 +407,8 @@ func (h *hasher) generic(k string, v any) []string {
 		return out
 	case map[string]any:
 		var kids []string
-		for ck, cv := range t {
-			kids = append(kids, h.generic(ck, cv)...)
+		for _, ck := range sortedKeys(t) {
+			kids = append(kids, h.generic(ck, t[ck])...)
 		}
 		return []string{name + strings.Join(sorted(kids), "")}
 	case nil:
@@ -440,6 +442,17 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// sortedKeys returns m's keys in order. Maps are walked in this order, not
+// Go's random one, so that the first error reported for an event is always
+// the same: chaincode endorsements must agree on failures too.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return sorted(keys)
 }
 
 // pointerKey escapes a key for a JSON pointer (RFC 6901).

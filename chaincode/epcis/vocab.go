@@ -44,7 +44,7 @@ var (
 		reserved retail_sold returned sellable_accessible sellable_not_accessible stolen unavailable unknown`)
 	vocabBizTransactionType = newVocabulary("https://ref.gs1.org/cbv/BTT-",
 		`bol cert desadv inv pedigree po poc prodorder recadv rma testprd testres upevt`)
-	vocabSourceDestType = newVocabulary("https://ref.gs1.org/cbv/SDT-", `owning_party possessing_party location`)
+	vocabSourceDestType  = newVocabulary("https://ref.gs1.org/cbv/SDT-", `owning_party possessing_party location`)
 	vocabMeasurementType = newVocabulary("https://gs1.org/voc/", `AbsoluteHumidity AbsorbedDose AbsorbedDoseRate
 		Acceleration Radioactivity Altitude AmountOfSubstance AmountOfSubstancePerUnitVolume Angle
 		AngularAcceleration AngularMomentum AngularVelocity Area Capacitance Conductance Conductivity Count
