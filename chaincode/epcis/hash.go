@@ -385,8 +385,8 @@ func (h *hasher) sensorReport(v any, ptr string) []string {
 // name, as in the published reference pre-hash strings.
 func (h *hasher) typedItem(key string, voc *vocabulary) func(any, string) []string {
 	return func(v any, ptr string) []string {
-		s := h.object("", v, ptr, []fieldWriter{{"type", h.vocab(voc)}, {key, h.plain}})
-		return nonEmpty(s)
+		s := h.object(key, v, ptr, []fieldWriter{{"type", h.vocab(voc)}, {key, h.plain}})
+		return nonEmpty(strings.TrimPrefix(s, key))
 	}
 }
 

@@ -82,6 +82,10 @@ func TestPreHashRules(t *testing.T) {
 		{"Digital Link: custom domain, short names, query string, lot beside serial",
 			`{"type":"ObjectEvent","epcList":["https://brand.example.com/gtin/9506000134352/lot/L1/ser/S1?17=261231","http://id.gs1.org/sscc/106141412345678908"]}`,
 			"eventType=ObjectEventepcListepc=https://id.gs1.org/00/106141412345678908epc=https://id.gs1.org/01/09506000134352/21/S1"},
+		{"type-carrying lists: type first whatever the key order, items sorted, an untyped item alone",
+			`{"type":"ObjectEvent","sourceList":[{"source":"urn:epc:id:pgln:4012345.00000","type":"owning_party"}],"bizTransactionList":[{"bizTransaction":"urn:epcglobal:cbv:bt:4012345000009:2"},{"bizTransaction":"urn:epcglobal:cbv:bt:4012345000009:1","type":"po"}]}`,
+			"eventType=ObjectEventbizTransactionListbizTransaction=urn:epcglobal:cbv:bt:4012345000009:2type=https://ref.gs1.org/cbv/BTT-pobizTransaction=urn:epcglobal:cbv:bt:4012345000009:1" +
+				"sourceListtype=https://ref.gs1.org/cbv/SDT-owning_partysource=https://id.gs1.org/417/4012345000009"},
 		{"comments ignored, readPoint extension after its id",
 			`{"type":"ObjectEvent","rdfs:comment":"hello","readPoint":{"example:door":"3","id":"urn:epc:id:sgln:4012345.00001.12"}}`,
 			"eventType=ObjectEventreadPointid=https://id.gs1.org/414/4012345000016/254/12{https://ns.example.com/epcis/}door=3"},
@@ -111,6 +115,7 @@ func TestErrorsAreTypedWithPointers(t *testing.T) {
 		{`{"epcisBody":{"eventList":[{"type":"ObjectEvent","epcList":"urn:epc:id:sgtin:4012345.011111.1"}]}}`, CodeInvalidValue, "/epcisBody/eventList/0/epcList"},
 		{`{"epcisBody":{"eventList":[{"type":"ObjectEvent","sensorElementList":[{"sensorReport":[{"time":"2022-01-01T00:00:00"}]}]}]}}`, CodeInvalidTime, "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/time"},
 		{`{"epcisBody":{"eventList":[{"type":"ObjectEvent","example:a/b":{"x":1},"readPoint":"urn:x"}]}}`, CodeNotObject, "/epcisBody/eventList/0/readPoint"},
+		{`{"epcisBody":{"eventList":[{"type":"ObjectEvent","bizTransactionList":["po"]}]}}`, CodeNotObject, "/epcisBody/eventList/0/bizTransactionList/0"},
 		{`{"epcisBody":{}}`, CodeNoEvents, "/epcisBody"},
 		{`{"epcisBody":`, CodeSyntax, ""},
 		{`[]`, CodeNotObject, ""},
