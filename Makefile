@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := $(CURDIR)/.bin
 NETWORK  := bash test-network/network.sh
 FUZZTIME ?= 30s
-FUZZ_PKGS := ./chaincode/identifier
+FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis
 export TRACECHAIN_BIN := $(BIN)
 
 .PHONY: all build tools demo test unit-test fuzz integration-test up down status bench clean
