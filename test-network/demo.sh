@@ -2,7 +2,9 @@
 # demo.sh tells the tracechain story on a running test network with tracectl:
 # members, a cable product, 1,000 serialised units, cases and a pallet, shipping
 # through a distributor to a retailer, a sale, verification, a batch recall, the
-# recall report, a clone alert and a trace that carries no buyer data.
+# recall report, a clone report that the Regulator confirms, and a trace that carries no
+# buyer data. Privileged steps (registering members, deciding alerts, recalling) use each
+# organisation's administrator identity; everything else its ordinary user.
 #
 #   make demo                      build, start the network, run this script
 #   bash test-network/demo.sh      against a network that is already up
@@ -45,6 +47,19 @@ as() {
 	shift
 	printf '$ tracectl --org %s %s\n' "$org" "$(short_args "$@")"
 	"$TRACECTL" --org "$org" "$@"
+}
+# as_admin ORG CMD...: run tracectl as ORG's administrator.
+as_admin() {
+	local org=$1
+	shift
+	as "$org" --admin "$@"
+}
+# buyer NAME ADDRESS CONTACT: the buyer data file of a sale. Personal data goes in a file
+# (or standard input), never on a command line where ps and shell history would keep it.
+buyer() {
+	local f=$WORK/buyer-$N.json
+	printf '{"buyerName":"%s","buyerAddress":"%s","buyerContact":"%s"}\n' "$1" "$2" "$3" >"$f"
+	printf '%s' "$f"
 }
 # short_args: the command line, with long code lists elided.
 short_args() {
@@ -90,14 +105,14 @@ SOLD_QR="https://qr.cable.example.cn/01/$GTIN/21/${SERIAL_PREFIX}000901?17=35123
 BUYER="Li Xiaoming"
 
 step "The Regulator registers the members"
-as Regulator member register ManufacturerAMSP --role manufacturer --name "Hangzhou Lianhe Cable Co., Ltd." \
+as_admin Regulator member register ManufacturerAMSP --role manufacturer --name "Hangzhou Lianhe Cable Co., Ltd." \
 	--uscc 91330100MA2A0001XD --address "88 Binjiang Road, Hangzhou" --prefix $PREFIX_A \
 	--production-licence "XK06-001-00123" --ccc 2021010105000001 >/dev/null
-as Regulator member register ManufacturerBMSP --role manufacturer --name "Ningbo Anran Gas Appliance Co., Ltd." \
+as_admin Regulator member register ManufacturerBMSP --role manufacturer --name "Ningbo Anran Gas Appliance Co., Ltd." \
 	--uscc 91330100MA2B0002X1 --prefix $PREFIX_B --production-licence "XK21-002-00456" >/dev/null
-as Regulator member register DistributorMSP --role distributor --name "Shanghai Huadong Electrical Distribution Co., Ltd." \
+as_admin Regulator member register DistributorMSP --role distributor --name "Shanghai Huadong Electrical Distribution Co., Ltd." \
 	--uscc 91310000MA1D0003XK --business-licence "310000000123456" >/dev/null
-as Regulator member register RetailerMSP --role retailer --name "Beijing Jiadian Hardware Store" \
+as_admin Regulator member register RetailerMSP --role retailer --name "Beijing Jiadian Hardware Store" \
 	--uscc 91110000MA0R0004X0 --business-licence "110000000654321" >/dev/null
 as Regulator member list
 
@@ -137,7 +152,7 @@ step "The Distributor unpacks the pallet and ships case 9 to the Retailer, who r
 as Distributor unpack "$PALLET_CODE"
 as Distributor ship --to RetailerMSP "$(case_code 9)"
 as Retailer receive "$(case_code 9)"
-as Retailer sell "$SOLD" --buyer-name "$BUYER" --buyer-address "12 Chaoyang Road, Beijing" --buyer-contact "+86 138 0000 0000"
+as Retailer sell "$SOLD" --buyer "$(buyer "$BUYER" "12 Chaoyang Road, Beijing" "+86 138 0000 0000")"
 
 step "Verify: an unsold unit, the sold unit (scanned as a QR Digital Link), a made-up code, a wrong check digit"
 expect_verdict GENUINE "$UNSOLD"
@@ -146,8 +161,28 @@ expect_verdict UNKNOWN "(01)$GTIN(21)FAKE-000001"
 expect_verdict "INVALID CODE" "(01)06901234000017(21)${SERIAL_PREFIX}000005"
 ok "every verdict as expected"
 
+step "A second sale of the sold unit is refused and files a clone report; the verdict stays SOLD until the Regulator confirms it"
+rc=0
+as Retailer sell "$SOLD" --buyer "$(buyer "Wang Wei" "5 Xidan Street, Beijing" "+86 139 0000 0000")" || rc=$?
+[[ $rc -eq 5 ]] || {
+	echo "demo: FAILED: the second sale exited with $rc, not 5 (refused)" >&2
+	exit 1
+}
+expect_verdict SOLD "$SOLD"
+alerts_json=$(as Regulator --json alerts)
+ALERT_ID=$(printf '%s\n' "$alerts_json" | sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' | head -n1)
+[[ -n $ALERT_ID ]] || {
+	printf '%s\n' "$alerts_json" >&2
+	echo "demo: FAILED: no clone report for the unit" >&2
+	exit 1
+}
+as Regulator alerts
+as_admin Regulator alerts decide "$SOLD" "$ALERT_ID" --confirm --note "copied label found at a market stall"
+expect_verdict "SUSPECTED CLONE" "$SOLD"
+ok "one retailer's report changed nothing; the Regulator's confirmation did"
+
 step "ManufacturerA recalls the batch; verify now says RECALLED"
-recall_json=$(as ManufacturerA --json recall --gtin $GTIN --batch $BATCH --reason "Conductor resistance above GB/T 3956 limit")
+recall_json=$(as_admin ManufacturerA --json recall --gtin $GTIN --batch $BATCH --reason "Conductor resistance above GB/T 3956 limit")
 RECALL_ID=$(printf '%s\n' "$recall_json" | sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' | head -n1)
 [[ -n $RECALL_ID ]] || {
 	printf '%s\n' "$recall_json" >&2
@@ -164,24 +199,10 @@ grep -q '^1000 affected item' <<<"$report" || {
 	exit 1
 }
 
-step "A second sale of the sold unit is refused and raises a clone alert, which the Regulator sees"
-rc=0
-as Retailer sell "$SOLD" --buyer-name "Wang Wei" --buyer-address "5 Xidan Street, Beijing" --buyer-contact "+86 139 0000 0000" || rc=$?
-[[ $rc -eq 5 ]] || {
-	echo "demo: FAILED: the second sale exited with $rc, not 5 (refused)" >&2
-	exit 1
-}
-alerts=$(as Regulator alerts)
-printf '%s\n' "$alerts"
-grep -q "${SERIAL_PREFIX}000901" <<<"$alerts" || {
-	echo "demo: FAILED: no alert for the unit" >&2
-	exit 1
-}
-
 step "The trace of the sold unit shows its whole journey, without buyer data"
 trace=$(as Regulator trace "$SOLD")
 printf '%s\n' "$trace"
-for e in Commissioned Packed Shipped Received Unpacked Sold CloneAlert; do
+for e in Commissioned Packed Shipped Received Unpacked Sold CloneAlert AlertDecided; do
 	grep -q " $e " <<<"$trace" || {
 		echo "demo: FAILED: no $e event in the trace" >&2
 		exit 1

@@ -303,6 +303,9 @@ func (t *MemoryTx) ReadKeys() []string { return slices.Sorted(maps.Keys(t.readKe
 // WrittenKeys returns the sorted keys of the public write set.
 func (t *MemoryTx) WrittenKeys() []string { return slices.Sorted(maps.Keys(t.writes)) }
 
+// Committed reports whether Commit was called.
+func (t *MemoryTx) Committed() bool { return t.committed }
+
 // Commit applies the write set to the Memory. A transaction commits once.
 func (t *MemoryTx) Commit() error {
 	if t.committed {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -189,5 +190,35 @@ func TestHelpDocumentsExitCodes(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	for _, want := range []string{"Exit codes:", "3  verify", "4  connection", "5  the chaincode refused", "--org"} {
 		assert.Contains(t, out, want)
+	}
+}
+
+func TestSellTakesBuyerDataFromAFileOrStdinNeverFromFlags(t *testing.T) {
+	t.Setenv("TRACECHAIN_ORG", "")
+	// The old flags are gone: personal data on a command line shows in ps and in history.
+	code, _, errOut := runCLI(t, "sell", "U1", "--buyer-name", "张三", "--buyer-contact", "138")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "unknown flag")
+	assert.NotContains(t, errOut, "张三")
+
+	code, _, errOut = runCLI(t, "sell", "U1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--buyer FILE is required")
+
+	b, err := readBuyer(strings.NewReader(`{"buyerName":"张三","buyerContact":"13800000000","salesTime":"2026-03-01T10:00:00+08:00"}`), "-")
+	require.NoError(t, err)
+	assert.Equal(t, "张三", b.BuyerName)
+	assert.Equal(t, 2, b.SalesTime.UTC().Hour())
+
+	file := filepath.Join(t.TempDir(), "buyer.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"buyerName":"李四","buyerContact":"139","buyerAddress":"上海"}`), 0o600))
+	b, err = readBuyer(nil, file)
+	require.NoError(t, err)
+	assert.Equal(t, "上海", b.BuyerAddress)
+
+	for _, bad := range []string{`{"buyerName":"张三"}`, `{"buyerName":"张三","buyerContact":"1","idCard":"x"}`, `not json 张三`} {
+		_, err := readBuyer(strings.NewReader(bad), "-")
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "张三", "errors name fields, never values")
 	}
 }

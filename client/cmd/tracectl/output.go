@@ -81,7 +81,7 @@ func verdictExplanation(v model.Verdict) string {
 	case model.VerdictRecalled:
 		return "this unit or its batch is under recall: do not use or sell it"
 	case model.VerdictSuspectedClone:
-		return "someone tried to sell this unit again after its sale: the code may be copied"
+		return "the Regulator confirmed that this unit was offered for sale again after its sale: the code is copied"
 	case model.VerdictDecommissioned:
 		return "recorded as destroyed, stolen or damaged"
 	case model.VerdictUnknown:

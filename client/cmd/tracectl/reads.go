@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,27 +19,27 @@ import (
 )
 
 func (a *app) sellCommand() *cobra.Command {
-	var buyer model.SaleData
-	var salesTime string
+	var buyerFile string
 	var retention int
 	cmd := &cobra.Command{
-		Use:   "sell CODE --buyer-name NAME --buyer-contact CONTACT [--buyer-address ADDR]",
+		Use:   "sell CODE --buyer FILE",
 		Short: "Sell a unit to an end customer (retailers)",
-		Long: `Sell a unit to an end customer. The buyer data travels only as transient
-data to the retailer's private sales collection; the public ledger keeps a
-salted hash. Selling a unit that was already sold is refused and raises a
-suspected-clone alert: the command then prints REFUSED and exits with 5.`,
+		Long: `Sell a unit to an end customer. The buyer data is read from FILE, or from
+standard input with "--buyer -", as JSON:
+
+  {"buyerName": "…", "buyerContact": "…", "buyerAddress": "…", "salesTime": "RFC 3339, optional"}
+
+It is personal data, so it is never taken from command-line flags, which other
+users of the machine see in the process list and which shells keep in their
+history. It travels only as transient data to the retailer's private sales
+collection; the public ledger keeps a salted hash. Selling a unit that was
+already sold is refused and files a clone report, which the Regulator confirms
+or dismisses: the command then prints REFUSED and exits with 5.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if buyer.BuyerName == "" || buyer.BuyerContact == "" {
-				return usagef("--buyer-name and --buyer-contact are required")
-			}
-			if salesTime != "" {
-				t, err := time.Parse(time.RFC3339, salesTime)
-				if err != nil {
-					return usagef("--sales-time: %v", err)
-				}
-				buyer.SalesTime = t
+			buyer, err := readBuyer(cmd.InOrStdin(), buyerFile)
+			if err != nil {
+				return err
 			}
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
 				r, err := c.Sell(ctx, model.SellRequest{Code: args[0], RetentionDays: retention}, buyer)
@@ -47,7 +50,7 @@ suspected-clone alert: the command then prints REFUSED and exits with 5.`,
 					if r.Outcome == model.OutcomeSold {
 						fmt.Fprintf(w, "SOLD %s (sale hash %s, tx %s)\n", r.Code, r.SaleHash, r.TxID)
 					} else {
-						fmt.Fprintf(w, "REFUSED %s: already sold; suspected-clone alert %s raised\n", r.Code, r.AlertID)
+						fmt.Fprintf(w, "REFUSED %s: already sold; clone report %s awaits the Regulator\n", r.Code, r.AlertID)
 					}
 				}); err != nil {
 					return err
@@ -60,19 +63,52 @@ suspected-clone alert: the command then prints REFUSED and exits with 5.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&buyer.BuyerName, "buyer-name", "", "buyer's name (private)")
-	f.StringVar(&buyer.BuyerAddress, "buyer-address", "", "buyer's address (private)")
-	f.StringVar(&buyer.BuyerContact, "buyer-contact", "", "buyer's contact (private)")
-	f.StringVar(&salesTime, "sales-time", "", "time of sale, RFC 3339 (default now)")
+	f.StringVar(&buyerFile, "buyer", "", `JSON file with the buyer data (private), "-" for standard input`)
 	f.IntVar(&retention, "retention-days", 0, "keep the buyer data this many days (default the maximum)")
 	return cmd
+}
+
+// maxBuyerFile bounds the buyer data file; the fields themselves are short.
+const maxBuyerFile = 64 << 10
+
+// readBuyer reads and checks the buyer data of a sale from path ("-" is in).
+// Its errors name fields, never values.
+func readBuyer(in io.Reader, path string) (model.SaleData, error) {
+	var buyer model.SaleData
+	if path == "" {
+		return buyer, usagef(`--buyer FILE is required ("-" reads standard input)`)
+	}
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return buyer, usagef("--buyer: %v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	raw, err := io.ReadAll(io.LimitReader(in, maxBuyerFile+1))
+	if err != nil {
+		return buyer, usagef("--buyer: %v", err)
+	}
+	if len(raw) > maxBuyerFile {
+		return buyer, usagef("--buyer: more than %d bytes", maxBuyerFile)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&buyer); err != nil {
+		return buyer, usagef("--buyer: not a JSON object with buyerName, buyerContact, buyerAddress and salesTime")
+	}
+	if buyer.BuyerName == "" || buyer.BuyerContact == "" {
+		return buyer, usagef("--buyer: buyerName and buyerContact are required")
+	}
+	return buyer, nil
 }
 
 func (a *app) saleCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "sale", Short: "Read or purge private sale records"}
 	get := &cobra.Command{
 		Use:   "get CODE",
-		Short: "Show the private sale record of a unit (seller and Regulator)",
+		Short: "Show the private sale record of a unit (administrators of the seller and the Regulator; use --admin)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
@@ -98,7 +134,7 @@ func (a *app) saleCommand() *cobra.Command {
 	}
 	purge := &cobra.Command{
 		Use:   "purge CODE",
-		Short: "Delete the buyer data of a sale after its retention period (seller)",
+		Short: "Delete the buyer data of a sale after its retention period (the seller's administrator; use --admin)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
@@ -266,9 +302,9 @@ func (a *app) contentsCommand() *cobra.Command {
 }
 
 func (a *app) alertsCommand() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "alerts",
-		Short: "List suspected-clone alerts (Regulator)",
+		Short: "List clone reports (Regulator); 'alerts decide' confirms or dismisses one",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
@@ -280,17 +316,50 @@ func (a *app) alertsCommand() *cobra.Command {
 					all = append(all, al)
 				}
 				return a.emit(all, func(w io.Writer) {
-					fmt.Fprintf(w, "%d suspected-clone alert(s)\n", len(all))
+					fmt.Fprintf(w, "%d clone report(s)\n", len(all))
 					tw := table(w)
-					fmt.Fprintln(tw, "DETECTED\tCODE\tREASON\tREPORTED BY\tSOLD BY\tSOLD AT\tALERT")
+					fmt.Fprintln(tw, "DETECTED\tCODE\tSTATUS\tREPORTS\tFIRST REPORTED BY\tSOLD BY\tSOLD AT\tALERT")
 					for _, al := range all {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", formatTime(al.DetectedAt), al.Code, al.Reason, al.Reporter, al.SoldBy, formatTime(al.SoldAt), short(al.ID))
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", formatTime(al.DetectedAt), al.Code, al.Status, al.Reports, al.Reporter, al.SoldBy, formatTime(al.SoldAt), al.ID)
 					}
 					tw.Flush()
 				})
 			})
 		},
 	}
+	var confirm, dismiss bool
+	var note string
+	decide := &cobra.Command{
+		Use:   "decide CODE ALERT_ID (--confirm | --dismiss) [--note TEXT]",
+		Short: "Confirm or dismiss a unit's open clone report (the Regulator's administrator)",
+		Long: `Confirm or dismiss the open clone report of a unit. A report alone never
+changes what a buyer sees; once confirmed, the unit verifies suspected_clone.
+Run it with --admin: only the Regulator's administrator identity may decide.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if confirm == dismiss {
+				return usagef("give exactly one of --confirm and --dismiss")
+			}
+			req := model.DecideAlertRequest{Code: args[0], AlertID: args[1], Decision: model.DecisionDismiss, Note: note}
+			if confirm {
+				req.Decision = model.DecisionConfirm
+			}
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				al, err := c.DecideAlert(ctx, req)
+				if err != nil {
+					return err
+				}
+				return a.emit(al, func(w io.Writer) {
+					fmt.Fprintf(w, "alert %s on %s: %s\n", al.ID, al.Code, strings.ToUpper(string(al.Status)))
+				})
+			})
+		},
+	}
+	decide.Flags().BoolVar(&confirm, "confirm", false, "the unit is a clone: it verifies suspected_clone from now on")
+	decide.Flags().BoolVar(&dismiss, "dismiss", false, "no clone: the verdict stays as it was")
+	decide.Flags().StringVar(&note, "note", "", "public note on the decision")
+	cmd.AddCommand(decide)
+	return cmd
 }
 
 func (a *app) eventsCommand() *cobra.Command {
