@@ -3,8 +3,8 @@ package lifecycle
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
