@@ -35,33 +35,54 @@ const (
 
 var (
 	clientsOnce sync.Once
-	clients     map[string]*client.Client
+	clients     map[string]*client.Client // each organisation's user (User1)
+	admins      map[string]*client.Client // each organisation's administrator (NodeOU admin)
 	clientsErr  error
 	membersOnce sync.Once
 	membersErr  error
 )
 
-// org returns a connected client of org's user, shared by all tests.
+// connectAll connects a user and an administrator client of every organisation, once.
+func connectAll() {
+	clients, admins = map[string]*client.Client{}, map[string]*client.Client{}
+	for _, o := range testnet.Orgs {
+		p, err := client.LoadProfile(testnet.Current().ProfilePath(o))
+		if err != nil {
+			clientsErr = err
+			return
+		}
+		for _, asAdmin := range []bool{false, true} {
+			c, err := client.Connect(context.Background(), client.WithProfile(p, asAdmin))
+			if err != nil {
+				clientsErr = fmt.Errorf("%s (admin %t): %w", o, asAdmin, err)
+				return
+			}
+			if asAdmin {
+				admins[o] = c
+			} else {
+				clients[o] = c
+			}
+		}
+	}
+}
+
+// org returns a connected client of org's user, shared by all tests. Ordinary
+// work (commission, move, sell, read) needs no more than a user identity.
 func org(t *testing.T, name string) *client.Client {
 	t.Helper()
-	clientsOnce.Do(func() {
-		clients = map[string]*client.Client{}
-		for _, o := range testnet.Orgs {
-			p, err := client.LoadProfile(testnet.Current().ProfilePath(o))
-			if err != nil {
-				clientsErr = err
-				return
-			}
-			c, err := client.Connect(context.Background(), client.WithProfile(p, false))
-			if err != nil {
-				clientsErr = fmt.Errorf("%s: %w", o, err)
-				return
-			}
-			clients[o] = c
-		}
-	})
+	clientsOnce.Do(connectAll)
 	require.NoError(t, clientsErr)
 	return clients[name]
+}
+
+// admin returns a connected client of org's administrator, shared by all
+// tests: privileged calls (member registration, recalls, alert decisions, sale
+// records, InitLedger) are refused to ordinary users of the same organisation.
+func admin(t *testing.T, name string) *client.Client {
+	t.Helper()
+	clientsOnce.Do(connectAll)
+	require.NoError(t, clientsErr)
+	return admins[name]
 }
 
 // settle waits until every organisation's peer has committed the same blocks. A
@@ -112,23 +133,50 @@ func uscc(t *testing.T, first17 string) string {
 	return first17 + string(c)
 }
 
-// The consortium's members, registered once per network by the Regulator. A
-// network reused through TRACECHAIN_TESTNET_DIR may have them already.
+// The consortium's members, registered once per network by the Regulator's
+// administrator. Registrations are exclusive: no two members share a company
+// prefix (nor may one extend another's), a production licence, a CCC
+// certificate or an Ecode number system. The Distributor and the Retailer have
+// prefixes of their own because a new case or pallet code must be under the
+// packer's own prefix.
 var memberRequests = []model.MemberRequest{
-	{MSPID: "ManufacturerAMSP", Role: model.RoleManufacturer, Name: "Hangzhou Lianhe Cable Co., Ltd.", CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00123"}},
-	{MSPID: "ManufacturerBMSP", Role: model.RoleManufacturer, Name: "Ningbo Anran Gas Appliance Co., Ltd.", CompanyPrefixes: []string{"6909876"}, ProductionLicences: []string{"XK21-002-00456"}},
-	{MSPID: "DistributorMSP", Role: model.RoleDistributor, Name: "Shanghai Huadong Electrical Distribution Co., Ltd."},
-	{MSPID: "RetailerMSP", Role: model.RoleRetailer, Name: "Beijing Jiadian Hardware Store"},
+	{MSPID: "ManufacturerAMSP", Role: model.RoleManufacturer, Name: "Hangzhou Lianhe Cable Co., Ltd.", CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00123"}, EcodeNumberSystems: []string{ecodeNSIA}},
+	{MSPID: "ManufacturerBMSP", Role: model.RoleManufacturer, Name: "Ningbo Anran Gas Appliance Co., Ltd.", CompanyPrefixes: []string{"6909876"}, ProductionLicences: []string{"XK21-002-00456"}, EcodeNumberSystems: []string{ecodeNSIB}},
+	{MSPID: "DistributorMSP", Role: model.RoleDistributor, Name: "Shanghai Huadong Electrical Distribution Co., Ltd.", CompanyPrefixes: []string{"6905555"}},
+	{MSPID: "RetailerMSP", Role: model.RoleRetailer, Name: "Beijing Jiadian Hardware Store", CompanyPrefixes: []string{"6906666"}},
 }
 
+// Ecode number systems (version digit + NSI) of the two manufacturers.
+const (
+	ecodeNSIA = "10001"
+	ecodeNSIB = "10002"
+)
+
+var memberUSCCs = []string{"91330100MA2A0001X", "91330100MA2B0002X", "91310000MA1D0003X", "91110000MA0R0004X"}
+
+// memberRequest returns memberRequests[i] with its USCC.
+func memberRequest(t *testing.T, i int) model.MemberRequest {
+	t.Helper()
+	req := memberRequests[i]
+	req.USCC = uscc(t, memberUSCCs[i])
+	return req
+}
+
+// members registers the consortium's members once. A network reused through
+// TRACECHAIN_TESTNET_DIR may have them already, perhaps with the details of an
+// older run: those are brought up to date, so every test sees the same members.
 func members(t *testing.T) {
 	t.Helper()
 	membersOnce.Do(func() {
 		ctx := context.Background()
-		usccs := []string{"91330100MA2A0001X", "91330100MA2B0002X", "91310000MA1D0003X", "91110000MA0R0004X"}
-		for i, req := range memberRequests {
-			req.USCC = uscc(t, usccs[i])
-			if _, err := org(t, reg).RegisterMember(ctx, req); err != nil && !errors.Is(err, client.ErrDuplicate) {
+		G := admin(t, reg)
+		for i := range memberRequests {
+			req := memberRequest(t, i)
+			_, err := G.RegisterMember(ctx, req)
+			if errors.Is(err, client.ErrDuplicate) {
+				_, err = G.UpdateMember(ctx, req)
+			}
+			if err != nil {
 				membersErr = fmt.Errorf("register %s: %w", req.MSPID, err)
 				return
 			}

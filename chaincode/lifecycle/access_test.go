@@ -21,7 +21,7 @@ func TestAccessMatrix(t *testing.T) {
 	txs := map[string]func(c call) error{
 		"RegisterMember": func(c call) error { _, err := c.reg.RegisterMember(member); return err },
 		"UpdateMember": func(c call) error {
-			_, err := c.reg.UpdateMember(model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "n", USCC: uscc("91310000M000300Y4")})
+			_, err := c.reg.UpdateMember(model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "n", USCC: uscc("91310000M000300Y4"), CompanyPrefixes: []string{"6907777"}})
 			return err
 		},
 		"GetMember":       func(c call) error { _, err := c.reg.GetMember(makerA); return err },

@@ -134,7 +134,11 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 		}
 		res.AlertID = a.ID
 		if slices.Contains(a.Reporters, reporter) || a.Reporter == reporter {
-			return res, nil // deduplicated: nothing to write
+			// Deduplicated: nothing to write, but like every submitted transaction
+			// it sets its one event.
+			e := l.event(model.EventCloneAlert)
+			e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
+			return res, l.commit(e)
 		}
 		a.Reports++
 		if len(a.Reporters) < model.MaxAlertReporters {
