@@ -4,6 +4,7 @@ package integration
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,6 +46,9 @@ type member struct {
 	contract *client.Contract
 	sign     identity.Sign
 	s        *suite
+	// admin is the same organisation acting through its administrator
+	// identity, which privileged functions require; nil on an admin member.
+	admin *member
 }
 
 // txRecord is a transaction the suite committed, with the chaincode event it
@@ -66,9 +70,12 @@ type suite struct {
 	all                    []*member // in matrix column order
 
 	prefixA, prefixB string // GS1 company prefixes of ManufacturerA and B
+	prefixD, prefixR string // GS1 company prefixes of the Distributor and the Retailer, for their SSCCs
 	licenceA         string // production licence of ManufacturerA
 	licenceB         string // production licence of ManufacturerB
 	cccA             string // CCC certificate of ManufacturerA
+	cccB             string // CCC certificate of ManufacturerB
+	ecodeNSIB        string // Ecode number system of ManufacturerB (version digit + NSI)
 	productA         string // GTIN-14 of a product of ManufacturerA (MasterData)
 	productB         string // GTIN-14 of a product of ManufacturerB (MasterData)
 
@@ -84,14 +91,18 @@ type suite struct {
 func newSuite(t *testing.T) *suite {
 	t.Helper()
 	s := &suite{
-		run:      strconv.FormatInt(time.Now().Unix()%(36*36*36*36*36*36), 36),
-		prefixA:  "6901234",
-		prefixB:  "6909876",
-		licenceA: "XK06-014-00123",
-		licenceB: "XK06-014-00456",
-		cccA:     "2024010101000001",
-		gtinNext: rand.IntN(90000),
-		ssccNext: rand.IntN(900000000),
+		run:       strconv.FormatInt(time.Now().Unix()%(36*36*36*36*36*36), 36),
+		prefixA:   "6901234",
+		prefixB:   "6909876",
+		prefixD:   "6907001",
+		prefixR:   "6908002",
+		licenceA:  "XK06-014-00123",
+		licenceB:  "XK06-014-00456",
+		cccA:      "2024010101000001",
+		cccB:      "2024010101000002",
+		ecodeNSIB: "19876",
+		gtinNext:  rand.IntN(90000),
+		ssccNext:  rand.IntN(900000000),
 	}
 	s.ma = s.connect(t, testnet.ManufacturerA)
 	s.mb = s.connect(t, testnet.ManufacturerB)
@@ -102,16 +113,28 @@ func newSuite(t *testing.T) *suite {
 	return s
 }
 
-// connect opens org's gateway connection for the whole run.
+// connect opens org's gateway connections, user and administrator, for the
+// whole run.
 func (s *suite) connect(t *testing.T, org string) *member {
+	t.Helper()
+	m := s.connectAs(t, org, false)
+	m.admin = s.connectAs(t, org, true)
+	return m
+}
+
+func (s *suite) connectAs(t *testing.T, org string, asAdmin bool) *member {
 	t.Helper()
 	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
 	require.NoError(t, err)
 	conn, err := p.Dial()
 	require.NoError(t, err)
-	_, sign, err := p.User.Load(p.MSPID)
+	files := p.User
+	if asAdmin {
+		files = p.Admin
+	}
+	_, sign, err := files.Load(p.MSPID)
 	require.NoError(t, err)
-	gw, err := p.Gateway(conn, false,
+	gw, err := p.Gateway(conn, asAdmin,
 		client.WithEvaluateTimeout(15*time.Second), client.WithEndorseTimeout(30*time.Second),
 		client.WithSubmitTimeout(15*time.Second), client.WithCommitStatusTimeout(45*time.Second))
 	require.NoError(t, err)
@@ -295,7 +318,10 @@ func (m *member) submitAt(at time.Time, fn string, args ...any) (committed, erro
 
 // record logs a committed transaction with the event it must have emitted.
 func (s *suite) record(m *member, fn string, c committed) {
-	ev := expectedEvent[fn]
+	ev, ok := expectedEvent[fn]
+	if !ok {
+		return // a read submitted on purpose: it sets no event
+	}
 	if fn == model.FnSell {
 		var r model.SellResult
 		if json.Unmarshal(c.Result, &r) == nil && r.Outcome == model.OutcomeRefusedAlreadySold {
@@ -326,6 +352,41 @@ var expectedEvent = map[string]string{
 	model.FnPurgeSale:       model.EventSalePurged,
 	model.FnRecall:          model.EventRecalled,
 	model.FnDecommission:    model.EventDecommissioned,
+	model.FnDecideAlert:     model.EventAlertDecided,
+}
+
+// readKey is the transient option of a GetSale: a fresh key to seal the answer with.
+func readKey() ([]byte, client.ProposalOption) {
+	key := make([]byte, model.ReadKeySize)
+	if _, err := cryptorand.Read(key); err != nil {
+		panic(err)
+	}
+	return key, client.WithTransient(map[string][]byte{model.TransientReadKey: key})
+}
+
+// getSale evaluates GetSale as m and opens the sealed answer.
+func getSale(m *member, code string) (*model.SaleRecord, []byte, error) {
+	key, opt := readKey()
+	raw, err := m.evaluateRaw(model.FnGetSale, code, opt)
+	if err != nil {
+		return nil, raw, err
+	}
+	var sealed model.SealedSale
+	if err := json.Unmarshal(raw, &sealed); err != nil {
+		return nil, raw, err
+	}
+	rec, err := sealed.Open(key)
+	return rec, raw, err
+}
+
+// mustGetSale is getSale that fails the test on any error.
+func mustGetSale(t *testing.T, m *member, code string) *model.SaleRecord {
+	t.Helper()
+	rec, _, err := getSale(m, code)
+	if err != nil {
+		t.Fatalf("GetSale as %s: %s", m.msp, describe(err))
+	}
+	return rec
 }
 
 // submit submits fn as m and decodes its result.
@@ -504,12 +565,24 @@ func wrongCheck(key string) string {
 }
 
 // newSSCC returns a fresh valid SSCC under ManufacturerA's prefix.
-func (s *suite) newSSCC() string {
+func (s *suite) newSSCC() string { return s.newSSCCOf(s.prefixA) }
+
+// ssccOf returns a fresh SSCC under m's own company prefix: a container code
+// must be the packer's own.
+func (s *suite) ssccOf(m *member) string {
+	prefix := map[*member]string{s.ma: s.prefixA, s.mb: s.prefixB, s.dist: s.prefixD, s.ret: s.prefixR}[m]
+	if prefix == "" {
+		prefix = s.prefixA
+	}
+	return s.newSSCCOf(prefix)
+}
+
+func (s *suite) newSSCCOf(prefix string) string {
 	s.mu.Lock()
 	ref := s.ssccNext % 1000000000
 	s.ssccNext++
 	s.mu.Unlock()
-	body := "0" + s.prefixA + fmt.Sprintf("%09d", ref)
+	body := "0" + prefix + fmt.Sprintf("%09d", ref)
 	d, err := identifier.CheckDigit(body)
 	if err != nil {
 		panic(err)

@@ -33,6 +33,7 @@ func TestTracechain(t *testing.T) {
 		{"MasterData", testMasterData, true},
 		{"Story", testStory, false},
 		{"Refusals", testRefusals, false},
+		{"Integrity", testIntegrity, false},
 		{"RoleMatrix", testRoleMatrix, false},
 		{"NoHotKeys", testNoHotKeys, false},
 		{"Events", testEvents, false},

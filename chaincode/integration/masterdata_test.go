@@ -56,12 +56,12 @@ func (s *suite) memberRequest(m *member) model.MemberRequest {
 		return model.MemberRequest{
 			MSPID: m.msp, Role: model.RoleManufacturer, Name: "江苏乙方燃气具有限公司",
 			USCC: uscc("91320100MA1NX0002"), CompanyPrefixes: []string{s.prefixB},
-			ProductionLicences: []string{s.licenceB},
+			ProductionLicences: []string{s.licenceB}, CCCCertificates: []string{s.cccB}, EcodeNumberSystems: []string{s.ecodeNSIB},
 		}
 	case s.dist:
-		return model.MemberRequest{MSPID: m.msp, Role: model.RoleDistributor, Name: "华东物流配送有限公司", USCC: uscc("91310115MA1HX0003")}
+		return model.MemberRequest{MSPID: m.msp, Role: model.RoleDistributor, Name: "华东物流配送有限公司", USCC: uscc("91310115MA1HX0003"), CompanyPrefixes: []string{s.prefixD}}
 	case s.ret:
-		return model.MemberRequest{MSPID: m.msp, Role: model.RoleRetailer, Name: "城南五金建材商店", USCC: uscc("92110105MA0AX0004")}
+		return model.MemberRequest{MSPID: m.msp, Role: model.RoleRetailer, Name: "城南五金建材商店", USCC: uscc("92110105MA0AX0004"), CompanyPrefixes: []string{s.prefixR}}
 	}
 	panic("no member request for " + m.msp)
 }
@@ -83,7 +83,7 @@ func testMasterData(t *testing.T, s *suite) {
 	t.Run("InvalidUSCCCheckChar", func(t *testing.T) {
 		req := s.memberRequest(s.dist)
 		req.USCC = wrongUSCC("91310115MA1HX0003")
-		_, err := submit[model.Member](t, s.reg, model.FnRegisterMember, req)
+		_, err := submit[model.Member](t, s.reg.admin, model.FnRegisterMember, req)
 		e := requireCode(t, err, model.CodeInvalidArgument)
 		assert.Equal(t, req.USCC, e.Subject)
 		assert.Contains(t, e.Message, "USCC")
@@ -92,10 +92,10 @@ func testMasterData(t *testing.T, s *suite) {
 	t.Run("RegulatorRegistersMembers", func(t *testing.T) {
 		for _, m := range []*member{s.ma, s.mb, s.dist, s.ret} {
 			req := s.memberRequest(m)
-			got, err := submit[model.Member](t, s.reg, model.FnRegisterMember, req)
+			got, err := submit[model.Member](t, s.reg.admin, model.FnRegisterMember, req)
 			if !s.fresh && err != nil {
 				requireCode(t, err, model.CodeDuplicate)
-				got = mustSubmit[model.Member](t, s.reg, model.FnUpdateMember, req)
+				got = mustSubmit[model.Member](t, s.reg.admin, model.FnUpdateMember, req)
 			} else if err != nil {
 				t.Fatalf("RegisterMember %s: %s", m.msp, describe(err))
 			}
@@ -118,7 +118,7 @@ func testMasterData(t *testing.T, s *suite) {
 	})
 
 	t.Run("RegistrationRefusals", func(t *testing.T) {
-		_, err := submit[model.Member](t, s.reg, model.FnRegisterMember, s.memberRequest(s.ma))
+		_, err := submit[model.Member](t, s.reg.admin, model.FnRegisterMember, s.memberRequest(s.ma))
 		e := requireCode(t, err, model.CodeDuplicate, "registering a member twice")
 		assert.Equal(t, s.ma.msp, e.Subject)
 
@@ -130,7 +130,7 @@ func testMasterData(t *testing.T, s *suite) {
 		}
 		bad := extra
 		bad.Role = model.RoleRegulator
-		_, err = submit[model.Member](t, s.reg, model.FnRegisterMember, bad)
+		_, err = submit[model.Member](t, s.reg.admin, model.FnRegisterMember, bad)
 		requireCode(t, err, model.CodeInvalidArgument, "role regulator for another MSP")
 	})
 

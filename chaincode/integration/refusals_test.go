@@ -129,7 +129,7 @@ func testRefusals(t *testing.T, s *suite) {
 		_, err := submit[model.PackResult](t, s.ma, model.FnPack, model.PackRequest{Container: ssccCode(s.newSSCC()), Children: []string{r[1]}})
 		e := requireCode(t, err, model.CodeBadState, "the sender packing goods in transit")
 		assert.Equal(t, r[1], e.Subject)
-		_, err = submit[model.PackResult](t, s.dist, model.FnPack, model.PackRequest{Container: ssccCode(s.newSSCC()), Children: []string{r[1]}})
+		_, err = submit[model.PackResult](t, s.dist, model.FnPack, model.PackRequest{Container: ssccCode(s.ssccOf(s.dist)), Children: []string{r[1]}})
 		requireCode(t, err, model.CodeNotHolder, "the recipient packing goods before receiving them")
 		_, err = submit[model.MoveResult](t, s.ma, model.FnShip, model.ShipRequest{To: s.ret.msp, Codes: []string{r[1]}})
 		requireCode(t, err, model.CodeBadState, "shipping goods in transit again")
@@ -157,7 +157,7 @@ func testRefusals(t *testing.T, s *suite) {
 		requireCode(t, err, model.CodeBadState, "packing a container into itself")
 		_, err = submit[model.PackResult](t, s.ma, model.FnUnpack, model.UnpackRequest{Container: box, Children: []string{r[3]}})
 		requireCode(t, err, model.CodeBadState, "unpacking a unit that is not in the container")
-		_, err = submit[model.Recall](t, s.reg, model.FnRecall, model.RecallRequest{Codes: []string{box}, Reason: "x"})
+		_, err = submit[model.Recall](t, s.reg.admin, model.FnRecall, model.RecallRequest{Codes: []string{box}, Reason: "x"})
 		requireCode(t, err, model.CodeBadState, "recalling a container rather than its contents")
 
 		// Contents follow their container by derivation.
@@ -194,7 +194,7 @@ func testRefusals(t *testing.T, s *suite) {
 	})
 
 	t.Run("SellRecalledUnit", func(t *testing.T) {
-		rec := mustSubmit[model.Recall](t, s.reg, model.FnRecall, model.RecallRequest{Codes: []string{r[5]}, Reason: "unit-list recall by the Regulator"})
+		rec := mustSubmit[model.Recall](t, s.reg.admin, model.FnRecall, model.RecallRequest{Codes: []string{r[5]}, Reason: "unit-list recall by the Regulator"})
 		assert.Equal(t, 1, rec.Count)
 		_, err := submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[5]}, saleData(s.buyer("r")))
 		e := requireCode(t, err, model.CodeRecalled)
@@ -215,9 +215,9 @@ func testRefusals(t *testing.T, s *suite) {
 		assert.Equal(t, r[4], e.Subject)
 		_, err = submit[model.MoveResult](t, s.ret, model.FnDecommission, model.DecommissionRequest{Codes: []string{r[4]}, Reason: model.ReasonDestroyed})
 		requireCode(t, err, model.CodeAlreadySold)
-		_, err = submit[model.PackResult](t, s.ret, model.FnPack, model.PackRequest{Container: ssccCode(s.newSSCC()), Children: []string{r[4]}})
+		_, err = submit[model.PackResult](t, s.ret, model.FnPack, model.PackRequest{Container: ssccCode(s.ssccOf(s.ret)), Children: []string{r[4]}})
 		requireCode(t, err, model.CodeAlreadySold)
-		_, err = submit[struct{}](t, s.ret, model.FnPurgeSale, r[4])
+		_, err = submit[struct{}](t, s.ret.admin, model.FnPurgeSale, r[4])
 		requireCode(t, err, model.CodeBadState, "purging a sale record before its retention period ends")
 	})
 
@@ -233,12 +233,12 @@ func testRefusals(t *testing.T, s *suite) {
 	t.Run("SuspendedMemberIsNotAMember", func(t *testing.T) {
 		req := s.memberRequest(s.dist)
 		req.Suspended = true
-		mustSubmit[model.Member](t, s.reg, model.FnUpdateMember, req)
+		mustSubmit[model.Member](t, s.reg.admin, model.FnUpdateMember, req)
 		restored := false
 		defer func() {
 			if !restored {
 				req.Suspended = false
-				mustSubmit[model.Member](t, s.reg, model.FnUpdateMember, req)
+				mustSubmit[model.Member](t, s.reg.admin, model.FnUpdateMember, req)
 			}
 		}()
 		_, err := evaluate[model.Verification](t, s.dist, model.FnVerify, r[0])
@@ -247,7 +247,7 @@ func testRefusals(t *testing.T, s *suite) {
 		_, err = submit[model.MoveResult](t, s.ma, model.FnShip, model.ShipRequest{To: s.dist.msp, Codes: []string{r[0]}})
 		requireCode(t, err, model.CodeNotMember, "shipping to a suspended member")
 		req.Suspended = false
-		mustSubmit[model.Member](t, s.reg, model.FnUpdateMember, req)
+		mustSubmit[model.Member](t, s.reg.admin, model.FnUpdateMember, req)
 		restored = true
 		v := mustEvaluate[model.Verification](t, s.dist, model.FnVerify, r[0])
 		assert.Equal(t, model.VerdictGenuine, v.Verdict)

@@ -106,8 +106,11 @@ func testStory(t *testing.T, s *suite) {
 	})
 
 	t.Run("GetSale", func(t *testing.T) {
-		for _, m := range []*member{s.ret, s.reg} {
-			rec := mustEvaluate[model.SaleRecord](t, m, model.FnGetSale, u[0])
+		for _, m := range []*member{s.ret.admin, s.reg.admin} {
+			rec, raw, err := getSale(m, u[0])
+			require.NoError(t, err, "GetSale by %s's administrator", m.msp)
+			// The answer, which a submitted read would carry into every peer's blocks, is sealed.
+			s.requireNoPersonalData(t, "the GetSale answer", raw)
 			assert.Equal(t, b0.BuyerName, rec.BuyerName, "GetSale by %s", m.msp)
 			assert.Equal(t, b0.BuyerAddress, rec.BuyerAddress)
 			assert.Equal(t, b0.BuyerContact, rec.BuyerContact)
@@ -117,13 +120,31 @@ func testStory(t *testing.T, s *suite) {
 			assert.Equal(t, model.SaleHash(rec.Salt, rec.Data()), rec.SaleHash, "the record proves itself against the public hash")
 			assert.Equal(t, s.ret.msp, rec.Seller)
 		}
-		for _, m := range []*member{s.dist, s.ma, s.mb} {
-			raw, err := m.evaluateRaw(model.FnGetSale, u[0])
+		for _, m := range []*member{s.dist.admin, s.ma.admin, s.mb.admin} {
+			_, raw, err := getSale(m, u[0])
 			e := requireCode(t, err, model.CodeForbidden, "GetSale by %s", m.msp)
 			assert.Equal(t, u[0], e.Subject)
 			assert.Empty(t, raw)
 			s.requireNoPersonalData(t, "GetSale refusal", err)
 		}
+		// Ordinary clients of the seller and of the Regulator read no buyer data.
+		for _, m := range []*member{s.ret, s.reg} {
+			_, _, err := getSale(m, u[0])
+			requireCode(t, err, model.CodeForbidden, "GetSale by an ordinary client of %s", m.msp)
+		}
+		_, err := s.reg.admin.evaluateRaw(model.FnGetSale, u[0])
+		requireCode(t, err, model.CodeInvalidArgument, "GetSale without a read key")
+	})
+
+	t.Run("GetSaleSubmittedPutsNoBuyerDataInABlock", func(t *testing.T) {
+		// A read submitted by mistake is ordered like any transaction: its proposal
+		// response, with the answer, goes into every peer's block store.
+		_, opt := readKey()
+		c, err := s.reg.admin.submitRaw(model.FnGetSale, u[0], opt)
+		require.NoError(t, err)
+		_, env := s.reg.txEndorsers(t, c.Block, c.TxID)
+		require.NotEmpty(t, env)
+		s.requireNoPersonalData(t, "the block holding a submitted GetSale", env)
 	})
 
 	t.Run("VerifyBeforeRecall", func(t *testing.T) {
@@ -154,18 +175,18 @@ func testStory(t *testing.T, s *suite) {
 		assert.Empty(t, vf.Code)
 	})
 
-	rec := mustSubmit[model.Recall](t, s.ma, model.FnRecall, model.RecallRequest{GTIN: gtin, Batch: batchS, Reason: "insulation thickness below GB/T 5023.3"})
+	rec := mustSubmit[model.Recall](t, s.ma.admin, model.FnRecall, model.RecallRequest{GTIN: gtin, Batch: batchS, Reason: "insulation thickness below GB/T 5023.3"})
 	assert.Equal(t, s.ma.msp, rec.IssuedBy)
 
 	t.Run("RecallRefusals", func(t *testing.T) {
-		_, err := submit[model.Recall](t, s.reg, model.FnRecall, model.RecallRequest{GTIN: gtin, Batch: batchS, Reason: "again"})
+		_, err := submit[model.Recall](t, s.reg.admin, model.FnRecall, model.RecallRequest{GTIN: gtin, Batch: batchS, Reason: "again"})
 		e := requireCode(t, err, model.CodeDuplicate, "recalling a batch twice")
 		assert.Contains(t, e.Message, rec.ID)
 		_, err = submit[model.CommissionResult](t, s.ma, model.FnCommission, model.CommissionRequest{
 			GTIN: gtin, Batch: batchS, ProductionDate: today(), Codes: units(gtin, s.serials("late", 1)),
 		})
 		requireCode(t, err, model.CodeRecalled, "commissioning more units of a recalled batch")
-		_, err = submit[model.Recall](t, s.mb, model.FnRecall, model.RecallRequest{GTIN: gtin, Batch: batchS2, Reason: "x"})
+		_, err = submit[model.Recall](t, s.mb.admin, model.FnRecall, model.RecallRequest{GTIN: gtin, Batch: batchS2, Reason: "x"})
 		requireCode(t, err, model.CodeForbidden, "recalling another manufacturer's product")
 	})
 
@@ -266,16 +287,40 @@ func testStory(t *testing.T, s *suite) {
 			require.True(t, ok, "alert %s of %s listed", c.res.AlertID, c.code)
 			assert.Equal(t, c.code, a.Code)
 			assert.Equal(t, model.AlertReasonAlreadySold, a.Reason)
+			assert.Equal(t, model.AlertOpen, a.Status)
 			assert.Equal(t, s.ret.msp, a.Reporter)
 			assert.Equal(t, s.ret.msp, a.SoldBy)
 			assert.False(t, a.SoldAt.IsZero())
 		}
 		s.requireNoPersonalData(t, "ListAlerts", alerts)
 
-		vf := mustEvaluate[model.Verification](t, s.ma, model.FnVerify, u[0])
-		assert.Equal(t, model.VerdictRecalled, vf.Verdict, "recalled takes precedence over suspected_clone")
+		vf := mustEvaluate[model.Verification](t, s.ma, model.FnVerify, v[0])
+		assert.Equal(t, model.VerdictSold, vf.Verdict, "a report alone changes no verdict")
+
+		// A repeated report by the same organisation is deduplicated into the same alert.
+		again := mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: v[0]}, saleData(s.buyer("e")))
+		assert.Equal(t, cloneV.AlertID, again.AlertID)
+
+		decide := model.DecideAlertRequest{Code: v[0], AlertID: cloneV.AlertID, Decision: model.DecisionConfirm, Note: "copied labels at a market stall"}
+		_, err := submit[model.Alert](t, s.reg, model.FnDecideAlert, decide)
+		requireCode(t, err, model.CodeForbidden, "an ordinary client of the Regulator deciding an alert")
+		_, err = submit[model.Alert](t, s.ret.admin, model.FnDecideAlert, decide)
+		requireCode(t, err, model.CodeForbidden, "a retailer deciding an alert")
+		wrong := decide
+		wrong.AlertID = clone.AlertID
+		_, err = submit[model.Alert](t, s.reg.admin, model.FnDecideAlert, wrong)
+		requireCode(t, err, model.CodeBadState, "deciding another unit's alert")
+		decided := mustSubmit[model.Alert](t, s.reg.admin, model.FnDecideAlert, decide)
+		assert.Equal(t, model.AlertConfirmed, decided.Status)
+		assert.Equal(t, s.reg.msp, decided.DecidedBy)
+		_, err = submit[model.Alert](t, s.reg.admin, model.FnDecideAlert, decide)
+		requireCode(t, err, model.CodeBadState, "deciding an alert twice")
+
+		vf = mustEvaluate[model.Verification](t, s.ma, model.FnVerify, u[0])
+		assert.Equal(t, model.VerdictRecalled, vf.Verdict, "recalled takes precedence")
 		vf = mustEvaluate[model.Verification](t, s.ma, model.FnVerify, v[0])
-		assert.Equal(t, model.VerdictSuspectedClone, vf.Verdict, "suspected_clone takes precedence over sold")
+		assert.Equal(t, model.VerdictSuspectedClone, vf.Verdict, "the Regulator's confirmation makes it suspected_clone")
+		assert.Equal(t, cloneV.AlertID, vf.AlertID)
 		s.requireNoPersonalData(t, "Verify", vf)
 	})
 

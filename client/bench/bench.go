@@ -214,7 +214,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, err
 	}
 	logf("setup: members and product (mode %s, %d workers, %d in flight)", res.Mode, cfg.Workers, cfg.InFlight)
-	if err := setupMembers(ctx, s.conns[OrgRegulator].sdk, func(org string) string { return s.conns[org].mspID }); err != nil {
+	if err := setupMembers(ctx, s.conns[OrgRegulator].admin, func(org string) string { return s.conns[org].mspID }); err != nil {
 		return nil, fmt.Errorf("setup: %w", err)
 	}
 	// Every peer must know the members before the manufacturer acts.

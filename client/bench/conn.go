@@ -45,6 +45,7 @@ type orgConn struct {
 	gateway *gw.Gateway
 	network *gw.Network
 	sdk     *client.Client
+	admin   *client.Client // the administrator identity, for privileged set-up
 }
 
 // connect opens the connection of org from the run directory's connection
@@ -74,11 +75,22 @@ func connect(ctx context.Context, runDir, org string) (*orgConn, error) {
 		_ = conn.Close()
 		return nil, err
 	}
+	// Privileged set-up steps (the Regulator registering members) need the
+	// organisation's administrator identity.
+	admin, err := client.New(client.WithProfile(p, true), client.WithClientConnection(conn),
+		client.WithEvaluateTimeout(evaluateTimeout), client.WithEndorseTimeout(endorseTimeout),
+		client.WithSubmitTimeout(submitTimeout), client.WithCommitStatusTimeout(commitStatusTimeout))
+	if err != nil {
+		_ = sdk.Close()
+		g.Close()
+		_ = conn.Close()
+		return nil, fmt.Errorf("%s admin identity: %w", org, err)
+	}
 	channel := p.Channel
 	if channel == "" {
 		channel = client.DefaultChannel
 	}
-	return &orgConn{org: org, mspID: p.MSPID, conn: conn, gateway: g, network: g.GetNetwork(channel), sdk: sdk}, nil
+	return &orgConn{org: org, mspID: p.MSPID, conn: conn, gateway: g, network: g.GetNetwork(channel), sdk: sdk, admin: admin}, nil
 }
 
 // height returns the block height of the organisation's peer on the
@@ -143,6 +155,7 @@ func (o *orgConn) benchPut(ctx context.Context, key, value string) error {
 
 func (o *orgConn) close() {
 	_ = o.sdk.Close()
+	_ = o.admin.Close()
 	_ = o.gateway.Close()
 	_ = o.conn.Close()
 }

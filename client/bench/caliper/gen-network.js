@@ -47,6 +47,8 @@ const lines = [
     `  - channelName: ${q(channel)}`,
     '    contracts:',
     `      - id: ${q(chaincode)}`,
+    // The benchmark baseline is a chaincode of its own (test-network/benchcc).
+    `      - id: ${q('tracebench')}`,
     'organizations:',
 ];
 for (const org of orgs) {
@@ -76,6 +78,12 @@ for (const org of orgs) {
         `            path: ${q(abs(org.user.key))}`,
         '          clientSignedCert:',
         `            path: ${q(abs(org.user.cert))}`,
+        // Privileged set-up (the Regulator registering members) needs the administrator.
+        `        - name: ${q('Admin')}`,
+        '          clientPrivateKey:',
+        `            path: ${q(abs(org.admin.key))}`,
+        '          clientSignedCert:',
+        `            path: ${q(abs(org.admin.cert))}`,
         '    connectionProfile:',
         `      path: ${q(profilePath)}`,
         '      discover: true',

@@ -1,7 +1,7 @@
 'use strict';
-// Round baseline-get: bench:Get evaluated on the Retailer's peer, the network's read ceiling.
+// Round baseline-get: Get of the tracebench chaincode evaluated on the Retailer's peer, the network's read ceiling.
 const { WorkloadModuleBase } = require('@hyperledger/caliper-core');
-const { MSP, request, call } = require('./lib');
+const { BENCH_CONTRACT, MSP, request } = require('./lib');
 
 class BaselineGet extends WorkloadModuleBase {
     async initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext) {
@@ -12,7 +12,7 @@ class BaselineGet extends WorkloadModuleBase {
         const writes = [];
         for (let i = 0; i < keys; i++) {
             this.keys.push(prefix + i);
-            writes.push(call(sutAdapter, MSP.manufacturer, 'bench:Put', [prefix + i, 'value-' + i]));
+            writes.push(sutAdapter.sendRequests(request(MSP.manufacturer, 'Put', [prefix + i, 'value-' + i], { contractId: BENCH_CONTRACT })));
         }
         await Promise.all(writes);
         this.n = 0;
@@ -20,7 +20,7 @@ class BaselineGet extends WorkloadModuleBase {
 
     async submitTransaction() {
         const key = this.keys[this.n++ % this.keys.length];
-        await this.sutAdapter.sendRequests(request(MSP.retailer, 'bench:Get', [key], { readOnly: true }));
+        await this.sutAdapter.sendRequests(request(MSP.retailer, 'Get', [key], { contractId: BENCH_CONTRACT, readOnly: true }));
     }
 }
 

@@ -1,7 +1,7 @@
 'use strict';
-// Round baseline-put: bench:Put of a new key per transaction, the network's write ceiling.
+// Round baseline-put: Put of the tracebench chaincode,  a new key per transaction, the network's write ceiling.
 const { WorkloadModuleBase } = require('@hyperledger/caliper-core');
-const { MSP, request } = require('./lib');
+const { BENCH_CONTRACT, MSP, request } = require('./lib');
 
 class BaselinePut extends WorkloadModuleBase {
     async initializeWorkloadModule(workerIndex, totalWorkers, roundIndex, roundArguments, sutAdapter, sutContext) {
@@ -12,7 +12,7 @@ class BaselinePut extends WorkloadModuleBase {
 
     async submitTransaction() {
         const key = this.prefix + this.n++;
-        await this.sutAdapter.sendRequests(request(MSP.manufacturer, 'bench:Put', [key, 'v']));
+        await this.sutAdapter.sendRequests(request(MSP.manufacturer, 'Put', [key, 'v'], { contractId: BENCH_CONTRACT }));
     }
 }
 

@@ -4,6 +4,7 @@
 // with a GTIN no earlier round used).
 
 const CONTRACT = 'tracechain';
+const BENCH_CONTRACT = 'tracebench'; // the baseline chaincode, deployed by the test network only
 const MSP = {
     manufacturer: 'ManufacturerAMSP',
     distributor: 'DistributorMSP',
@@ -62,6 +63,15 @@ function request(msp, fn, args, extra = {}) {
     }, extra);
 }
 
+// callAsAdmin is call through the organisation's administrator identity, which privileged
+// functions (registering members) require.
+async function callAsAdmin(sut, msp, fn, args) {
+    const status = await sut.sendRequests(request(msp, fn, args, { invokerIdentity: 'Admin' }));
+    if (status.GetStatus() !== 'success') {
+        throw new Error(`${fn} as ${msp}'s administrator failed (see the connector's log above)`);
+    }
+}
+
 // call sends one request during setup and returns its result as a string, or throws. (The
 // connector logs the cause of a failure; its TxStatus carries only "failed".)
 async function call(sut, msp, fn, args, readOnly = false) {
@@ -95,7 +105,7 @@ async function ensureMembers(sut) {
         }
         if (!existing) {
             try {
-                await call(sut, MSP.regulator, 'RegisterMember', [JSON.stringify(req)]);
+                await callAsAdmin(sut, MSP.regulator, 'RegisterMember', [JSON.stringify(req)]);
             } catch (e) {
                 // another worker may have registered it meanwhile
             }
@@ -112,7 +122,7 @@ async function ensureMembers(sut) {
                 for (const k of ['registeredAt', 'updatedAt', 'txId']) {
                     delete upd[k];
                 }
-                await call(sut, MSP.regulator, 'UpdateMember', [JSON.stringify(upd)]);
+                await callAsAdmin(sut, MSP.regulator, 'UpdateMember', [JSON.stringify(upd)]);
             }
         }
     }
@@ -141,5 +151,5 @@ function productionDate() {
 }
 
 module.exports = {
-    CONTRACT, MSP, uscc, checkDigit, gtin13, unitCode, request, call, ensureMembers, registerProduct, productionDate,
+    CONTRACT, BENCH_CONTRACT, MSP, uscc, checkDigit, gtin13, unitCode, request, call, ensureMembers, registerProduct, productionDate,
 };
