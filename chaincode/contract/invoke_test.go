@@ -253,7 +253,7 @@ func TestResultsMatchTheirSchemas(t *testing.T) {
 	p.ok(distributor, model.FnTrace, &trace, u, "100", "")
 	assert.NotEmpty(t, trace.Events)
 	var history model.ProductHistory
-	p.ok(distributor, model.FnProductHistory, &history, gtinA)
+	p.ok(distributor, model.FnProductHistory, &history, gtinA, "0", "")
 	var members model.MemberPage
 	p.ok(distributor, model.FnListMembers, &members, "2", "")
 	assert.Len(t, members.Members, 2)
@@ -261,4 +261,30 @@ func TestResultsMatchTheirSchemas(t *testing.T) {
 	p.ok(retailer, model.FnDecommission, &mr, model.DecommissionRequest{Codes: []string{pallet}, Reason: model.ReasonStolen})
 	assert.Equal(t, model.DispositionStolen, mr.Disposition)
 	p.fails(retailer, model.FnUnpack, model.CodeBadState, model.UnpackRequest{Container: pallet})
+}
+
+func TestReadOnlyIdentityNeitherWritesNorReadsBuyerData(t *testing.T) {
+	p := newPeerSim(t)
+	p.ok(admin(regulator), model.FnRegisterMember, nil, model.MemberRequest{MSPID: makerA, Role: model.RoleManufacturer, Name: "A",
+		USCC: uscc("91350100M000100Y4"), CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}})
+	p.ok(makerA, model.FnRegisterProduct, nil, model.ProductRequest{GTIN: gtinA, Name: "cable", Type: "cable", Licence: "XK06-001-00001"})
+	u := "https://id.gs1.org/01/" + gtinA + "/21/R1"
+	reader := regulator + asReader
+	var v model.Verification
+	p.ok(reader, model.FnVerify, &v, u)
+	assert.Equal(t, model.VerdictUnknown, v.Verdict, "a reader verifies")
+	// Every write, even by an identity of an organisation whose role allows it, and even
+	// the reader's organisation's administrator's privileged reads, are refused.
+	for _, c := range []struct {
+		who, fn string
+		args    []any
+	}{
+		{admin(makerA) + asReader, model.FnCommission, []any{model.CommissionRequest{GTIN: gtinA, Batch: "B1", ProductionDate: "2026-02-01", Codes: []string{u}}}},
+		{admin(regulator) + asReader, model.FnRegisterMember, []any{model.MemberRequest{MSPID: "XMSP", Role: model.RoleDistributor, Name: "x", USCC: uscc("91310000M000300Y4")}}},
+		{admin(regulator) + asReader, model.FnGetSale, []any{u}},
+		{reader, "tracechain:" + model.FnRecall, []any{model.RecallRequest{GTIN: gtinA, Batch: "B1", Reason: "x"}}},
+	} {
+		e := p.fails(c.who, c.fn, model.CodeForbidden, c.args...)
+		assert.Contains(t, e.Message, "read-only", c.fn)
+	}
 }

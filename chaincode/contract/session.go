@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -26,6 +27,11 @@ func open(ctx contractapi.TransactionContextInterface, expectedRegulator string)
 	msp, err := callerMSPID(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if callerIsReader(ctx.GetClientIdentity()) {
+		if fn := calledFunction(ctx); !readOnlyFunction(fn) {
+			return nil, model.SubjectErrorf(model.CodeForbidden, msp, "a read-only identity of %s may not call %s", msp, fn)
+		}
 	}
 	store := shimstore.New(ctx.GetStub(), msp, callerIsAdmin(ctx.GetClientIdentity()))
 	reg := registry.New(store, expectedRegulator)
@@ -52,6 +58,35 @@ func callerMSPID(ctx contractapi.TransactionContextInterface) (string, error) {
 // adminAttribute is the X.509 attribute (Fabric CA enrolment attribute) that
 // marks an administrator where NodeOUs are not used for it.
 const adminAttribute = "tracechain.admin"
+
+// readerAttribute marks a read-only identity, such as the one a public
+// verification service runs with: it may evaluate reads but neither write
+// nor read buyer data, whatever its organisation's role.
+const readerAttribute = "tracechain.reader"
+
+// callerIsReader reports whether the signer's certificate carries
+// tracechain.reader=true (issued by its organisation's Fabric CA).
+func callerIsReader(ci cid.ClientIdentity) bool {
+	v, ok, err := ci.GetAttributeValue(readerAttribute)
+	return err == nil && ok && v == "true"
+}
+
+// calledFunction is the transaction function the proposal names, without the
+// contract prefix.
+func calledFunction(ctx contractapi.TransactionContextInterface) string {
+	fn, _ := ctx.GetStub().GetFunctionAndParameters()
+	if i := strings.LastIndexByte(fn, ':'); i >= 0 {
+		fn = fn[i+1:]
+	}
+	return fn
+}
+
+// readOnlyFunction reports whether fn is a read that carries no personal data.
+// A read-only identity is refused everything else, even a read submitted as
+// a transaction, so it can never write.
+func readOnlyFunction(fn string) bool {
+	return fn != model.FnGetSale && slices.Contains(model.EvaluateFunctions, fn)
+}
 
 // callerIsAdmin reports whether the signer is an administrator of its
 // organisation: its certificate carries the NodeOU "admin" (which the MSP

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"math/big"
 	"strings"
@@ -31,6 +32,10 @@ import (
 const asAdmin = "#admin"
 
 func admin(msp string) string { return msp + asAdmin }
+
+// asReader marks a signer whose certificate carries tracechain.reader=true,
+// as Fabric CA issues it to a read-only service identity.
+const asReader = "#reader"
 
 const (
 	regulator   = "RegulatorMSP"
@@ -61,7 +66,7 @@ type recorded struct {
 // the permissive ones registered here (gomock matches in order).
 func ledgerStub(t *testing.T, ctrl *gomock.Controller, mem *state.Memory, inv invocation) (*mocks.MockChaincodeStubInterface, *recorded) {
 	t.Helper()
-	msp, isAdmin := strings.CutSuffix(inv.msp, asAdmin)
+	msp, isAdmin := strings.CutSuffix(strings.TrimSuffix(inv.msp, asReader), asAdmin)
 	tx := mem.Begin(state.Tx{MSPID: msp, Admin: isAdmin, TxID: inv.txID, Time: inv.at, Transient: inv.transient})
 	rec := &recorded{tx: tx}
 	s := mocks.NewMockChaincodeStubInterface(ctrl)
@@ -125,7 +130,8 @@ func creator(t *testing.T, who string) []byte {
 	if c, ok := creators.Load(who); ok {
 		return c.([]byte)
 	}
-	mspID, isAdmin := strings.CutSuffix(who, asAdmin)
+	rest, isReader := strings.CutSuffix(who, asReader)
+	mspID, isAdmin := strings.CutSuffix(rest, asAdmin)
 	ou := []string{"client"}
 	if isAdmin {
 		ou = []string{"admin"}
@@ -137,6 +143,10 @@ func creator(t *testing.T, who string) []byte {
 		Subject:      pkix.Name{CommonName: "user1@" + mspID, OrganizationalUnit: ou},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(time.Hour),
+	}
+	if isReader {
+		// Fabric CA's attribute extension, which the client identity library reads.
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4, 5, 6, 7, 8, 1}, Value: []byte(`{"attrs":{"tracechain.reader":"true"}}`)}}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	require.NoError(t, err)

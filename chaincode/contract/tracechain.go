@@ -134,13 +134,13 @@ func (c *Tracechain) GetProduct(ctx contractapi.TransactionContextInterface, gti
 	return finish(s, v, err)
 }
 
-// ProductHistory returns every version of a product.
-func (c *Tracechain) ProductHistory(ctx contractapi.TransactionContextInterface, gtin string) (*model.ProductHistory, error) {
+// ProductHistory pages through the versions of a product.
+func (c *Tracechain) ProductHistory(ctx contractapi.TransactionContextInterface, gtin string, pageSize int32, bookmark string) (*model.ProductHistory, error) {
 	s, err := open(ctx, c.regulator)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.reg.ProductHistory(gtin)
+	v, err := s.reg.ProductHistory(gtin, pageSize, bookmark)
 	return finish(s, v, err)
 }
 

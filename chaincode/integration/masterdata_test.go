@@ -187,7 +187,7 @@ func testMasterData(t *testing.T, s *suite) {
 		e := requireCode(t, err, model.CodeForbidden, "updating another manufacturer's product")
 		assert.Equal(t, s.productA, e.Subject)
 
-		h := mustEvaluate[model.ProductHistory](t, s.ret, model.FnProductHistory, s.productA)
+		h := mustEvaluate[model.ProductHistory](t, s.ret, model.FnProductHistory, s.productA, int32(0), "")
 		require.Len(t, h.Versions, 2)
 		assert.Equal(t, 1, h.Versions[0].Version)
 		assert.Equal(t, "450/750V 1×2.5mm²", h.Versions[0].Specification)

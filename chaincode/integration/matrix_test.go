@@ -245,7 +245,7 @@ func testRoleMatrix(t *testing.T, s *suite) {
 		{model.FnGetMember, []any{ma.msp}, s.all, false},
 		{model.FnListMembers, []any{int32(0), ""}, s.all, false},
 		{model.FnGetProduct, []any{s.productA}, s.all, false},
-		{model.FnProductHistory, []any{s.productA}, s.all, false},
+		{model.FnProductHistory, []any{s.productA, int32(0), ""}, s.all, false},
 		{model.FnVerify, []any{f.packChildren[0]}, s.all, false},
 		{model.FnTrace, []any{f.packChildren[0], int32(0), ""}, s.all, false},
 		{model.FnGetItem, []any{f.packChildren[0]}, s.all, false},

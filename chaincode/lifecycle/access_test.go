@@ -29,7 +29,7 @@ func TestAccessMatrix(t *testing.T) {
 		"RegisterProduct": func(c call) error { _, err := c.reg.RegisterProduct(product); return err },
 		"UpdateProduct":   func(c call) error { _, err := c.reg.UpdateProduct(product); return err },
 		"GetProduct":      func(c call) error { _, err := c.reg.GetProduct(gtinA); return err },
-		"ProductHistory":  func(c call) error { _, err := c.reg.ProductHistory(gtinA); return err },
+		"ProductHistory":  func(c call) error { _, err := c.reg.ProductHistory(gtinA, 0, ""); return err },
 		"Commission": func(c call) error {
 			_, err := c.l.Commission(model.CommissionRequest{GTIN: gtinA, Batch: "B2", ProductionDate: "2026-02-01", Codes: []string{unit("M1")}})
 			return err

@@ -37,6 +37,7 @@ type Product struct {
 
 // ProductHistory lists every version of a product, oldest first.
 type ProductHistory struct {
+	Bookmark string    `json:"bookmark,omitempty" metadata:",optional"` // empty on the last page
 	GTIN     string    `json:"gtin"`
 	Versions []Product `json:"versions,omitempty" metadata:",optional"`
 }

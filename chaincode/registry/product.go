@@ -87,8 +87,9 @@ func (r *Registry) GetProduct(gtin string) (*model.Product, error) {
 	return r.RequireProduct(g)
 }
 
-// ProductHistory returns every version of a product, oldest first.
-func (r *Registry) ProductHistory(gtin string) (*model.ProductHistory, error) {
+// ProductHistory returns one page of the versions of a product, oldest
+// first: a product updated many times cannot make one read unbounded.
+func (r *Registry) ProductHistory(gtin string, pageSize int32, bookmark string) (*model.ProductHistory, error) {
 	if _, err := r.Caller(); err != nil {
 		return nil, err
 	}
@@ -96,19 +97,19 @@ func (r *Registry) ProductHistory(gtin string) (*model.ProductHistory, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &model.ProductHistory{GTIN: g}
-	err = r.store.Scan(productVersionKey, []string{g}, func(kv state.KV) error {
+	page, err := r.store.ScanPage(productVersionKey, []string{g}, model.PageSize(pageSize), bookmark)
+	if err != nil {
+		return nil, model.Errorf(model.CodeInvalidArgument, "reading the product history: %v", err)
+	}
+	h := &model.ProductHistory{GTIN: g, Bookmark: page.Bookmark}
+	for _, kv := range page.Entries {
 		var p model.Product
 		if err := jsonRecord(kv, &p); err != nil {
-			return err
+			return nil, err
 		}
 		h.Versions = append(h.Versions, p)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	if len(h.Versions) == 0 {
+	if len(h.Versions) == 0 && bookmark == "" {
 		return nil, model.SubjectErrorf(model.CodeNotFound, g, "product %s is not registered", g)
 	}
 	return h, nil

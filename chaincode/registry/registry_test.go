@@ -252,11 +252,11 @@ func TestProducts(t *testing.T) {
 			return err
 		})
 		var h *model.ProductHistory
-		e.ok(retailer, func(r *registry.Registry) (err error) { h, err = r.ProductHistory(g); return err })
+		e.ok(retailer, func(r *registry.Registry) (err error) { h, err = r.ProductHistory(g, 0, ""); return err })
 		require.Len(t, h.Versions, 2)
 		assert.Equal(t, "BV cable", h.Versions[0].Name)
 		assert.Equal(t, "BV cable v2", h.Versions[1].Name)
 		assert.Equal(t, 2, h.Versions[1].Version)
 	})
-	e.fails(retailer, model.CodeNotFound, func(r *registry.Registry) error { _, err := r.ProductHistory(gtin("690123400009")); return err })
+	e.fails(retailer, model.CodeNotFound, func(r *registry.Registry) error { _, err := r.ProductHistory(gtin("690123400009"), 0, ""); return err })
 }
