@@ -17,6 +17,13 @@ import (
 // it sat in, for the intervals it sat in them (recursively up the chain);
 // those events carry the direct container in Via. For a lot it merges the
 // histories of all parts split off it. The bookmark is opaque.
+//
+// The work of one page is bounded whatever the history's length: the
+// sources (the item, and each container interval and lot part it inherits
+// events from) are at most maxTraceSources, and each source's stored events
+// are read from the bookmark's time onwards, at most a few pages' worth. A
+// page ends where the first source stopped reading, so it may be shorter
+// than pageSize and still carry a bookmark.
 func (l *Ledger) Trace(input string, pageSize int32, bookmark string) (*model.TracePage, error) {
 	if _, err := l.reg.Caller(); err != nil {
 		return nil, err
@@ -33,7 +40,8 @@ func (l *Ledger) Trace(input string, pageSize int32, bookmark string) (*model.Tr
 	if err != nil {
 		return nil, err
 	}
-	t := &tracer{l: l}
+	size := int(model.PageSize(pageSize))
+	t := &tracer{l: l, after: after, limit: int32(size*traceReadFactor + 1)}
 	if err := t.add(it, span{}, "", 0); err != nil {
 		return nil, err
 	}
@@ -42,22 +50,50 @@ func (l *Ledger) Trace(input string, pageSize int32, bookmark string) (*model.Tr
 			return nil, err
 		}
 	}
+	if err := t.readStored(); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(t.events, func(i, j int) bool { return sortKey(t.events[i]) < sortKey(t.events[j]) })
 
 	out := &model.TracePage{Code: it.Code}
-	size := int(model.PageSize(pageSize))
 	for _, e := range t.events {
-		if after != "" && sortKey(e) <= after {
+		k := sortKey(e)
+		if k <= after {
 			continue
 		}
+		if t.stopped && !e.Time.Before(t.frontier) {
+			break // a source has more events from here on: the next page reads them
+		}
 		if len(out.Events) == size {
-			out.Bookmark = base64.RawURLEncoding.EncodeToString([]byte(sortKey(out.Events[size-1])))
-			break
+			out.Bookmark = encodeTraceBookmark(out.Events[size-1])
+			return out, nil
 		}
 		out.Events = append(out.Events, e)
 	}
+	if t.stopped && len(out.Events) == 0 {
+		// More than a read's worth of events at one instant: take what was read, so
+		// that paging always moves on.
+		for _, e := range t.events {
+			if sortKey(e) > after && len(out.Events) < size {
+				out.Events = append(out.Events, e)
+			}
+		}
+	}
+	if t.stopped && len(out.Events) > 0 {
+		out.Bookmark = encodeTraceBookmark(out.Events[len(out.Events)-1])
+	}
 	return out, nil
 }
+
+// Bounds of one Trace page (docs/design.md, "Cost of each transaction").
+const (
+	// maxTraceSources bounds the item, container intervals and lot parts whose
+	// events one trace merges.
+	maxTraceSources = 1000
+	// traceReadFactor is how many pages' worth of stored events one page reads
+	// from each source at most.
+	traceReadFactor = 4
+)
 
 // span is a closed time interval; a zero bound is open.
 type span struct{ from, to time.Time }
@@ -80,25 +116,42 @@ func (s span) intersect(from, to time.Time) (span, bool) {
 
 // tracer collects events of an item and of the containers it sat in.
 type tracer struct {
-	l      *Ledger
-	events []model.TraceEvent
-	parts  bool // adding the parts of a traced lot, whose batch recall the lot already shows
+	l       *Ledger
+	after   string // sort key of the last event of the previous page
+	limit   int32  // stored events read per source
+	events  []model.TraceEvent
+	sources []source
+	parts   bool // adding the parts of a traced lot, whose batch recall the lot already shows
+
+	stopped  bool      // some source has stored events past what was read
+	frontier time.Time // the earliest time at which a source stopped reading
 }
 
-// add collects the events of it within s. via is empty for the traced item
-// and names the direct container for inherited container events; inherited
+// source is a subject whose stored events, within a span, belong to the
+// trace; via is empty for the traced item and names the direct container
+// for inherited events.
+type source struct {
+	subject string
+	span    span
+	via     string
+}
+
+// add collects the events of it within s: those derived from its record now,
+// its stored events as a source that readStored reads. via is empty for the
+// traced item and names the direct container for inherited events; inherited
 // events leave out the container's creation, recalls and the aggregation
 // events of its other children.
 func (t *tracer) add(it *model.Item, s span, via string, depth int) error {
 	if depth > maxChainDepth {
 		return model.SubjectErrorf(model.CodeBadState, it.Code, "container nesting deeper than %d", maxChainDepth)
 	}
+	if len(t.sources) >= maxTraceSources {
+		return model.SubjectErrorf(model.CodeBadState, it.Code, "the history merges more than %d items and container intervals", maxTraceSources)
+	}
+	t.sources = append(t.sources, source{subject: it.Code, span: s, via: via})
 	inherited := via != ""
 	if !inherited && s.contains(it.CommissionedAt) {
 		t.events = append(t.events, creationEvent(it))
-	}
-	if err := t.addStored(it.Code, s, via); err != nil {
-		return err
 	}
 	if !inherited {
 		if err := t.addRecalls(it); err != nil {
@@ -158,23 +211,56 @@ func creationEvent(it *model.Item) model.TraceEvent {
 	return e
 }
 
-// addStored adds the stored events of subject within s.
-func (t *tracer) addStored(subject string, s span, via string) error {
-	return t.l.store.Scan(eventKey, []string{subject}, func(kv state.KV) error {
-		var e model.TraceEvent
-		if err := json.Unmarshal(kv.Value, &e); err != nil {
-			return fmt.Errorf("decoding event %q: %w", kv.Key, err)
+// readStored reads the stored events of every source from the later of its
+// span's start and the previous page's last event, at most t.limit each.
+// Stored event keys sort by time (event~{subject}~{time}~{txID}), so a scan
+// can start at a time: the bookmark of a paginated scan is the key it starts
+// from.
+func (t *tracer) readStored() error {
+	afterTime := traceBookmarkTime(t.after)
+	for _, src := range t.sources {
+		from := src.span.from
+		if afterTime.After(from) {
+			from = afterTime
 		}
-		if !s.contains(e.Time) {
-			return nil
+		startKey := ""
+		if !from.IsZero() {
+			k, err := t.l.key(eventKey, src.subject, from.UTC().Format(timeLayout))
+			if err != nil {
+				return err
+			}
+			startKey = k
 		}
-		if via != "" && (e.BizStep == model.BizStepPacking || e.BizStep == model.BizStepUnpacking) {
-			return nil
+		page, err := t.l.store.ScanPage(eventKey, []string{src.subject}, t.limit, startKey)
+		if err != nil {
+			return model.Errorf(model.CodeInvalidArgument, "reading the history of %s: %v", src.subject, err)
 		}
-		e.Via = via
-		t.events = append(t.events, e)
-		return nil
-	})
+		var last time.Time
+		past := false
+		for _, kv := range page.Entries {
+			var e model.TraceEvent
+			if err := json.Unmarshal(kv.Value, &e); err != nil {
+				return fmt.Errorf("decoding event %q: %w", kv.Key, err)
+			}
+			last = e.Time
+			if !src.span.contains(e.Time) {
+				if !src.span.to.IsZero() && e.Time.After(src.span.to) {
+					past = true
+					break
+				}
+				continue
+			}
+			if src.via != "" && (e.BizStep == model.BizStepPacking || e.BizStep == model.BizStepUnpacking) {
+				continue
+			}
+			e.Via = src.via
+			t.events = append(t.events, e)
+		}
+		if page.Bookmark != "" && !past && (!t.stopped || last.Before(t.frontier)) {
+			t.stopped, t.frontier = true, last
+		}
+	}
+	return nil
 }
 
 // addRecalls derives recall events from the item's recall mark and its
@@ -247,6 +333,20 @@ func sortKey(e model.TraceEvent) string {
 		rank = "0"
 	}
 	return strings.Join([]string{e.Time.UTC().Format(timeLayout), e.TxID, rank, e.Subject, e.Type, e.Via}, "\x00")
+}
+
+func encodeTraceBookmark(e model.TraceEvent) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(sortKey(e)))
+}
+
+// traceBookmarkTime is the time of the event a bookmark's sort key names.
+func traceBookmarkTime(after string) time.Time {
+	ts, _, _ := strings.Cut(after, "\x00")
+	t, err := time.Parse(timeLayout, ts)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func decodeTraceBookmark(b string) (string, error) {

@@ -107,3 +107,35 @@ func TestTraceShowsRecallsAndAlerts(t *testing.T) {
 	assert.Equal(t, model.EventCloneAlert, events[len(events)-2].Type)
 	assert.Equal(t, res.AlertID, events[len(events)-2].AlertID)
 }
+
+// TestTracePageWorkIsBounded: a unit sits in a pallet with a long history of
+// its own (here 200 shipments back and forth while the unit is inside). One
+// page reads at most traceReadFactor pages' worth of stored events from each
+// source, whatever the history's length, and paging still returns exactly the
+// merged history.
+func TestTracePageWorkIsBounded(t *testing.T) {
+	w := newWorld(t)
+	u := w.units("B1", "U", 1)
+	pallet := sscc("6901234", 1)
+	w.pack(makerA, pallet, u[0])
+	for range 100 {
+		w.ship(makerA, distributor, pallet)
+		w.ok(distributor, func(c call) error { _, err := c.l.Reject(model.MoveRequest{Codes: []string{pallet}}); return err })
+	}
+	const size = 10
+	c := w.begin(retailer, nil)
+	page, err := c.l.Trace(u[0], size, "")
+	require.NoError(t, err)
+	assert.Len(t, page.Events, size)
+	assert.NotEmpty(t, page.Bookmark)
+	sources := 2 // the unit and the pallet interval
+	assert.LessOrEqual(t, c.tx.Stats().Scanned, sources*(4*size+1), "stored events read for one page")
+
+	all := trace(t, w, u[0], 1000)
+	paged := trace(t, w, u[0], size)
+	require.Len(t, all, 2+200, "commissioned, packed, and the pallet's 200 moves")
+	assert.Equal(t, steps(all), steps(paged))
+	for i := 1; i < len(paged); i++ {
+		assert.False(t, paged[i].Time.Before(paged[i-1].Time), "event %d out of order", i)
+	}
+}
