@@ -6,9 +6,13 @@ FUZZTIME ?= 30s
 FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis
 export TRACECHAIN_BIN := $(BIN)
 
-.PHONY: all build tools demo test unit-test fuzz integration-test up down status bench clean
+.PHONY: all help build tools demo test unit-test fuzz integration-test up down status bench clean
 
 all: build
+
+## help: list the targets
+help:
+	@sed -n 's/^## \([a-z-]*\): /\1\t/p' $(MAKEFILE_LIST) | expand -t 18
 
 ## build: the CLI, the chaincode server, and the Fabric tools (cached after the first time)
 build: tools
@@ -58,6 +62,7 @@ INTEGRATION_PKGS = $(shell grep -rl --include='*_test.go' '^//go:build integrati
 integration-test: build
 	$(GO) test -tags integration -count=1 -p 1 -timeout 45m $(INTEGRATION_PKGS)
 
+## up: start the local network (down stops it, status shows every node's health and memory)
 up: build
 	$(NETWORK) up
 down:
