@@ -158,3 +158,23 @@ func TestCloneReportsCannotBrandARivalsGoods(t *testing.T) {
 	require.Len(t, page.Alerts, 1)
 	assert.Equal(t, 1, page.Alerts[0].Reports)
 }
+
+// TestNoPurgeWhileAReportIsOpen: a seller may not destroy the evidence of a
+// clone report before the Regulator has decided it.
+func TestNoPurgeWhileAReportIsOpen(t *testing.T) {
+	w := newWorld(t)
+	u := atRetailer(w, 1)
+	_, err := w.do(retailer, map[string][]byte{model.TransientSaleKey: saleJSON(buyerName)}, func(c call) error {
+		_, err := c.l.Sell(model.SellRequest{Code: u[0], RetentionDays: model.MinSaleRetentionDays})
+		return err
+	})
+	require.NoError(t, err)
+	res, err := w.sell(retailer2, u[0])
+	require.NoError(t, err)
+	w.now = w.now.AddDate(0, 0, model.MinSaleRetentionDays+1)
+	purge := func(c call) error { return c.l.PurgeSale(u[0]) }
+	e := w.fails(admin(retailer), model.CodeBadState, purge)
+	assert.Contains(t, e.Message, res.AlertID)
+	w.decideAlert(u[0], res.AlertID, model.DecisionDismiss)
+	w.ok(admin(retailer), purge)
+}

@@ -280,6 +280,10 @@ func (l *Ledger) PurgeSale(code string) error {
 	if it.SalePurged {
 		return model.SubjectErrorf(model.CodeBadState, it.Code, "the sale record was already purged")
 	}
+	if it.OpenAlert != "" {
+		// The sale record is the evidence the Regulator weighs a clone report against.
+		return model.SubjectErrorf(model.CodeBadState, it.Code, "a clone report (alert %s) is open: the sale record is kept until the Regulator decides", it.OpenAlert)
+	}
 	if l.now().Before(it.SaleRetainUntil) {
 		return model.SubjectErrorf(model.CodeBadState, it.Code, "the sale record must be retained until %s", it.SaleRetainUntil.Format(time.RFC3339))
 	}
