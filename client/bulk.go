@@ -199,12 +199,11 @@ func (c *Client) CommissionBulk(ctx context.Context, req model.CommissionRequest
 			b.fail(ctx, ch, err)
 			continue
 		}
-		result := tx.Result()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			s, err := c.await(ctx, cm, result)
+			s, err := c.await(ctx, tx, cm)
 			if err != nil && retryableProposal(err) {
 				// The chunk did not commit: send it again as a new proposal.
 				s, err = c.submit(ctx, cl)

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
+	gw "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -74,7 +76,9 @@ func TestCommissionBulkResumesFromPreviousResult(t *testing.T) {
 	serials := testCodes(t, 30)
 	req := model.CommissionRequest{GTIN: testGTIN, Batch: "B1", ProductionDate: "2025-01-01", Codes: serials}
 
-	// First run: chunk 1 fails with an unknown outcome, chunk 2 with a transport error.
+	// First run: chunk 1 fails with an unknown outcome (its commit status does not
+	// come before the write deadline), chunk 2 with a transport error.
+	c.cfg.commitStatusTimeout = 5 * time.Millisecond
 	gomock.InOrder(
 		expectSubmit(ctrl, cc, "tx0", nil, peer.TxValidationCode_VALID, nil),
 		func() *gomock.Call {
@@ -84,12 +88,16 @@ func TestCommissionBulkResumesFromPreviousResult(t *testing.T) {
 			tx.EXPECT().Result().Return(nil).AnyTimes()
 			tx.EXPECT().Submit(gomock.Any()).Return(cm, nil)
 			cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
-			cm.EXPECT().Status(gomock.Any()).Return(nil, transportStatus(codes.DeadlineExceeded, "slow"))
+			cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+				<-ctx.Done() // no block brings it before the write deadline
+				return nil, transportStatus(codes.DeadlineExceeded, "slow")
+			})
 			return cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil)
 		}(),
 		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeInternal, Message: "ledger"})),
 	)
 	first, err := c.CommissionBulk(context.Background(), req, BulkOptions{ChunkSize: 10, InFlight: 1})
+	c.cfg.commitStatusTimeout = DefaultCommitStatusTimeout
 	var berr *BulkError
 	require.ErrorAs(t, err, &berr)
 	assert.Equal(t, 2, berr.Incomplete)

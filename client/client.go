@@ -227,7 +227,7 @@ func (c *Client) submitOnce(ctx context.Context, cl call) (*submitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.await(ctx, cm, tx.Result())
+	return c.await(ctx, tx, cm)
 }
 
 // endorse builds a new proposal and collects its endorsements.
@@ -241,10 +241,21 @@ func (c *Client) endorse(ctx context.Context, cl call) (transaction, error) {
 	return tx, nil
 }
 
+// writeDeadline is when a write that was sent stops waiting for its commit:
+// the caller's deadline, or the commit status timeout when it sets none.
+func (c *Client) writeDeadline(ctx context.Context) time.Time {
+	d := time.Now().Add(c.cfg.commitStatusTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(d) {
+		d = dl
+	}
+	return d
+}
+
 // send sends an endorsed transaction to the orderer, sending the same
-// transaction again on transient failures. When it cannot be sent, whether
-// an earlier attempt reached the orderer is unknown.
+// transaction again on transient failures until the write deadline. When it
+// cannot be sent, whether an earlier attempt reached the orderer is unknown.
 func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
+	deadline := c.writeDeadline(ctx)
 	for attempt := 1; ; attempt++ {
 		sctx, cancel := withTimeout(ctx, c.cfg.submitTimeout)
 		cm, err := tx.Submit(sctx)
@@ -253,7 +264,7 @@ func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
 			return cm, nil
 		}
 		err = mapError(opSubmit, tx.TransactionID(), err)
-		if !retryableSend(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+		if !retryableSend(err) || ctx.Err() != nil || !time.Now().Before(deadline) {
 			return nil, &OutcomeUnknownError{TxID: tx.TransactionID(), Err: err}
 		}
 		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
@@ -262,21 +273,40 @@ func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
 	}
 }
 
-// await waits for the commit status of a submitted transaction.
-func (c *Client) await(ctx context.Context, cm commit, result []byte) (*submitted, error) {
+// await waits for the commit of a submitted transaction. Each wait is
+// bounded by the resend bound: a transaction still not committed then may
+// have been lost by an orderer, so the same signed envelope is sent again
+// (it cannot commit twice: peers invalidate a repeated transaction ID) and
+// the wait goes on, until the write deadline.
+func (c *Client) await(ctx context.Context, tx transaction, cm commit) (*submitted, error) {
 	txID := cm.TransactionID()
+	deadline := c.writeDeadline(ctx)
 	for attempt := 1; ; attempt++ {
-		sctx, cancel := withTimeout(ctx, c.cfg.commitStatusTimeout)
+		wait := min(c.cfg.resendAfter, time.Until(deadline))
+		sctx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
 		st, err := cm.Status(sctx)
 		cancel()
 		if err == nil {
 			if !st.Successful {
 				return nil, &CommitError{TxID: txID, ValidationCode: st.Code, BlockNumber: st.BlockNumber}
 			}
-			return &submitted{result: result, txID: txID, blockNumber: st.BlockNumber}, nil
+			return &submitted{result: tx.Result(), txID: txID, blockNumber: st.BlockNumber}, nil
 		}
 		err = mapError(opCommitStatus, txID, err)
-		if !retryableSend(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
+		if ctx.Err() != nil || !time.Now().Before(deadline) {
+			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
+		}
+		if errors.Is(err, ErrTimeout) {
+			// Not committed within the bound: send the same envelope again.
+			resent, serr := c.send(ctx, tx)
+			if serr == nil {
+				cm = resent
+			} else if ctx.Err() != nil || !time.Now().Before(deadline) {
+				return nil, &OutcomeUnknownError{TxID: txID, Err: err}
+			}
+			continue
+		}
+		if !retryableSend(err) {
 			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
 		}
 		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {

@@ -19,6 +19,13 @@ const (
 	DefaultEndorseTimeout      = 60 * time.Second
 	DefaultSubmitTimeout       = 15 * time.Second
 	DefaultCommitStatusTimeout = 2 * time.Minute
+	// DefaultResendAfter is how long a submitted transaction may stay
+	// uncommitted before the SDK sends the same signed envelope again: twice
+	// the test network's batch timeout (250 ms) plus its raft election timeout
+	// (10 ticks of 250 ms), the longest an orderer that accepted a transaction
+	// may take to cut it into a block, or to lose it with its leadership. See
+	// ResendAfterFor for other networks.
+	DefaultResendAfter = 6 * time.Second
 	// DefaultMaxRecvMsgSize lets large results (trace pages, recall
 	// reports, big commissioning results) through the shared connection.
 	DefaultMaxRecvMsgSize = 64 << 20
@@ -44,6 +51,7 @@ type config struct {
 	endorseTimeout      time.Duration
 	submitTimeout       time.Duration
 	commitStatusTimeout time.Duration
+	resendAfter         time.Duration
 	maxRecvMsgSize      int
 
 	retry         RetryPolicy
@@ -60,6 +68,7 @@ func defaultConfig() config {
 		endorseTimeout:      DefaultEndorseTimeout,
 		submitTimeout:       DefaultSubmitTimeout,
 		commitStatusTimeout: DefaultCommitStatusTimeout,
+		resendAfter:         DefaultResendAfter,
 		maxRecvMsgSize:      DefaultMaxRecvMsgSize,
 		retry:               DefaultRetryPolicy,
 	}
@@ -215,10 +224,35 @@ func WithSubmitTimeout(d time.Duration) Option {
 	return func(c *config) error { c.submitTimeout = d; return nil }
 }
 
-// WithCommitStatusTimeout bounds waiting for one transaction's commit status.
-// When it expires the outcome is unknown (ErrOutcomeUnknown).
+// WithCommitStatusTimeout bounds how long a write waits, in all, for its
+// transaction to commit when the caller's context sets no earlier deadline.
+// Within it the SDK re-sends the same signed transaction whenever it stays
+// uncommitted for the resend bound (WithResendAfter); only when the whole
+// bound passes without a commit is the outcome unknown (ErrOutcomeUnknown).
 func WithCommitStatusTimeout(d time.Duration) Option {
 	return func(c *config) error { c.commitStatusTimeout = d; return nil }
+}
+
+// WithResendAfter sets how long a submitted transaction may stay uncommitted
+// before the same signed envelope is sent again (default DefaultResendAfter).
+// An orderer can accept a transaction and lose it, e.g. when it crashes or
+// loses its raft leadership before the transaction is in a block; sending the
+// same envelope again is safe because a transaction ID commits at most once.
+func WithResendAfter(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("resend bound must be positive, got %s", d)
+		}
+		c.resendAfter = d
+		return nil
+	}
+}
+
+// ResendAfterFor derives the resend bound from a network's ordering
+// configuration: twice the sum of the batch timeout and the raft election
+// timeout (ElectionTick × TickInterval).
+func ResendAfterFor(batchTimeout, electionTimeout time.Duration) time.Duration {
+	return 2 * (batchTimeout + electionTimeout)
 }
 
 // WithMaxRecvMsgSize sets the largest gRPC message the client accepts

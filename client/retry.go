@@ -28,14 +28,21 @@ import (
 //     behind (typically it has not yet committed the block of our previous
 //     transaction); a new proposal is built after the delay;
 //   - sending an endorsed transaction to the orderer (Unavailable, Aborted):
-//     the SAME signed transaction is sent again, which cannot commit twice;
+//     the SAME signed transaction is sent again, which cannot commit twice,
+//     until the write deadline (the caller's, or the commit status timeout);
+//   - a sent transaction that is not committed within the resend bound
+//     (WithResendAfter): an orderer may have accepted and lost it, so the
+//     SAME envelope is sent again and the wait goes on, until the write
+//     deadline;
 //   - asking for the commit status (Unavailable): asked again.
 //
 // Never retried: chaincode refusals (*ChaincodeError), other commit failures
-// (e.g. ENDORSEMENT_POLICY_FAILURE), and a transaction whose commit status
-// stays unknown (*OutcomeUnknownError): the SDK cannot tell whether it
-// applied, so it reports the transaction ID instead of risking a double
-// application. Evaluations are retried on Unavailable.
+// (e.g. ENDORSEMENT_POLICY_FAILURE), and a transaction whose commit is still
+// unknown at the write deadline (*OutcomeUnknownError): the SDK cannot tell
+// whether it applied, so it reports the transaction ID instead of risking a
+// double application with a new proposal. Evaluations are retried on
+// Unavailable. Attempts bounds the retries that build new proposals, and the
+// evaluations; re-sending the same envelope is bounded by the deadline.
 type RetryPolicy struct {
 	Attempts int           // total attempts per step, including the first; 1 disables retries
 	Base     time.Duration // delay before the first retry

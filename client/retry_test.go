@@ -67,15 +67,19 @@ func TestChaincodeRefusalIsNotRetried(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotHolder)
 }
 
-func TestUnknownCommitStatusIsNeverRetried(t *testing.T) {
+func TestUnknownCommitStatusIsNeverRetriedAsANewProposal(t *testing.T) {
 	c, cc, ctrl := newTestClient(t)
+	c.cfg.commitStatusTimeout = 5 * time.Millisecond // the write deadline passes during the first wait
 	tx := NewMocktransaction(ctrl)
 	cm := NewMockcommit(ctrl)
 	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
 	tx.EXPECT().Result().Return([]byte(`{}`)).AnyTimes()
 	tx.EXPECT().Submit(gomock.Any()).Return(cm, nil).Times(1)
 	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
-	cm.EXPECT().Status(gomock.Any()).Return(nil, transportStatus(codes.DeadlineExceeded, "commit status timeout")).Times(1)
+	cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+		<-ctx.Done()
+		return nil, transportStatus(codes.DeadlineExceeded, "commit status timeout")
+	}).Times(1)
 	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1) // exactly one proposal
 
 	_, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g", Batch: "b", Codes: []string{"u"}})
@@ -84,6 +88,64 @@ func TestUnknownCommitStatusIsNeverRetried(t *testing.T) {
 	assert.Equal(t, "tx1", ou.TxID)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.ErrorIs(t, err, ErrTimeout)
+}
+
+// TestUncommittedTransactionIsResentAsTheSameEnvelope: an orderer accepted the
+// transaction and lost it (crashed, or lost its raft leadership before cutting
+// a block). After the resend bound the SDK sends the same signed envelope
+// again, never a new proposal, and the write commits.
+func TestUncommittedTransactionIsResentAsTheSameEnvelope(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	c.cfg.resendAfter = 10 * time.Millisecond
+	tx := NewMocktransaction(ctrl)
+	lost, found := NewMockcommit(ctrl), NewMockcommit(ctrl)
+	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	tx.EXPECT().Result().Return([]byte(`{"txId":"tx1"}`)).AnyTimes()
+	lost.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	found.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	gomock.InOrder(
+		tx.EXPECT().Submit(gomock.Any()).Return(lost, nil),
+		lost.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+			dl, ok := ctx.Deadline()
+			assert.True(t, ok)
+			assert.WithinDuration(t, time.Now().Add(10*time.Millisecond), dl, 10*time.Millisecond, "each wait is bounded by the resend bound")
+			<-ctx.Done()
+			return nil, transportStatus(codes.DeadlineExceeded, "context deadline exceeded")
+		}),
+		tx.EXPECT().Submit(gomock.Any()).Return(found, nil),
+		found.EXPECT().Status(gomock.Any()).Return(&gw.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1", BlockNumber: 9}, nil),
+	)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
+	res, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g"})
+	require.NoError(t, err)
+	assert.Equal(t, "tx1", res.TxID)
+}
+
+// TestOutcomeIsUnknownOnlyPastTheCallersDeadline: while the network stays
+// unreachable the SDK keeps re-sending the same envelope; it reports an
+// unknown outcome only when the caller's deadline has passed.
+func TestOutcomeIsUnknownOnlyPastTheCallersDeadline(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	c.cfg.resendAfter = 5 * time.Millisecond
+	tx := NewMocktransaction(ctrl)
+	cm := NewMockcommit(ctrl)
+	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	tx.EXPECT().Result().Return([]byte(`{}`)).AnyTimes()
+	sends := 0
+	tx.EXPECT().Submit(gomock.Any()).DoAndReturn(func(context.Context) (commit, error) { sends++; return cm, nil }).MinTimes(2)
+	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+		<-ctx.Done()
+		return nil, transportStatus(codes.DeadlineExceeded, "context deadline exceeded")
+	}).MinTimes(2)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Commission(ctx, model.CommissionRequest{GTIN: "g"})
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.GreaterOrEqual(t, time.Since(start), 55*time.Millisecond, "not before the caller's deadline")
+	assert.GreaterOrEqual(t, sends, 2, "the same envelope was sent again")
 }
 
 func TestUnavailableCommitStatusIsAskedAgainForTheSameTransaction(t *testing.T) {
@@ -105,11 +167,12 @@ func TestUnavailableCommitStatusIsAskedAgainForTheSameTransaction(t *testing.T) 
 }
 
 func TestSubmitFailureResendsTheSameTransactionThenReportsUnknownOutcome(t *testing.T) {
-	c, cc, ctrl := newTestClient(t) // 3 attempts
+	c, cc, ctrl := newTestClient(t)
+	c.cfg.commitStatusTimeout = 20 * time.Millisecond // the write deadline
 	tx := NewMocktransaction(ctrl)
 	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
 	tx.EXPECT().Result().Return([]byte(`{}`)).AnyTimes()
-	tx.EXPECT().Submit(gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "no orderers could successfully process transaction")).Times(3)
+	tx.EXPECT().Submit(gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "no orderers could successfully process transaction")).MinTimes(2)
 	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
 	_, err := c.Receive(context.Background(), model.MoveRequest{Codes: []string{"c"}})
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
