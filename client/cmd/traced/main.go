@@ -1,0 +1,229 @@
+// Command traced serves tracechain's GS1-Conformant Resolver and public
+// verification service (package client/resolver) over HTTP, answering from
+// the ledger through one organisation's gateway peer as that organisation's
+// user.
+//
+//	traced --org Regulator --domain https://id.tracechain.example
+//
+// Without --tls-cert and --tls-key it speaks plain HTTP, for a reverse proxy
+// that terminates TLS in front of it (the conformance list requires HTTPS);
+// docs/resolver.md shows such a setup.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/client/resolver"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, connect)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the ledger could not be reached, the listener failed, ...
+	exitUsage = 2 // wrong command line or configuration
+)
+
+// ConfigError is a wrong command line or configuration.
+type ConfigError struct{ Msg string }
+
+func (e *ConfigError) Error() string { return e.Msg }
+
+func configErrorf(format string, args ...any) error {
+	return &ConfigError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// config is the parsed command line.
+type config struct {
+	listen      string
+	domain      string
+	profilePath string
+	tlsCert     string
+	tlsKey      string
+	rateLimit   float64
+	rateBurst   int
+	trustProxy  bool
+	cacheTTL    time.Duration
+}
+
+// runDir is where the test network keeps its connection material, as for
+// tracectl.
+func runDir() string {
+	if d := os.Getenv("TRACECHAIN_RUN_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join("test-network", "run")
+}
+
+// parseFlags reads and checks the command line; it opens no file and no
+// connection.
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("traced", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	var org string
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on, host:port")
+	fs.StringVar(&c.domain, "domain", "", "public base URL of the resolver, e.g. https://id.tracechain.example (default http://LISTEN)")
+	fs.StringVar(&org, "org", os.Getenv("TRACECHAIN_ORG"), "organisation whose test-network connection material to use ($TRACECHAIN_RUN_DIR/connection/<org>.json)")
+	fs.StringVar(&c.profilePath, "profile", "", "connection profile JSON file (its user identity is used)")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate to serve HTTPS with (needs --tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
+	fs.Float64Var(&c.rateLimit, "rate-limit", 10, "requests per second allowed per client IP on average; 0 turns the limit off")
+	fs.IntVar(&c.rateBurst, "rate-burst", 20, "requests a client may send at once")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "tell clients apart by the last X-Forwarded-For address (only behind a reverse proxy)")
+	fs.DurationVar(&c.cacheTTL, "cache-ttl", resolver.DefaultCacheTTL, "how long a verdict is reused; 0 disables the cache")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: traced (--org NAME | --profile FILE) [--listen ADDR] [--domain URL] [--tls-cert FILE --tls-key FILE] [--rate-limit N]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, &ConfigError{Msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, configErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	orgSet := false
+	fs.Visit(func(f *flag.Flag) { orgSet = orgSet || f.Name == "org" })
+	switch {
+	case c.profilePath != "" && orgSet:
+		return nil, configErrorf("--org and --profile exclude each other")
+	case c.profilePath == "" && org == "":
+		return nil, configErrorf("--org or --profile is required")
+	case c.profilePath == "":
+		c.profilePath = filepath.Join(runDir(), "connection", strings.ToLower(org)+".json")
+	}
+	if _, _, err := net.SplitHostPort(c.listen); err != nil {
+		return nil, configErrorf("--listen %q: %v", c.listen, err)
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return nil, configErrorf("--tls-cert and --tls-key go together")
+	}
+	if c.domain == "" {
+		scheme := "http"
+		if c.tlsCert != "" {
+			scheme = "https"
+		}
+		c.domain = scheme + "://" + c.listen
+	}
+	if err := resolver.ValidateDomain(c.domain); err != nil {
+		return nil, configErrorf("--domain: %v", err)
+	}
+	if c.rateLimit < 0 || c.rateBurst < 1 {
+		return nil, configErrorf("--rate-limit must be 0 or more and --rate-burst 1 or more")
+	}
+	if c.cacheTTL < 0 {
+		return nil, configErrorf("--cache-ttl must not be negative")
+	}
+	return &c, nil
+}
+
+// ledger is what traced needs of a client: the resolver's Verifier, closed
+// on exit.
+type ledger interface {
+	resolver.Verifier
+	Close() error
+}
+
+// connect opens the ledger client as the profile's user.
+func connect(ctx context.Context, profilePath string) (ledger, error) {
+	p, err := client.LoadProfile(profilePath)
+	if err != nil {
+		return nil, err
+	}
+	return client.Connect(ctx, client.WithProfile(p, false))
+}
+
+// handler builds the resolver of c on v.
+func (c *config) handler(v resolver.Verifier) http.Handler {
+	opts := []resolver.Option{resolver.WithDomain(c.domain), resolver.WithCacheTTL(c.cacheTTL), resolver.WithRateLimit(c.rateLimit, c.rateBurst)}
+	if c.trustProxy {
+		opts = append(opts, resolver.WithClientIP(resolver.ForwardedIP))
+	}
+	return resolver.New(v, opts...)
+}
+
+// shutdownGrace is how long in-flight requests may finish after a signal.
+const shutdownGrace = 10 * time.Second
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer,
+	open func(context.Context, string) (ledger, error)) int {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		if err.Error() != flag.ErrHelp.Error() {
+			fmt.Fprintf(stderr, "traced: %v\n", err)
+		}
+		return exitUsage
+	}
+	var cert tls.Certificate
+	if c.tlsCert != "" {
+		if cert, err = tls.LoadX509KeyPair(c.tlsCert, c.tlsKey); err != nil {
+			fmt.Fprintf(stderr, "traced: TLS certificate: %v\n", err)
+			return exitUsage
+		}
+	}
+	v, err := open(ctx, c.profilePath)
+	if err != nil {
+		fmt.Fprintf(stderr, "traced: %v\n", err)
+		return exitError
+	}
+	defer v.Close()
+
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "traced: %v\n", err)
+		return exitError
+	}
+	srv := &http.Server{
+		Handler:           c.handler(v),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10, // a Digital Link is at most 2 KiB; nothing needs large headers
+	}
+	scheme := "http"
+	if c.tlsCert != "" {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, srv.TLSConfig)
+	}
+	fmt.Fprintf(stdout, "Verification service: %s://%s/\n", scheme, ln.Addr())
+	if c.domain != scheme+"://"+c.listen {
+		fmt.Fprintf(stdout, "Public base URL: %s\n", c.domain)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "traced: %v\n", err)
+		return exitError
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "traced: shutdown: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}

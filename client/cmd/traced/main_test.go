@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client/resolver/resolvertest"
+)
+
+func TestParseFlags(t *testing.T) {
+	t.Setenv("TRACECHAIN_ORG", "")
+	t.Setenv("TRACECHAIN_RUN_DIR", "/run")
+	c, err := parseFlags([]string{"--org", "Regulator"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:8080", c.listen)
+	assert.Equal(t, "http://127.0.0.1:8080", c.domain)
+	assert.Equal(t, filepath.Join("/run", "connection", "regulator.json"), c.profilePath)
+	assert.Equal(t, 10.0, c.rateLimit)
+
+	c, err = parseFlags([]string{"--profile", "p.json", "--listen", ":9000", "--domain", "https://id.tracechain.example/",
+		"--tls-cert", "c.pem", "--tls-key", "k.pem", "--rate-limit", "0", "--trust-proxy"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "p.json", c.profilePath)
+	assert.Equal(t, "https://id.tracechain.example/", c.domain)
+	assert.Zero(t, c.rateLimit)
+	assert.True(t, c.trustProxy)
+
+	t.Setenv("TRACECHAIN_ORG", "ManufacturerA")
+	c, err = parseFlags([]string{"--profile", "p.json"}, io.Discard)
+	require.NoError(t, err, "the environment's org yields to --profile")
+	assert.Equal(t, "p.json", c.profilePath)
+	t.Setenv("TRACECHAIN_ORG", "")
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Setenv("TRACECHAIN_ORG", "")
+	for name, args := range map[string][]string{
+		"no identity":         {},
+		"org and profile":     {"--org", "A", "--profile", "p.json"},
+		"bad listen":          {"--org", "A", "--listen", "8080"},
+		"cert without key":    {"--org", "A", "--tls-cert", "c.pem"},
+		"relative domain":     {"--org", "A", "--domain", "id.tracechain.example"},
+		"domain with query":   {"--org", "A", "--domain", "https://x.example/?a=1"},
+		"negative rate":       {"--org", "A", "--rate-limit", "-1"},
+		"zero burst":          {"--org", "A", "--rate-burst", "0"},
+		"negative cache TTL":  {"--org", "A", "--cache-ttl", "-1s"},
+		"unknown flag":        {"--org", "A", "--nope"},
+		"positional argument": {"--org", "A", "extra"},
+	} {
+		_, err := parseFlags(args, io.Discard)
+		var ce *ConfigError
+		assert.True(t, errors.As(err, &ce), "%s: %v", name, err)
+
+		var stderr bytes.Buffer
+		code := run(context.Background(), args, io.Discard, &stderr, func(context.Context, string) (ledger, error) {
+			t.Fatal("no connection for a bad configuration")
+			return nil, nil
+		})
+		assert.Equal(t, exitUsage, code, name)
+		assert.Contains(t, stderr.String(), "traced: ", name)
+	}
+}
+
+func TestRunReportsAMissingProfile(t *testing.T) {
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"--profile", filepath.Join(t.TempDir(), "none.json")}, io.Discard, &stderr, connect)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr.String(), "connection profile")
+}
+
+type fakeLedger struct {
+	*resolvertest.Verifier
+	closed bool
+}
+
+func (f *fakeLedger) Close() error { f.closed = true; return nil }
+
+// syncBuffer is a bytes.Buffer safe to read while run writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeAndShutDown serves on a loopback port with a fake ledger, answers
+// one request and stops on cancellation as on SIGTERM.
+func TestServeAndShutDown(t *testing.T) {
+	f := &fakeLedger{Verifier: resolvertest.New(model.Verification{Code: "https://id.gs1.org/01/09506000134352/21/1", Verdict: model.VerdictGenuine})}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--profile", "unused.json", "--listen", "127.0.0.1:0", "--domain", "https://id.tracechain.example"},
+			&out, os.Stderr, func(_ context.Context, path string) (ledger, error) {
+				assert.Equal(t, "unused.json", path)
+				return f, nil
+			})
+	}()
+	var base string
+	require.Eventually(t, func() bool {
+		line, _, ok := strings.Cut(out.String(), "\n")
+		base, ok = strings.CutPrefix(line, "Verification service: ")
+		return ok
+	}, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, out.String(), "Public base URL: https://id.tracechain.example")
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(base + "01/09506000134352/21/1")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusTemporaryRedirect, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), "https://id.tracechain.example/verify?code="))
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, exitOK, code)
+	case <-time.After(shutdownGrace + time.Second):
+		t.Fatal("no shutdown")
+	}
+	assert.True(t, f.closed)
+}
