@@ -159,6 +159,15 @@ func WithIdentityFiles(mspID, certFile, keyFile string) Option {
 // from an organisation's connection material, as written by the test
 // network (see LoadProfile). Options after it override its values.
 func WithProfile(p *Profile, asAdmin bool) Option {
+	if asAdmin {
+		return WithProfileAs(p, IdentityAdmin)
+	}
+	return WithProfileAs(p, IdentityUser)
+}
+
+// WithProfileAs is WithProfile with the profile's identity named: user,
+// admin or reader (IdentityUser, IdentityAdmin, IdentityReader).
+func WithProfileAs(p *Profile, identity string) Option {
 	return func(c *config) error {
 		if p == nil {
 			return errors.New("nil profile")
@@ -167,16 +176,9 @@ func WithProfile(p *Profile, asAdmin bool) Option {
 		if err != nil {
 			return err
 		}
-		files := p.User
-		if asAdmin {
-			files = p.Admin
-		}
-		if files.Cert == "" || files.Key == "" {
-			which := "user"
-			if asAdmin {
-				which = "admin"
-			}
-			return fmt.Errorf("profile of %s has no %s identity", p.Organization, which)
+		files, err := p.identity(identity)
+		if err != nil {
+			return err
 		}
 		id, sign, err := files.Load(p.MSPID)
 		if err != nil {

@@ -24,6 +24,37 @@ type Profile struct {
 	Peer         PeerEndpoint  `json:"peer"`
 	User         IdentityFiles `json:"user"`
 	Admin        IdentityFiles `json:"admin"`
+	// Reader is a read-only identity (certificate attribute
+	// tracechain.reader=true from the organisation's Fabric CA), for services
+	// such as the public verification service; the chaincode refuses it every
+	// write and every read of buyer data. Only some organisations have one.
+	Reader IdentityFiles `json:"reader,omitzero"`
+}
+
+// Identities a profile holds, for WithProfileAs.
+const (
+	IdentityUser   = "user"
+	IdentityAdmin  = "admin"
+	IdentityReader = "reader"
+)
+
+// identity returns the files of the named identity.
+func (p *Profile) identity(name string) (IdentityFiles, error) {
+	var f IdentityFiles
+	switch name {
+	case IdentityUser:
+		f = p.User
+	case IdentityAdmin:
+		f = p.Admin
+	case IdentityReader:
+		f = p.Reader
+	default:
+		return f, fmt.Errorf("unknown identity %q (user, admin or reader)", name)
+	}
+	if f.Cert == "" || f.Key == "" {
+		return f, fmt.Errorf("profile of %s has no %s identity", p.Organization, name)
+	}
+	return f, nil
 }
 
 // PeerEndpoint is where a gateway peer listens and how to trust it.
@@ -55,7 +86,7 @@ func LoadProfile(path string) (*Profile, error) {
 		return nil, fmt.Errorf("connection profile %s: mspId and peer.endpoint are required", path)
 	}
 	base := filepath.Dir(path)
-	for _, f := range []*string{&p.Peer.TLSCACert, &p.User.Cert, &p.User.Key, &p.Admin.Cert, &p.Admin.Key} {
+	for _, f := range []*string{&p.Peer.TLSCACert, &p.User.Cert, &p.User.Key, &p.Admin.Cert, &p.Admin.Key, &p.Reader.Cert, &p.Reader.Key} {
 		if *f != "" && !filepath.IsAbs(*f) {
 			*f = filepath.Join(base, *f)
 		}

@@ -27,6 +27,7 @@ NETDEF=$ROOT/network
 BIN=${TRACECHAIN_BIN:-$ROOT/.bin}
 RUN=${TRACECHAIN_RUN_DIR:-$HERE/run}
 FABRIC_VERSION=3.1.1
+FABRIC_CA_VERSION=1.5.15
 
 # shellcheck source=../network/consortium.env
 . "$NETDEF/consortium.env"
@@ -54,6 +55,7 @@ orderer_domain() { echo "$(lower "$ORDERER_ORG").$DOMAIN_SUFFIX"; }
 #   orderer i: +i gRPC, +10+i admin (osnadmin), +20+i operations
 #   peer j:    +100+10j gRPC, +101+10j chaincode, +102+10j operations
 #   chaincode servers: +200 tracechain, +201 the benchmark chaincode
+#   the Regulator's Fabric CA: +202 API (TLS), +203 operations
 org_index() {
 	local i=0 o
 	for o in $PEER_ORGS; do
@@ -71,6 +73,8 @@ peer_cc_port() { echo $((PORT_BASE + 101 + 10 * $(org_index "$1"))); }
 peer_ops_port() { echo $((PORT_BASE + 102 + 10 * $(org_index "$1"))); }
 cc_port() { echo $((PORT_BASE + 200)); }
 bench_cc_port() { echo $((PORT_BASE + 201)); }
+ca_port() { echo $((PORT_BASE + 202)); }
+ca_ops_port() { echo $((PORT_BASE + 203)); }
 
 crypto() { echo "$RUN/crypto"; }
 orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
@@ -99,6 +103,10 @@ build_tools() {
 		log "building Fabric $FABRIC_VERSION tools into $BIN (about 90 s when cold)"
 		(cd "$HERE/tools" && GOBIN=$BIN go install \
 			-ldflags "-X github.com/hyperledger/fabric/common/metadata.Version=$FABRIC_VERSION" tool)
+	fi
+	if [[ ! -x $BIN/fabric-ca-server || ! -x $BIN/fabric-ca-client ]]; then
+		log "building Fabric CA $FABRIC_CA_VERSION into $BIN (about 2 minutes when cold)"
+		(cd "$HERE/tools/ca" && GOBIN=$BIN go install tool)
 	fi
 	log "building chaincode servers, builder and probe"
 	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe ./test-network/benchcc/cmd/tracebench-cc &&
@@ -178,7 +186,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_ports() {
 	local p
-	for p in $(seq "$PORT_BASE" $((PORT_BASE + 201))); do
+	for p in $(seq "$PORT_BASE" $((PORT_BASE + 203))); do
 		port_free "$p" || die "port $p is in use; choose another TRACECHAIN_PORT_BASE"
 	done
 }
@@ -320,9 +328,75 @@ write_connection() {
     "name": "Admin@$dom",
     "cert": "$msp/Admin@$dom/msp/signcerts/Admin@$dom-cert.pem",
     "key": "$msp/Admin@$dom/msp/keystore/priv_sk"
-  }
+  }$(reader_entry "$org")
 }
 EOF
+}
+
+# reader_entry ORG: the profile's read-only identity, once the organisation's CA issued one.
+reader_entry() {
+	local dom msp
+	dom=$(org_domain "$1")
+	msp=$(peer_org_dir "$1")/users/Reader@$dom/msp
+	[[ -f $msp/signcerts/cert.pem ]] || return 0
+	printf ',\n  "reader": {\n    "name": "Reader@%s",\n    "cert": "%s",\n    "key": "%s"\n  }' \
+		"$dom" "$msp/signcerts/cert.pem" "$msp/keystore/priv_sk"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Fabric CA. cryptogen cannot put attributes into certificates, so the Regulator runs a Fabric CA
+# on its cryptogen CA key and issues the read-only identity (attribute tracechain.reader=true)
+# that the public verification service uses. The CA's TLS certificate is its organisation's
+# peer's (same TLS CA, SAN 127.0.0.1).
+
+ca_node() { echo "ca.$(lower "$REGULATOR_ORG")"; }
+
+write_ca() {
+	local org=$REGULATOR_ORG dir dom base tls
+	dir=$(node_dir "$(ca_node)")
+	dom=$(org_domain "$org")
+	base=$(peer_org_dir "$org")
+	tls=$base/peers/peer0.$dom/tls
+	mkdir -p "$dir"
+	CA_SECRET=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	printf '%s\nstart\n-b\nregistrar:%s\n' "$BIN/fabric-ca-server" "$CA_SECRET" >"$dir/cmd"
+	cat >"$dir/env" <<EOF
+FABRIC_CA_SERVER_HOME=$dir
+FABRIC_CA_SERVER_ADDRESS=127.0.0.1
+FABRIC_CA_SERVER_PORT=$(ca_port)
+FABRIC_CA_SERVER_CA_NAME=ca.$dom
+FABRIC_CA_SERVER_CA_CERTFILE=$base/ca/ca.$dom-cert.pem
+FABRIC_CA_SERVER_CA_KEYFILE=$base/ca/priv_sk
+FABRIC_CA_SERVER_TLS_ENABLED=true
+FABRIC_CA_SERVER_TLS_CERTFILE=$tls/server.crt
+FABRIC_CA_SERVER_TLS_KEYFILE=$tls/server.key
+FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=127.0.0.1:$(ca_ops_port)
+FABRIC_CA_SERVER_METRICS_PROVIDER=disabled
+EOF
+}
+
+# issue_reader: enrol the CA's registrar, register the read-only identity with its attribute in
+# the enrolment certificate, enrol it into the organisation's users, and add it to the profile.
+issue_reader() {
+	local org=$REGULATOR_ORG dom url home msp secret
+	dom=$(org_domain "$org")
+	url=127.0.0.1:$(ca_port)
+	home=$RUN/ca-client
+	msp=$(peer_org_dir "$org")/users/Reader@$dom/msp
+	secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	local -a tlsflag=(--tls.certfiles "$(peer_tls_ca "$org")")
+	mkdir -p "$home"
+	{
+		FABRIC_CA_CLIENT_HOME=$home/registrar "$BIN/fabric-ca-client" enroll -u "https://registrar:$CA_SECRET@$url" "${tlsflag[@]}" &&
+			FABRIC_CA_CLIENT_HOME=$home/registrar "$BIN/fabric-ca-client" register -u "https://$url" "${tlsflag[@]}" \
+				--id.name reader --id.secret "$secret" --id.type client --id.attrs 'tracechain.reader=true:ecert' &&
+			FABRIC_CA_CLIENT_HOME=$home/reader "$BIN/fabric-ca-client" enroll -u "https://reader:$secret@$url" "${tlsflag[@]}" -M "$msp"
+	} >>"$RUN/ca.log" 2>&1 || {
+		tail -n 20 "$RUN/ca.log" >&2
+		die "issuing the read-only identity failed (see $RUN/ca.log)"
+	}
+	mv "$msp"/keystore/*_sk "$msp/keystore/priv_sk"
+	write_connection "$org"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -391,6 +465,10 @@ EOF
 	for org in $PEER_ORGS; do start_node "$(peer_node "$org")"; done
 	for o in $ORDERERS; do wait_healthy "$o" "$(orderer_ops_port "$o")"; done
 	for org in $PEER_ORGS; do wait_healthy "$(peer_node "$org")" "$(peer_ops_port "$org")"; done
+	write_ca
+	start_node "$(ca_node)"
+	wait_healthy "$(ca_node)" "$(ca_ops_port)"
+	issue_reader
 
 	log "creating channel $CHANNEL"
 	local admin
@@ -530,6 +608,7 @@ all_nodes() {
 	for org in $PEER_ORGS; do peer_node "$org"; done
 	echo chaincode
 	echo benchcc
+	ca_node
 }
 
 cmd_down() {
@@ -545,6 +624,7 @@ cmd_down() {
 node_ops_port() {
 	case $1 in
 	orderer*) orderer_ops_port "$1" ;;
+	ca.*) ca_ops_port ;;
 	peer0.*)
 		local org
 		for org in $PEER_ORGS; do

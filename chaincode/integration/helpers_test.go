@@ -117,24 +117,23 @@ func newSuite(t *testing.T) *suite {
 // whole run.
 func (s *suite) connect(t *testing.T, org string) *member {
 	t.Helper()
-	m := s.connectAs(t, org, false)
-	m.admin = s.connectAs(t, org, true)
+	m := s.connectAs(t, org, tc.IdentityUser)
+	m.admin = s.connectAs(t, org, tc.IdentityAdmin)
 	return m
 }
 
-func (s *suite) connectAs(t *testing.T, org string, asAdmin bool) *member {
+// connectAs connects as one of the profile's identities: user, admin or reader.
+func (s *suite) connectAs(t *testing.T, org, identity string) *member {
 	t.Helper()
 	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
 	require.NoError(t, err)
 	conn, err := p.Dial()
 	require.NoError(t, err)
-	files := p.User
-	if asAdmin {
-		files = p.Admin
-	}
-	_, sign, err := files.Load(p.MSPID)
+	files := map[string]tc.IdentityFiles{tc.IdentityUser: p.User, tc.IdentityAdmin: p.Admin, tc.IdentityReader: p.Reader}[identity]
+	require.NotEmpty(t, files.Cert, "%s has no %s identity", org, identity)
+	id, sign, err := files.Load(p.MSPID)
 	require.NoError(t, err)
-	gw, err := p.Gateway(conn, asAdmin,
+	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
 		client.WithEvaluateTimeout(15*time.Second), client.WithEndorseTimeout(30*time.Second),
 		client.WithSubmitTimeout(15*time.Second), client.WithCommitStatusTimeout(45*time.Second))
 	require.NoError(t, err)

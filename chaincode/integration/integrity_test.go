@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	tc "github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 // testIntegrity replays, on the real network, the attacks a dishonest member
@@ -94,6 +96,28 @@ func testIntegrity(t *testing.T, s *suite) {
 		for _, m := range []*member{s.reg.admin, s.ma.admin} {
 			_, err := submit[model.NetworkConfig](t, m, model.FnInitLedger, m.msp)
 			requireCode(t, err, model.CodeDuplicate, "InitLedger again by %s", m.msp)
+		}
+	})
+
+	t.Run("AReadOnlyIdentityNeitherWritesNorReadsBuyerData", func(t *testing.T) {
+		// The Regulator's Fabric CA issued it with tracechain.reader=true (network.sh).
+		reader := s.connectAs(t, testnet.Regulator, tc.IdentityReader)
+		u := s.commission(t, s.ma, s.productA, s.batch("V"), "rv", 1)
+		s.move(t, s.ma, s.ret, u...)
+		mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: u[0]}, saleData(s.buyer("rv")))
+
+		v := mustEvaluate[model.Verification](t, reader, model.FnVerify, u[0])
+		assert.Equal(t, model.VerdictSold, v.Verdict, "the reader verifies")
+		_, _, err := getSale(reader, u[0])
+		e := requireCode(t, err, model.CodeForbidden, "GetSale by the read-only identity")
+		assert.Contains(t, e.Message, "read-only")
+		for fn, arg := range map[string]any{
+			model.FnRegisterMember: model.MemberRequest{MSPID: "R" + s.run + "MSP", Role: model.RoleDistributor, Name: "x", USCC: uscc("91110108MA0000013")},
+			model.FnRecall:         model.RecallRequest{GTIN: s.productA, Batch: s.batch("V"), Reason: "x"},
+			model.FnDecideAlert:    model.DecideAlertRequest{Code: u[0], AlertID: "x", Decision: model.DecisionDismiss},
+		} {
+			_, err := submit[struct{}](t, reader, fn, arg)
+			requireCode(t, err, model.CodeForbidden, "%s by the read-only identity", fn)
 		}
 	})
 
