@@ -77,6 +77,12 @@ func (c *verdictCache) invalidate(key string) {
 	c.mu.Unlock()
 }
 
+func (c *verdictCache) clear() {
+	c.mu.Lock()
+	clear(c.m)
+	c.mu.Unlock()
+}
+
 // cacheKey is the ledger key of code, so every written form of one code
 // shares an entry; a code that does not parse is its own key.
 func cacheKey(code string) string {
@@ -93,3 +99,8 @@ func cacheKey(code string) string {
 func (h *Resolver) Invalidate(code string) {
 	h.cache.invalidate(cacheKey(code))
 }
+
+// InvalidateAll forgets every cached verdict: for a change whose reach the
+// event does not list, such as a batch recall or a container decommissioned
+// with its contents.
+func (h *Resolver) InvalidateAll() { h.cache.clear() }

@@ -1,7 +1,9 @@
 // Command traced serves tracechain's GS1-Conformant Resolver and public
 // verification service (package client/resolver) over HTTP, answering from
-// the ledger through one organisation's gateway peer as that organisation's
-// user.
+// the ledger through one organisation's gateway peer. It acts as the
+// organisation's read-only identity (certificate attribute
+// tracechain.reader=true), which the chaincode refuses every write and every
+// read of buyer data; --identity user is for organisations that have none.
 //
 //	traced --org Regulator --domain https://id.tracechain.example
 //
@@ -57,6 +59,7 @@ type config struct {
 	listen      string
 	domain      string
 	profilePath string
+	identity    string
 	tlsCert     string
 	tlsKey      string
 	rateLimit   float64
@@ -84,13 +87,14 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on, host:port")
 	fs.StringVar(&c.domain, "domain", "", "public base URL of the resolver, e.g. https://id.tracechain.example (default http://LISTEN)")
 	fs.StringVar(&org, "org", os.Getenv("TRACECHAIN_ORG"), "organisation whose test-network connection material to use ($TRACECHAIN_RUN_DIR/connection/<org>.json)")
-	fs.StringVar(&c.profilePath, "profile", "", "connection profile JSON file (its user identity is used)")
+	fs.StringVar(&c.profilePath, "profile", "", "connection profile JSON file")
+	fs.StringVar(&c.identity, "identity", client.IdentityReader, "the profile's identity to act as: reader (read-only, the default), user or admin")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate to serve HTTPS with (needs --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 10, "requests per second allowed per client IP on average; 0 turns the limit off")
 	fs.IntVar(&c.rateBurst, "rate-burst", 20, "requests a client may send at once")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "tell clients apart by the last X-Forwarded-For address (only behind a reverse proxy)")
-	fs.DurationVar(&c.cacheTTL, "cache-ttl", resolver.DefaultCacheTTL, "how long a verdict is reused; 0 disables the cache")
+	fs.DurationVar(&c.cacheTTL, "cache-ttl", defaultCacheTTL, "how long a verdict is reused at most; block events invalidate it as soon as it changes; 0 disables the cache")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: traced (--org NAME | --profile FILE) [--listen ADDR] [--domain URL] [--tls-cert FILE --tls-key FILE] [--rate-limit N]")
 		fs.PrintDefaults()
@@ -127,6 +131,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := resolver.ValidateDomain(c.domain); err != nil {
 		return nil, configErrorf("--domain: %v", err)
 	}
+	switch c.identity {
+	case client.IdentityReader, client.IdentityUser, client.IdentityAdmin:
+	default:
+		return nil, configErrorf("--identity must be reader, user or admin, got %q", c.identity)
+	}
 	if c.rateLimit < 0 || c.rateBurst < 1 {
 		return nil, configErrorf("--rate-limit must be 0 or more and --rate-burst 1 or more")
 	}
@@ -136,24 +145,25 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	return &c, nil
 }
 
-// ledger is what traced needs of a client: the resolver's Verifier, closed
-// on exit.
+// ledger is what traced needs of a client: the resolver's Verifier, the
+// block events that keep its cache true, closed on exit.
 type ledger interface {
 	resolver.Verifier
+	eventSource
 	Close() error
 }
 
-// connect opens the ledger client as the profile's user.
-func connect(ctx context.Context, profilePath string) (ledger, error) {
+// connect opens the ledger client as the profile's identity.
+func connect(ctx context.Context, profilePath, identity string) (ledger, error) {
 	p, err := client.LoadProfile(profilePath)
 	if err != nil {
 		return nil, err
 	}
-	return client.Connect(ctx, client.WithProfile(p, false))
+	return client.Connect(ctx, client.WithProfileAs(p, identity))
 }
 
 // handler builds the resolver of c on v.
-func (c *config) handler(v resolver.Verifier) http.Handler {
+func (c *config) handler(v resolver.Verifier) *resolver.Resolver {
 	opts := []resolver.Option{resolver.WithDomain(c.domain), resolver.WithCacheTTL(c.cacheTTL), resolver.WithRateLimit(c.rateLimit, c.rateBurst)}
 	if c.trustProxy {
 		opts = append(opts, resolver.WithClientIP(resolver.ForwardedIP))
@@ -161,11 +171,15 @@ func (c *config) handler(v resolver.Verifier) http.Handler {
 	return resolver.New(v, opts...)
 }
 
+// defaultCacheTTL bounds how stale a verdict can get if the block event
+// stream is down; while it runs, a change shows as soon as its block commits.
+const defaultCacheTTL = 30 * time.Second
+
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 10 * time.Second
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer,
-	open func(context.Context, string) (ledger, error)) int {
+	open func(ctx context.Context, profilePath, identity string) (ledger, error)) int {
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		if err.Error() != flag.ErrHelp.Error() {
@@ -180,7 +194,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 			return exitUsage
 		}
 	}
-	v, err := open(ctx, c.profilePath)
+	v, err := open(ctx, c.profilePath, c.identity)
 	if err != nil {
 		fmt.Fprintf(stderr, "traced: %v\n", err)
 		return exitError
@@ -192,8 +206,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "traced: %v\n", err)
 		return exitError
 	}
+	h := c.handler(v)
+	fctx, stopFollowing := context.WithCancel(ctx)
+	defer stopFollowing()
+	go follow(fctx, v, h, stderr)
 	srv := &http.Server{
-		Handler:           c.handler(v),
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

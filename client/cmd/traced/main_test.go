@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"iter"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/resolver/resolvertest"
 )
 
@@ -65,7 +67,7 @@ func TestConfigErrors(t *testing.T) {
 		assert.True(t, errors.As(err, &ce), "%s: %v", name, err)
 
 		var stderr bytes.Buffer
-		code := run(context.Background(), args, io.Discard, &stderr, func(context.Context, string) (ledger, error) {
+		code := run(context.Background(), args, io.Discard, &stderr, func(context.Context, string, string) (ledger, error) {
 			t.Fatal("no connection for a bad configuration")
 			return nil, nil
 		})
@@ -83,10 +85,27 @@ func TestRunReportsAMissingProfile(t *testing.T) {
 
 type fakeLedger struct {
 	*resolvertest.Verifier
+	events chan client.Event
 	closed bool
 }
 
 func (f *fakeLedger) Close() error { f.closed = true; return nil }
+
+// Events yields what the test sends on f.events until ctx ends.
+func (f *fakeLedger) Events(ctx context.Context, _ client.EventOptions) iter.Seq2[client.Event, error] {
+	return func(yield func(client.Event, error) bool) {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e := <-f.events:
+				if !yield(e, nil) {
+					return
+				}
+			}
+		}
+	}
+}
 
 // syncBuffer is a bytes.Buffer safe to read while run writes to it.
 type syncBuffer struct {
@@ -104,14 +123,15 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // TestServeAndShutDown serves on a loopback port with a fake ledger, answers
 // one request and stops on cancellation as on SIGTERM.
 func TestServeAndShutDown(t *testing.T) {
-	f := &fakeLedger{Verifier: resolvertest.New(model.Verification{Code: "https://id.gs1.org/01/09506000134352/21/1", Verdict: model.VerdictGenuine})}
+	f := &fakeLedger{Verifier: resolvertest.New(model.Verification{Code: "https://id.gs1.org/01/09506000134352/21/1", Verdict: model.VerdictGenuine}), events: make(chan client.Event)}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--profile", "unused.json", "--listen", "127.0.0.1:0", "--domain", "https://id.tracechain.example"},
-			&out, os.Stderr, func(_ context.Context, path string) (ledger, error) {
+			&out, os.Stderr, func(_ context.Context, path, identity string) (ledger, error) {
 				assert.Equal(t, "unused.json", path)
+				assert.Equal(t, client.IdentityReader, identity, "the read-only identity by default")
 				return f, nil
 			})
 	}()
@@ -138,4 +158,34 @@ func TestServeAndShutDown(t *testing.T) {
 		t.Fatal("no shutdown")
 	}
 	assert.True(t, f.closed)
+}
+
+// recorder records what invalidates does to the cache.
+type recorder struct {
+	codes []string
+	all   int
+}
+
+func (r *recorder) Invalidate(code string) { r.codes = append(r.codes, code) }
+func (r *recorder) InvalidateAll()         { r.all++ }
+
+func TestBlockEventsInvalidateTheVerdictsTheyChange(t *testing.T) {
+	u := "https://id.gs1.org/01/09506000134352/21/1"
+	for name, c := range map[string]struct {
+		e     model.Event
+		codes []string
+		all   int
+	}{
+		"a sale":                          {model.Event{Type: model.EventSold, Count: 1, Codes: []string{u}}, []string{u}, 0},
+		"a confirmed clone":               {model.Event{Type: model.EventAlertDecided, Count: 1, Codes: []string{u}}, []string{u}, 0},
+		"a unit-list recall":              {model.Event{Type: model.EventRecalled, Count: 1, Codes: []string{u}}, []string{u}, 0},
+		"a batch recall names no code":    {model.Event{Type: model.EventRecalled, GTIN: "09506000134352", Batch: "B1"}, nil, 1},
+		"a decommissioned container":      {model.Event{Type: model.EventDecommissioned, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520000"}}, nil, 1},
+		"more codes than the event lists": {model.Event{Type: model.EventCommissioned, Count: 500}, nil, 1},
+	} {
+		r := &recorder{}
+		invalidates(r, client.Event{Event: c.e})
+		assert.Equal(t, c.codes, r.codes, name)
+		assert.Equal(t, c.all, r.all, name)
+	}
 }

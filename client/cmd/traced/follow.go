@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
+)
+
+// invalidator is the part of the resolver that block events drive.
+type invalidator interface {
+	Invalidate(code string)
+	InvalidateAll()
+}
+
+// eventSource streams the chaincode's committed events (client.Client.Events).
+type eventSource interface {
+	Events(ctx context.Context, opts client.EventOptions) iter.Seq2[client.Event, error]
+}
+
+// verdictEvents are the events after which a cached verdict may be wrong:
+// a code that was unknown is now commissioned, or a unit was sold, recalled,
+// decommissioned or confirmed a clone. Moves change no public verdict.
+var verdictEvents = []string{
+	model.EventCommissioned, model.EventLotCommissioned, model.EventLotSplit, model.EventSold,
+	model.EventRecalled, model.EventDecommissioned, model.EventAlertDecided,
+}
+
+// invalidates applies one event to the cache: the codes it lists when it
+// lists them all and they are all it changes; the whole cache otherwise (a
+// batch recall names no code, a decommissioned container changes the verdict
+// of everything inside it, and events list at most model.MaxEventCodes codes).
+func invalidates(cache invalidator, e client.Event) {
+	listed := len(e.Codes) > 0 && len(e.Codes) == e.Count
+	switch {
+	case e.Type == model.EventDecommissioned, e.Type == model.EventRecalled && e.GTIN != "", !listed:
+		cache.InvalidateAll()
+	default:
+		for _, code := range e.Codes {
+			cache.Invalidate(code)
+		}
+	}
+}
+
+// follow keeps the verdict cache true: it applies every committed verdict
+// event to the cache until ctx ends, reopening the stream after an error.
+// It starts at the next block; a verdict cached before that expires with its
+// TTL.
+func follow(ctx context.Context, src eventSource, cache invalidator, logw io.Writer) {
+	for ctx.Err() == nil {
+		for e, err := range src.Events(ctx, client.EventOptions{Types: slices.Clone(verdictEvents)}) {
+			if err != nil {
+				if ctx.Err() == nil {
+					fmt.Fprintf(logw, "traced: following block events: %v\n", err)
+				}
+				break
+			}
+			invalidates(cache, e)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
