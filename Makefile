@@ -17,17 +17,19 @@ help:
 ## build: the CLI, the chaincode server, and the Fabric tools (cached after the first time)
 build: tools
 	$(GO) build -o $(BIN)/tracectl ./client/cmd/tracectl
+	$(GO) build -o $(BIN)/traced ./client/cmd/traced
 
 ## tools: Fabric v3.1.1 peer, orderer, configtxgen, cryptogen, osnadmin from the Go module proxy
 tools:
 	$(NETWORK) tools
 
-## demo: start a fresh local network, deploy the chaincode and run the demo story
+## demo: start a fresh local network and the verification service, and run the demo story
 demo: build
 	$(NETWORK) down
 	$(NETWORK) up
+	$(NETWORK) serve
 	TRACECTL=$(BIN)/tracectl bash test-network/demo.sh
-	@echo "The network keeps running: 'make status', 'make down'."
+	@echo "The network and the verification service keep running: 'make status', 'make down'."
 
 ## test: unit tests, fuzz smoke run, then integration tests on networks the tests start themselves
 test: unit-test fuzz integration-test

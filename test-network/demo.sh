@@ -214,4 +214,28 @@ if grep -qi "$BUYER" <<<"$trace" || as Regulator --json trace "$SOLD" | grep -qi
 fi
 ok "the buyer's name is not in the trace"
 
+SERVICE=$(cat "$TRACECHAIN_RUN_DIR/service.url" 2>/dev/null || true)
+if [[ -n $SERVICE ]]; then
+	step "A shopper scans the sold unit's QR code: the public verification service answers from the ledger"
+	# The QR carries the Digital Link; on the resolver's domain it redirects to the verdict.
+	QR_LOCAL="${SERVICE}01/$GTIN/21/${SERIAL_PREFIX}000901?17=351231"
+	echo "\$ curl -L -H 'Accept: application/json' '$QR_LOCAL'"
+	answer=$(curl -fsSL -H 'Accept: application/json' "$QR_LOCAL")
+	printf '%s\n' "$answer" | head -c 600
+	echo
+	grep -q '"verdict": *"recalled"' <<<"$answer" || {
+		echo "demo: FAILED: the service does not answer the ledger's verdict (recalled)" >&2
+		exit 1
+	}
+	if grep -qi "$BUYER" <<<"$answer"; then
+		echo "demo: FAILED: the public answer contains the buyer's name" >&2
+		exit 1
+	fi
+	ok "the public answer carries the verdict and no buyer data"
+fi
+
 printf '\n\033[1mDemo finished in %d s.\033[0m\n' $((SECONDS - T0))
+if [[ -n $SERVICE ]]; then
+	printf 'Verification service: %s\n' "$SERVICE"
+	printf "Open the sold unit's QR address in a browser: %s\n" "${SERVICE}01/$GTIN/21/${SERIAL_PREFIX}000901?17=351231"
+fi

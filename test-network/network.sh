@@ -10,6 +10,8 @@
 #   network.sh stop-node NODE     stop one node (orderer0, peer0.retailer, chaincode, ...)
 #   network.sh start-node NODE    start it again with the same configuration and data
 #   network.sh peer ORG ARGS...   run the peer CLI as ORG's admin against ORG's peer
+#   network.sh serve              start the verification service (traced) as the Regulator's
+#                                 read-only identity and print its address
 #   network.sh tools              only build the Fabric tools and the project's binaries
 #
 # Environment:
@@ -56,6 +58,7 @@ orderer_domain() { echo "$(lower "$ORDERER_ORG").$DOMAIN_SUFFIX"; }
 #   peer j:    +100+10j gRPC, +101+10j chaincode, +102+10j operations
 #   chaincode servers: +200 tracechain, +201 the benchmark chaincode
 #   the Regulator's Fabric CA: +202 API (TLS), +203 operations
+#   the verification service (traced): +204
 org_index() {
 	local i=0 o
 	for o in $PEER_ORGS; do
@@ -75,6 +78,7 @@ cc_port() { echo $((PORT_BASE + 200)); }
 bench_cc_port() { echo $((PORT_BASE + 201)); }
 ca_port() { echo $((PORT_BASE + 202)); }
 ca_ops_port() { echo $((PORT_BASE + 203)); }
+traced_port() { echo $((PORT_BASE + 204)); }
 
 crypto() { echo "$RUN/crypto"; }
 orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
@@ -109,7 +113,7 @@ build_tools() {
 		(cd "$HERE/tools/ca" && GOBIN=$BIN go install tool)
 	fi
 	log "building chaincode servers, builder and probe"
-	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe ./test-network/benchcc/cmd/tracebench-cc &&
+	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe ./test-network/benchcc/cmd/tracebench-cc ./client/cmd/traced &&
 		go build -o "$BIN/tracechain-cc" "${TRACECHAIN_CC_PKG:-./chaincode/cmd/tracechain-cc}")
 }
 
@@ -186,7 +190,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_ports() {
 	local p
-	for p in $(seq "$PORT_BASE" $((PORT_BASE + 203))); do
+	for p in $(seq "$PORT_BASE" $((PORT_BASE + 204))); do
 		port_free "$p" || die "port $p is in use; choose another TRACECHAIN_PORT_BASE"
 	done
 }
@@ -609,6 +613,33 @@ all_nodes() {
 	echo chaincode
 	echo benchcc
 	ca_node
+	[[ -d $(node_dir traced) ]] && echo traced
+	return 0
+}
+
+# cmd_serve: the public verification service, a node like the others (network.sh down stops
+# it), acting as the Regulator's read-only identity.
+cmd_serve() {
+	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
+	local dir url
+	dir=$(node_dir traced)
+	url=http://127.0.0.1:$(traced_port)/
+	mkdir -p "$dir"
+	printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)" >"$dir/cmd"
+	echo "TRACECHAIN_RUN_DIR=$RUN" >"$dir/env"
+	start_node traced
+	local i
+	for ((i = 0; i < 100; i++)); do
+		curl -fsS -o /dev/null "${url}.well-known/gs1resolver" 2>/dev/null && {
+			echo "$url" >"$RUN/service.url"
+			echo "Verification service: $url"
+			return 0
+		}
+		node_alive traced || break
+		sleep 0.1
+	done
+	tail -n 20 "$dir/log" >&2
+	die "the verification service did not start (see $dir/log)"
 }
 
 cmd_down() {
@@ -686,8 +717,9 @@ peer)
 	with_admin "$org" "$BIN/peer" "$@"
 	;;
 tools) build_tools ;;
+serve) cmd_serve ;;
 *)
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
