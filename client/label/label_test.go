@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image/png"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -278,4 +279,29 @@ func TestLayoutRefuses(t *testing.T) {
 	assert.ErrorIs(t, Sheet{Columns: 4}.PDF(&buf, []Label{l}), ErrLayout)
 	assert.ErrorIs(t, Sheet{}.PDF(&buf, nil), ErrLayout)
 	assert.ErrorIs(t, Layout{FontFile: "/nonexistent.ttf"}.SVG(&buf, l), ErrLayout)
+}
+
+// TestFontFile uses a system TrueType font for the title and lines, as a
+// CJK font would be used; DejaVu Sans stands in where it is installed.
+func TestFontFile(t *testing.T) {
+	const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+	if _, err := os.Stat(dejavu); err != nil {
+		t.Skip("no DejaVu Sans")
+	}
+	c, err := BuildContent(domain, sgtinES, Attributes{})
+	require.NoError(t, err)
+	// DejaVu has the check mark that the Go fonts lack, and no CJK.
+	l := Label{Content: c, Title: "Kettle ✔", Lines: []string{"电热水壶"}}
+	om, err := Layout{}.Omitted(l)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Kettle ✔", "电热水壶"}, om)
+	lay := Layout{FontFile: dejavu}
+	om, err = lay.Omitted(l)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"电热水壶"}, om)
+	var buf bytes.Buffer
+	require.NoError(t, Sheet{Layout: lay}.PDF(&buf, []Label{l}))
+	assert.Contains(t, buf.String(), "/BaseFont /utf8custom")
+	buf.Reset()
+	require.NoError(t, lay.PNG(&buf, l))
 }
