@@ -49,8 +49,9 @@ func (s Sheet) PerPage() int {
 	return s.Columns * s.Rows
 }
 
-// pdfEpoch fixes the document dates so that the same labels give the same
-// bytes (reprints can be compared, tests are stable).
+// pdfEpoch fixes the document dates: a sheet then records no time of
+// printing, and its metadata does not change between reprints. (The bytes
+// still vary: fpdf orders some objects by map iteration.)
 var pdfEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // PDF writes labels on as many pages as they need, in rows from the top
