@@ -173,7 +173,7 @@ Output is human-readable; --json prints the SDK's result as JSON instead.
 		a.shipCommand(), a.receiveCommand(), a.rejectCommand(), a.decommissionCommand(),
 		a.sellCommand(), a.saleCommand(), a.recallCommand(),
 		a.verifyCommand(), a.traceCommand(), a.itemCommand(), a.contentsCommand(),
-		a.alertsCommand(), a.eventsCommand(), a.codeCommand(), a.epcisCommand(),
+		a.alertsCommand(), a.eventsCommand(), a.codeCommand(), a.epcisCommand(), a.labelCommand(),
 	)
 	return root
 }

@@ -1,0 +1,53 @@
+package label
+
+import (
+	"testing"
+
+	"github.com/tracechain/tracechain/chaincode/identifier"
+)
+
+// FuzzBuildContent checks that the content builder never panics and that
+// whatever it accepts round-trips: the QR link and the element string parse
+// back to the identity of the input code, and both symbols encode.
+func FuzzBuildContent(f *testing.F) {
+	for _, s := range [][3]string{
+		{sgtinDL, "", ""}, {sgtinES, "351231", "CB2025-05"}, {lgtin, "271100", ""}, {sscc, "", ""},
+		{ecode, "", ""}, {ccc, "", ""}, {dic, "", ""}, {"(01)06901234000016(22)V1(21)S%", "", "L/1"},
+		{"(01)06901234000016", "", "x"}, {"]d2010690123400001611250101" + "21A", "261200", ""},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, code, expiry, batch string) {
+		c, err := BuildContent(domain, code, Attributes{Expiry: expiry, Batch: batch})
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("untyped error %T: %v", err, err)
+			}
+			return
+		}
+		want := identifier.MustParse(code).Identity()
+		if c.Code.Canonical != want.Canonical {
+			t.Fatalf("content for %q is %q, code is %q", code, c.Code.Canonical, want.Canonical)
+		}
+		back, err := CodeFromContent(c.URI)
+		if err != nil || back.Canonical != want.Canonical {
+			t.Fatalf("link %q re-parses to %q, %v", c.URI, back.Canonical, err)
+		}
+		if _, err := qrMatrix(c.URI); err != nil {
+			t.Fatalf("QR of %q: %v", c.URI, err)
+		}
+		if !c.GS1 {
+			return
+		}
+		if _, err := identifier.ParseDigitalLinkURI(c.URI); err != nil {
+			t.Fatalf("link %q: %v", c.URI, err)
+		}
+		es, err := identifier.Parse("]d2" + c.ElementString)
+		if err != nil || es.Canonical != want.Canonical {
+			t.Fatalf("element string %q re-parses to %q, %v", c.ElementString, es.Canonical, err)
+		}
+		if _, err := gs1DataMatrix(c.ElementString); err != nil {
+			t.Fatalf("DataMatrix of %q: %v", c.ElementString, err)
+		}
+	})
+}
