@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/resolver"
 	"github.com/tracechain/tracechain/client/resolver/resolvertest"
 )
@@ -713,5 +714,41 @@ func TestValidateDomain(t *testing.T) {
 	assert.NoError(t, resolver.ValidateDomain("http://127.0.0.1:8080/resolver"))
 	for _, bad := range []string{"", "id.tracechain.example", "ftp://x", "https://x?a=1", "https://u@x"} {
 		assert.ErrorIs(t, resolver.ValidateDomain(bad), resolver.ErrDomain, bad)
+	}
+}
+
+func TestBlockEventsInvalidateTheVerdictsTheyChange(t *testing.T) {
+	u := "https://id.gs1.org/01/09506000134352/21/1"
+	other := "https://id.gs1.org/01/09506000134352/21/2"
+	for name, c := range map[string]struct {
+		e       model.Event
+		stale   []string // asked again after the event
+		cleared bool     // every cached verdict is asked again
+	}{
+		"a sale":                          {model.Event{Type: model.EventSold, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a confirmed clone":               {model.Event{Type: model.EventAlertDecided, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a unit-list recall":              {model.Event{Type: model.EventRecalled, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a batch recall names no code":    {model.Event{Type: model.EventRecalled, GTIN: "09506000134352", Batch: "B1"}, nil, true},
+		"a decommissioned container":      {model.Event{Type: model.EventDecommissioned, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520007"}}, nil, true},
+		"more codes than the event lists": {model.Event{Type: model.EventCommissioned, Count: 500}, nil, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v := resolvertest.New(model.Verification{Code: u, Verdict: model.VerdictGenuine}, model.Verification{Code: other, Verdict: model.VerdictGenuine})
+			h := resolver.New(v, resolver.WithCacheTTL(time.Hour))
+			ask := func(code string) {
+				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/verify?code="+url.QueryEscape(code), nil))
+			}
+			ask(u)
+			ask(other)
+			before := v.Calls()
+			h.Invalidates(client.Event{Event: c.e})
+			ask(u)
+			ask(other)
+			want := len(c.stale)
+			if c.cleared {
+				want = 2
+			}
+			assert.Equal(t, want, v.Calls()-before, "verdicts asked again")
+		})
 	}
 }

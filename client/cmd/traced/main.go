@@ -149,7 +149,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 // block events that keep its cache true, closed on exit.
 type ledger interface {
 	resolver.Verifier
-	eventSource
+	resolver.EventSource
 	Close() error
 }
 
@@ -209,7 +209,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	h := c.handler(v)
 	fctx, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
-	go follow(fctx, v, h, stderr)
+	go h.Follow(fctx, v, stderr)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -159,33 +159,3 @@ func TestServeAndShutDown(t *testing.T) {
 	}
 	assert.True(t, f.closed)
 }
-
-// recorder records what invalidates does to the cache.
-type recorder struct {
-	codes []string
-	all   int
-}
-
-func (r *recorder) Invalidate(code string) { r.codes = append(r.codes, code) }
-func (r *recorder) InvalidateAll()         { r.all++ }
-
-func TestBlockEventsInvalidateTheVerdictsTheyChange(t *testing.T) {
-	u := "https://id.gs1.org/01/09506000134352/21/1"
-	for name, c := range map[string]struct {
-		e     model.Event
-		codes []string
-		all   int
-	}{
-		"a sale":                          {model.Event{Type: model.EventSold, Count: 1, Codes: []string{u}}, []string{u}, 0},
-		"a confirmed clone":               {model.Event{Type: model.EventAlertDecided, Count: 1, Codes: []string{u}}, []string{u}, 0},
-		"a unit-list recall":              {model.Event{Type: model.EventRecalled, Count: 1, Codes: []string{u}}, []string{u}, 0},
-		"a batch recall names no code":    {model.Event{Type: model.EventRecalled, GTIN: "09506000134352", Batch: "B1"}, nil, 1},
-		"a decommissioned container":      {model.Event{Type: model.EventDecommissioned, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520000"}}, nil, 1},
-		"more codes than the event lists": {model.Event{Type: model.EventCommissioned, Count: 500}, nil, 1},
-	} {
-		r := &recorder{}
-		invalidates(r, client.Event{Event: c.e})
-		assert.Equal(t, c.codes, r.codes, name)
-		assert.Equal(t, c.all, r.all, name)
-	}
-}

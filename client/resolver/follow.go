@@ -1,4 +1,4 @@
-package main
+package resolver
 
 import (
 	"context"
@@ -12,14 +12,8 @@ import (
 	"github.com/tracechain/tracechain/client"
 )
 
-// invalidator is the part of the resolver that block events drive.
-type invalidator interface {
-	Invalidate(code string)
-	InvalidateAll()
-}
-
-// eventSource streams the chaincode's committed events (client.Client.Events).
-type eventSource interface {
+// EventSource streams the chaincode's committed events; *client.Client is one.
+type EventSource interface {
 	Events(ctx context.Context, opts client.EventOptions) iter.Seq2[client.Event, error]
 }
 
@@ -31,27 +25,27 @@ var verdictEvents = []string{
 	model.EventRecalled, model.EventDecommissioned, model.EventAlertDecided,
 }
 
-// invalidates applies one event to the cache: the codes it lists when it
+// Invalidates applies one event to the cache: the codes it lists when it
 // lists them all and they are all it changes; the whole cache otherwise (a
 // batch recall names no code, a decommissioned container changes the verdict
 // of everything inside it, and events list at most model.MaxEventCodes codes).
-func invalidates(cache invalidator, e client.Event) {
+func (h *Resolver) Invalidates(e client.Event) {
 	listed := len(e.Codes) > 0 && len(e.Codes) == e.Count
 	switch {
 	case e.Type == model.EventDecommissioned, e.Type == model.EventRecalled && e.GTIN != "", !listed:
-		cache.InvalidateAll()
+		h.InvalidateAll()
 	default:
 		for _, code := range e.Codes {
-			cache.Invalidate(code)
+			h.Invalidate(code)
 		}
 	}
 }
 
-// follow keeps the verdict cache true: it applies every committed verdict
-// event to the cache until ctx ends, reopening the stream after an error.
-// It starts at the next block; a verdict cached before that expires with its
-// TTL.
-func follow(ctx context.Context, src eventSource, cache invalidator, logw io.Writer) {
+// Follow keeps the verdict cache true: it applies every committed verdict
+// event to the cache until ctx ends, reopening the stream after an error
+// (reported to logw). It starts at the next block; a verdict cached before
+// that expires with its TTL.
+func (h *Resolver) Follow(ctx context.Context, src EventSource, logw io.Writer) {
 	for ctx.Err() == nil {
 		for e, err := range src.Events(ctx, client.EventOptions{Types: slices.Clone(verdictEvents)}) {
 			if err != nil {
@@ -60,7 +54,7 @@ func follow(ctx context.Context, src eventSource, cache invalidator, logw io.Wri
 				}
 				break
 			}
-			invalidates(cache, e)
+			h.Invalidates(e)
 		}
 		select {
 		case <-ctx.Done():
