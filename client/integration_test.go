@@ -181,6 +181,7 @@ func members(t *testing.T) {
 				return
 			}
 		}
+		settle(t) // members act through their own peers
 	})
 	require.NoError(t, membersErr)
 }
@@ -232,8 +233,12 @@ func (f *fixture) units(from, to int) []string {
 }
 
 // sscc returns a fresh SSCC under the fixture's prefix.
-func (f *fixture) sscc() string {
-	return "(00)" + withCheck(f.t, "0"+f.prefix+randDigits(f.t, 16-len(f.prefix)))
+func (f *fixture) sscc() string { return ssccUnder(f.t, f.prefix) }
+
+// ssccUnder returns a fresh SSCC under a company prefix.
+func ssccUnder(t *testing.T, prefix string) string {
+	t.Helper()
+	return "(00)" + withCheck(t, "0"+prefix+randDigits(t, 16-len(prefix)))
 }
 
 var buyer = model.SaleData{BuyerName: "Li Xiaoming", BuyerAddress: "12 Chaoyang Road, Beijing", BuyerContact: "+86 138 0000 0000"}
@@ -275,37 +280,103 @@ func TestMembersRightAndWrongOrganisation(t *testing.T) {
 	_, err = org(t, dist).GetMember(ctx, "NobodyMSP")
 	assert.ErrorIs(t, err, client.ErrNotFound)
 
-	req := memberRequests[2]
-	req.USCC = uscc(t, "91310000MA1D0003X")
+	// Only the Regulator registers and updates members, and only through its
+	// administrator: its ordinary user is refused like any other organisation.
+	req := memberRequest(t, 2)
 	_, err = org(t, mfrA).RegisterMember(ctx, req)
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	var ce *client.ChaincodeError
 	require.ErrorAs(t, err, &ce)
 	assert.NotEmpty(t, ce.TxID)
 	_, err = org(t, reg).RegisterMember(ctx, req)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
+	_, err = admin(t, mfrA).RegisterMember(ctx, req)
+	assert.ErrorIs(t, err, client.ErrForbidden, "another organisation's administrator")
+	_, err = admin(t, reg).RegisterMember(ctx, req)
 	assert.ErrorIs(t, err, client.ErrDuplicate)
 	_, err = org(t, dist).UpdateMember(ctx, req)
 	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = org(t, reg).UpdateMember(ctx, req)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
 	bad := req
 	bad.USCC = "91310000MA1D0003X9"
-	_, err = org(t, reg).UpdateMember(ctx, bad)
+	_, err = admin(t, reg).UpdateMember(ctx, bad)
 	assert.ErrorIs(t, err, client.ErrInvalidArgument)
 
-	// A suspended member is not a member.
-	b := memberRequests[1]
-	b.USCC = uscc(t, "91330100MA2B0002X")
+	// A suspended member is not a member. The update carries the member's
+	// registrations, so suspending it releases none of them.
+	b := memberRequest(t, 1)
 	cur, err := org(t, reg).GetMember(ctx, b.MSPID)
 	require.NoError(t, err)
 	b.CompanyPrefixes, b.ProductionLicences = cur.CompanyPrefixes, cur.ProductionLicences
+	b.CCCCertificates, b.EcodeNumberSystems = cur.CCCCertificates, cur.EcodeNumberSystems
 	b.Suspended = true
-	_, err = org(t, reg).UpdateMember(ctx, b)
+	_, err = admin(t, reg).UpdateMember(ctx, b)
 	require.NoError(t, err)
+	settle(t) // read on ManufacturerB's peer
 	_, err = org(t, mfrB).GetProduct(ctx, "06901234000016")
 	assert.ErrorIs(t, err, client.ErrNotMember)
 	b.Suspended = false
-	updated, err := org(t, reg).UpdateMember(ctx, b)
+	updated, err := admin(t, reg).UpdateMember(ctx, b)
 	require.NoError(t, err)
 	assert.False(t, updated.Suspended)
+	settle(t) // later tests act as ManufacturerB
+}
+
+func TestRegistrationsAreExclusive(t *testing.T) {
+	members(t)
+	ctx := ctxT(t)
+	G := admin(t, reg)
+
+	// A company prefix that extends, or is extended by, another member's would
+	// share its GTINs and SSCCs: refused either way, as is anything registered
+	// to another member.
+	d := memberRequest(t, 2)
+	longer := d
+	longer.CompanyPrefixes = append([]string{"69012345"}, d.CompanyPrefixes...)
+	_, err := G.UpdateMember(ctx, longer)
+	assert.ErrorIs(t, err, client.ErrDuplicate, "extends ManufacturerA's prefix 6901234")
+	shorter := d
+	shorter.CompanyPrefixes = append([]string{"690123"}, d.CompanyPrefixes...)
+	_, err = G.UpdateMember(ctx, shorter)
+	assert.ErrorIs(t, err, client.ErrDuplicate, "ManufacturerA's prefix 6901234 extends it")
+	b := memberRequest(t, 1)
+	b.ProductionLicences = append(b.ProductionLicences, memberRequests[0].ProductionLicences[0])
+	_, err = G.UpdateMember(ctx, b)
+	assert.ErrorIs(t, err, client.ErrDuplicate, "ManufacturerA's production licence")
+	b = memberRequest(t, 1)
+	b.EcodeNumberSystems = append(b.EcodeNumberSystems, ecodeNSIA)
+	_, err = G.UpdateMember(ctx, b)
+	assert.ErrorIs(t, err, client.ErrDuplicate, "ManufacturerA's Ecode number system")
+	_, err = G.RegisterMember(ctx, model.MemberRequest{MSPID: "InterloperMSP", Role: model.RoleRetailer, Name: "Interloper Trading Co.",
+		USCC: uscc(t, "91440300MA5F0005X"), CompanyPrefixes: memberRequests[3].CompanyPrefixes})
+	assert.ErrorIs(t, err, client.ErrDuplicate, "the Retailer's prefix")
+	_, err = org(t, ret).GetMember(ctx, "InterloperMSP")
+	assert.ErrorIs(t, err, client.ErrNotFound, "a refused registration writes nothing")
+
+	// The refusals changed nothing.
+	for i, want := range memberRequests {
+		m, err := org(t, ret).GetMember(ctx, want.MSPID)
+		require.NoError(t, err)
+		assert.Equal(t, want.CompanyPrefixes, m.CompanyPrefixes, want.MSPID)
+		assert.Equal(t, want.ProductionLicences, m.ProductionLicences, want.MSPID)
+		assert.Equal(t, want.EcodeNumberSystems, m.EcodeNumberSystems, want.MSPID)
+		assert.Equal(t, memberRequest(t, i).USCC, m.USCC, want.MSPID)
+	}
+
+	// A member commissions Ecodes only in a number system registered to it.
+	fa, fb := newProduct(t), newProduct(t, mfrB)
+	ecodeA := "ecode:" + ecodeNSIA + randDigits(t, 12)
+	_, err = org(t, mfrB).Commission(ctx, model.CommissionRequest{GTIN: fb.gtin, Batch: fb.batch, ProductionDate: "2025-05-06", Codes: []string{ecodeA}})
+	assert.ErrorIs(t, err, client.ErrForbidden, "ManufacturerA's number system")
+	_, err = org(t, mfrA).Commission(ctx, model.CommissionRequest{GTIN: fa.gtin, Batch: fa.batch, ProductionDate: "2025-05-06", Codes: []string{ecodeA}})
+	require.NoError(t, err)
+	settle(t)
+	v, err := org(t, ret).Verify(ctx, ecodeA)
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictGenuine, v.Verdict)
+	require.NotNil(t, v.Producer)
+	assert.Equal(t, "ManufacturerAMSP", v.Producer.MSPID)
 }
 
 func TestProductsRightAndWrongOrganisation(t *testing.T) {
@@ -330,6 +401,7 @@ func TestProductsRightAndWrongOrganisation(t *testing.T) {
 	p, err = org(t, mfrA).UpdateProduct(ctx, req)
 	require.NoError(t, err)
 	assert.Equal(t, 2, p.Version)
+	settle(t) // the update is read on the Regulator's peer
 	h, err := org(t, reg).ProductHistory(ctx, f.gtin)
 	require.NoError(t, err)
 	require.Len(t, h.Versions, 2)
@@ -343,6 +415,9 @@ func TestFullStory(t *testing.T) {
 	f := newProduct(t)
 	ctx := ctxT(t)
 	A, B, D, R, G := org(t, mfrA), org(t, mfrB), org(t, dist), org(t, ret), org(t, reg)
+	// Administrators, for the privileged calls: reading and purging sale
+	// records, recalls.
+	Aadm, Badm, Dadm, Radm, Gadm := admin(t, mfrA), admin(t, mfrB), admin(t, dist), admin(t, ret), admin(t, reg)
 
 	// Commission: 20 units. Wrong organisations and bad codes are refused.
 	units := f.units(0, 20)
@@ -361,8 +436,10 @@ func TestFullStory(t *testing.T) {
 
 	// Pack: two cases of ten on a pallet.
 	case1, case2, pallet := f.sscc(), f.sscc(), f.sscc()
+	_, err = D.Pack(ctx, model.PackRequest{Container: ssccUnder(t, memberRequests[2].CompanyPrefixes[0]), Children: units[:10]})
+	assert.ErrorIs(t, err, client.ErrNotHolder, "a case of its own, but goods it does not hold")
 	_, err = D.Pack(ctx, model.PackRequest{Container: case1, Children: units[:10]})
-	assert.ErrorIs(t, err, client.ErrNotHolder)
+	assert.ErrorIs(t, err, client.ErrForbidden, "an SSCC under ManufacturerA's prefix")
 	pr, err := A.Pack(ctx, model.PackRequest{Container: case1, Children: units[:10]})
 	require.NoError(t, err)
 	assert.Equal(t, 10, pr.Children)
@@ -392,11 +469,15 @@ func TestFullStory(t *testing.T) {
 	mv, err := A.Ship(ctx, model.ShipRequest{To: "DistributorMSP", Codes: []string{pallet}})
 	require.NoError(t, err)
 	assert.Equal(t, model.DispositionInTransit, mv.Disposition)
+	// Each hand-over is endorsed on the receiver's peer, which must have the
+	// sender's transaction first.
+	settle(t)
 	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
 	assert.ErrorIs(t, err, client.ErrNotHolder, "shipped to someone else")
 	mv, err = D.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
 	require.NoError(t, err)
 	assert.Equal(t, "DistributorMSP", mv.Holder)
+	settle(t)
 
 	// Unpack the pallet, ship case 2 to the Retailer: first rejected, then received.
 	_, err = A.Unpack(ctx, model.UnpackRequest{Container: pallet})
@@ -408,11 +489,14 @@ func TestFullStory(t *testing.T) {
 	assert.ErrorIs(t, err, client.ErrBadState, "empty container")
 	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{case2}})
 	require.NoError(t, err)
+	settle(t)
 	rj, err := R.Reject(ctx, model.MoveRequest{Codes: []string{case2}})
 	require.NoError(t, err)
 	assert.Equal(t, "DistributorMSP", rj.Holder)
+	settle(t)
 	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{case2}})
 	require.NoError(t, err)
+	settle(t)
 	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{case2}})
 	require.NoError(t, err)
 	settle(t)
@@ -430,20 +514,32 @@ func TestFullStory(t *testing.T) {
 	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeSold, sr.Outcome)
-	rec, err := R.GetSale(ctx, sold)
+	// Buyer data is for the administrators of the seller and of the Regulator
+	// only, not for their ordinary users nor for anyone else.
+	_, err = R.GetSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the seller's user is not its administrator")
+	rec, err := Radm.GetSale(ctx, sold)
 	require.NoError(t, err)
 	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
 	assert.Equal(t, sr.SaleHash, model.SaleHash(rec.Salt, rec.Data()))
 	settle(t)
-	rec, err = G.GetSale(ctx, sold)
+	rec, err = Gadm.GetSale(ctx, sold)
 	require.NoError(t, err)
 	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
+	_, err = G.GetSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
 	_, err = D.GetSale(ctx, sold)
 	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = Dadm.GetSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden, "not the seller")
 	_, err = R.PurgeSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the seller's user is not its administrator")
+	_, err = Radm.PurgeSale(ctx, sold)
 	assert.ErrorIs(t, err, client.ErrBadState, "retention period not over")
 	_, err = D.PurgeSale(ctx, sold)
 	assert.ErrorIs(t, err, client.ErrForbidden)
+	_, err = Dadm.PurgeSale(ctx, sold)
+	assert.ErrorIs(t, err, client.ErrForbidden, "not a retailer")
 
 	// Verify.
 	v, err := R.Verify(ctx, "https://qr.example.cn"+mustCanonical(t, sold)[len("https://id.gs1.org"):]+"?17=351231")
@@ -466,6 +562,7 @@ func TestFullStory(t *testing.T) {
 	// Decommission one unit at the Distributor.
 	_, err = D.Unpack(ctx, model.UnpackRequest{Container: case1, Children: []string{units[9]}})
 	require.NoError(t, err)
+	settle(t)
 	_, err = A.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
 	assert.ErrorIs(t, err, client.ErrNotHolder)
 	dc, err := D.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
@@ -478,13 +575,17 @@ func TestFullStory(t *testing.T) {
 
 	// Recall the batch.
 	rreq := model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "conductor resistance too high"}
-	_, err = D.Recall(ctx, rreq)
+	_, err = Dadm.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrForbidden)
-	_, err = B.Recall(ctx, rreq)
+	_, err = Badm.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrForbidden, "not B's product")
-	recall, err := A.Recall(ctx, rreq)
-	require.NoError(t, err)
+	_, err = A.Recall(ctx, rreq)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the manufacturer's user is not its administrator")
 	_, err = G.Recall(ctx, rreq)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
+	recall, err := Aadm.Recall(ctx, rreq)
+	require.NoError(t, err)
+	_, err = Gadm.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrDuplicate, "already under recall")
 	settle(t)
 	got, err := R.GetRecall(ctx, recall.ID)
@@ -514,10 +615,12 @@ func TestFullStory(t *testing.T) {
 	}
 	assert.Equal(t, 20, n)
 
-	// A second sale of the sold unit: refused, a clone alert for the Regulator.
+	// A second sale of the sold unit: refused, a clone report for the Regulator
+	// to decide (TestCloneReportIsDecidedByTheRegulator).
 	sr2, err := R.Sell(ctx, model.SellRequest{Code: sold}, model.SaleData{BuyerName: "Wang Wei", BuyerAddress: "x", BuyerContact: "y"})
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeRefusedAlreadySold, sr2.Outcome)
+	assert.NotEmpty(t, sr2.AlertID)
 	_, err = R.ListAlerts(ctx, 10, "")
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	found := false
@@ -528,12 +631,13 @@ func TestFullStory(t *testing.T) {
 			found = true
 			assert.Equal(t, mustCanonical(t, sold), a.Code)
 			assert.Equal(t, "RetailerMSP", a.Reporter)
+			assert.Equal(t, model.AlertOpen, a.Status)
 		}
 	}
 	assert.True(t, found, "the Regulator sees the alert")
 	v, err = R.Verify(ctx, sold)
 	require.NoError(t, err)
-	assert.Contains(t, []model.Verdict{model.VerdictRecalled, model.VerdictSuspectedClone}, v.Verdict)
+	assert.Equal(t, model.VerdictRecalled, v.Verdict, "a recall comes first; a report alone is no verdict")
 
 	// The trace of the sold unit: the whole journey, no buyer data.
 	events, err := G.TraceAll(ctx, sold)
@@ -595,6 +699,190 @@ func TestLots(t *testing.T) {
 	st, err := A.GetItem(ctx, lot.Code)
 	require.NoError(t, err)
 	assert.Equal(t, int64(850), st.Item.Quantity)
+	settle(t) // the Distributor's peer has the shipment
+
+	// A recall of the lot reaches every part split off it, wherever it went
+	// and however often it was split again, and parts split off later.
+	_, err = D.Receive(ctx, model.MoveRequest{Codes: []string{part.Code}})
+	require.NoError(t, err)
+	sub, err := D.SplitLot(ctx, model.SplitRequest{Source: part.Code, Quantity: 10, Label: "p1a"})
+	require.NoError(t, err)
+	settle(t) // the recall, endorsed on ManufacturerA's peer, must see the split
+	rreq := model.RecallRequest{Codes: []string{lot.Code}, Reason: "insulation below specification"}
+	_, err = A.Recall(ctx, rreq)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the manufacturer's user is not its administrator")
+	recall, err := admin(t, mfrA).Recall(ctx, rreq)
+	require.NoError(t, err)
+	settle(t)
+	for _, code := range []string{lot.Code, part.Code, sub.Code} {
+		v, err := D.Verify(ctx, code)
+		require.NoError(t, err)
+		assert.Equal(t, model.VerdictRecalled, v.Verdict, code)
+		assert.Equal(t, recall.ID, v.RecallID, code)
+	}
+	later, err := D.SplitLot(ctx, model.SplitRequest{Source: part.Code, Quantity: 5, Label: "p1b"})
+	require.NoError(t, err)
+	v, err := D.Verify(ctx, later.Code)
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictRecalled, v.Verdict, "a part split off recalled goods is recalled goods")
+}
+
+func TestContainerCodesMustBeThePackersOwn(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A, D := org(t, mfrA), org(t, dist)
+	units := f.units(0, 4)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
+	require.NoError(t, err)
+	_, err = A.Ship(ctx, model.ShipRequest{To: "DistributorMSP", Codes: units})
+	require.NoError(t, err)
+	settle(t)
+	_, err = D.Receive(ctx, model.MoveRequest{Codes: units})
+	require.NoError(t, err)
+
+	// The Distributor may not create a case or pallet under the maker's prefix:
+	// neither an SSCC of its range nor a case SGTIN of its GTIN.
+	_, err = D.Pack(ctx, model.PackRequest{Container: f.sscc(), Children: units[:2]})
+	assert.ErrorIs(t, err, client.ErrForbidden, "an SSCC under ManufacturerA's prefix")
+	_, err = D.Pack(ctx, model.PackRequest{Container: fmt.Sprintf("(01)%s(21)CASE%s", f.gtin, f.run), Children: units[:2]})
+	assert.ErrorIs(t, err, client.ErrForbidden, "a case SGTIN of ManufacturerA's GTIN")
+
+	// Under its own prefix it may; the case verifies as the Distributor's.
+	m, err := D.GetMember(ctx, D.MSPID())
+	require.NoError(t, err)
+	require.NotEmpty(t, m.CompanyPrefixes, "the Distributor needs a prefix of its own to pack")
+	own := ssccUnder(t, m.CompanyPrefixes[0])
+	pr, err := D.Pack(ctx, model.PackRequest{Container: own, Children: units[:2]})
+	require.NoError(t, err)
+	assert.Equal(t, 2, pr.Children)
+	v, err := D.Verify(ctx, own)
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictGenuine, v.Verdict)
+	require.NotNil(t, v.Producer)
+	assert.Equal(t, "DistributorMSP", v.Producer.MSPID, "a container's provenance is its issuer")
+	st, err := D.GetItem(ctx, units[0])
+	require.NoError(t, err)
+	assert.Equal(t, []string{mustCanonical(t, own)}, st.Containers)
+}
+
+func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A, R, G, Gadm := org(t, mfrA), org(t, ret), org(t, reg), admin(t, reg)
+	units := f.units(0, 2)
+	sold, other := units[0], units[1]
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
+	require.NoError(t, err)
+	_, err = A.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: units})
+	require.NoError(t, err)
+	settle(t)
+	_, err = R.Receive(ctx, model.MoveRequest{Codes: units})
+	require.NoError(t, err)
+	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
+	require.NoError(t, err)
+	require.Equal(t, model.OutcomeSold, sr.Outcome)
+
+	// Selling it again is refused and reported; reporting it again joins the
+	// same report.
+	rep, err := R.Sell(ctx, model.SellRequest{Code: sold}, model.SaleData{BuyerName: "Wang Wei", BuyerContact: "+86 139 0000 0000"})
+	require.NoError(t, err)
+	assert.Equal(t, model.OutcomeRefusedAlreadySold, rep.Outcome)
+	require.NotEmpty(t, rep.AlertID)
+	again, err := R.Sell(ctx, model.SellRequest{Code: sold}, model.SaleData{BuyerName: "Zhao Lei", BuyerContact: "+86 137 0000 0000"})
+	require.NoError(t, err)
+	assert.Equal(t, model.OutcomeRefusedAlreadySold, again.Outcome)
+	assert.Equal(t, rep.AlertID, again.AlertID, "one report per unit and reporter")
+
+	// A report alone changes no verdict: one member cannot brand a rival's
+	// sold goods as clones.
+	settle(t)
+	v, err := R.Verify(ctx, sold)
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictSold, v.Verdict)
+	assert.Empty(t, v.AlertID)
+	a := findAlert(t, G, rep.AlertID)
+	assert.Equal(t, model.AlertOpen, a.Status)
+	assert.Equal(t, 1, a.Reports)
+	assert.Equal(t, []string{"RetailerMSP"}, a.Reporters)
+	assert.Equal(t, "RetailerMSP", a.SoldBy)
+
+	// Only the Regulator's administrator decides, and only on the unit's open report.
+	confirm := model.DecideAlertRequest{Code: sold, AlertID: rep.AlertID, Decision: model.DecisionConfirm, Note: "serial seen on two products"}
+	_, err = G.DecideAlert(ctx, confirm)
+	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
+	_, err = admin(t, ret).DecideAlert(ctx, confirm)
+	assert.ErrorIs(t, err, client.ErrForbidden, "not the Regulator")
+	_, err = Gadm.DecideAlert(ctx, model.DecideAlertRequest{Code: other, AlertID: rep.AlertID, Decision: model.DecisionConfirm})
+	assert.ErrorIs(t, err, client.ErrBadState, "not the open alert of that unit")
+	decided, err := Gadm.DecideAlert(ctx, confirm)
+	require.NoError(t, err)
+	assert.Equal(t, model.AlertConfirmed, decided.Status)
+	assert.Equal(t, "RegulatorMSP", decided.DecidedBy)
+	assert.Equal(t, confirm.Note, decided.Note)
+	_, err = Gadm.DecideAlert(ctx, confirm)
+	assert.ErrorIs(t, err, client.ErrBadState, "decided once")
+
+	// The confirmation makes the unit verify suspected_clone, everywhere.
+	settle(t)
+	for _, c := range []*client.Client{R, A, G} {
+		v, err = c.Verify(ctx, sold)
+		require.NoError(t, err)
+		assert.Equal(t, model.VerdictSuspectedClone, v.Verdict, c.MSPID())
+		assert.Equal(t, rep.AlertID, v.AlertID, c.MSPID())
+	}
+	assert.Equal(t, model.AlertConfirmed, findAlert(t, G, rep.AlertID).Status)
+	v, err = R.Verify(ctx, other)
+	require.NoError(t, err)
+	assert.Equal(t, model.VerdictGenuine, v.Verdict, "the other unit is untouched")
+
+	// The unit's trace records the report once and the decision.
+	events, err := G.TraceAll(ctx, sold)
+	require.NoError(t, err)
+	var types []string
+	for _, e := range events {
+		types = append(types, e.Type)
+	}
+	assert.Equal(t, []string{model.EventCommissioned, model.EventShipped, model.EventReceived, model.EventSold, model.EventCloneAlert, model.EventAlertDecided}, types)
+}
+
+// findAlert returns the alert id as the Regulator lists it.
+func findAlert(t *testing.T, regulator *client.Client, id string) model.Alert {
+	t.Helper()
+	for a, err := range regulator.Alerts(ctxT(t)) {
+		require.NoError(t, err)
+		if a.ID == id {
+			return a
+		}
+	}
+	require.FailNow(t, "alert not listed", id)
+	return model.Alert{}
+}
+
+func TestNetworkNamesTheRegulatorAndIsInitialisedOnce(t *testing.T) {
+	members(t)
+	ctx := ctxT(t)
+	// Every organisation reads the same configuration: network.sh up initialised it.
+	var txID string
+	for _, o := range testnet.Orgs {
+		cfg, err := org(t, o).Network(ctx)
+		require.NoError(t, err, o)
+		assert.Equal(t, "RegulatorMSP", cfg.RegulatorMSPID, o)
+		assert.NotEmpty(t, cfg.TxID, o)
+		assert.False(t, cfg.InitialisedAt.IsZero(), o)
+		if txID == "" {
+			txID = cfg.TxID
+		}
+		assert.Equal(t, txID, cfg.TxID, o)
+	}
+	// Once: not even the Regulator's administrator may initialise it again.
+	_, err := admin(t, reg).InitLedger(ctx, "RegulatorMSP")
+	assert.ErrorIs(t, err, client.ErrDuplicate)
+	_, err = admin(t, mfrA).InitLedger(ctx, "ManufacturerAMSP")
+	assert.ErrorIs(t, err, client.ErrDuplicate, "another organisation cannot take the Regulator's place")
+	cfg, err := org(t, mfrA).Network(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "RegulatorMSP", cfg.RegulatorMSPID)
+	assert.Equal(t, txID, cfg.TxID)
 }
 
 func TestCommissionBulk20000(t *testing.T) {
@@ -661,32 +949,36 @@ func TestCommissionBulk20000(t *testing.T) {
 }
 
 func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
-	members(t)
+	// Client.Events follows the tracechain chaincode's events only, so the
+	// events are those of cheap tracechain writes: one commissioned unit each.
+	f := newProduct(t)
 	ctx := ctxT(t)
 	G, A := org(t, reg), org(t, mfrA)
 	height, err := testnet.Current().Height(ctx, reg)
 	require.NoError(t, err)
 	file := filepath.Join(t.TempDir(), "regulator.checkpoint")
-	key := "events-" + randDigits(t, 8)
 
+	// put commissions unit i and returns its transaction ID.
 	put := func(i int) string {
-		txID, err := A.BenchPut(ctx, fmt.Sprintf("%s-%d", key, i), "v")
+		res, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: []string{f.unit(i)}})
 		require.NoError(t, err)
-		return txID
+		require.NotEmpty(t, res.TxID)
+		return res.TxID
 	}
+	types := []string{model.EventCommissioned}
 	var sent []string
-	txID := put(-1)
-	require.NotEmpty(t, txID)
-	v, err := G.BenchGet(ctx, fmt.Sprintf("%s-%d", key, -1))
+	txID := put(100)
+	settle(t)
+	v, err := G.Verify(ctx, f.unit(100))
 	require.NoError(t, err)
-	assert.Equal(t, "v", v)
+	assert.Equal(t, model.VerdictGenuine, v.Verdict)
 	for i := range 3 {
 		sent = append(sent, put(i))
 	}
 	// First listener: handles the first two of our events, then stops.
 	var handled []string
 	lctx, cancel := context.WithTimeout(ctx, time.Minute)
-	for ev, err := range G.Events(lctx, client.EventOptions{CheckpointFile: file, StartBlock: &height, Types: []string{model.EventBenchPut}}) {
+	for ev, err := range G.Events(lctx, client.EventOptions{CheckpointFile: file, StartBlock: &height, Types: types}) {
 		require.NoError(t, err)
 		if ev.TxID == txID {
 			continue
@@ -708,7 +1000,7 @@ func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 	var resumed []string
 	lctx, cancel = context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	for ev, err := range G.Events(lctx, client.EventOptions{CheckpointFile: file, Types: []string{model.EventBenchPut}}) {
+	for ev, err := range G.Events(lctx, client.EventOptions{CheckpointFile: file, Types: types}) {
 		require.NoError(t, err)
 		resumed = append(resumed, ev.TxID)
 		if len(resumed) == 3 {
@@ -721,7 +1013,7 @@ func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 	last := put(99)
 	lctx2, cancel2 := context.WithTimeout(ctx, time.Minute)
 	defer cancel2()
-	for ev, err := range G.Events(lctx2, client.EventOptions{CheckpointFile: file, Types: []string{model.EventBenchPut}}) {
+	for ev, err := range G.Events(lctx2, client.EventOptions{CheckpointFile: file, Types: types}) {
 		require.NoError(t, err)
 		assert.Equal(t, last, ev.TxID)
 		break

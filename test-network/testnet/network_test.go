@@ -4,6 +4,7 @@ package testnet_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -14,13 +15,17 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tracechain/tracechain/chaincode/model"
 	tc "github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/test-network/benchcc"
 	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
 
-// bench connects to the bench contract (trivial Put/Get) as org's user.
+// bench connects to the benchmark baseline chaincode (trivial Put/Get, same
+// endorsement policy as tracechain) as org's user. It is a chaincode of its
+// own: the tracechain chaincode carries no benchmark contract.
 func bench(t *testing.T, org string) *client.Contract {
 	return benchWithCommitTimeout(t, org, 30*time.Second)
 }
@@ -36,7 +41,7 @@ func benchWithCommitTimeout(t *testing.T, org string, commitTimeout time.Duratio
 		client.WithSubmitTimeout(10*time.Second), client.WithCommitStatusTimeout(commitTimeout))
 	require.NoError(t, err)
 	t.Cleanup(func() { gw.Close(); conn.Close() })
-	return gw.GetNetwork(p.Channel).GetContractWithName(p.Chaincode, "bench")
+	return gw.GetNetwork(p.Channel).GetContract(benchcc.Chaincode)
 }
 
 func key(t *testing.T) string { return fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano()) }
@@ -44,24 +49,76 @@ func key(t *testing.T) string { return fmt.Sprintf("%s-%d", t.Name(), time.Now()
 func TestStatusShowsAllNodesHealthy(t *testing.T) {
 	out, err := testnet.Current().Status(context.Background())
 	require.NoError(t, err, out)
-	require.Equal(t, 3, strings.Count(out, "\norderer"), out)
-	require.Equal(t, 5, strings.Count(out, "peer0."), out)
-	require.Equal(t, 8, strings.Count(out, " OK "), out)
+	// NODE PID STATE HEALTH RSS_MiB, one row per node, then a total.
+	state, health := map[string]string{}, map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) == 5 {
+			state[f[0]], health[f[0]] = f[2], f[3]
+		}
+	}
+	want := []string{"orderer0", "orderer1", "orderer2", "ca.regulator"}
+	for _, org := range testnet.Orgs {
+		want = append(want, testnet.PeerNode(org))
+	}
+	// Every orderer, peer and the Regulator's Fabric CA answers its health check.
+	for _, n := range want {
+		require.Equal(t, "running", state[n], "%s\n%s", n, out)
+		require.Equal(t, "OK", health[n], "%s\n%s", n, out)
+	}
+	require.Equal(t, len(want), strings.Count(out, " OK "), out)
+	// Both chaincode servers run (they have no operations endpoint): tracechain's
+	// and the benchmark baseline's.
+	for _, n := range []string{"chaincode", "benchcc"} {
+		require.Equal(t, "running", state[n], "%s\n%s", n, out)
+	}
 }
 
 func TestPeerCLIQueriesChaincode(t *testing.T) {
 	k := key(t)
-	_, err := bench(t, testnet.Distributor).Submit("Put", client.WithArguments(k, "v1"))
+	_, err := bench(t, testnet.Distributor).Submit(benchcc.FnPut, client.WithArguments(k, "v1"))
 	require.NoError(t, err)
 	out, err := testnet.Current().Peer(context.Background(), testnet.Regulator,
-		"chaincode", "query", "-C", "traceability", "-n", "tracechain", "-c", fmt.Sprintf(`{"Args":["bench:Get",%q]}`, k))
+		"chaincode", "query", "-C", "traceability", "-n", benchcc.Chaincode, "-c", fmt.Sprintf(`{"Args":[%q,%q]}`, benchcc.FnGet, k))
 	require.NoError(t, err, out)
 	require.Contains(t, out, "v1")
 }
 
+// contracts returns the contract names in a chaincode's metadata, as the peer
+// CLI evaluates org.hyperledger.fabric:GetMetadata as org's admin.
+func contracts(t *testing.T, org, chaincode string) []string {
+	t.Helper()
+	out, err := testnet.Current().Peer(context.Background(), org,
+		"chaincode", "query", "-C", "traceability", "-n", chaincode, "-c", `{"Args":["org.hyperledger.fabric:GetMetadata"]}`)
+	require.NoError(t, err, out)
+	i := strings.Index(out, "{")
+	require.GreaterOrEqual(t, i, 0, out)
+	var md struct {
+		Contracts map[string]json.RawMessage `json:"contracts"`
+	}
+	require.NoError(t, json.NewDecoder(strings.NewReader(out[i:])).Decode(&md), out)
+	var names []string
+	for name := range md.Contracts {
+		names = append(names, name)
+	}
+	return names
+}
+
+func TestDeployedTracechainHasNoBenchContract(t *testing.T) {
+	// The chaincode a consortium deploys offers no unchecked write: the
+	// benchmark baseline lives in a chaincode of its own.
+	got := contracts(t, testnet.Regulator, "tracechain")
+	require.Contains(t, got, "tracechain", got)
+	for _, name := range got {
+		require.NotContains(t, strings.ToLower(name), "bench", got)
+	}
+	// The same reading finds the contract where it does live, so the check above can fail.
+	require.Contains(t, contracts(t, testnet.Regulator, benchcc.Chaincode), "bench")
+}
+
 func TestSingleOrganisationEndorsementIsRejected(t *testing.T) {
 	contract := bench(t, testnet.ManufacturerA)
-	proposal, err := contract.NewProposal("Put", client.WithArguments(key(t), "forged"),
+	proposal, err := contract.NewProposal(benchcc.FnPut, client.WithArguments(key(t), "forged"),
 		client.WithEndorsingOrganizations("ManufacturerAMSP"))
 	require.NoError(t, err)
 	tx, err := proposal.Endorse()
@@ -81,7 +138,7 @@ func submitWithin(t *testing.T, contract *client.Contract, d time.Duration, args
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for {
-		_, err := contract.Submit("Put", client.WithArguments(args...))
+		_, err := contract.Submit(benchcc.FnPut, client.WithArguments(args...))
 		if err == nil {
 			return
 		}
@@ -100,7 +157,7 @@ func TestStoppingOneOrdererKeepsSubmissionsWorking(t *testing.T) {
 		require.NoError(t, n.StopNode(ctx, orderer))
 		submitWithin(t, contract, 60*time.Second, key(t), "with "+orderer+" down")
 		for i := 0; i < 5; i++ {
-			_, err := contract.Submit("Put", client.WithArguments(key(t), "steady"))
+			_, err := contract.Submit(benchcc.FnPut, client.WithArguments(key(t), "steady"))
 			require.NoError(t, err, "submission %d with %s down", i, orderer)
 		}
 		require.NoError(t, n.StartNode(ctx, orderer))
@@ -114,7 +171,7 @@ func TestRestartedPeerCatchesUpToSameHeight(t *testing.T) {
 	require.NoError(t, n.StopNode(ctx, node))
 	contract := bench(t, testnet.ManufacturerB)
 	for i := 0; i < 5; i++ {
-		_, err := contract.Submit("Put", client.WithArguments(key(t), "while peer down"))
+		_, err := contract.Submit(benchcc.FnPut, client.WithArguments(key(t), "while peer down"))
 		require.NoError(t, err)
 	}
 	want, err := n.Height(ctx, testnet.ManufacturerB)
@@ -129,20 +186,49 @@ func TestRestartedPeerCatchesUpToSameHeight(t *testing.T) {
 	require.GreaterOrEqual(t, got, want)
 }
 
+// ledgerConfig reads the tracechain ledger's configuration (who the Regulator
+// is, written once by InitLedger) through the SDK as org's user.
+func ledgerConfig(ctx context.Context, t *testing.T, org string) (*model.NetworkConfig, error) {
+	t.Helper()
+	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
+	require.NoError(t, err)
+	c, err := tc.Connect(ctx, tc.WithProfile(p, false))
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return c.Network(ctx)
+}
+
 func TestUpgradeKeepsData(t *testing.T) {
 	ctx := context.Background()
 	k := key(t)
-	_, err := bench(t, testnet.ManufacturerA).Submit("Put", client.WithArguments(k, "before upgrade"))
+	_, err := bench(t, testnet.ManufacturerA).Submit(benchcc.FnPut, client.WithArguments(k, "before upgrade"))
 	require.NoError(t, err)
+	before, err := ledgerConfig(ctx, t, testnet.Regulator)
+	require.NoError(t, err)
+	require.Equal(t, "RegulatorMSP", before.RegulatorMSPID)
+
+	// Deploy upgrades both chaincodes; neither loses its data, and the upgrade
+	// does not initialise the tracechain ledger again.
 	require.NoError(t, testnet.Current().Deploy(ctx))
-	out, err := testnet.Current().Peer(ctx, testnet.ManufacturerA, "lifecycle", "chaincode", "querycommitted",
-		"-C", "traceability", "-n", "tracechain")
-	require.NoError(t, err, out)
-	require.Contains(t, out, "Sequence: 2")
+	for _, cc := range []string{"tracechain", benchcc.Chaincode} {
+		out, err := testnet.Current().Peer(ctx, testnet.ManufacturerA, "lifecycle", "chaincode", "querycommitted",
+			"-C", "traceability", "-n", cc)
+		require.NoError(t, err, out)
+		require.Contains(t, out, "Sequence: 2", cc)
+	}
 	var got []byte
 	require.Eventually(t, func() bool {
-		got, err = bench(t, testnet.Distributor).Evaluate("Get", client.WithArguments(k))
+		got, err = bench(t, testnet.Distributor).Evaluate(benchcc.FnGet, client.WithArguments(k))
 		return err == nil
 	}, 30*time.Second, 500*time.Millisecond)
 	require.Equal(t, "before upgrade", string(got))
+	var after *model.NetworkConfig
+	require.Eventually(t, func() bool {
+		after, err = ledgerConfig(ctx, t, testnet.Distributor)
+		return err == nil
+	}, 30*time.Second, 500*time.Millisecond)
+	require.Equal(t, before.RegulatorMSPID, after.RegulatorMSPID)
+	require.Equal(t, before.TxID, after.TxID, "initialised once, by network.sh up")
 }
