@@ -1,0 +1,152 @@
+//go:build integration
+
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracechain/tracechain/chaincode/identifier"
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/client/resolver"
+	"github.com/tracechain/tracechain/test-network/testnet"
+)
+
+// verificationService serves the resolver as the Regulator's read-only
+// identity, following block events, as traced does.
+func verificationService(t *testing.T) (*httptest.Server, *client.Client) {
+	t.Helper()
+	p, err := client.LoadProfile(testnet.Current().ProfilePath(reg))
+	require.NoError(t, err)
+	reader, err := client.Connect(context.Background(), client.WithProfileAs(p, client.IdentityReader))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = reader.Close() })
+	srv := httptest.NewServer(nil)
+	// A long TTL: only block events may make a change visible within the bound.
+	h := resolver.New(reader, resolver.WithDomain(srv.URL), resolver.WithCacheTTL(time.Hour), resolver.WithRateLimit(0, 1))
+	srv.Config.Handler = h
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() { cancel(); srv.Close() })
+	go h.Follow(ctx, reader, testWriter{t})
+	return srv, reader
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// scan resolves a code as a shopper's phone would (following the redirect of
+// a Digital Link) and returns the public answer.
+func scan(t *testing.T, base, code string) (int, resolver.Answer) {
+	t.Helper()
+	target := base + "/verify?code=" + url.QueryEscape(code)
+	if c, err := identifier.Parse(code); err == nil && c.Kind.Scheme() == "gs1" && strings.HasPrefix(c.Canonical, "https://id.gs1.org/") {
+		target = base + strings.TrimPrefix(c.Canonical, "https://id.gs1.org")
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var a resolver.Answer
+	if resp.StatusCode == http.StatusOK {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&a))
+	}
+	return resp.StatusCode, a
+}
+
+// waitVerdict scans until the service answers want and returns how long after
+// since that took; it fails after the bound.
+func waitVerdict(t *testing.T, base, code string, want string, since time.Time, bound time.Duration) time.Duration {
+	t.Helper()
+	var last resolver.Answer
+	for time.Since(since) < bound+5*time.Second {
+		_, last = scan(t, base, code)
+		if string(last.Verdict) == want {
+			return time.Since(since)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: verdict %q, want %q", code, last.Verdict, want)
+	return 0
+}
+
+// TestVerificationServiceOnTheLedger: the public service answers scans from
+// the ledger as the read-only identity, and a sale, a decommissioned pallet
+// (for a unit inside it) and a batch recall show within 2 seconds of their
+// commit although verdicts are cached for an hour.
+func TestVerificationServiceOnTheLedger(t *testing.T) {
+	srv, reader := verificationService(t)
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A, R := org(t, mfrA), org(t, ret)
+	u := f.units(0, 3)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
+	require.NoError(t, err)
+
+	// The read-only identity reads, and writes nothing.
+	_, err = reader.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: f.units(9, 10)})
+	assert.ErrorIs(t, err, client.ErrForbidden)
+
+	// Cache the genuine verdicts first: later changes must come through events.
+	for _, code := range u {
+		status, a := scan(t, srv.URL, code)
+		require.Equal(t, http.StatusOK, status)
+		assert.Equal(t, "genuine", string(a.Verdict), code)
+		require.NotNil(t, a.Product)
+	}
+	status, _ := scan(t, srv.URL, "(01)06901234000017(21)X")
+	assert.Equal(t, http.StatusBadRequest, status, "an invalid code is a 400, not a 200 that carries an error")
+
+	// u[0] is sold; u[1] rides in a pallet that is then stolen; u[2] is recalled with its batch.
+	pallet := f.sscc()
+	_, err = A.Pack(ctx, model.PackRequest{Container: pallet, Children: u[:2]})
+	require.NoError(t, err)
+	_, err = A.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{pallet}})
+	require.NoError(t, err)
+	settle(t)
+	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
+	require.NoError(t, err)
+	settle(t)
+
+	sold := time.Now()
+	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
+	require.NoError(t, err)
+	saleDelay := waitVerdict(t, srv.URL, u[0], "sold", sold, 2*time.Second)
+
+	stolen := time.Now()
+	_, err = R.Decommission(ctx, model.DecommissionRequest{Codes: []string{pallet}, Reason: model.ReasonStolen})
+	require.NoError(t, err)
+	containerDelay := waitVerdict(t, srv.URL, u[1], "decommissioned", stolen, 2*time.Second)
+
+	recalled := time.Now()
+	_, err = admin(t, mfrA).Recall(ctx, model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "insulation too thin"})
+	require.NoError(t, err)
+	recallDelay := waitVerdict(t, srv.URL, u[2], "recalled", recalled, 2*time.Second)
+
+	t.Logf("visible after the commit returned: sale %s, stolen pallet's unit %s, batch recall %s", saleDelay, containerDelay, recallDelay)
+	for name, d := range map[string]time.Duration{"sale": saleDelay, "container": containerDelay, "recall": recallDelay} {
+		assert.Less(t, d, 2*time.Second, "%s must show within 2 s of its commit", name)
+	}
+
+	// What the public may see: never buyer data, never the holder.
+	_, a := scan(t, srv.URL, u[0])
+	raw, _ := json.Marshal(a)
+	for _, private := range []string{buyer.BuyerName, buyer.BuyerContact, "RetailerMSP", "DistributorMSP", "Beijing Jiadian"} {
+		assert.NotContains(t, string(raw), private)
+	}
+}
