@@ -163,6 +163,8 @@ type suite struct {
 	prepared         atomic.Int64
 	unsold           string // a unit at the Retailer that sell left unsold
 	baseSrc          map[string]Source
+	notes            map[string]string // what a scenario measured besides its ops, by name
+	service          *verificationService
 }
 
 // Run runs the benchmark against the network of cfg.RunDir and returns its
@@ -187,8 +189,11 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		fmt.Fprintf(cfg.Log, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
 	}
 
-	s := &suite{cfg: &cfg, conns: map[string]*orgConn{}, baseSrc: map[string]Source{}, runTag: fmt.Sprintf("%x", rand.Uint32())}
+	s := &suite{cfg: &cfg, conns: map[string]*orgConn{}, baseSrc: map[string]Source{}, notes: map[string]string{}, runTag: fmt.Sprintf("%x", rand.Uint32())}
 	defer func() {
+		if s.service != nil {
+			s.service.close()
+		}
 		for _, c := range s.conns {
 			c.close()
 		}
@@ -323,6 +328,14 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		}
 		if sc.note != nil {
 			sr.Note = sc.note(&cfg)
+		}
+		if sc.after != nil {
+			if err := sc.after(ctx, s); err != nil {
+				return fmt.Errorf("after %s: %w", name, err)
+			}
+		}
+		if n := s.notes[name]; n != "" {
+			sr.Note = strings.TrimPrefix(sr.Note+"; "+n, "; ")
 		}
 		if repeatOf != "" {
 			sr.Title += " (measured again at the end)"

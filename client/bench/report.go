@@ -214,6 +214,16 @@ func (r *Results) evaluateTargets() {
 	add(t, ok)
 	v, ok = ratio(r.Scenario("verify"), opsPerSec, BaselineRead, opsPerSec)
 	add(Target{Name: "verify throughput", Rule: "verify calls/s >= 0.8 x baseline-read calls/s", Value: v, Comparison: AtLeast, Threshold: 0.8, Unit: "x"}, ok)
+	vh := r.Scenario("verify-http")
+	v, ok = ratio(vh, opsPerSec, BaselineRead, opsPerSec)
+	t = Target{Name: "verify-http throughput", Rule: "verify-http scans/s >= 5 x baseline-read calls/s", Value: v, Comparison: AtLeast, Threshold: 5, Unit: "x"}
+	if vh != nil {
+		t.Note = vh.Note
+	}
+	add(t, ok)
+	if vh != nil && vh.Ops > 0 {
+		add(Target{Name: "verify-http latency", Rule: "p99 of a scan < 50 ms", Value: float64(vh.P99), Comparison: LessThan, Threshold: 50, Unit: "ms"}, true)
+	}
 
 	fail := 0
 	var where []string

@@ -26,6 +26,9 @@ type Tx struct {
 	Transient map[string][]byte // private input (never in the transaction)
 	Endorsers []string          // MSP IDs that must endorse; nil lets the gateway choose
 	Evaluate  bool              // read-only: evaluated on the gateway peer, never ordered
+	// URL, when set, makes the step an HTTP GET (a shopper's scan through the
+	// verification service) instead of a Fabric call; Evaluate must be set.
+	URL string
 }
 
 // Op is one measured operation: its steps run one after another, each
@@ -324,6 +327,9 @@ func (r *runner) await(ctx context.Context, cm *gw.Commit) (uint64, string, stri
 
 // evaluate runs a read-only step.
 func (r *runner) evaluate(ctx context.Context, tx Tx) (string, string) {
+	if tx.URL != "" {
+		return scanURL(ctx, tx.URL)
+	}
 	p, err := r.proposal(tx)
 	if err != nil {
 		return "proposal", err.Error()

@@ -43,6 +43,8 @@ type Scenario struct {
 	prepare func(ctx context.Context, s *suite, p Plan) (Source, error)
 	// note says what differs from the nominal scenario in this mode.
 	note func(cfg *Config) string
+	// after, when set, runs once the scenario was measured, to add to its note.
+	after func(ctx context.Context, s *suite) error
 }
 
 // Scenarios lists every scenario in run order (the baselines first, so that
@@ -80,6 +82,10 @@ func Scenarios() []Scenario {
 		{
 			Name: "verify", Title: "Verify a unit's code at the point of sale (Retailer), evaluated", Kind: KindCall, UnitsPerOp: 1, Against: BaselineRead,
 			plan: timedPlan(1, 1), prepare: prepareRead(model.FnVerify),
+		},
+		{
+			Name: "verify-http", Title: "Scan a unit's QR code through the public verification service (HTTP, skewed mix)", Kind: KindCall, UnitsPerOp: 1, Against: BaselineRead,
+			plan: timedPlan(1, 1), prepare: prepareVerifyHTTP, after: afterVerifyHTTP,
 		},
 		{
 			Name: "trace", Title: "Trace a unit's history (4 events, via its pallet), evaluated", Kind: KindCall, UnitsPerOp: 1, Against: BaselineRead,

@@ -28,6 +28,8 @@ type verdictCache struct {
 	mu  sync.Mutex
 	ttl time.Duration
 	m   map[string]cacheEntry
+	// hits and misses count lookups, for the benchmark's hit rate.
+	hits, misses uint64
 }
 
 func newVerdictCache(ttl time.Duration) *verdictCache {
@@ -42,8 +44,10 @@ func (c *verdictCache) get(key string, now time.Time) (*model.Verification, bool
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	if !ok || !now.Before(e.expires) {
+		c.misses++
 		return nil, false
 	}
+	c.hits++
 	return e.v, true
 }
 
@@ -77,6 +81,12 @@ func (c *verdictCache) invalidate(key string) {
 	c.mu.Unlock()
 }
 
+func (c *verdictCache) stats() (hits, misses uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
 func (c *verdictCache) clear() {
 	c.mu.Lock()
 	clear(c.m)
@@ -104,3 +114,7 @@ func (h *Resolver) Invalidate(code string) {
 // event does not list, such as a batch recall or a container decommissioned
 // with its contents.
 func (h *Resolver) InvalidateAll() { h.cache.clear() }
+
+// CacheStats returns how many verdict lookups the cache answered and how many
+// went to the ledger.
+func (h *Resolver) CacheStats() (hits, misses uint64) { return h.cache.stats() }
