@@ -113,6 +113,20 @@ func TestPageContentNegotiation(t *testing.T) {
 		assert.Equal(t, "genuine", word)
 	})
 
+	t.Run("lang_and_format_pass_through_the_redirect", func(t *testing.T) {
+		w := get(h, unitPath+"?lang=en", "Accept", browserAccept)
+		require.Equal(t, http.StatusTemporaryRedirect, w.Code)
+		loc, err := url.Parse(w.Header().Get("Location"))
+		require.NoError(t, err)
+		p := get(h, loc.RequestURI(), "Accept", browserAccept)
+		assert.Equal(t, "en", p.Header().Get("Content-Language"))
+		w = get(h, unitPath+"?format=json", "Accept", browserAccept)
+		loc, err = url.Parse(w.Header().Get("Location"))
+		require.NoError(t, err)
+		a, _ := decodeAnswer(t, get(h, loc.RequestURI(), "Accept", browserAccept))
+		assert.Equal(t, model.VerdictGenuine, a.Verdict)
+	})
+
 	t.Run("HEAD_has_the_headers_and_no_body", func(t *testing.T) {
 		w := do(h, http.MethodHead, code, "Accept", browserAccept)
 		assert.Equal(t, http.StatusOK, w.Code)
