@@ -18,10 +18,10 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 )
 
-// The verification page's templates, style sheet and icons are embedded so
-// that traced is one binary and the page needs no other request: a phone on
-// a weak connection in a shop gets the verdict in one round trip, and no
-// third party learns which code was checked.
+// pageFS holds the verification page's templates, style sheet and icons,
+// embedded so that traced is one binary and the page needs no other
+// request: a phone on a weak connection in a shop gets the verdict in one
+// round trip, and no third party learns which code was checked.
 //
 //go:embed templates/verify.html templates/page.css templates/icons/*.svg
 var pageFS embed.FS
@@ -38,6 +38,7 @@ var (
 		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+// mustRead reads an embedded file.
 func mustRead(name string) string {
 	b, err := pageFS.ReadFile(name)
 	if err != nil {
@@ -46,11 +47,13 @@ func mustRead(name string) string {
 	return string(b)
 }
 
+// cssHash is the CSP hash source of the inline style sheet.
 func cssHash() string {
 	sum := sha256.Sum256([]byte(pageCSS))
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
+// loadIcons maps each icon's name (its file name) to its SVG.
 func loadIcons() map[string]template.HTML {
 	m := map[string]template.HTML{}
 	names, err := fs.Glob(pageFS, "templates/icons/*.svg")
@@ -68,6 +71,7 @@ func loadIcons() map[string]template.HTML {
 // that colour is never the only signal (the words come from the catalog).
 type verdictLook struct{ tone, icon string }
 
+// verdictLooks gives each verdict its look.
 var verdictLooks = map[model.Verdict]verdictLook{
 	model.VerdictGenuine:        {"ok", "check"},
 	model.VerdictSold:           {"sold", "tag"},
@@ -214,16 +218,19 @@ type pageView struct {
 	Checked       string
 }
 
+// langLink is one link of the language switch.
 type langLink struct {
 	Lang, Label, Href string
 	Current           bool
 }
 
+// pageSection is one card of facts (product, producer, batch and dates).
 type pageSection struct {
 	Title string
 	Facts []pageFact
 }
 
+// pageFact is a label and the ledger's value; empty values are left out.
 type pageFact struct{ Label, Value string }
 
 // T returns the catalog text for key in the page's language; a missing key
@@ -235,6 +242,7 @@ func (v *pageView) T(key string) string {
 	return key
 }
 
+// tf formats the catalog text for key with args.
 func (v *pageView) tf(key string, args ...any) string { return fmt.Sprintf(v.T(key), args...) }
 
 // newPageView starts a view in r's language with the language switch.
