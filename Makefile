@@ -6,7 +6,7 @@ FUZZTIME ?= 30s
 FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis
 export TRACECHAIN_BIN := $(BIN)
 
-.PHONY: all help build tools demo test unit-test fuzz integration-test up down status bench clean
+.PHONY: all help build tools demo test unit-test fuzz integration-test browser-test up down status bench clean
 
 all: build
 
@@ -63,6 +63,10 @@ INTEGRATION_PKGS = $(shell grep -rl --include='*_test.go' '^//go:build integrati
 
 integration-test: build
 	$(GO) test -tags integration -count=1 -p 1 -timeout 45m $(INTEGRATION_PKGS)
+
+## browser-test: the verification page in headless Chromium on a phone viewport (browser.sh ensure installs Chromium as root); PNGs to TRACECHAIN_SCREENSHOTS
+browser-test:
+	$(GO) test -tags browser -count=1 -run '^TestBrowser' ./client/resolver/
 
 ## up: start the local network (down stops it, status shows every node's health and memory)
 up: build

@@ -9,6 +9,8 @@
 // any code form the ledger accepts with an Answer: the ledger's verdict
 // reduced to what may be shown to the public, plus the point-of-sale checks
 // (batch and expiry on the pack against the ledger, expiry and warranty
-// against the clock). docs/resolver.md lists each conformance point and the
-// test that shows it.
+// against the clock). A browser (Accept preferring text/html) gets the same
+// answer as the verification page, in Chinese or English, with a form for
+// typing a code; see wantsHTML and pageLang. docs/resolver.md lists each
+// conformance point and the test that shows it.
 package resolver

@@ -20,6 +20,9 @@ func FuzzHandler(f *testing.F) {
 		"/00/" + sscc, "/414/" + gln, "/p/01/9506000134352/10/L%2F7", "/01/" + gtin + "?linkType=gs1:nosuchlt",
 		"/verify?code=" + url.QueryEscape(unitURI) + "&17=271231", "/verify?code=ecode:10001123", "/recall?code=x",
 		"/.well-known/gs1resolver", "/", "//01/" + gtin, "/01/%zz", "/01/" + gtin + "?%41=1",
+		// The page, reached without an Accept header by format=html.
+		"/verify?format=html&lang=en&code=" + url.QueryEscape(unitURI) + "&10=X", "/verify?format=html", "/01/123?format=html",
+		"/?format=html", "/verify?format=html&code=%3Cb%3E",
 	} {
 		f.Add(s, false)
 		f.Add(s, true)

@@ -161,10 +161,16 @@ func (h *Resolver) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch r.URL.Path {
 	case "/":
+		varyOnNegotiation(w)
+		if wantsHTML(r) {
+			// A person who opens the resolver's root gets the form.
+			return h.writePage(w, r, http.StatusOK, newPageView(r, h.domainFor(r), ""))
+		}
 		return h.serveIndex(w, r)
 	case "/.well-known/gs1resolver":
 		return h.serveDescription(w, r)
 	case "/verify":
+		varyOnNegotiation(w)
 		return h.serveAnswer(w, r, answerVerify)
 	case "/recall":
 		return h.serveAnswer(w, r, answerRecall)
@@ -421,12 +427,20 @@ func (h *Resolver) writeJSON(w http.ResponseWriter, r *http.Request, status int,
 	return nil
 }
 
+// writeProblem writes an error answer: the Problem JSON, or for a person
+// (wantsHTML) the page with the invalid_code verdict or a notice, under the
+// same status, so that no error is a 200 in either form.
 func (h *Resolver) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	var p *Problem
 	if !errors.As(err, &p) {
 		p = problem(http.StatusInternalServerError, "internal", "internal error")
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if r.Method != http.MethodOptions && p.Status != http.StatusInternalServerError && wantsHTML(r) {
+		if h.writePage(w, r, p.Status, problemView(r, h.domainFor(r), p)) == nil {
+			return
+		}
+	}
 	_ = h.writeJSON(w, r, p.Status, mediaJSON, p)
 }
 

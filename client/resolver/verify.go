@@ -39,10 +39,16 @@ type CertificationAnswer struct {
 // serveAnswer answers /verify, /recall and /certification. The code is
 // parsed here first: an invalid code is a 400 without a ledger query, and
 // the ledger is asked for the canonical code, so every form of one code
-// shares a cache entry.
+// shares a cache entry. /verify answers a person (wantsHTML) with the
+// verification page instead of the JSON Answer, and without a code with
+// the page's form.
 func (h *Resolver) serveAnswer(w http.ResponseWriter, r *http.Request, kind answerKind) error {
 	q := r.URL.Query()
 	code := q.Get("code")
+	if code == "" && kind == answerVerify && wantsHTML(r) {
+		// The clerk's entry point: the form, with no verdict yet.
+		return h.writePage(w, r, http.StatusOK, newPageView(r, h.domainFor(r), ""))
+	}
 	if code == "" {
 		return problem(http.StatusBadRequest, RuleMissingCode, "the code parameter is required, e.g. /verify?code=https://id.gs1.org/01/09506000134352/21/1")
 	}
@@ -77,6 +83,9 @@ func (h *Resolver) serveAnswer(w http.ResponseWriter, r *http.Request, kind answ
 			ca.InspectionReportURI, ca.InspectionReportSHA256 = p.InspectionReportURI, p.InspectionReportSHA256
 		}
 		return h.writeJSON(w, r, http.StatusOK, mediaJSON, ca)
+	}
+	if wantsHTML(r) {
+		return h.writePage(w, r, http.StatusOK, answerView(r, h.domainFor(r), a))
 	}
 	return h.writeJSON(w, r, http.StatusOK, mediaJSON, a)
 }
