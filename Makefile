@@ -32,7 +32,7 @@ demo: build
 	@echo "The network and the verification service keep running: 'make status', 'make down'."
 
 ## test: unit tests, fuzz smoke run, then integration tests on networks the tests start themselves
-test: unit-test fuzz integration-test
+test: unit-test fuzz integration-test browser-test
 
 unit-test:
 	$(GO) vet ./...
