@@ -12,12 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/client/label"
 	"github.com/tracechain/tracechain/client/resolver"
 	"github.com/tracechain/tracechain/test-network/testnet"
 )
@@ -149,4 +152,40 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	for _, private := range []string{buyer.BuyerName, buyer.BuyerContact, "RetailerMSP", "DistributorMSP", "Beijing Jiadian"} {
 		assert.NotContains(t, string(raw), private)
 	}
+}
+
+// TestPrintedLabelResolvesToItsVerdict prints a label for a commissioned
+// unit, decodes its QR code as a phone camera would, and resolves the decoded
+// link through the verification service to the unit's verdict.
+func TestPrintedLabelResolvesToItsVerdict(t *testing.T) {
+	srv, _ := verificationService(t)
+	f := newProduct(t)
+	ctx := ctxT(t)
+	u := f.units(0, 1)
+	_, err := org(t, mfrA).Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
+	require.NoError(t, err)
+
+	content, err := label.BuildContent(srv.URL, u[0], label.Attributes{Batch: f.batch})
+	require.NoError(t, err)
+	img, err := label.Layout{}.Image(label.Label{Content: content, Title: "test cable"})
+	require.NoError(t, err)
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	require.NoError(t, err)
+	decoded, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	require.NoError(t, err)
+	link := decoded.GetText()
+	require.True(t, strings.HasPrefix(link, srv.URL+"/01/"+f.gtin+"/10/"+f.batch+"/21/"), "the QR holds the Digital Link on the resolver's domain: %s", link)
+
+	req, err := http.NewRequest(http.MethodGet, link, nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var a resolver.Answer
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&a))
+	assert.Equal(t, "genuine", string(a.Verdict), "the batch printed on the label matches the ledger's")
+	require.NotNil(t, a.Product)
+	assert.Equal(t, f.gtin, a.Product.GTIN)
 }
