@@ -146,12 +146,21 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 		assert.Less(t, d, 2*time.Second, "%s must show within 2 s of its commit", name)
 	}
 
-	// What the public may see: never buyer data, never the holder.
+	// What the public may see: for a sold unit the seller and the sale date;
+	// never buyer data, MSP IDs, or who holds unsold stock.
 	_, a := scan(t, srv.URL, u[0])
+	require.NotNil(t, a.Seller, "a sold unit names its seller")
+	assert.Equal(t, memberRequests[3].Name, a.Seller.Name)
+	require.NotNil(t, a.SoldAt)
 	raw, _ := json.Marshal(a)
-	for _, private := range []string{buyer.BuyerName, buyer.BuyerContact, "RetailerMSP", "DistributorMSP", "Beijing Jiadian"} {
+	for _, private := range []string{buyer.BuyerName, buyer.BuyerContact, buyer.BuyerAddress, "RetailerMSP"} {
 		assert.NotContains(t, string(raw), private)
 	}
+	_, a = scan(t, srv.URL, u[2]) // recalled at the maker: its holder is not published
+	raw, _ = json.Marshal(a)
+	assert.NotContains(t, string(raw), "ManufacturerAMSP")
+	require.NotNil(t, a.Recall)
+	assert.Equal(t, "insulation too thin", a.Recall.Reason, "the recall notice")
 }
 
 // TestPrintedLabelResolvesToItsVerdict prints a label for a commissioned

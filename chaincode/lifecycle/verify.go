@@ -59,7 +59,7 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 		// maker's name it never had.
 		producer, gtins = it.Issuer, nil
 	}
-	if err := l.reg.Prefetch([]string{producer, v.holder()}, gtins, extra...); err != nil {
+	if err := l.reg.Prefetch([]string{producer, v.holder(), it.SoldBy}, gtins, extra...); err != nil {
 		return nil, err
 	}
 	if v, err = l.withRecall(v); err != nil {
@@ -85,6 +85,16 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 		return nil, err
 	}
 	out.Holder = &holder
+	if it.SoldBy != "" {
+		seller, err := l.reg.Party(it.SoldBy)
+		if err != nil {
+			return nil, err
+		}
+		out.Seller, out.SoldAt = &seller, it.SoldAt
+	}
+	if v.recall != nil {
+		out.RecallReason, out.RecalledAt = v.recall.Reason, v.recall.IssuedAt
+	}
 	switch d := v.disposition(); {
 	case v.recall != nil:
 		out.Verdict, out.RecallID, out.Detail = model.VerdictRecalled, v.recall.ID, v.recall.Reason

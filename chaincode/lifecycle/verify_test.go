@@ -59,7 +59,15 @@ func TestVerifyPrecedence(t *testing.T) {
 		})
 	}
 
-	v := w.verify(genuine)
+	v := w.verify(sold)
+	require.NotNil(t, v.Seller, "a sold unit names its seller, a business")
+	assert.Equal(t, "R Mart", v.Seller.Name)
+	assert.False(t, v.SoldAt.IsZero())
+	v = w.verify(recalledDestroyed)
+	assert.Equal(t, "x", v.RecallReason)
+	assert.False(t, v.RecalledAt.IsZero())
+
+	v = w.verify(genuine)
 	require.NotNil(t, v.Product)
 	assert.Equal(t, "BV 2.5mm² cable", v.Product.Name)
 	assert.Equal(t, &model.Party{MSPID: makerA, Name: "A Cable Co.", USCC: usccA}, v.Producer)

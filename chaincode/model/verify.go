@@ -21,6 +21,10 @@ type Verification struct {
 	Holder         *Party      `json:"holder,omitempty" metadata:",optional"` // current (effective) holder
 	Disposition    Disposition `json:"disposition,omitempty" metadata:",optional"`
 	RecallID       string      `json:"recallId,omitempty" metadata:",optional"`
+	RecallReason   string      `json:"recallReason,omitempty" metadata:",optional"` // the recall's public reason
+	RecalledAt     time.Time   `json:"recalledAt,omitzero" metadata:",optional"`
+	Seller         *Party      `json:"seller,omitempty" metadata:",optional"` // the retailer that sold the unit (a business, never the buyer)
+	SoldAt         time.Time   `json:"soldAt,omitzero" metadata:",optional"`
 	AlertID        string      `json:"alertId,omitempty" metadata:",optional"` // the confirmed clone alert, for suspected_clone
 	LastEventAt    time.Time   `json:"lastEventAt,omitzero" metadata:",optional"`
 }

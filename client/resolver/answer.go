@@ -58,9 +58,9 @@ type PublicParty struct {
 
 // RecallNotice says that the unit or its batch is under recall.
 type RecallNotice struct {
-	ID string `json:"id"`
-	// TODO: the recall's public reason and date, once Verify returns them
-	// (model.Verification carries only the recall ID; GetRecall has them).
+	ID       string     `json:"id"`
+	Reason   string     `json:"reason,omitempty"`
+	IssuedAt *time.Time `json:"issuedAt,omitempty"`
 }
 
 // Answer is the public answer of the verification service. It is built from
@@ -88,12 +88,12 @@ type Answer struct {
 	Disposition    string         `json:"disposition,omitempty"`
 	Recall         *RecallNotice  `json:"recall,omitempty"`
 	AlertID        string         `json:"alertId,omitempty"` // the Regulator's confirmed clone alert
-	// SoldAt is the time of the unit's last event when it is sold, which
-	// for a sold unit is its sale. TODO: the seller's enterprise name, when
-	// Verify returns one (model.Verification has no seller field, and its
-	// Holder is not published).
-	SoldAt    *time.Time `json:"soldAt,omitempty"`
-	CheckedAt time.Time  `json:"checkedAt"`
+	// Seller is the retailer that sold the unit and SoldAt when: a shopper
+	// offered a "new" unit that was sold elsewhere sees by whom and when.
+	// The seller is a business; the buyer is never published.
+	Seller    *PublicParty `json:"seller,omitempty"`
+	SoldAt    *time.Time   `json:"soldAt,omitempty"`
+	CheckedAt time.Time    `json:"checkedAt"`
 }
 
 // scanned is what the scanned code itself states about the pack.
@@ -129,9 +129,21 @@ func publicAnswer(v *model.Verification, s scanned, now time.Time) *Answer {
 		a.Producer = &PublicParty{Name: p.Name, USCC: p.USCC}
 	}
 	if v.RecallID != "" {
-		a.Recall = &RecallNotice{ID: v.RecallID}
+		a.Recall = &RecallNotice{ID: v.RecallID, Reason: v.RecallReason}
+		if !v.RecalledAt.IsZero() {
+			t := v.RecalledAt.UTC()
+			a.Recall.IssuedAt = &t
+		}
 	}
-	if v.Verdict == model.VerdictSold && !v.LastEventAt.IsZero() {
+	if p := v.Seller; p != nil {
+		a.Seller = &PublicParty{Name: p.Name, USCC: p.USCC}
+	}
+	switch {
+	case !v.SoldAt.IsZero():
+		t := v.SoldAt.UTC()
+		a.SoldAt = &t
+	case v.Verdict == model.VerdictSold && !v.LastEventAt.IsZero():
+		// A ledger whose Verify predates SoldAt: a sold unit's last event is its sale.
 		t := v.LastEventAt.UTC()
 		a.SoldAt = &t
 	}

@@ -290,6 +290,12 @@ func answerView(r *http.Request, base string, a *Answer) *pageView {
 	v.Canonical = a.Code
 	if a.Recall != nil {
 		v.RecallLine = v.tf("recall.id", a.Recall.ID)
+		if a.Recall.Reason != "" {
+			v.RecallLine += " · " + a.Recall.Reason
+		}
+		if a.Recall.IssuedAt != nil {
+			v.RecallLine += " · " + a.Recall.IssuedAt.In(chinaTime).Format("2006-01-02")
+		}
 	}
 	v.Checked = v.tf("page.checked", a.CheckedAt.In(chinaTime).Format("2006-01-02 15:04"))
 	add := func(s *pageSection, key, value string) {
@@ -336,6 +342,16 @@ func answerView(r *http.Request, base string, a *Answer) *pageView {
 		add(&s, "field.warranty", v.tf(key, a.WarrantyEnd))
 	}
 	if len(s.Facts) > 0 {
+		v.Sections = append(v.Sections, s)
+	}
+	if a.Seller != nil || a.SoldAt != nil {
+		s := pageSection{Title: v.T("section.sale")}
+		if a.Seller != nil {
+			add(&s, "field.seller", a.Seller.Name)
+		}
+		if a.SoldAt != nil {
+			add(&s, "field.sold_at", a.SoldAt.In(chinaTime).Format("2006-01-02"))
+		}
 		v.Sections = append(v.Sections, s)
 	}
 	for _, rs := range a.Reasons {
