@@ -119,11 +119,7 @@ func publicAnswer(v *model.Verification, s scanned, now time.Time) *Answer {
 		Disposition: string(v.Disposition), AlertID: v.AlertID, CheckedAt: now.UTC(),
 	}
 	if p := v.Product; p != nil {
-		a.Product = &PublicProduct{
-			GTIN: p.GTIN, Name: p.Name, Type: p.Type, Specification: p.Specification,
-			Standards: p.Standards, Licence: p.Licence, WarrantyMonths: p.WarrantyMonths,
-			InspectionReportURI: p.InspectionReportURI, InspectionReportSHA256: p.InspectionReportSHA256,
-		}
+		a.Product = publicProduct(p)
 	}
 	if p := v.Producer; p != nil {
 		a.Producer = &PublicParty{Name: p.Name, USCC: p.USCC}

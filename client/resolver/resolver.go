@@ -159,6 +159,9 @@ func (h *Resolver) serve(w http.ResponseWriter, r *http.Request) error {
 			return p
 		}
 	}
+	if strings.HasPrefix(r.URL.Path, "/pip/") {
+		return h.servePIP(w, r)
+	}
 	switch r.URL.Path {
 	case "/":
 		varyOnNegotiation(w)

@@ -1,6 +1,7 @@
 package resolver_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -751,4 +752,69 @@ func TestBlockEventsInvalidateTheVerdictsTheyChange(t *testing.T) {
 			assert.Equal(t, want, v.Calls()-before, "verdicts asked again")
 		})
 	}
+}
+
+// productLedger is a fake ledger that also answers product master data.
+type productLedger struct {
+	*resolvertest.Verifier
+}
+
+func (productLedger) GetProduct(_ context.Context, g string) (*model.Product, error) {
+	if g != gtin {
+		return nil, client.ErrNotFound
+	}
+	return &model.Product{GTIN: gtin, Name: "BV 2.5mm² cable", Type: "electric wire and cable", Licence: "XK06-001-00001", Manufacturer: "MakerMSP"}, nil
+}
+
+func (productLedger) GetMember(_ context.Context, msp string) (*model.Member, error) {
+	return &model.Member{MSPID: msp, Name: "A Cable Co.", USCC: uscc}, nil
+}
+
+// TestProductInformationPage: the gs1:pip link every linkset offers has a
+// target, for people and for programs.
+func TestProductInformationPage(t *testing.T) {
+	h := resolver.New(productLedger{resolvertest.New()}, resolver.WithDomain(domain))
+	get := func(path, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	// The pip link of the linkset of a serialised unit.
+	rec := get("/01/"+gtin+"/21/SN-1?linkType=linkset", "application/linkset+json")
+	require.Equal(t, http.StatusOK, rec.Code)
+	pip := ""
+	var ls struct {
+		Linkset []map[string]json.RawMessage `json:"linkset"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &ls))
+	for _, ctx := range ls.Linkset {
+		if raw, ok := ctx[vocab+"pip"]; ok {
+			var links []struct{ Href string }
+			require.NoError(t, json.Unmarshal(raw, &links))
+			pip = links[0].Href
+		}
+	}
+	require.NotEmpty(t, pip, "the linkset offers a pip link")
+	path := strings.TrimPrefix(pip, domain)
+
+	rec = get(path, "application/json")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var info resolver.ProductInfo
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &info))
+	assert.Equal(t, "BV 2.5mm² cable", info.Product.Name)
+	assert.Equal(t, "A Cable Co.", info.Producer.Name)
+
+	rec = get(path, "text/html")
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), "BV 2.5mm² cable")
+	assert.Contains(t, rec.Body.String(), "A Cable Co.")
+
+	assert.Equal(t, http.StatusNotFound, get("/pip/01/09506000134376", "application/json").Code, "no such product")
+	assert.Equal(t, http.StatusBadRequest, get("/pip/01/09506000134353", "application/json").Code, "a bad check digit")
+	without := resolver.New(resolvertest.New(), resolver.WithDomain(domain))
+	rec = httptest.NewRecorder()
+	without.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code, "a ledger without product data serves no pip")
 }
