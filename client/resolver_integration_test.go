@@ -112,6 +112,19 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 		assert.Equal(t, "genuine", string(a.Verdict), code)
 		require.NotNil(t, a.Product)
 	}
+	// The product information page (the linkset's gs1:pip) from the ledger's master data.
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/pip/01/"+f.gtin, nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var info resolver.ProductInfo
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&info))
+	resp.Body.Close()
+	assert.Equal(t, "test cable "+f.run, info.Product.Name)
+	require.NotNil(t, info.Producer)
+	assert.Equal(t, memberRequests[0].Name, info.Producer.Name)
+
 	status, _ := scan(t, srv.URL, "(01)06901234000017(21)X")
 	assert.Equal(t, http.StatusBadRequest, status, "an invalid code is a 400, not a 200 that carries an error")
 
