@@ -3,12 +3,8 @@
 package client_test
 
 import (
-	"bytes"
 	"context"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,24 +15,8 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
-
-// chromium returns the headless browser: TRACECHAIN_CHROMIUM, or what
-// test-network/browser.sh ensure finds or installs.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TRACECHAIN_CHROMIUM"); p != "" {
-		return p
-	}
-	script, err := filepath.Abs("../test-network/browser.sh")
-	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd := exec.Command("bash", script, "ensure")
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	require.NoError(t, err, "test-network/browser.sh ensure: %s", stderr.String())
-	return strings.TrimSpace(string(out))
-}
 
 // TestVerificationPageInABrowser opens the public verification page on the
 // real ledger, as a shopper's phone does after scanning a QR code, for a
@@ -44,6 +24,7 @@ func chromium(t *testing.T) string {
 // in Chinese and in English, and reads the verdict a person reads.
 func TestVerificationPageInABrowser(t *testing.T) {
 	srv, _ := verificationService(t)
+	browserPath := chromiumPath(t)
 	f := newProduct(t)
 	ctx := ctxT(t)
 	A, R := org(t, mfrA), org(t, ret)
@@ -78,7 +59,7 @@ func TestVerificationPageInABrowser(t *testing.T) {
 	}
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.ExecPath(browserPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
@@ -117,4 +98,11 @@ func TestVerificationPageInABrowser(t *testing.T) {
 			})
 		}
 	}
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p, err := testnet.Chromium()
+	require.NoError(t, err)
+	return p
 }

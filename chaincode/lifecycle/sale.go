@@ -16,8 +16,8 @@ import (
 // A unit inside a container the retailer holds is unpacked implicitly.
 //
 // Selling a unit that was already sold is refused without an error, so the
-// transaction commits a suspected-clone alert and marks the unit; the result
-// says which happened.
+// transaction files a clone report (refuseResale) that the Regulator decides;
+// the result says which happened.
 func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 	if err := l.checkTime(); err != nil {
 		return nil, err

@@ -14,13 +14,11 @@
 package resolver_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -35,6 +33,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/client/resolver"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 // The phone the pages are looked at on: an iPhone 12-15 sized viewport in
@@ -46,23 +45,12 @@ const (
 	phoneScale  = 2
 )
 
-// chromiumPath is the Chromium binary: TRACECHAIN_CHROMIUM, else what
-// test-network/browser.sh ensure finds or installs. The test was asked for
-// by its tag, so a missing browser fails it rather than skipping it.
+// chromiumPath is the Chromium binary (testnet.Chromium). The test was
+// asked for by its tag, so a missing browser fails it rather than skipping.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("TRACECHAIN_CHROMIUM"); p != "" {
-		return p
-	}
-	script, err := filepath.Abs("../../test-network/browser.sh")
+	p, err := testnet.Chromium()
 	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd := exec.Command("bash", script, "ensure")
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	require.NoError(t, err, "test-network/browser.sh ensure: %s", stderr.String())
-	p := strings.TrimSpace(string(out))
-	require.NotEmpty(t, p, "test-network/browser.sh ensure printed no path")
 	return p
 }
 
