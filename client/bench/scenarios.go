@@ -85,7 +85,7 @@ func Scenarios() []Scenario {
 		},
 		{
 			Name: "verify-http", Title: "Scan a unit's QR code through the public verification service (HTTP, skewed mix)", Kind: KindCall, UnitsPerOp: 1, Against: BaselineRead,
-			plan: timedPlan(1, 1), prepare: prepareVerifyHTTP, after: afterVerifyHTTP,
+			plan: timedPlan(1, 4), prepare: prepareVerifyHTTP, after: afterVerifyHTTP,
 		},
 		{
 			Name: "trace", Title: "Trace a unit's history (4 events, via its pallet), evaluated", Kind: KindCall, UnitsPerOp: 1, Against: BaselineRead,

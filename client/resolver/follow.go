@@ -43,10 +43,12 @@ func (h *Resolver) Invalidates(e client.Event) {
 
 // Follow keeps the verdict cache true: it applies every committed verdict
 // event to the cache until ctx ends, reopening the stream after an error
-// (reported to logw). It starts at the next block; a verdict cached before
-// that expires with its TTL.
+// (reported to logw). Each stream starts at the next block, so whatever was
+// cached before it opened, when events may have been missed, is forgotten:
+// while Follow runs, the TTL never decides what is true, and it can be long.
 func (h *Resolver) Follow(ctx context.Context, src EventSource, logw io.Writer) {
 	for ctx.Err() == nil {
+		h.InvalidateAll()
 		for e, err := range src.Events(ctx, client.EventOptions{Types: slices.Clone(verdictEvents)}) {
 			if err != nil {
 				if ctx.Err() == nil {

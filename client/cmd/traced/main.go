@@ -171,9 +171,11 @@ func (c *config) handler(v resolver.Verifier) *resolver.Resolver {
 	return resolver.New(v, opts...)
 }
 
-// defaultCacheTTL bounds how stale a verdict can get if the block event
-// stream is down; while it runs, a change shows as soon as its block commits.
-const defaultCacheTTL = 30 * time.Second
+// defaultCacheTTL bounds how long a verdict is kept. Block events make a
+// change show as soon as its block commits, and the cache is cleared
+// whenever the event stream reopens (Resolver.Follow), so the TTL only
+// bounds memory and the rare change no event names.
+const defaultCacheTTL = 10 * time.Minute
 
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 10 * time.Second
