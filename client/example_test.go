@@ -160,3 +160,41 @@ func ExampleRetryPolicy() {
 	// 3 true
 	// 4 true
 }
+
+// A retailer verifies a scanned code, sells the unit, and handles the
+// typed refusals a point-of-sale system must tell apart.
+func Example() {
+	ctx := context.Background()
+	profile, err := client.LoadProfile("test-network/run/connection/retailer.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := client.Connect(ctx, client.WithProfile(profile, false))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	code := "https://id.gs1.org/01/06901234000016/21/CA25-000901?17=351231" // from the QR code
+	v, err := c.Verify(ctx, code)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if v.Verdict != model.VerdictGenuine {
+		fmt.Println("do not sell:", v.Verdict)
+		return
+	}
+	res, err := c.Sell(ctx, model.SellRequest{Code: code}, model.SaleData{BuyerName: "Li Xiaoming", BuyerContact: "+86 138 0000 0000"})
+	switch {
+	case errors.Is(err, client.ErrRecalled):
+		fmt.Println("recalled since the scan: return it to the manufacturer")
+	case errors.Is(err, client.ErrNotHolder):
+		fmt.Println("this shop does not hold the unit")
+	case err != nil:
+		log.Fatal(err)
+	case res.Outcome == model.OutcomeRefusedAlreadySold:
+		fmt.Println("already sold: clone report", res.AlertID, "filed for the Regulator")
+	default:
+		fmt.Println("sold, sale hash", res.SaleHash)
+	}
+}
