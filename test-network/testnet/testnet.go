@@ -5,7 +5,8 @@
 //	func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
 //
 // Main starts a fresh network in a temporary directory on a free block of ports, runs the
-// tests, and stops the network even when tests fail or panic. With TRACECHAIN_TESTNET_DIR set
+// tests, and stops the network. A reaper process stops it too when the test binary dies
+// without stopping it (a panic, a -timeout, a kill). With TRACECHAIN_TESTNET_DIR set
 // it uses the network already running from that run directory and leaves it running.
 package testnet
 
@@ -18,7 +19,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -39,7 +42,8 @@ var Orgs = []string{ManufacturerA, ManufacturerB, Distributor, Retailer, Regulat
 type Network struct {
 	Dir      string // run directory: config, data, logs, PIDs, connection material
 	PortBase int
-	owned    bool // started by us, so stopped by us
+	owned    bool        // started by us, so stopped by us
+	reaper   *os.Process // stops the network if this process dies first
 }
 
 var current *Network
@@ -86,6 +90,7 @@ func Start(ctx context.Context) (*Network, error) {
 		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true}
 		out, err := n.run(ctx, "up")
 		if err == nil {
+			n.startReaper()
 			return n, nil
 		}
 		lastErr = fmt.Errorf("network.sh up: %w\n%s", err, tail(out, 40))
@@ -105,10 +110,30 @@ func Attach(dir string) (*Network, error) {
 	return &Network{Dir: dir}, nil
 }
 
+// startReaper starts a process of its own session that waits for this
+// process to end and then stops the network with network.sh down, which
+// stops exactly the nodes the network recorded, and removes its directory.
+// Deferred calls do not run when a test binary panics or hits its
+// -timeout; the reaper does.
+func (n *Network) startReaper() {
+	cmd := exec.Command("bash", "-c",
+		`while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" down >/dev/null 2>&1; rm -rf "$3"`,
+		"reaper", strconv.Itoa(os.Getpid()), script(), filepath.Dir(n.Dir))
+	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir, fmt.Sprintf("TRACECHAIN_PORT_BASE=%d", n.PortBase))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // not in the test's process group
+	if err := cmd.Start(); err == nil {
+		n.reaper = cmd.Process
+		go func() { _, _ = cmd.Process.Wait() }()
+	}
+}
+
 // Stop stops a network that Start started and removes its directory.
 func (n *Network) Stop() error {
 	if !n.owned {
 		return nil
+	}
+	if n.reaper != nil {
+		_ = n.reaper.Kill() // our own reaper, by its PID: nothing left for it to do
 	}
 	out, err := n.run(context.Background(), "down")
 	if err != nil {
