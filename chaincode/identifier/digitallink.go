@@ -587,10 +587,6 @@ func isSubDelim(c byte) bool {
 	return false
 }
 
-func isAuthorityChar(c byte) bool {
-	return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '@' || c == '[' || c == ']' || c == '%'
-}
-
 // isPathRaw reports whether c may appear unencoded in a path segment (pchar).
 func isPathRaw(c byte) bool { return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '@' }
 

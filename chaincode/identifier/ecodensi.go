@@ -21,7 +21,7 @@ func ValidateEcodeNumberSystem(s string) error {
 	}
 	spec := ecodeVersions[s[0]-'0']
 	if len(s) != 1+spec.nsiLen || !allDigits(s[1:]) {
-		return fmt.Errorf("V%c needs a %d-digit NSI after the version digit", s[0], spec.nsiLen)
+		return fmt.Errorf("version %c needs a %d-digit NSI after the version digit", s[0], spec.nsiLen)
 	}
 	return nil
 }

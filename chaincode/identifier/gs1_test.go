@@ -85,11 +85,11 @@ func TestCompanyPrefix(t *testing.T) {
 }
 
 func TestBuilders(t *testing.T) {
-	c, err := SGTIN(gtin13, "S/1 ")
+	_, err := SGTIN(gtin13, "S/1 ")
 	require.Error(t, err, "space is not in set 82")
 	requireRuleErr(t, err, ErrCharset, 3, "S/1 ")
 
-	c, err = SGTIN(gtin13, "S/1")
+	c, err := SGTIN(gtin13, "S/1")
 	require.NoError(t, err)
 	assert.Equal(t, Code{Kind: KindSGTIN, Canonical: "https://id.gs1.org/01/06901234567892/21/S%2F1",
 		GTIN: "06901234567892", Serial: "S/1"}, c)

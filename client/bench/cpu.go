@@ -19,9 +19,6 @@ const (
 	groupClient    = "client"
 )
 
-// cpuGroups lists the groups in report order.
-var cpuGroups = []string{groupPeers, groupOrderers, groupChaincode, groupClient}
-
 // nodeGroup maps a node name of the run directory to its group.
 func nodeGroup(node string) string {
 	switch {

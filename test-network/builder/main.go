@@ -32,7 +32,7 @@ func run(name string, args []string) error {
 		return release(args)
 	}
 	if len(args) == 0 {
-		return fmt.Errorf("usage: builder package|install ...")
+		return fmt.Errorf("usage: builder package|install")
 	}
 	switch args[0] {
 	case "package":

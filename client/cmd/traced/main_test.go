@@ -137,7 +137,8 @@ func TestServeAndShutDown(t *testing.T) {
 	}()
 	var base string
 	require.Eventually(t, func() bool {
-		line, _, ok := strings.Cut(out.String(), "\n")
+		line, _, _ := strings.Cut(out.String(), "\n")
+		var ok bool
 		base, ok = strings.CutPrefix(line, "Verification service: ")
 		return ok
 	}, 5*time.Second, 10*time.Millisecond)
