@@ -201,3 +201,21 @@ func testMasterData(t *testing.T, s *suite) {
 		assert.Equal(t, "450/750V 1×4mm²", cur.Specification)
 	})
 }
+
+// setUpMasterData registers the members and the two products the later
+// steps use, without testMasterData's checks, so that any step runs on its
+// own (go test -run TestTracechain/Story).
+func setUpMasterData(t *testing.T, s *suite) {
+	t.Helper()
+	for _, m := range []*member{s.ma, s.mb, s.dist, s.ret} {
+		req := s.memberRequest(m)
+		if _, err := submit[model.Member](t, s.reg.admin, model.FnRegisterMember, req); err != nil {
+			requireCode(t, err, model.CodeDuplicate)
+			mustSubmit[model.Member](t, s.reg.admin, model.FnUpdateMember, req)
+		}
+	}
+	s.productA = s.newGTIN(s.prefixA)
+	s.productB = s.newGTIN(s.prefixB)
+	mustSubmit[model.Product](t, s.ma, model.FnRegisterProduct, productRequest(s.productA, s.licenceA, "450/750V 1×2.5mm²"))
+	mustSubmit[model.Product](t, s.mb, model.FnRegisterProduct, productRequest(s.productB, s.licenceB, "JZT2-20"))
+}
