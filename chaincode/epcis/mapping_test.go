@@ -194,7 +194,9 @@ func TestFromTraceCarriesNoBuyerData(t *testing.T) {
 }
 
 func TestFromTraceParties(t *testing.T) {
-	doc, err := FromTrace(unit, sampleTrace()[5:6], MapOptions{Parties: func(m string) string { return "https://id.gs1.org/417/" + map[string]string{mfr: "6901234000003", dist: "6901234000010"}[m] }})
+	doc, err := FromTrace(unit, sampleTrace()[5:6], MapOptions{Parties: func(m string) string {
+		return "https://id.gs1.org/417/" + map[string]string{mfr: "6901234000003", dist: "6901234000010"}[m]
+	}})
 	require.NoError(t, err)
 	ev := doc.Body.EventList[0]
 	assert.Equal(t, "https://id.gs1.org/417/6901234000003", ev.SourceList[0].Source)
