@@ -24,6 +24,22 @@ type Body struct {
 	QueryResults *QueryResults `json:"queryResults,omitempty"`
 }
 
+// MarshalJSON writes eventList even when it is empty, unless the body holds
+// queryResults: an EPCISDocument without events still has an eventList.
+func (b Body) MarshalJSON() ([]byte, error) {
+	type plain Body
+	if b.QueryResults != nil {
+		return json.Marshal(plain(b))
+	}
+	l := b.EventList
+	if l == nil {
+		l = []Event{}
+	}
+	return json.Marshal(struct {
+		EventList []Event `json:"eventList"`
+	}{l})
+}
+
 // QueryResults is the epcisBody of an EPCISQueryDocument.
 type QueryResults struct {
 	SubscriptionID string      `json:"subscriptionID,omitempty"`

@@ -6,9 +6,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/chaincode/model"
 )
 
 const epcisTestdata = "../../../chaincode/epcis/testdata/"
@@ -48,4 +52,52 @@ func TestEPCISHashErrors(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	code, _, _ = runCLI(t, "epcis", "hash")
 	assert.Equal(t, exitUsage, code)
+}
+
+func TestEPCISTraceDocument(t *testing.T) {
+	unit := "https://id.gs1.org/01/06901234000016/21/A1"
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	events := []model.TraceEvent{
+		{Subject: unit, Type: model.EventCommissioned, BizStep: model.BizStepCommissioning, Disposition: model.DispositionActive, Time: at, TxID: "tx1", Actor: "ManufacturerAMSP"},
+		{Subject: unit, Type: model.EventShipped, BizStep: model.BizStepShipping, Disposition: model.DispositionInTransit, Time: at.Add(time.Hour), TxID: "tx2", From: "ManufacturerAMSP", To: "DistributorMSP"},
+		{Subject: unit, Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Time: at.Add(2 * time.Hour), TxID: "tx3", AlertID: "a"},
+	}
+	var a, b bytes.Buffer
+	created := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, writeTraceDocument(&a, unit, events, created))
+	require.NoError(t, writeTraceDocument(&b, unit, events, created))
+	assert.Equal(t, a.String(), b.String())
+
+	doc, err := epcis.ParseDocument(a.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, "2026-04-01T00:00:00.000Z", doc.CreationDate)
+	require.Len(t, doc.Events(), 2, "the clone alert is left out")
+	hashes, err := epcis.DocumentHashes(a.Bytes())
+	require.NoError(t, err)
+	for i, ev := range doc.Events() {
+		assert.Equal(t, hashes[i], ev.EventID)
+	}
+	assert.Equal(t, "2026-03-01T02:00:00.000Z", doc.Events()[0].EventTime)
+	assert.Equal(t, "https://id.tracechain.example/party/DistributorMSP", doc.Events()[1].DestinationList[0].Destination)
+	assert.Contains(t, a.String(), `"tracechain:txId": "tx2"`)
+
+	require.Error(t, writeTraceDocument(&a, unit, []model.TraceEvent{{Type: "Teleported"}}, created))
+}
+
+func TestEPCISTraceUsage(t *testing.T) {
+	t.Setenv("TRACECHAIN_ORG", "")
+	for _, args := range [][]string{
+		{"epcis", "trace"},
+		{"epcis", "trace", "a", "b"},
+		{"epcis", "trace", "x"}, // no connection
+		{"epcis", "trace", "--created", "yesterday", "x"},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, errOut)
+	}
+	_, _, errOut := runCLI(t, "epcis", "trace", "--created", "yesterday", "x")
+	assert.Contains(t, errOut, "--created")
+	code, out, _ := runCLI(t, "epcis", "trace", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "EPCISDocument")
 }
