@@ -136,9 +136,7 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 		if slices.Contains(a.Reporters, reporter) || a.Reporter == reporter {
 			// Deduplicated: nothing to write, but like every submitted transaction
 			// it sets its one event.
-			e := l.event(model.EventCloneAlert)
-			e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
-			return res, l.commit(e)
+			return res, l.commit(cloneReportEvent(l, it, a))
 		}
 		a.Reports++
 		if len(a.Reporters) < model.MaxAlertReporters {
@@ -160,12 +158,17 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 	if err := l.putAlert(a); err != nil {
 		return nil, err
 	}
-	e := l.event(model.EventCloneAlert)
-	e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
-	if err := l.commit(e); err != nil {
+	if err := l.commit(cloneReportEvent(l, it, a)); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// cloneReportEvent is the chaincode event of a clone report about it.
+func cloneReportEvent(l *Ledger, it *model.Item, a *model.Alert) model.Event {
+	e := l.event(model.EventCloneAlert)
+	e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
+	return e
 }
 
 // saleInput reads and checks the transient buyer data. Its errors name

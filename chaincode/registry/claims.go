@@ -58,8 +58,9 @@ func (r *Registry) claimKeyOf(c claim) (string, error) {
 // member) to those of m, refusing any that another member holds or, for
 // company prefixes, that overlaps one another member holds (one is a prefix of
 // the other, so the two would share GTINs and SSCCs). Cost: per new prefix up
-// to 8 point reads for shorter registered prefixes and one scan for longer
-// ones; one read per other new entitlement.
+// to 7 point reads (the prefix itself and each shorter one of 6 digits or
+// more, in one GetMany) and one scan for longer ones; one read per other new
+// entitlement.
 func (r *Registry) updateClaims(old, m *model.Member) error {
 	var before []claim
 	if old != nil {
