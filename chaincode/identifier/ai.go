@@ -319,7 +319,7 @@ func (d *aiDef) dlKey() bool      { return d.flags&fKey != 0 }
 // named so, "AI 3103" otherwise.
 func (d *aiDef) label() string {
 	switch d.ai {
-	case aiGTIN, aiSSCC, aiGLN:
+	case AIGTIN, AISSCC, AIGLN:
 		return d.name
 	}
 	return "AI " + d.ai

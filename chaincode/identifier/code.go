@@ -142,7 +142,7 @@ func parseAny(s string) (Code, *Error) {
 		c, e := parseEcode(s)
 		if e != nil && len(s) > 2 {
 			switch s[:2] {
-			case aiBatch, aiProd, aiExpiry, aiSerial:
+			case AIBatch, AIProductionDate, AIExpiry, AISerial:
 				e.Msg += " (read as Ecode; a GS1 element string not led by AI 00, 01 or 414 needs brackets or a symbology identifier such as ]d2)"
 			}
 		}

@@ -143,7 +143,7 @@ func parseDigitalLink(s string) (Code, *Error) {
 	f := gs1Fields{primary: k.AI, key: k.Value}
 	for i, q := range p.dl.Qualifiers {
 		switch q.AI {
-		case aiCPV, aiBatch, aiSerial:
+		case AICPV, AIBatch, AISerial:
 			f.assign(q.AI, q.Value, 0)
 		default:
 			return Code{}, errAt(p.qualOff[i], RuleAI, "key qualifier AI %s is valid Digital Link, but not supported for a ledger key", q.AI)
@@ -253,7 +253,7 @@ func parseDL(s string) (dlParsed, *Error) {
 	out.dl.PathPrefix = s[pathStart : key.off-1]
 	out.keyOff = key.off
 	var kv string
-	if key.s == aiGTIN {
+	if key.s == AIGTIN {
 		// GTIN-8/12/13 are tolerated and zero-padded, though the grammar asks for 14 digits.
 		var e *Error
 		if kv, e = normalizeGTIN(keyVal.s, keyVal.off); e != nil {

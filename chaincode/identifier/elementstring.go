@@ -188,7 +188,7 @@ func (st *esState) add(d *aiDef, aiOff int, v string, off int) *Error {
 }
 
 // isLedgerKey reports whether ai is one of the keys a Code can be built on.
-func isLedgerKey(ai string) bool { return ai == aiGTIN || ai == aiSSCC || ai == aiGLN }
+func isLedgerKey(ai string) bool { return ai == AIGTIN || ai == AISSCC || ai == AIGLN }
 
 // finish requires a ledger key, applies the association rules and builds
 // the Code.

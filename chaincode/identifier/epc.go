@@ -92,7 +92,7 @@ func parseEPCGTIN(s string, p int, serialised bool) (Code, *Error) {
 	copy(g[1:], cp)
 	copy(g[1+len(cp):], ref[1:])
 	g[gtinLen-1] = checkDigit(g[:gtinLen-1])
-	f := gs1Fields{primary: aiGTIN, key: string(g[:]), companyPrefix: cp}
+	f := gs1Fields{primary: AIGTIN, key: string(g[:]), companyPrefix: cp}
 	if serialised {
 		f.serial = v
 	} else {
@@ -121,7 +121,7 @@ func parseEPCSSCC(s string, p int) (Code, *Error) {
 	copy(k[1:], cp)
 	copy(k[1+len(cp):], ref[1:])
 	k[ssccLen-1] = checkDigit(k[:ssccLen-1])
-	f := gs1Fields{primary: aiSSCC, key: string(k[:]), companyPrefix: cp}
+	f := gs1Fields{primary: AISSCC, key: string(k[:]), companyPrefix: cp}
 	return f.code(), nil
 }
 
@@ -148,7 +148,7 @@ func parseEPCSGLN(s string, p int) (Code, *Error) {
 	copy(k[:], cp)
 	copy(k[len(cp):], ref)
 	k[glnLen-1] = checkDigit(k[:glnLen-1])
-	f := gs1Fields{primary: aiGLN, key: string(k[:]), companyPrefix: cp}
+	f := gs1Fields{primary: AIGLN, key: string(k[:]), companyPrefix: cp}
 	return f.code(), nil
 }
 

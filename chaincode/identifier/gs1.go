@@ -2,16 +2,18 @@ package identifier
 
 import "strings"
 
-// GS1 Application Identifiers this package understands.
+// GS1 Application Identifiers this package understands: the keys it
+// identifies units, containers and places by, and the qualifiers and
+// attributes a Digital Link of them may carry.
 const (
-	aiSSCC   = "00"
-	aiGTIN   = "01"
-	aiBatch  = "10"
-	aiProd   = "11"
-	aiExpiry = "17"
-	aiSerial = "21"
-	aiCPV    = "22" // consumer product variant: Digital Link path only
-	aiGLN    = "414"
+	AISSCC           = "00"
+	AIGTIN           = "01"
+	AIBatch          = "10"
+	AIProductionDate = "11"
+	AIExpiry         = "17"
+	AISerial         = "21"
+	AICPV            = "22" // consumer product variant: Digital Link path only
+	AIGLN            = "414"
 )
 
 const (
@@ -197,7 +199,7 @@ func SGTIN(gtin, serial string) (Code, error) {
 		e.Input = serial
 		return Code{}, e
 	}
-	f := gs1Fields{primary: aiGTIN, key: g, serial: serial}
+	f := gs1Fields{primary: AIGTIN, key: g, serial: serial}
 	return f.code(), nil
 }
 
@@ -214,7 +216,7 @@ func LGTIN(gtin, batch string) (Code, error) {
 		e.Input = batch
 		return Code{}, e
 	}
-	f := gs1Fields{primary: aiGTIN, key: g, batch: batch}
+	f := gs1Fields{primary: AIGTIN, key: g, batch: batch}
 	return f.code(), nil
 }
 
@@ -223,7 +225,7 @@ func SSCC(sscc string) (Code, error) {
 	if err := ValidateSSCC(sscc); err != nil {
 		return Code{}, err
 	}
-	f := gs1Fields{primary: aiSSCC, key: sscc}
+	f := gs1Fields{primary: AISSCC, key: sscc}
 	return f.code(), nil
 }
 
@@ -246,7 +248,7 @@ func checkCS82(v string, base int, what string) *Error {
 // gs1Fields collects what a GS1 form stated before it becomes a Code, so that
 // element strings, Digital Link and EPC URNs share one notion of identity.
 type gs1Fields struct {
-	primary       string // aiGTIN, aiSSCC or aiGLN
+	primary       string // AIGTIN, AISSCC or AIGLN
 	key           string // GTIN-14, SSCC or GLN
 	cpv           string // AI 22
 	batch         string // AI 10
@@ -263,20 +265,20 @@ func (f *gs1Fields) assign(ai, v string, off int) *Error {
 	if ai == f.primary {
 		return nil
 	}
-	if f.primary == aiGTIN {
+	if f.primary == AIGTIN {
 		switch ai {
-		case aiBatch:
+		case AIBatch:
 			f.batch = v
 			return nil
-		case aiSerial:
+		case AISerial:
 			f.serial = v
 			return nil
-		case aiCPV:
+		case AICPV:
 			f.cpv = v
 			return nil
-		case aiProd, aiExpiry:
+		case AIProductionDate, AIExpiry:
 			d, e := parseGS1Date(v, off, ai)
-			if ai == aiProd {
+			if ai == AIProductionDate {
 				f.prod = d
 			} else {
 				f.expiry = d
@@ -302,29 +304,29 @@ func (f *gs1Fields) code() Code {
 		CompanyPrefix:  f.companyPrefix,
 	}
 	switch f.primary {
-	case aiGTIN:
+	case AIGTIN:
 		c.GTIN, c.Batch, c.Serial = f.key, f.batch, f.serial
 		switch {
 		case f.serial != "":
 			// The unit is GTIN + serial; its batch is a property, not identity.
 			c.Kind = KindSGTIN
-			c.Canonical = dlURI(aiGTIN, f.key, aiSerial, f.serial)
+			c.Canonical = dlURI(AIGTIN, f.key, AISerial, f.serial)
 		case f.batch != "":
 			c.Kind = KindLGTIN
-			c.Canonical = dlURI(aiGTIN, f.key, aiBatch, f.batch)
+			c.Canonical = dlURI(AIGTIN, f.key, AIBatch, f.batch)
 		default:
 			c.Kind = KindGTIN
-			c.Canonical = dlURI(aiGTIN, f.key, "", "")
+			c.Canonical = dlURI(AIGTIN, f.key, "", "")
 		}
 		if f.cpv != "" {
-			f.setAttr(aiCPV, f.cpv)
+			f.setAttr(AICPV, f.cpv)
 		}
-	case aiSSCC:
+	case AISSCC:
 		c.Kind, c.SSCC = KindSSCC, f.key
-		c.Canonical = dlURI(aiSSCC, f.key, "", "")
-	case aiGLN:
+		c.Canonical = dlURI(AISSCC, f.key, "", "")
+	case AIGLN:
 		c.Kind, c.GLN = KindGLN, f.key
-		c.Canonical = dlURI(aiGLN, f.key, "", "")
+		c.Canonical = dlURI(AIGLN, f.key, "", "")
 	}
 	// Data attributes never enter Canonical: they describe the item, they
 	// do not identify it (Identity drops them).

@@ -136,7 +136,7 @@ func TestGS1Dates(t *testing.T) {
 		"760101": "1976-01-01", // 51 years ahead is the previous century
 		"991100": "1999-11-30",
 	} {
-		got, e := parseGS1Date(in, 0, aiExpiry)
+		got, e := parseGS1Date(in, 0, AIExpiry)
 		require.Nil(t, e, in)
 		assert.Equal(t, want, got, in)
 	}
@@ -147,7 +147,7 @@ func TestGS1Dates(t *testing.T) {
 		"230229": 4, // 2023 is not a leap year
 		"250431": 4,
 	} {
-		_, e := parseGS1Date(in, 0, aiProd)
+		_, e := parseGS1Date(in, 0, AIProductionDate)
 		require.NotNil(t, e, in)
 		assert.Equal(t, RuleDate, e.Rule, in)
 		assert.Equal(t, off, e.Offset, in)

@@ -54,18 +54,6 @@ type Content struct {
 // rendering on one line: "(01) 06901234000016  (17) 351231  (21) A1".
 func (c Content) HRIText() string { return strings.Join(c.HRI, "  ") }
 
-// The GS1 AIs a label handles.
-const (
-	aiSSCC   = "00"
-	aiGTIN   = "01"
-	aiBatch  = "10"
-	aiProd   = "11"
-	aiExpiry = "17"
-	aiSerial = "21"
-	aiCPV    = "22"
-	aiGLN    = "414"
-)
-
 // verifyPath is where the verification service takes codes that have no
 // Digital Link form.
 const verifyPath = "/verify"
@@ -105,18 +93,18 @@ func buildGS1(base, input string, c identifier.Code, attrs Attributes) (Content,
 	var key identifier.AIValue
 	switch c.Kind {
 	case identifier.KindSSCC:
-		key = identifier.AIValue{AI: aiSSCC, Value: c.SSCC}
+		key = identifier.AIValue{AI: identifier.AISSCC, Value: c.SSCC}
 	case identifier.KindGLN:
-		key = identifier.AIValue{AI: aiGLN, Value: c.GLN}
+		key = identifier.AIValue{AI: identifier.AIGLN, Value: c.GLN}
 	default:
-		key = identifier.AIValue{AI: aiGTIN, Value: c.GTIN}
+		key = identifier.AIValue{AI: identifier.AIGTIN, Value: c.GTIN}
 	}
 	batch := c.Batch
 	if attrs.Batch != "" {
 		if batch != "" && batch != attrs.Batch {
 			return Content{}, fail(ErrAttribute, attrs.Batch, errorString("the code states batch "+batch))
 		}
-		if key.AI != aiGTIN {
+		if key.AI != identifier.AIGTIN {
 			return Content{}, fail(ErrAttribute, attrs.Batch, errorString("a batch qualifies a GTIN only"))
 		}
 		batch = attrs.Batch
@@ -129,7 +117,7 @@ func buildGS1(base, input string, c identifier.Code, attrs Attributes) (Content,
 	if c.ProductionDate != "" {
 		prod = yymmdd(c.ProductionDate)
 	}
-	cpv := c.Attributes[aiCPV]
+	cpv := c.Attributes[identifier.AICPV]
 
 	// Digital Link: key qualifiers in the path in the order the standard
 	// fixes for AI 01 (22, 10, 21), dates as query data attributes.
@@ -142,11 +130,11 @@ func buildGS1(base, input string, c identifier.Code, attrs Attributes) (Content,
 		}
 	}
 	seg(key.AI, key.Value)
-	seg(aiCPV, cpv)
-	seg(aiBatch, batch)
-	seg(aiSerial, c.Serial)
+	seg(identifier.AICPV, cpv)
+	seg(identifier.AIBatch, batch)
+	seg(identifier.AISerial, c.Serial)
 	sep := byte('?')
-	for _, q := range [][2]string{{aiProd, prod}, {aiExpiry, expiry}} {
+	for _, q := range [][2]string{{identifier.AIProductionDate, prod}, {identifier.AIExpiry, expiry}} {
 		if q[1] != "" {
 			b.WriteByte(sep)
 			b.WriteString(q[0] + "=")
@@ -169,8 +157,8 @@ func buildGS1(base, input string, c identifier.Code, attrs Attributes) (Content,
 	}
 
 	out := Content{Code: back.Identity(), URI: uri, GS1: true}
-	for _, e := range []identifier.AIValue{key, {AI: aiProd, Value: prod}, {AI: aiExpiry, Value: expiry},
-		{AI: aiCPV, Value: cpv}, {AI: aiBatch, Value: batch}, {AI: aiSerial, Value: c.Serial}} {
+	for _, e := range []identifier.AIValue{key, {AI: identifier.AIProductionDate, Value: prod}, {AI: identifier.AIExpiry, Value: expiry},
+		{AI: identifier.AICPV, Value: cpv}, {AI: identifier.AIBatch, Value: batch}, {AI: identifier.AISerial, Value: c.Serial}} {
 		if e.Value != "" {
 			out.Elements = append(out.Elements, e)
 		}

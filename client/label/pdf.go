@@ -110,21 +110,10 @@ func (s Sheet) PDF(w io.Writer, labels []Label) error {
 			pdf.Rect(x0, y0, s.Width, s.Height, "D")
 		}
 		for _, sym := range p.symbols {
-			for y, row := range sym.m {
-				for x := 0; x < len(row); {
-					if !row[x] {
-						x++
-						continue
-					}
-					end := x
-					for end < len(row) && row[end] {
-						end++
-					}
-					pdf.Rect(x0+sym.x+float64(x)*sym.module, y0+sym.y+float64(y)*sym.module,
-						float64(end-x)*sym.module, sym.module, "F")
-					x = end
-				}
-			}
+			sym.m.darkRuns(func(x, y, n int) {
+				pdf.Rect(x0+sym.x+float64(x)*sym.module, y0+sym.y+float64(y)*sym.module,
+					float64(n)*sym.module, sym.module, "F")
+			})
 		}
 		for _, t := range p.texts {
 			pdf.SetFont(t.f.name, "", 0)

@@ -28,14 +28,10 @@ func (lay Layout) Image(l Label) (*image.Gray, error) {
 	for _, s := range p.symbols {
 		mod := max(1, int(math.Floor(s.module*scale)))
 		x0, y0 := px(s.x, scale), px(s.y, scale)
-		for y, row := range s.m {
-			for x, dark := range row {
-				if dark {
-					r := image.Rect(x0+x*mod, y0+y*mod, x0+(x+1)*mod, y0+(y+1)*mod)
-					draw.Draw(img, r, image.Black, image.Point{}, draw.Src)
-				}
-			}
-		}
+		s.m.darkRuns(func(x, y, n int) {
+			r := image.Rect(x0+x*mod, y0+y*mod, x0+(x+n)*mod, y0+(y+1)*mod)
+			draw.Draw(img, r, image.Black, image.Point{}, draw.Src)
+		})
 	}
 	for _, t := range p.texts {
 		f, err := opentype.NewFace(t.f.f, &opentype.FaceOptions{

@@ -40,20 +40,9 @@ func (lay Layout) SVG(w io.Writer, l Label) error {
 		// rects share exact edges and no hairline gaps appear.
 		fmt.Fprintf(bw, `<g class="%s" transform="translate(%s %s) scale(%s)" fill="#000" shape-rendering="crispEdges">`+"\n",
 			kind, r3(s.x), r3(s.y), f(s.module, 'f', 5, 64))
-		for y, row := range s.m {
-			for x := 0; x < len(row); {
-				if !row[x] {
-					x++
-					continue
-				}
-				end := x
-				for end < len(row) && row[end] {
-					end++
-				}
-				fmt.Fprintf(bw, `<rect x="%d" y="%d" width="%d" height="1"/>`+"\n", x, y, end-x)
-				x = end
-			}
-		}
+		s.m.darkRuns(func(x, y, n int) {
+			fmt.Fprintf(bw, `<rect x="%d" y="%d" width="%d" height="1"/>`+"\n", x, y, n)
+		})
 		bw.WriteString("</g>\n")
 	}
 	for _, t := range p.texts {

@@ -13,6 +13,26 @@ type matrix [][]bool
 
 func (m matrix) size() int { return len(m) }
 
+// darkRuns calls fn for each horizontal run of n dark modules starting at
+// column x of row y. Every output format draws runs rather than single
+// modules: fewer shapes, and no hairline seams between neighbours.
+func (m matrix) darkRuns(fn func(x, y, n int)) {
+	for y, row := range m {
+		for x := 0; x < len(row); {
+			if !row[x] {
+				x++
+				continue
+			}
+			end := x
+			for end < len(row) && row[end] {
+				end++
+			}
+			fn(x, y, end-x)
+			x = end
+		}
+	}
+}
+
 // Quiet zones in modules: ISO/IEC 18004 asks 4 around a QR code, ISO/IEC
 // 16022 one around a DataMatrix (GS1 recommends more where space allows).
 const (

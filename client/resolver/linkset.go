@@ -162,11 +162,11 @@ func (h *Resolver) links(lv level, keyAI, domain string) map[string][]LinkObject
 		}
 	}
 	add(LinkVerification, domain+"/verify?code="+code, mediaJSON)
-	if keyAI == "01" && lv.primary {
+	if keyAI == identifier.AIGTIN && lv.primary {
 		add(LinkPIP, domain+"/pip"+lv.path, mediaHTML)
 		add(LinkCertification, domain+"/certification?code="+code, mediaJSON)
 	}
-	if keyAI != "414" {
+	if keyAI != identifier.AIGLN {
 		add(LinkRecall, domain+"/recall?code="+code, mediaJSON)
 	}
 	add(LinkEPCIS, domain+"/epcs/"+url.QueryEscape(lv.gs1)+"/events", mediaJSON)
@@ -225,11 +225,11 @@ func levelDescription(name string, dl identifier.DigitalLink, lv level) string {
 
 func keyLabel(ai string) string {
 	switch ai {
-	case "01":
+	case identifier.AIGTIN:
 		return "GTIN"
-	case "00":
+	case identifier.AISSCC:
 		return "SSCC"
-	case "414":
+	case identifier.AIGLN:
 		return "GLN"
 	case "10":
 		return "batch"

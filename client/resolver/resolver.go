@@ -210,9 +210,9 @@ func (h *Resolver) domainFor(r *http.Request) string {
 // keys 01, 00 and 414, and for a GTIN the qualifiers 22, 10 and 21.
 func supportedKey(dl identifier.DigitalLink) bool {
 	switch dl.PrimaryKey.AI {
-	case "00", "414":
+	case identifier.AISSCC, identifier.AIGLN:
 		return len(dl.Qualifiers) == 0
-	case "01":
+	case identifier.AIGTIN:
 		for _, q := range dl.Qualifiers {
 			if q.AI != "22" && q.AI != "10" && q.AI != "21" {
 				return false
@@ -224,7 +224,7 @@ func supportedKey(dl identifier.DigitalLink) bool {
 }
 
 // SupportedPrimaryKeys are the primary key AIs the resolver answers.
-var SupportedPrimaryKeys = []string{"01", "00", "414"}
+var SupportedPrimaryKeys = []string{identifier.AIGTIN, identifier.AISSCC, identifier.AIGLN}
 
 func (h *Resolver) serveDigitalLink(w http.ResponseWriter, r *http.Request) error {
 	path := r.URL.EscapedPath()
