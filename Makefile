@@ -58,11 +58,9 @@ fuzz:
 		done; \
 	done
 
-# Only packages with integration tests; each starts its own network, one package at a time.
-INTEGRATION_PKGS = $(shell grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network | xargs -n1 dirname | sort -u | sed 's|^|./|')
-
+## integration-test: every integration suite on one network that it starts and stops (test-network/integration.sh)
 integration-test: build
-	$(GO) test -tags integration -count=1 -p 1 -timeout 45m $(INTEGRATION_PKGS)
+	GO=$(GO) bash test-network/integration.sh
 
 ## browser-test: the verification page in headless Chromium on a phone viewport (browser.sh ensure installs Chromium as root); PNGs to TRACECHAIN_SCREENSHOTS
 browser-test:

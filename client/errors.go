@@ -183,6 +183,12 @@ func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcom
 // *ChaincodeError when the chaincode's model.Error can be found in the
 // gRPC status details or message, otherwise a *TransportError for gRPC
 // status errors. Other errors (e.g. building the proposal) are wrapped.
+// DecodeError turns an error that fabric-gateway itself returned into the SDK's typed errors,
+// for code that calls fabric-gateway directly beside the SDK: a chaincode refusal becomes a
+// *ChaincodeError (errors.Is matches ErrNotFound, ErrForbidden, ...), a gRPC failure a
+// *TransportError. Nil stays nil.
+func DecodeError(err error) error { return mapError("call", "", err) }
+
 func mapError(op, txID string, err error) error {
 	if err == nil {
 		return nil

@@ -4,10 +4,8 @@ package client_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"sync"
@@ -25,7 +23,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
 
-const (
+var (
 	mfrA = testnet.ManufacturerA
 	mfrB = testnet.ManufacturerB
 	dist = testnet.Distributor
@@ -34,55 +32,27 @@ const (
 )
 
 var (
-	clientsOnce sync.Once
-	clients     map[string]*client.Client // each organisation's user (User1)
-	admins      map[string]*client.Client // each organisation's administrator (NodeOU admin)
-	clientsErr  error
 	membersOnce sync.Once
 	membersErr  error
 )
 
-// connectAll connects a user and an administrator client of every organisation, once.
-func connectAll() {
-	clients, admins = map[string]*client.Client{}, map[string]*client.Client{}
-	for _, o := range testnet.Orgs {
-		p, err := client.LoadProfile(testnet.Current().ProfilePath(o))
-		if err != nil {
-			clientsErr = err
-			return
-		}
-		for _, asAdmin := range []bool{false, true} {
-			c, err := client.Connect(context.Background(), client.WithProfile(p, asAdmin))
-			if err != nil {
-				clientsErr = fmt.Errorf("%s (admin %t): %w", o, asAdmin, err)
-				return
-			}
-			if asAdmin {
-				admins[o] = c
-			} else {
-				clients[o] = c
-			}
-		}
-	}
-}
-
-// org returns a connected client of org's user, shared by all tests. Ordinary
+// org returns the kit's client of org's user, shared by all tests. Ordinary
 // work (commission, move, sell, read) needs no more than a user identity.
 func org(t *testing.T, name string) *client.Client {
 	t.Helper()
-	clientsOnce.Do(connectAll)
-	require.NoError(t, clientsErr)
-	return clients[name]
+	c, err := testnet.Current().Client(name, testnet.User)
+	require.NoError(t, err)
+	return c
 }
 
-// admin returns a connected client of org's administrator, shared by all
-// tests: privileged calls (member registration, recalls, alert decisions, sale
-// records, InitLedger) are refused to ordinary users of the same organisation.
+// admin returns the kit's client of org's administrator: privileged calls
+// (member registration, recalls, alert decisions, sale records, InitLedger)
+// are refused to ordinary users of the same organisation.
 func admin(t *testing.T, name string) *client.Client {
 	t.Helper()
-	clientsOnce.Do(connectAll)
-	require.NoError(t, clientsErr)
-	return admins[name]
+	c, err := testnet.Current().Client(name, testnet.Admin)
+	require.NoError(t, err)
+	return c
 }
 
 // settle waits until every organisation's peer has committed the same blocks. A
@@ -90,18 +60,7 @@ func admin(t *testing.T, name string) *client.Client {
 // may be a block behind for a moment, so a read there must wait for it.
 func settle(t *testing.T) {
 	t.Helper()
-	ctx := ctxT(t)
-	require.Eventually(t, func() bool {
-		var first uint64
-		for i, o := range testnet.Orgs {
-			h, err := testnet.Current().Height(ctx, o)
-			if err != nil || (i > 0 && h != first) {
-				return false
-			}
-			first = h
-		}
-		return true
-	}, 30*time.Second, 200*time.Millisecond)
+	require.NoError(t, testnet.Current().Settle(ctxT(t)))
 }
 
 func ctxT(t *testing.T) context.Context {
@@ -111,77 +70,32 @@ func ctxT(t *testing.T) context.Context {
 }
 
 // randDigits returns n random decimal digits.
-func randDigits(t *testing.T, n int) string {
-	t.Helper()
-	max := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
-	v, err := rand.Int(rand.Reader, max)
-	require.NoError(t, err)
-	return fmt.Sprintf("%0*d", n, v)
-}
+func randDigits(_ *testing.T, n int) string { return testnet.RandDigits(n) }
 
-func withCheck(t *testing.T, digits string) string {
-	t.Helper()
-	c, err := identifier.CheckDigit(digits)
-	require.NoError(t, err)
-	return digits + string(c)
-}
+func withCheck(_ *testing.T, digits string) string { return testnet.WithCheckDigit(digits) }
 
-func uscc(t *testing.T, first17 string) string {
-	t.Helper()
-	c, err := identifier.USCCCheckChar(first17)
-	require.NoError(t, err)
-	return first17 + string(c)
-}
+func uscc(_ *testing.T, first17 string) string { return testnet.USCC(first17) }
 
-// The consortium's members, registered once per network by the Regulator's
-// administrator. Registrations are exclusive: no two members share a company
-// prefix (nor may one extend another's), a production licence, a CCC
-// certificate or an Ecode number system. The Distributor and the Retailer have
-// prefixes of their own because a new case or pallet code must be under the
-// packer's own prefix.
-var memberRequests = []model.MemberRequest{
-	{MSPID: "ManufacturerAMSP", Role: model.RoleManufacturer, Name: "Hangzhou Lianhe Cable Co., Ltd.", CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00123"}, EcodeNumberSystems: []string{ecodeNSIA}},
-	{MSPID: "ManufacturerBMSP", Role: model.RoleManufacturer, Name: "Ningbo Anran Gas Appliance Co., Ltd.", CompanyPrefixes: []string{"6909876"}, ProductionLicences: []string{"XK21-002-00456"}, EcodeNumberSystems: []string{ecodeNSIB}},
-	{MSPID: "DistributorMSP", Role: model.RoleDistributor, Name: "Shanghai Huadong Electrical Distribution Co., Ltd.", CompanyPrefixes: []string{"6905555"}},
-	{MSPID: "RetailerMSP", Role: model.RoleRetailer, Name: "Beijing Jiadian Hardware Store", CompanyPrefixes: []string{"6906666"}},
+// memberOrgs are the registered organisations, in the order of memberRequest's index.
+var memberOrgs = testnet.Registered()
+
+// memberRequest is the kit's registration of memberOrgs[i].
+func memberRequest(_ *testing.T, i int) model.MemberRequest {
+	return testnet.MemberRequest(memberOrgs[i])
 }
 
 // Ecode number systems (version digit + NSI) of the two manufacturers.
-const (
-	ecodeNSIA = "10001"
-	ecodeNSIB = "10002"
-)
+var ecodeNSIA, ecodeNSIB = testnet.EcodeNSIA, testnet.EcodeNSIB
 
-var memberUSCCs = []string{"91330100MA2A0001X", "91330100MA2B0002X", "91310000MA1D0003X", "91110000MA0R0004X"}
-
-// memberRequest returns memberRequests[i] with its USCC.
-func memberRequest(t *testing.T, i int) model.MemberRequest {
-	t.Helper()
-	req := memberRequests[i]
-	req.USCC = uscc(t, memberUSCCs[i])
-	return req
-}
-
-// members registers the consortium's members once. A network reused through
-// TRACECHAIN_TESTNET_DIR may have them already, perhaps with the details of an
-// older run: those are brought up to date, so every test sees the same members.
+// members registers the consortium's members once (the kit's master data, so
+// a network shared with other suites holds the same members).
 func members(t *testing.T) {
 	t.Helper()
 	membersOnce.Do(func() {
-		ctx := context.Background()
-		G := admin(t, reg)
-		for i := range memberRequests {
-			req := memberRequest(t, i)
-			_, err := G.RegisterMember(ctx, req)
-			if errors.Is(err, client.ErrDuplicate) {
-				_, err = G.UpdateMember(ctx, req)
-			}
-			if err != nil {
-				membersErr = fmt.Errorf("register %s: %w", req.MSPID, err)
-				return
-			}
+		membersErr = testnet.RegisterMembers(context.Background(), admin(t, reg))
+		if membersErr == nil {
+			settle(t) // members act through their own peers
 		}
-		settle(t) // members act through their own peers
 	})
 	require.NoError(t, membersErr)
 }
@@ -236,10 +150,7 @@ func (f *fixture) units(from, to int) []string {
 func (f *fixture) sscc() string { return ssccUnder(f.t, f.prefix) }
 
 // ssccUnder returns a fresh SSCC under a company prefix.
-func ssccUnder(t *testing.T, prefix string) string {
-	t.Helper()
-	return "(00)" + withCheck(t, "0"+prefix+randDigits(t, 16-len(prefix)))
-}
+func ssccUnder(_ *testing.T, prefix string) string { return testnet.NewSSCC(prefix) }
 
 var buyer = model.SaleData{BuyerName: "Li Xiaoming", BuyerAddress: "12 Chaoyang Road, Beijing", BuyerContact: "+86 138 0000 0000"}
 
@@ -341,7 +252,7 @@ func TestRegistrationsAreExclusive(t *testing.T) {
 	_, err = G.UpdateMember(ctx, shorter)
 	assert.ErrorIs(t, err, client.ErrDuplicate, "ManufacturerA's prefix 6901234 extends it")
 	b := memberRequest(t, 1)
-	b.ProductionLicences = append(b.ProductionLicences, memberRequests[0].ProductionLicences[0])
+	b.ProductionLicences = append(b.ProductionLicences, memberRequest(t, 0).ProductionLicences[0])
 	_, err = G.UpdateMember(ctx, b)
 	assert.ErrorIs(t, err, client.ErrDuplicate, "ManufacturerA's production licence")
 	b = memberRequest(t, 1)
@@ -349,13 +260,14 @@ func TestRegistrationsAreExclusive(t *testing.T) {
 	_, err = G.UpdateMember(ctx, b)
 	assert.ErrorIs(t, err, client.ErrDuplicate, "ManufacturerA's Ecode number system")
 	_, err = G.RegisterMember(ctx, model.MemberRequest{MSPID: "InterloperMSP", Role: model.RoleRetailer, Name: "Interloper Trading Co.",
-		USCC: uscc(t, "91440300MA5F0005X"), CompanyPrefixes: memberRequests[3].CompanyPrefixes})
+		USCC: uscc(t, "91440300MA5F0005X"), CompanyPrefixes: memberRequest(t, 3).CompanyPrefixes})
 	assert.ErrorIs(t, err, client.ErrDuplicate, "the Retailer's prefix")
 	_, err = org(t, ret).GetMember(ctx, "InterloperMSP")
 	assert.ErrorIs(t, err, client.ErrNotFound, "a refused registration writes nothing")
 
 	// The refusals changed nothing.
-	for i, want := range memberRequests {
+	for i := range memberOrgs {
+		want := memberRequest(t, i)
 		m, err := org(t, ret).GetMember(ctx, want.MSPID)
 		require.NoError(t, err)
 		assert.Equal(t, want.CompanyPrefixes, m.CompanyPrefixes, want.MSPID)
@@ -436,7 +348,7 @@ func TestFullStory(t *testing.T) {
 
 	// Pack: two cases of ten on a pallet.
 	case1, case2, pallet := f.sscc(), f.sscc(), f.sscc()
-	_, err = D.Pack(ctx, model.PackRequest{Container: ssccUnder(t, memberRequests[2].CompanyPrefixes[0]), Children: units[:10]})
+	_, err = D.Pack(ctx, model.PackRequest{Container: ssccUnder(t, memberRequest(t, 2).CompanyPrefixes[0]), Children: units[:10]})
 	assert.ErrorIs(t, err, client.ErrNotHolder, "a case of its own, but goods it does not hold")
 	_, err = D.Pack(ctx, model.PackRequest{Container: case1, Children: units[:10]})
 	assert.ErrorIs(t, err, client.ErrForbidden, "an SSCC under ManufacturerA's prefix")
@@ -947,7 +859,7 @@ func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 	f := newProduct(t)
 	ctx := ctxT(t)
 	G, A := org(t, reg), org(t, mfrA)
-	height, err := testnet.Current().Height(ctx, reg)
+	height, err := testnet.Current().ChainHeight(ctx, reg)
 	require.NoError(t, err)
 	file := filepath.Join(t.TempDir(), "regulator.checkpoint")
 

@@ -5,6 +5,7 @@ package client_test
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +29,24 @@ import (
 // verificationService serves the resolver as the Regulator's read-only
 // identity, following block events, as traced does.
 func verificationService(t *testing.T) (*httptest.Server, *client.Client) {
+	srv, reader, f := followedService(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() { // nobody waits for events here: never let the service block on them
+		for {
+			select {
+			case <-f.applied:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return srv, reader
+}
+
+// followedService is verificationService with the service's event source
+// observed: the test learns when the service has applied an event.
+func followedService(t *testing.T) (*httptest.Server, *client.Client, *followed) {
 	t.Helper()
 	p, err := client.LoadProfile(testnet.Current().ProfilePath(reg))
 	require.NoError(t, err)
@@ -40,8 +59,53 @@ func verificationService(t *testing.T) (*httptest.Server, *client.Client) {
 	srv.Config.Handler = h
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); srv.Close() })
-	go h.Follow(ctx, reader, testWriter{t})
-	return srv, reader
+	f := &followed{src: reader, applied: make(chan string, 64)}
+	go h.Follow(ctx, f, testWriter{t})
+	return srv, reader, f
+}
+
+// followed is the service's event source, observed: after the service has
+// applied an event to its cache, the event's type is sent on applied. A test
+// waits for that, instead of polling the service.
+type followed struct {
+	src     resolver.EventSource
+	applied chan string
+}
+
+// Events implements resolver.EventSource.
+func (f *followed) Events(ctx context.Context, opts client.EventOptions) iter.Seq2[client.Event, error] {
+	return func(yield func(client.Event, error) bool) {
+		for e, err := range f.src.Events(ctx, opts) {
+			if !yield(e, err) {
+				return
+			}
+			if err == nil {
+				select {
+				case f.applied <- e.Type:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}
+}
+
+// waitApplied waits until the service has applied an event of type typ,
+// and returns how long after since that was.
+func (f *followed) waitApplied(t *testing.T, typ string, since time.Time, bound time.Duration) time.Duration {
+	t.Helper()
+	timeout := time.After(bound + 5*time.Second)
+	for {
+		select {
+		case got := <-f.applied:
+			if got == typ {
+				return time.Since(since)
+			}
+		case <-timeout:
+			t.Fatalf("the service applied no %s event within %s", typ, bound+5*time.Second)
+			return 0
+		}
+	}
 }
 
 type testWriter struct{ t *testing.T }
@@ -72,20 +136,15 @@ func scan(t *testing.T, base, code string) (int, resolver.Answer) {
 	return resp.StatusCode, a
 }
 
-// waitVerdict scans until the service answers want and returns how long after
-// since that took; it fails after the bound.
-func waitVerdict(t *testing.T, base, code string, want string, since time.Time, bound time.Duration) time.Duration {
+// waitVerdict waits until the service has applied the event of type typ
+// that follows a write started at since, then checks that a scan of code
+// answers want; it returns how long after since the event was applied.
+func waitVerdict(t *testing.T, f *followed, base, code, typ, want string, since time.Time, bound time.Duration) time.Duration {
 	t.Helper()
-	var last resolver.Answer
-	for time.Since(since) < bound+5*time.Second {
-		_, last = scan(t, base, code)
-		if string(last.Verdict) == want {
-			return time.Since(since)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s: verdict %q, want %q", code, last.Verdict, want)
-	return 0
+	d := f.waitApplied(t, typ, since, bound)
+	_, a := scan(t, base, code)
+	require.Equal(t, want, string(a.Verdict), code)
+	return d
 }
 
 // TestVerificationServiceOnTheLedger: the public service answers scans from
@@ -93,7 +152,7 @@ func waitVerdict(t *testing.T, base, code string, want string, since time.Time, 
 // (for a unit inside it) and a batch recall show within 2 seconds of their
 // commit although verdicts are cached for an hour.
 func TestVerificationServiceOnTheLedger(t *testing.T) {
-	srv, reader := verificationService(t)
+	srv, reader, events := followedService(t)
 	f := newProduct(t)
 	ctx := ctxT(t)
 	A, R := org(t, mfrA), org(t, ret)
@@ -123,7 +182,7 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, "test cable "+f.run, info.Product.Name)
 	require.NotNil(t, info.Producer)
-	assert.Equal(t, memberRequests[0].Name, info.Producer.Name)
+	assert.Equal(t, memberRequest(t, 0).Name, info.Producer.Name)
 
 	status, _ := scan(t, srv.URL, "(01)06901234000017(21)X")
 	assert.Equal(t, http.StatusBadRequest, status, "an invalid code is a 400, not a 200 that carries an error")
@@ -142,17 +201,17 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	sold := time.Now()
 	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
 	require.NoError(t, err)
-	saleDelay := waitVerdict(t, srv.URL, u[0], "sold", sold, 2*time.Second)
+	saleDelay := waitVerdict(t, events, srv.URL, u[0], model.EventSold, "sold", sold, 2*time.Second)
 
 	stolen := time.Now()
 	_, err = R.Decommission(ctx, model.DecommissionRequest{Codes: []string{pallet}, Reason: model.ReasonStolen})
 	require.NoError(t, err)
-	containerDelay := waitVerdict(t, srv.URL, u[1], "decommissioned", stolen, 2*time.Second)
+	containerDelay := waitVerdict(t, events, srv.URL, u[1], model.EventDecommissioned, "decommissioned", stolen, 2*time.Second)
 
 	recalled := time.Now()
 	_, err = admin(t, mfrA).Recall(ctx, model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "insulation too thin"})
 	require.NoError(t, err)
-	recallDelay := waitVerdict(t, srv.URL, u[2], "recalled", recalled, 2*time.Second)
+	recallDelay := waitVerdict(t, events, srv.URL, u[2], model.EventRecalled, "recalled", recalled, 2*time.Second)
 
 	t.Logf("visible after the commit returned: sale %s, stolen pallet's unit %s, batch recall %s", saleDelay, containerDelay, recallDelay)
 	for name, d := range map[string]time.Duration{"sale": saleDelay, "container": containerDelay, "recall": recallDelay} {
@@ -163,7 +222,7 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	// never buyer data, MSP IDs, or who holds unsold stock.
 	_, a := scan(t, srv.URL, u[0])
 	require.NotNil(t, a.Seller, "a sold unit names its seller")
-	assert.Equal(t, memberRequests[3].Name, a.Seller.Name)
+	assert.Equal(t, memberRequest(t, 3).Name, a.Seller.Name)
 	require.NotNil(t, a.SoldAt)
 	raw, _ := json.Marshal(a)
 	for _, private := range []string{buyer.BuyerName, buyer.BuyerContact, buyer.BuyerAddress, "RetailerMSP"} {

@@ -537,7 +537,7 @@ cmd_deploy() {
 	log "waiting for gateway clients to be served"
 	local org
 	for org in $PEER_ORGS; do
-		spawn "$BIN/probe" -profile "$RUN/connection/$(lower "$org").json" -chaincode "$BENCH_CC_NAME" -timeout 90s
+		spawn "$BIN/probe" -profile "$RUN/connection/$(lower "$org").json" -chaincode "$BENCH_CC_NAME" -serves "$CC_NAME" -timeout 90s
 	done
 	wait_all "gateway probe"
 }

@@ -33,7 +33,7 @@ func testEvents(t *testing.T, s *suite) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	stream, err := s.reg.network.ChaincodeEvents(ctx, s.reg.contract.ChaincodeName(), client.WithStartBlock(start))
+	stream, err := s.reg.Network.ChaincodeEvents(ctx, s.reg.Contract.ChaincodeName(), client.WithStartBlock(start))
 	require.NoError(t, err)
 	got := map[string][]*client.ChaincodeEvent{}
 	seen := 0

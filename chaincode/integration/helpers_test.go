@@ -16,13 +16,11 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -36,16 +34,13 @@ import (
 // callTimeout bounds one endorse + submit + commit-status round trip.
 const callTimeout = 60 * time.Second
 
-// member is one organisation's gateway connection, opened once per package run.
+// member is one organisation identity's gateway connection (the kit's, shared by the
+// package run), with the same organisation acting as its administrator.
 type member struct {
-	org      string // testnet organisation name, e.g. "ManufacturerA"
-	msp      string // MSP ID, e.g. "ManufacturerAMSP"
-	conn     *grpc.ClientConn
-	gw       *client.Gateway
-	network  *client.Network
-	contract *client.Contract
-	sign     identity.Sign
-	s        *suite
+	*testnet.Gateway
+	org string // testnet organisation name, e.g. "ManufacturerA"
+	msp string // MSP ID, e.g. "ManufacturerAMSP"
+	s   *suite
 	// admin is the same organisation acting through its administrator
 	// identity, which privileged functions require; nil on an admin member.
 	admin *member
@@ -92,15 +87,15 @@ func newSuite(t *testing.T) *suite {
 	t.Helper()
 	s := &suite{
 		run:       strconv.FormatInt(time.Now().Unix()%(36*36*36*36*36*36), 36),
-		prefixA:   "6901234",
-		prefixB:   "6909876",
-		prefixD:   "6907001",
-		prefixR:   "6908002",
-		licenceA:  "XK06-014-00123",
-		licenceB:  "XK06-014-00456",
-		cccA:      "2024010101000001",
-		cccB:      "2024010101000002",
-		ecodeNSIB: "19876",
+		prefixA:   testnet.PrefixA,
+		prefixB:   testnet.PrefixB,
+		prefixD:   testnet.PrefixD,
+		prefixR:   testnet.PrefixR,
+		licenceA:  testnet.LicenceA,
+		licenceB:  testnet.LicenceB,
+		cccA:      testnet.CCCA,
+		cccB:      testnet.CCCB,
+		ecodeNSIB: testnet.EcodeNSIB,
 		gtinNext:  rand.IntN(90000),
 		ssccNext:  rand.IntN(900000000),
 	}
@@ -122,25 +117,12 @@ func (s *suite) connect(t *testing.T, org string) *member {
 	return m
 }
 
-// connectAs connects as one of the profile's identities: user, admin or reader.
+// connectAs takes the kit's connection of one of org's identities: user, admin or reader.
 func (s *suite) connectAs(t *testing.T, org, identity string) *member {
 	t.Helper()
-	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
+	g, err := testnet.Current().Gateway(org, identity)
 	require.NoError(t, err)
-	conn, err := p.Dial()
-	require.NoError(t, err)
-	files := map[string]tc.IdentityFiles{tc.IdentityUser: p.User, tc.IdentityAdmin: p.Admin, tc.IdentityReader: p.Reader}[identity]
-	require.NotEmpty(t, files.Cert, "%s has no %s identity", org, identity)
-	id, sign, err := files.Load(p.MSPID)
-	require.NoError(t, err)
-	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn),
-		client.WithEvaluateTimeout(15*time.Second), client.WithEndorseTimeout(30*time.Second),
-		client.WithSubmitTimeout(15*time.Second), client.WithCommitStatusTimeout(45*time.Second))
-	require.NoError(t, err)
-	t.Cleanup(func() { gw.Close(); conn.Close() })
-	network := gw.GetNetwork(p.Channel)
-	return &member{org: org, msp: p.MSPID, conn: conn, gw: gw, network: network,
-		contract: network.GetContract(p.Chaincode), sign: sign, s: s}
+	return &member{Gateway: g, org: org, msp: g.MSPID, s: s}
 }
 
 // ---------------------------------------------------------------------------
@@ -215,7 +197,7 @@ func (m *member) submitProposal(ctx context.Context, prop *client.Proposal) (com
 func (m *member) submitRaw(fn string, args ...any) (committed, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	prop, err := m.contract.NewProposal(fn, options(args)...)
+	prop, err := m.Contract.NewProposal(fn, options(args)...)
 	if err != nil {
 		return committed{}, err
 	}
@@ -227,37 +209,12 @@ func (m *member) submitRaw(fn string, args ...any) (committed, error) {
 	return c, err
 }
 
-// settle waits until every organisation's peer has committed block n. The
-// gateway reports a commit as soon as its own peer has the block; without
-// this, the next call may be endorsed or evaluated on a peer that lags.
+// settle waits until every organisation's peer has committed block n: the
+// next call may be endorsed or evaluated on any of them.
 func (s *suite) settle(n uint64) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	errs := make([]error, len(s.all))
-	var wg sync.WaitGroup
-	for i, m := range s.all {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			blocks, err := m.network.FilteredBlockEvents(ctx, client.WithStartBlock(n))
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			select {
-			case _, ok := <-blocks:
-				if !ok {
-					errs[i] = fmt.Errorf("%s: block stream closed before block %d", m.msp, n)
-				}
-			case <-ctx.Done():
-				errs[i] = fmt.Errorf("%s: block %d not committed: %w", m.msp, n, ctx.Err())
-			}
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return testnet.Current().WaitForBlock(ctx, n)
 }
 
 // submitAt is submitRaw with the proposal's timestamp set to at: the
@@ -265,7 +222,7 @@ func (s *suite) settle(n uint64) error {
 func (m *member) submitAt(at time.Time, fn string, args ...any) (committed, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	prop, err := m.contract.NewProposal(fn, options(args)...)
+	prop, err := m.Contract.NewProposal(fn, options(args)...)
 	if err != nil {
 		return committed{}, err
 	}
@@ -303,7 +260,7 @@ func (m *member) submitAt(at time.Time, fn string, args ...any) (committed, erro
 	if raw, err = proto.Marshal(pt); err != nil {
 		return committed{}, err
 	}
-	dated, err := m.gw.NewProposal(raw)
+	dated, err := m.Gateway.Gateway.NewProposal(raw)
 	if err != nil {
 		return committed{}, err
 	}
@@ -416,7 +373,7 @@ func mustSubmit[T any](t *testing.T, m *member, fn string, args ...any) T {
 func (m *member) evaluateRaw(fn string, args ...any) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	return m.contract.EvaluateWithContext(ctx, fn, options(args)...)
+	return m.Contract.EvaluateWithContext(ctx, fn, options(args)...)
 }
 
 // evaluate evaluates fn as m and decodes its result.
@@ -444,27 +401,10 @@ func mustEvaluate[T any](t *testing.T, m *member, fn string, args ...any) T {
 // ---------------------------------------------------------------------------
 // Errors
 
-// errorTexts collects the messages a gateway error carries: the endorsers'
-// error details first, then the status message and the error text.
+// errorTexts is every message a gateway error carries: the per-peer error
+// details, the status message and the error text.
 func errorTexts(err error) []string {
 	var texts []string
-	var ee *client.EndorseError
-	var se *client.SubmitError
-	var ce *client.CommitStatusError
-	switch {
-	case errors.As(err, &ee):
-		for _, d := range ee.Details() {
-			texts = append(texts, d.GetMessage())
-		}
-	case errors.As(err, &se):
-		for _, d := range se.Details() {
-			texts = append(texts, d.GetMessage())
-		}
-	case errors.As(err, &ce):
-		for _, d := range ce.Details() {
-			texts = append(texts, d.GetMessage())
-		}
-	}
 	if st, ok := status.FromError(err); ok {
 		for _, d := range st.Details() {
 			if ed, ok := d.(*gateway.ErrorDetail); ok {
@@ -476,17 +416,14 @@ func errorTexts(err error) []string {
 	return append(texts, err.Error())
 }
 
-// chaincodeError recovers the chaincode's model.Error from a gateway error.
+// chaincodeError recovers the chaincode's model.Error from a gateway error,
+// with the SDK's own decoding.
 func chaincodeError(err error) (*model.Error, bool) {
-	if err == nil {
+	var ce *tc.ChaincodeError
+	if !errors.As(tc.DecodeError(err), &ce) {
 		return nil, false
 	}
-	for _, s := range errorTexts(err) {
-		if e, ok := model.ParseError(s); ok {
-			return e, true
-		}
-	}
-	return nil, false
+	return &model.Error{Code: ce.Code, Message: ce.Message, Subject: ce.Subject}, true
 }
 
 // outcome renders an error as the chaincode code, or "✓" for success.
@@ -549,13 +486,7 @@ func (s *suite) newGTIN(prefix string) string {
 }
 
 // gtin14 appends the GS1 check digit to 13 digits.
-func gtin14(first13 string) string {
-	d, err := identifier.CheckDigit(first13)
-	if err != nil {
-		panic(err)
-	}
-	return first13 + string(d)
-}
+func gtin14(first13 string) string { return testnet.WithCheckDigit(first13) }
 
 // wrongCheck replaces the last digit of a GS1 key with a wrong one.
 func wrongCheck(key string) string {
@@ -581,12 +512,7 @@ func (s *suite) newSSCCOf(prefix string) string {
 	ref := s.ssccNext % 1000000000
 	s.ssccNext++
 	s.mu.Unlock()
-	body := "0" + prefix + fmt.Sprintf("%09d", ref)
-	d, err := identifier.CheckDigit(body)
-	if err != nil {
-		panic(err)
-	}
-	return body + string(d)
+	return testnet.WithCheckDigit("0" + prefix + fmt.Sprintf("%09d", ref))
 }
 
 // ssccCode is the canonical ledger code of an SSCC.
@@ -634,13 +560,7 @@ func units(gtin string, serials []string) []string {
 func (s *suite) batch(tag string) string { return fmt.Sprintf("%s%s%d", s.run, tag, s.next()) }
 
 // uscc completes 17 characters with the GB 32100 check character.
-func uscc(first17 string) string {
-	c, err := identifier.USCCCheckChar(first17)
-	if err != nil {
-		panic(err)
-	}
-	return first17 + string(c)
-}
+func uscc(first17 string) string { return testnet.USCC(first17) }
 
 // wrongUSCC returns a USCC with a wrong check character.
 func wrongUSCC(first17 string) string {
@@ -746,7 +666,7 @@ func (m *member) txEndorsers(t *testing.T, blockNum uint64, txID string) ([]stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	blocks, err := m.network.BlockEvents(ctx, client.WithStartBlock(blockNum))
+	blocks, err := m.Network.BlockEvents(ctx, client.WithStartBlock(blockNum))
 	require.NoError(t, err)
 	var b *common.Block
 	select {
@@ -805,15 +725,15 @@ func (m *member) simulate(t *testing.T, fn string, args ...any) *peer.ProposalRe
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	prop, err := m.contract.NewProposal(fn, options(args)...)
+	prop, err := m.Contract.NewProposal(fn, options(args)...)
 	require.NoError(t, err)
 	raw, err := prop.Bytes()
 	require.NoError(t, err)
 	pt := &gateway.ProposedTransaction{}
 	require.NoError(t, proto.Unmarshal(raw, pt))
-	sig, err := m.sign(prop.Digest())
+	sig, err := m.Sign(prop.Digest())
 	require.NoError(t, err)
-	resp, err := peer.NewEndorserClient(m.conn).ProcessProposal(ctx,
+	resp, err := peer.NewEndorserClient(m.Conn).ProcessProposal(ctx,
 		&peer.SignedProposal{ProposalBytes: pt.GetProposal().GetProposalBytes(), Signature: sig})
 	require.NoError(t, err)
 	require.EqualValues(t, 200, resp.GetResponse().GetStatus(), "%s simulated on %s: %s", fn, m.msp, resp.GetResponse().GetMessage())

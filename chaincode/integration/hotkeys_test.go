@@ -36,7 +36,7 @@ func (s *suite) together(t *testing.T, calls ...pending) []*client.Status {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			prop, err := c.m.contract.NewProposal(c.fn, options(c.args)...)
+			prop, err := c.m.Contract.NewProposal(c.fn, options(c.args)...)
 			if err == nil {
 				txs[i], err = prop.EndorseWithContext(ctx)
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 // testUnregisteredCallers runs before any member is registered: every
@@ -42,38 +43,13 @@ func testUnregisteredCallers(t *testing.T, s *suite) {
 	assert.Equal(t, model.RoleRegulator, me.Role)
 }
 
-// memberRequest is the registration of one of the network's organisations.
-func (s *suite) memberRequest(m *member) model.MemberRequest {
-	switch m {
-	case s.ma:
-		return model.MemberRequest{
-			MSPID: m.msp, Role: model.RoleManufacturer, Name: "浙江甲方电缆有限公司",
-			USCC: uscc("91330106MA2CX0001"), Address: "杭州市西湖区文三路1号", Contact: "质量部 0571-88000001",
-			BusinessLicence: "330106000000001", CompanyPrefixes: []string{s.prefixA},
-			ProductionLicences: []string{s.licenceA}, CCCCertificates: []string{s.cccA},
-		}
-	case s.mb:
-		return model.MemberRequest{
-			MSPID: m.msp, Role: model.RoleManufacturer, Name: "江苏乙方燃气具有限公司",
-			USCC: uscc("91320100MA1NX0002"), CompanyPrefixes: []string{s.prefixB},
-			ProductionLicences: []string{s.licenceB}, CCCCertificates: []string{s.cccB}, EcodeNumberSystems: []string{s.ecodeNSIB},
-		}
-	case s.dist:
-		return model.MemberRequest{MSPID: m.msp, Role: model.RoleDistributor, Name: "华东物流配送有限公司", USCC: uscc("91310115MA1HX0003"), CompanyPrefixes: []string{s.prefixD}}
-	case s.ret:
-		return model.MemberRequest{MSPID: m.msp, Role: model.RoleRetailer, Name: "城南五金建材商店", USCC: uscc("92110105MA0AX0004"), CompanyPrefixes: []string{s.prefixR}}
-	}
-	panic("no member request for " + m.msp)
-}
+// memberRequest is the registration of one of the network's organisations:
+// the kit's, which every suite sharing the network registers alike.
+func (s *suite) memberRequest(m *member) model.MemberRequest { return testnet.MemberRequest(m.org) }
 
 // productRequest describes a product of gtin with licence.
 func productRequest(gtin, licence, spec string) model.ProductRequest {
-	return model.ProductRequest{
-		GTIN: gtin, Name: "聚氯乙烯绝缘电缆 BV", Type: "electric wire and cable", Specification: spec,
-		Standards: []string{"GB/T 5023.3-2008"}, Licence: licence, WarrantyMonths: 24,
-		InspectionReportURI:    "https://reports.example.cn/" + gtin + ".pdf",
-		InspectionReportSHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-	}
+	return testnet.ProductRequest(gtin, licence, spec)
 }
 
 // testMasterData: the Regulator registers the members, each manufacturer

@@ -1,9 +1,10 @@
 // Command probe tells whether the test network is ready for clients: it connects to an
 // organisation's peer through the Fabric Gateway, submits a write to the benchmark baseline
 // chaincode that needs endorsements from two organisations, evaluates a read, and exits 0 only
-// if both succeed.
+// if both succeed. With -serves it also evaluates the contract metadata of another chaincode,
+// so that a deployment is ready only when that chaincode's server answers too.
 //
-//	probe -profile run/connection/manufacturera.json [-timeout 60s]
+//	probe -profile run/connection/manufacturera.json [-serves tracechain] [-timeout 60s]
 package main
 
 import (
@@ -22,13 +23,14 @@ import (
 func main() {
 	path := flag.String("profile", "", "connection profile JSON written by network.sh")
 	chaincode := flag.String("chaincode", benchcc.Chaincode, "the benchmark baseline chaincode to write through")
+	serves := flag.String("serves", "", "a chaincode that must answer too (its contract metadata)")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up after")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	var last error
 	for {
-		if last = probe(ctx, *path, *chaincode); last == nil {
+		if last = probe(ctx, *path, *chaincode, *serves); last == nil {
 			return
 		}
 		select {
@@ -40,7 +42,7 @@ func main() {
 	}
 }
 
-func probe(ctx context.Context, path, chaincode string) error {
+func probe(ctx context.Context, path, chaincode, serves string) error {
 	p, err := client.LoadProfile(path)
 	if err != nil {
 		return err
@@ -63,6 +65,12 @@ func probe(ctx context.Context, path, chaincode string) error {
 	}
 	if _, err := cc.EvaluateWithContext(ctx, benchcc.FnGet, gateway.WithArguments("probe")); err != nil {
 		return fmt.Errorf("evaluate: %w", err)
+	}
+	if serves != "" {
+		_, err := gw.GetNetwork(p.Channel).GetContract(serves).EvaluateWithContext(ctx, "org.hyperledger.fabric:GetMetadata")
+		if err != nil {
+			return fmt.Errorf("%s: %w", serves, err)
+		}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func TestPeerCLIQueriesChaincode(t *testing.T) {
 	_, err := bench(t, testnet.Distributor).Submit(benchcc.FnPut, client.WithArguments(k, "v1"))
 	require.NoError(t, err)
 	out, err := testnet.Current().Peer(context.Background(), testnet.Regulator,
-		"chaincode", "query", "-C", "traceability", "-n", benchcc.Chaincode, "-c", fmt.Sprintf(`{"Args":[%q,%q]}`, benchcc.FnGet, k))
+		"chaincode", "query", "-C", testnet.Names.Channel, "-n", benchcc.Chaincode, "-c", fmt.Sprintf(`{"Args":[%q,%q]}`, benchcc.FnGet, k))
 	require.NoError(t, err, out)
 	require.Contains(t, out, "v1")
 }
@@ -89,7 +90,7 @@ func TestPeerCLIQueriesChaincode(t *testing.T) {
 func contracts(t *testing.T, org, chaincode string) []string {
 	t.Helper()
 	out, err := testnet.Current().Peer(context.Background(), org,
-		"chaincode", "query", "-C", "traceability", "-n", chaincode, "-c", `{"Args":["org.hyperledger.fabric:GetMetadata"]}`)
+		"chaincode", "query", "-C", testnet.Names.Channel, "-n", chaincode, "-c", `{"Args":["org.hyperledger.fabric:GetMetadata"]}`)
 	require.NoError(t, err, out)
 	i := strings.Index(out, "{")
 	require.GreaterOrEqual(t, i, 0, out)
@@ -131,23 +132,29 @@ func TestSingleOrganisationEndorsementIsRejected(t *testing.T) {
 	require.Equal(t, peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE, status.Code)
 }
 
-// submitWithin retries a write until it commits or the deadline passes: while a new raft
-// leader is elected, submissions may briefly fail, and a transaction a follower accepted just
-// before losing its leader is never committed (its commit status times out).
-func submitWithin(t *testing.T, contract *client.Contract, d time.Duration, args ...string) {
+// register commits one small tracechain write, a product registration of
+// ManufacturerA's, through the SDK: it retries and re-sends by its own rules
+// (client.RetryPolicy), as an application's writes do while orderers fail.
+func register(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		_, err := contract.Submit(benchcc.FnPut, client.WithArguments(args...))
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			require.NoError(t, err)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	n := testnet.Current()
+	regulator, err := n.Client(testnet.Regulator, testnet.Admin)
+	require.NoError(t, err)
+	membersOnce.Do(func() { membersErr = testnet.RegisterMembers(ctx, regulator) })
+	require.NoError(t, membersErr)
+	maker, err := n.Client(testnet.ManufacturerA, testnet.User)
+	require.NoError(t, err)
+	gtin := testnet.NewGTIN(testnet.PrefixA)
+	_, err = maker.RegisterProduct(ctx, testnet.ProductRequest(gtin, testnet.LicenceA, "written while an orderer is down"))
+	require.NoError(t, err)
 }
+
+var (
+	membersOnce sync.Once
+	membersErr  error
+)
 
 func TestStoppingOneOrdererKeepsSubmissionsWorking(t *testing.T) {
 	ctx := context.Background()
@@ -155,7 +162,7 @@ func TestStoppingOneOrdererKeepsSubmissionsWorking(t *testing.T) {
 	contract := benchWithCommitTimeout(t, testnet.Retailer, 5*time.Second)
 	for _, orderer := range []string{"orderer0", "orderer1"} {
 		require.NoError(t, n.StopNode(ctx, orderer))
-		submitWithin(t, contract, 60*time.Second, key(t), "with "+orderer+" down")
+		register(t)
 		for i := 0; i < 5; i++ {
 			_, err := contract.Submit(benchcc.FnPut, client.WithArguments(key(t), "steady"))
 			require.NoError(t, err, "submission %d with %s down", i, orderer)
@@ -174,14 +181,13 @@ func TestRestartedPeerCatchesUpToSameHeight(t *testing.T) {
 		_, err := contract.Submit(benchcc.FnPut, client.WithArguments(key(t), "while peer down"))
 		require.NoError(t, err)
 	}
-	want, err := n.Height(ctx, testnet.ManufacturerB)
+	want, err := n.ChainHeight(ctx, testnet.ManufacturerB)
 	require.NoError(t, err)
 	require.NoError(t, n.StartNode(ctx, node))
-	require.Eventually(t, func() bool {
-		got, err := n.Height(ctx, testnet.Distributor)
-		return err == nil && got >= want
-	}, 60*time.Second, 500*time.Millisecond)
-	got, err := n.Height(ctx, testnet.Distributor)
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	require.NoError(t, n.WaitForBlock(wctx, want-1), "the restarted peer catches up")
+	got, err := n.ChainHeight(ctx, testnet.Distributor)
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, got, want)
 }
@@ -209,26 +215,35 @@ func TestUpgradeKeepsData(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "RegulatorMSP", before.RegulatorMSPID)
 
-	// Deploy upgrades both chaincodes; neither loses its data, and the upgrade
-	// does not initialise the tracechain ledger again.
-	require.NoError(t, testnet.Current().Deploy(ctx))
-	for _, cc := range []string{"tracechain", benchcc.Chaincode} {
+	// Deploy upgrades both chaincodes to their next sequence; neither loses its
+	// data, and the upgrade does not initialise the tracechain ledger again.
+	sequence := func(cc string) int {
 		out, err := testnet.Current().Peer(ctx, testnet.ManufacturerA, "lifecycle", "chaincode", "querycommitted",
-			"-C", "traceability", "-n", cc)
+			"-C", testnet.Names.Channel, "-n", cc)
 		require.NoError(t, err, out)
-		require.Contains(t, out, "Sequence: 2", cc)
+		var seq int
+		i := strings.Index(out, "Sequence: ")
+		require.GreaterOrEqual(t, i, 0, out)
+		_, err = fmt.Sscanf(out[i:], "Sequence: %d", &seq)
+		require.NoError(t, err, out)
+		return seq
 	}
-	var got []byte
-	require.Eventually(t, func() bool {
-		got, err = bench(t, testnet.Distributor).Evaluate(benchcc.FnGet, client.WithArguments(k))
-		return err == nil
-	}, 30*time.Second, 500*time.Millisecond)
+	chaincodes := []string{"tracechain", benchcc.Chaincode}
+	was := map[string]int{}
+	for _, cc := range chaincodes {
+		was[cc] = sequence(cc)
+	}
+	require.NoError(t, testnet.Current().Deploy(ctx))
+	for _, cc := range chaincodes {
+		require.Equal(t, was[cc]+1, sequence(cc), cc)
+	}
+	// Deploy returns once every organisation's gateway is served by both
+	// chaincodes' new servers.
+	got, err := bench(t, testnet.Distributor).Evaluate(benchcc.FnGet, client.WithArguments(k))
+	require.NoError(t, err)
 	require.Equal(t, "before upgrade", string(got))
-	var after *model.NetworkConfig
-	require.Eventually(t, func() bool {
-		after, err = ledgerConfig(ctx, t, testnet.Distributor)
-		return err == nil
-	}, 30*time.Second, 500*time.Millisecond)
+	after, err := ledgerConfig(ctx, t, testnet.Distributor)
+	require.NoError(t, err)
 	require.Equal(t, before.RegulatorMSPID, after.RegulatorMSPID)
 	require.Equal(t, before.TxID, after.TxID, "initialised once, by network.sh up")
 }

@@ -26,24 +26,13 @@ import (
 	"time"
 )
 
-// Organisations of the consortium, as named in network/consortium.env.
-const (
-	ManufacturerA = "ManufacturerA"
-	ManufacturerB = "ManufacturerB"
-	Distributor   = "Distributor"
-	Retailer      = "Retailer"
-	Regulator     = "Regulator"
-)
-
-// Orgs lists the peer organisations.
-var Orgs = []string{ManufacturerA, ManufacturerB, Distributor, Retailer, Regulator}
-
 // Network is a running test network.
 type Network struct {
 	Dir      string // run directory: config, data, logs, PIDs, connection material
 	PortBase int
 	owned    bool        // started by us, so stopped by us
 	reaper   *os.Process // stops the network if this process dies first
+	conns    connections
 }
 
 var current *Network
@@ -71,11 +60,14 @@ func Main(m *testing.M) int {
 	return m.Run()
 }
 
-// script is the path of test-network/network.sh, found from this source file.
-func script() string {
+// repoRoot is the repository's root directory, found from this source file.
+func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(filepath.Dir(file)), "network.sh")
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
 }
+
+// script is the path of test-network/network.sh.
+func script() string { return filepath.Join(repoRoot(), "test-network", "network.sh") }
 
 // Start brings up a fresh network in a new temporary directory. It tries a few random port
 // blocks below the ephemeral range, so a developer's own network (default base 27000) or
@@ -129,8 +121,9 @@ func (n *Network) startReaper() {
 
 // Stop stops a network that Start started and removes its directory.
 func (n *Network) Stop() error {
+	closeErr := n.closeConnections()
 	if !n.owned {
-		return nil
+		return closeErr
 	}
 	if n.reaper != nil {
 		_ = n.reaper.Kill() // our own reaper, by its PID: nothing left for it to do
@@ -146,9 +139,6 @@ func (n *Network) Stop() error {
 func (n *Network) ProfilePath(org string) string {
 	return filepath.Join(n.Dir, "connection", strings.ToLower(org)+".json")
 }
-
-// PeerNode is the node name of an organisation's peer, for StopNode and StartNode.
-func PeerNode(org string) string { return "peer0." + strings.ToLower(org) }
 
 // StopNode stops one node (orderer0, peer0.retailer, chaincode, ...), keeping its data.
 func (n *Network) StopNode(ctx context.Context, node string) error {
@@ -178,21 +168,6 @@ func (n *Network) Status(ctx context.Context) (string, error) {
 func (n *Network) Peer(ctx context.Context, org string, args ...string) (string, error) {
 	out, err := n.run(ctx, append([]string{"peer", org}, args...)...)
 	return string(out), err
-}
-
-// Height returns the block height of org's peer on the channel.
-func (n *Network) Height(ctx context.Context, org string) (uint64, error) {
-	out, err := n.Peer(ctx, org, "channel", "getinfo", "-c", "traceability")
-	if err != nil {
-		return 0, fmt.Errorf("getinfo: %w: %s", err, out)
-	}
-	i := strings.Index(out, `"height":`)
-	if i < 0 {
-		return 0, fmt.Errorf("getinfo: no height in %q", out)
-	}
-	var h uint64
-	_, err = fmt.Sscanf(out[i+len(`"height":`):], "%d", &h)
-	return h, err
 }
 
 func (n *Network) run(ctx context.Context, args ...string) ([]byte, error) {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# integration.sh runs every integration suite of the repository on ONE network that it starts
+# in a temporary directory on a free block of ports, and stops at the end, whatever happens.
+#
+#   integration.sh [go test flags...]
+#
+# The suites attach to it through TRACECHAIN_TESTNET_DIR (test-network/testnet). They run in
+# an order that lets them share it: the chaincode suite first, because some of its checks
+# need a ledger on which no member is registered yet; the suites that only add data next;
+# and last test-network/testnet's own tests, which stop and restart nodes and upgrade the
+# chaincode. Each suite still runs on its own too: go test -tags integration ./client/ starts
+# a network of its own.
+#
+# If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
+# and stops the network: it stops exactly the processes the network recorded.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+cd "$ROOT"
+GO=${GO:-go}
+
+first=./chaincode/integration
+last=./test-network/testnet
+mapfile -t all < <(grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network |
+	xargs -n1 dirname | sort -u | sed 's|^|./|')
+middle=()
+for p in "${all[@]}"; do
+	[[ $p == "$first" || $p == "$last" ]] || middle+=("$p")
+done
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tracechain-it-XXXXXX")
+export TRACECHAIN_RUN_DIR=$dir/run
+down() {
+	bash "$HERE/network.sh" down >/dev/null 2>&1 || true
+	rm -rf "$dir"
+}
+trap 'down; [[ -z ${reaper:-} ]] || kill "$reaper" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM HUP
+
+started=
+for _ in 1 2 3 4; do
+	export TRACECHAIN_PORT_BASE=$((10000 + 300 * (RANDOM % 70)))
+	if out=$(bash "$HERE/network.sh" up 2>&1); then
+		started=1
+		break
+	fi
+	grep -q 'is in use' <<<"$out" || break
+	bash "$HERE/network.sh" down >/dev/null 2>&1 || true
+done
+if [[ -z $started ]]; then
+	tail -n 40 <<<"$out" >&2
+	echo "integration.sh: the network did not start" >&2
+	exit 1
+fi
+setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" down >/dev/null 2>&1; rm -rf "$3"' \
+	reaper "$$" "$HERE/network.sh" "$dir" </dev/null >/dev/null 2>&1 &
+reaper=$!
+echo "integration.sh: one network for every suite, ports from $TRACECHAIN_PORT_BASE, run dir $TRACECHAIN_RUN_DIR"
+
+export TRACECHAIN_TESTNET_DIR=$TRACECHAIN_RUN_DIR
+status=0
+for group in "$first" "${middle[*]}" "$last"; do
+	# shellcheck disable=SC2086 # a group is a list of packages
+	$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" $group || status=1
+done
+exit $status
