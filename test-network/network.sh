@@ -306,35 +306,74 @@ EOF
 	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-}"
 }
 
-# Connection material for clients of each organisation.
+# write_connection ORG: the organisation's Fabric common connection profile, which any Fabric
+# SDK or tool reads. What only tracechain clients need (channel and chaincode names, identity
+# files) is in the "x-tracechain" extension, which other readers ignore.
 write_connection() {
-	local org=$1 dom msp
+	local org=$1 dom peer msp
 	dom=$(org_domain "$org")
+	peer=peer0.$dom
 	msp=$(peer_org_dir "$org")/users
 	mkdir -p "$RUN/connection"
 	cat >"$RUN/connection/$(lower "$org").json" <<EOF
 {
-  "organization": "$org",
-  "mspId": "${org}MSP",
-  "channel": "$CHANNEL",
-  "chaincode": "$CC_NAME",
-  "peer": {
-    "name": "peer0.$dom",
-    "endpoint": "127.0.0.1:$(peer_port "$org")",
-    "tlsCACert": "$(peer_tls_ca "$org")"
+  "name": "tracechain-$(lower "$org")",
+  "version": "1.0.0",
+  "client": {
+    "organization": "$org"
   },
-  "user": {
-    "name": "User1@$dom",
-    "cert": "$msp/User1@$dom/msp/signcerts/User1@$dom-cert.pem",
-    "key": "$msp/User1@$dom/msp/keystore/priv_sk"
+  "organizations": {
+    "$org": {
+      "mspid": "${org}MSP",
+      "peers": ["$peer"]$(ca_list "$org")
+    }
   },
-  "admin": {
-    "name": "Admin@$dom",
-    "cert": "$msp/Admin@$dom/msp/signcerts/Admin@$dom-cert.pem",
-    "key": "$msp/Admin@$dom/msp/keystore/priv_sk"
-  }$(reader_entry "$org")
+  "channels": {
+    "$CHANNEL": {
+      "peers": {
+        "$peer": {"endorsingPeer": true, "chaincodeQuery": true, "ledgerQuery": true, "eventSource": true, "discover": true}
+      }
+    }
+  },
+  "peers": {
+    "$peer": {
+      "url": "grpcs://127.0.0.1:$(peer_port "$org")",
+      "tlsCACerts": {"path": "$(peer_tls_ca "$org")"},
+      "grpcOptions": {"ssl-target-name-override": "$peer", "hostnameOverride": "$peer"}
+    }
+  }$(ca_entry "$org"),
+  "x-tracechain": {
+    "channel": "$CHANNEL",
+    "chaincode": "$CC_NAME",
+    "identities": {
+      "user": {
+        "name": "User1@$dom",
+        "cert": "$msp/User1@$dom/msp/signcerts/User1@$dom-cert.pem",
+        "key": "$msp/User1@$dom/msp/keystore/priv_sk"
+      },
+      "admin": {
+        "name": "Admin@$dom",
+        "cert": "$msp/Admin@$dom/msp/signcerts/Admin@$dom-cert.pem",
+        "key": "$msp/Admin@$dom/msp/keystore/priv_sk"
+      }$(reader_entry "$org")
+    }
+  }
 }
 EOF
+}
+
+# ca_list ORG, ca_entry ORG: the organisation's Fabric CA in its profile; only the Regulator runs one.
+ca_list() {
+	[[ $1 == "$REGULATOR_ORG" ]] || return 0
+	printf ',\n      "certificateAuthorities": ["ca.%s"]' "$(org_domain "$1")"
+}
+
+ca_entry() {
+	[[ $1 == "$REGULATOR_ORG" ]] || return 0
+	local dom
+	dom=$(org_domain "$1")
+	printf ',\n  "certificateAuthorities": {\n    "ca.%s": {\n      "url": "https://127.0.0.1:%s",\n      "caName": "ca.%s",\n      "tlsCACerts": {"path": "%s"}\n    }\n  }' \
+		"$dom" "$(ca_port)" "$dom" "$(peer_tls_ca "$1")"
 }
 
 # reader_entry ORG: the profile's read-only identity, once the organisation's CA issued one.
@@ -343,7 +382,7 @@ reader_entry() {
 	dom=$(org_domain "$1")
 	msp=$(peer_org_dir "$1")/users/Reader@$dom/msp
 	[[ -f $msp/signcerts/cert.pem ]] || return 0
-	printf ',\n  "reader": {\n    "name": "Reader@%s",\n    "cert": "%s",\n    "key": "%s"\n  }' \
+	printf ',\n      "reader": {\n        "name": "Reader@%s",\n        "cert": "%s",\n        "key": "%s"\n      }' \
 		"$dom" "$msp/signcerts/cert.pem" "$msp/keystore/priv_sk"
 }
 

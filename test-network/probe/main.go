@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	path := flag.String("profile", "", "connection profile JSON written by network.sh")
+	path := flag.String("profile", "", "Fabric common connection profile written by network.sh")
 	chaincode := flag.String("chaincode", benchcc.Chaincode, "the benchmark baseline chaincode to write through")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up after")
 	flag.Parse()
