@@ -9,7 +9,7 @@
 // # Connecting
 //
 // A Client acts as one identity of one organisation. The test network writes
-// each organisation's connection material to
+// each organisation's connection material, a Fabric common connection profile, to
 // test-network/run/connection/<org>.json (LoadProfile); WithProfile takes the
 // peer, its TLS CA, the channel, the chaincode and the user's identity from
 // it, or the administrator's with asAdmin, and WithProfileAs any identity it

@@ -185,6 +185,9 @@ func WithProfileAs(p *Profile, identity string) Option {
 			return err
 		}
 		c.endpoint, c.tlsRoots, c.id, c.sign = p.Peer.Endpoint, roots, id, sign
+		if p.Peer.ServerName != "" {
+			c.serverName = p.Peer.ServerName
+		}
 		if p.Channel != "" {
 			c.channel = p.Channel
 		}

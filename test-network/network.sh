@@ -2,9 +2,12 @@
 # network.sh runs the consortium defined in ../network natively on 127.0.0.1: three etcdraft
 # orderers, one peer per organisation, and the tracechain chaincode as a service.
 #
-#   network.sh up                 build tools, generate crypto, start nodes, create the channel,
-#                                 deploy the chaincode, wait until a gateway client is served
-#   network.sh deploy             (re)deploy the chaincode with the next sequence, keeping data
+#   network.sh up                 build tools, generate crypto, start nodes, then createChannel
+#                                 and deployCC, and wait until a gateway client is served
+#   network.sh createChannel      create the channel and join every orderer and peer to it;
+#                                 on a running network, join only the nodes not yet in it
+#   network.sh deployCC           deploy the chaincode at its next sequence (on a running
+#                                 network: an upgrade that keeps the data); `deploy` is an alias
 #   network.sh down               stop exactly the recorded processes and remove the run dir
 #   network.sh status             health, PID and memory of every node
 #   network.sh stop-node NODE     stop one node (orderer0, peer0.retailer, chaincode, ...)
@@ -306,35 +309,74 @@ EOF
 	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-}"
 }
 
-# Connection material for clients of each organisation.
+# write_connection ORG: the organisation's Fabric common connection profile, which any Fabric
+# SDK or tool reads. What only tracechain clients need (channel and chaincode names, identity
+# files) is in the "x-tracechain" extension, which other readers ignore.
 write_connection() {
-	local org=$1 dom msp
+	local org=$1 dom peer msp
 	dom=$(org_domain "$org")
+	peer=peer0.$dom
 	msp=$(peer_org_dir "$org")/users
 	mkdir -p "$RUN/connection"
 	cat >"$RUN/connection/$(lower "$org").json" <<EOF
 {
-  "organization": "$org",
-  "mspId": "${org}MSP",
-  "channel": "$CHANNEL",
-  "chaincode": "$CC_NAME",
-  "peer": {
-    "name": "peer0.$dom",
-    "endpoint": "127.0.0.1:$(peer_port "$org")",
-    "tlsCACert": "$(peer_tls_ca "$org")"
+  "name": "tracechain-$(lower "$org")",
+  "version": "1.0.0",
+  "client": {
+    "organization": "$org"
   },
-  "user": {
-    "name": "User1@$dom",
-    "cert": "$msp/User1@$dom/msp/signcerts/User1@$dom-cert.pem",
-    "key": "$msp/User1@$dom/msp/keystore/priv_sk"
+  "organizations": {
+    "$org": {
+      "mspid": "${org}MSP",
+      "peers": ["$peer"]$(ca_list "$org")
+    }
   },
-  "admin": {
-    "name": "Admin@$dom",
-    "cert": "$msp/Admin@$dom/msp/signcerts/Admin@$dom-cert.pem",
-    "key": "$msp/Admin@$dom/msp/keystore/priv_sk"
-  }$(reader_entry "$org")
+  "channels": {
+    "$CHANNEL": {
+      "peers": {
+        "$peer": {"endorsingPeer": true, "chaincodeQuery": true, "ledgerQuery": true, "eventSource": true, "discover": true}
+      }
+    }
+  },
+  "peers": {
+    "$peer": {
+      "url": "grpcs://127.0.0.1:$(peer_port "$org")",
+      "tlsCACerts": {"path": "$(peer_tls_ca "$org")"},
+      "grpcOptions": {"ssl-target-name-override": "$peer", "hostnameOverride": "$peer"}
+    }
+  }$(ca_entry "$org"),
+  "x-tracechain": {
+    "channel": "$CHANNEL",
+    "chaincode": "$CC_NAME",
+    "identities": {
+      "user": {
+        "name": "User1@$dom",
+        "cert": "$msp/User1@$dom/msp/signcerts/User1@$dom-cert.pem",
+        "key": "$msp/User1@$dom/msp/keystore/priv_sk"
+      },
+      "admin": {
+        "name": "Admin@$dom",
+        "cert": "$msp/Admin@$dom/msp/signcerts/Admin@$dom-cert.pem",
+        "key": "$msp/Admin@$dom/msp/keystore/priv_sk"
+      }$(reader_entry "$org")
+    }
+  }
 }
 EOF
+}
+
+# ca_list ORG, ca_entry ORG: the organisation's Fabric CA in its profile; only the Regulator runs one.
+ca_list() {
+	[[ $1 == "$REGULATOR_ORG" ]] || return 0
+	printf ',\n      "certificateAuthorities": ["ca.%s"]' "$(org_domain "$1")"
+}
+
+ca_entry() {
+	[[ $1 == "$REGULATOR_ORG" ]] || return 0
+	local dom
+	dom=$(org_domain "$1")
+	printf ',\n  "certificateAuthorities": {\n    "ca.%s": {\n      "url": "https://127.0.0.1:%s",\n      "caName": "ca.%s",\n      "tlsCACerts": {"path": "%s"}\n    }\n  }' \
+		"$dom" "$(ca_port)" "$dom" "$(peer_tls_ca "$1")"
 }
 
 # reader_entry ORG: the profile's read-only identity, once the organisation's CA issued one.
@@ -343,7 +385,7 @@ reader_entry() {
 	dom=$(org_domain "$1")
 	msp=$(peer_org_dir "$1")/users/Reader@$dom/msp
 	[[ -f $msp/signcerts/cert.pem ]] || return 0
-	printf ',\n  "reader": {\n    "name": "Reader@%s",\n    "cert": "%s",\n    "key": "%s"\n  }' \
+	printf ',\n      "reader": {\n        "name": "Reader@%s",\n        "cert": "%s",\n        "key": "%s"\n      }' \
 		"$dom" "$msp/signcerts/cert.pem" "$msp/keystore/priv_sk"
 }
 
@@ -449,13 +491,6 @@ FABRIC_CFG=$FABRIC_CFG
 EOF
 	log "generating crypto material"
 	"$BIN/cryptogen" generate --config="$NETDEF/crypto-config.yaml" --output="$(crypto)" >/dev/null
-	render_configtx
-	"$BIN/configtxgen" -configPath "$RUN/config" -profile Traceability -channelID "$CHANNEL" \
-		-outputBlock "$RUN/config/$CHANNEL.block" 2>"$RUN/config/configtxgen.log" ||
-		{
-			cat "$RUN/config/configtxgen.log" >&2
-			die "configtxgen failed"
-		}
 	"$BIN/builder" install "$RUN/builder"
 
 	local o org
@@ -474,22 +509,62 @@ EOF
 	wait_healthy "$(ca_node)" "$(ca_ops_port)"
 	issue_reader
 
-	log "creating channel $CHANNEL"
-	local admin
-	admin="$(orderer_org_dir)/users/Admin@$(orderer_domain)/tls"
-	for o in $ORDERERS; do
-		"$BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$RUN/config/$CHANNEL.block" \
-			-o "127.0.0.1:$(orderer_admin_port "$o")" --ca-file "$(orderer_tls_ca)" \
-			--client-cert "$admin/client.crt" --client-key "$admin/client.key" >/dev/null
-	done
-	for org in $PEER_ORGS; do
-		spawn with_admin "$org" "$BIN/peer" channel join -b "$RUN/config/$CHANNEL.block" 2>>"$RUN/cli.log"
-	done
-	wait_all "peer channel join"
-
-	cmd_deploy
+	cmd_create_channel
+	cmd_deploy_cc
 	UP_DONE=1
 	log "network ready in $((SECONDS - t0)) s"
+}
+
+# need_network: the commands below act on a network that runs from $RUN.
+need_network() {
+	[[ -f $RUN/network.env ]] || die "no network runs from $RUN (network.sh up first)"
+	[[ -n ${FABRIC_CFG:-} ]] || FABRIC_CFG=$(fabric_cfg)
+}
+
+# cmd_create_channel: create the channel from the consortium's definition (its genesis block,
+# built once) and join every orderer, through the channel participation API, and every peer.
+# Nodes already in the channel are left as they are, so on a running network it only joins
+# the nodes that are missing.
+cmd_create_channel() {
+	need_network
+	local block=$RUN/config/$CHANNEL.block
+	if [[ ! -f $block ]]; then
+		log "creating channel $CHANNEL: genesis block from network/configtx.yaml"
+		render_configtx
+		"$BIN/configtxgen" -configPath "$RUN/config" -profile Traceability -channelID "$CHANNEL" \
+			-outputBlock "$block" 2>"$RUN/config/configtxgen.log" ||
+			{
+				cat "$RUN/config/configtxgen.log" >&2
+				die "configtxgen failed"
+			}
+	fi
+	local o org admin joined=0 members=0
+	admin="$(orderer_org_dir)/users/Admin@$(orderer_domain)/tls"
+	local -a osn=(--ca-file "$(orderer_tls_ca)" --client-cert "$admin/client.crt" --client-key "$admin/client.key")
+	for o in $ORDERERS $(for org in $PEER_ORGS; do peer_node "$org"; done); do
+		node_alive "$o" || die "$o is not running (network.sh start-node $o)"
+	done
+	for o in $ORDERERS; do
+		if "$BIN/osnadmin" channel list --channelID "$CHANNEL" -o "127.0.0.1:$(orderer_admin_port "$o")" "${osn[@]}" 2>/dev/null |
+			grep -q '^Status: 200'; then
+			members=$((members + 1))
+			continue
+		fi
+		"$BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$block" \
+			-o "127.0.0.1:$(orderer_admin_port "$o")" "${osn[@]}" >>"$RUN/cli.log" 2>&1 ||
+			die "$o could not join channel $CHANNEL (see $RUN/cli.log)"
+		joined=$((joined + 1))
+	done
+	for org in $PEER_ORGS; do
+		if with_admin "$org" "$BIN/peer" channel list 2>/dev/null | grep -qx "$CHANNEL"; then
+			members=$((members + 1))
+			continue
+		fi
+		spawn with_admin "$org" "$BIN/peer" channel join -b "$block" 2>>"$RUN/cli.log"
+		joined=$((joined + 1))
+	done
+	wait_all "peer channel join"
+	log "channel $CHANNEL: $joined nodes joined, $members already members"
 }
 
 # spawn CMD...: run a CLI step in the background; wait_all collects it. Nodes are not spawned
@@ -522,9 +597,11 @@ install_chaincode() {
 	return 1
 }
 
-cmd_deploy() {
-	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
-	[[ -n ${FABRIC_CFG:-} ]] || FABRIC_CFG=$(fabric_cfg)
+# cmd_deploy_cc: deploy the consortium's chaincode (network/chaincode.env) and the benchmark
+# baseline at their next sequence: install, approve, commit, restart their servers. On a
+# network that runs them already this is an upgrade, and the ledger keeps its data.
+cmd_deploy_cc() {
+	need_network
 	local seq
 	seq=$(deploy_chaincode "$CC_NAME" chaincode tracechain-cc "$(cc_port)" --collections-config "$NETDEF/$CC_COLLECTIONS")
 	# The benchmark baseline is a chaincode of its own, so the one the consortium deploys has
@@ -620,7 +697,7 @@ all_nodes() {
 # cmd_serve: the public verification service, a node like the others (network.sh down stops
 # it), acting as the Regulator's read-only identity.
 cmd_serve() {
-	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
+	need_network
 	local dir url
 	dir=$(node_dir traced)
 	url=http://127.0.0.1:$(traced_port)/
@@ -666,7 +743,7 @@ node_ops_port() {
 }
 
 cmd_status() {
-	[[ -f $RUN/network.env ]] || die "no network runs from $RUN"
+	[[ -f $RUN/network.env ]] || die "no network runs from $RUN (network.sh up first)"
 	local n pid state health rss total=0 bad=0 port
 	printf '%-22s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
 	for n in $(all_nodes); do
@@ -701,7 +778,9 @@ cmd_start_node() {
 
 case ${1:-} in
 up) cmd_up ;;
-deploy) cmd_deploy ;;
+createChannel) cmd_create_channel ;;
+# deploy is the name this script gave deployCC before it followed Fabric's test network.
+deployCC | deploy) cmd_deploy_cc ;;
 down) cmd_down ;;
 status) cmd_status ;;
 stop-node)

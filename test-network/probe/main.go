@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	path := flag.String("profile", "", "connection profile JSON written by network.sh")
+	path := flag.String("profile", "", "Fabric common connection profile written by network.sh")
 	chaincode := flag.String("chaincode", benchcc.Chaincode, "the benchmark baseline chaincode to write through")
 	serves := flag.String("serves", "", "a chaincode that must answer too (its contract metadata)")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up after")

@@ -152,9 +152,9 @@ func (n *Network) StartNode(ctx context.Context, node string) error {
 	return err
 }
 
-// Deploy deploys the chaincode again with the next sequence (an upgrade).
+// Deploy deploys the chaincode again with the next sequence (network.sh deployCC: an upgrade).
 func (n *Network) Deploy(ctx context.Context) error {
-	_, err := n.run(ctx, "deploy")
+	_, err := n.run(ctx, "deployCC")
 	return err
 }
 

@@ -38,10 +38,12 @@ const exitCodesHelp = `Exit codes:
      NOT_FOUND, NOT_HOLDER, FORBIDDEN, DUPLICATE, RECALLED`
 
 const connectionHelp = `Connection:
-  --org NAME picks that organisation's user identity from the test network's
-  connection material: $TRACECHAIN_RUN_DIR/connection/<org>.json (default
-  run dir: test-network/run); --admin takes its admin identity instead.
-  --profile FILE reads connection material of the same format from FILE.
+  --org NAME picks that organisation's user identity from the connection
+  profile the test network writes: $TRACECHAIN_RUN_DIR/connection/<org>.json
+  (default run dir: test-network/run); --admin takes its admin identity.
+  --profile FILE reads any Fabric common connection profile (JSON): its
+  client.organization's first peer; channel, chaincode and identity files from
+  its "x-tracechain" section when it has one (docs/sdk.md).
   --peer, --tls-ca, --msp-id, --cert, --key, --channel and --chaincode
   connect to any other network, or override the profile's values.
   $TRACECHAIN_ORG is the default for --org.`
@@ -155,7 +157,7 @@ Output is human-readable; --json prints the SDK's result as JSON instead.
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.org, "org", os.Getenv("TRACECHAIN_ORG"), "organisation whose test-network connection material to use (e.g. ManufacturerA)")
 	pf.BoolVar(&a.admin, "admin", false, "use the organisation's admin identity instead of its user")
-	pf.StringVar(&a.profile, "profile", "", "connection material JSON file")
+	pf.StringVar(&a.profile, "profile", "", "Fabric common connection profile (JSON) to connect with")
 	pf.StringVar(&a.peer, "peer", "", "gateway peer endpoint host:port")
 	pf.StringVar(&a.tlsCA, "tls-ca", "", "PEM file of the CA that signed the peer's TLS certificate")
 	pf.StringVar(&a.serverName, "tls-server-name", "", "host name to check the peer's TLS certificate against")
@@ -220,10 +222,11 @@ func (a *app) options() ([]client.Option, error) {
 			}
 		}
 		if a.tlsCA != "" {
-			p.Peer.TLSCACert = a.tlsCA
+			p.Peer.TLSCACert, p.Peer.TLSCACertPEM = a.tlsCA, nil
 		}
 		if a.peer != "" {
-			p.Peer.Endpoint = a.peer
+			// The profile's TLS name override is its own peer's name.
+			p.Peer.Endpoint, p.Peer.ServerName = a.peer, ""
 		}
 		opts = append(opts, client.WithProfile(p, a.admin))
 	} else {

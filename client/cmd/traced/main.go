@@ -87,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "address to listen on, host:port")
 	fs.StringVar(&c.domain, "domain", "", "public base URL of the resolver, e.g. https://id.tracechain.example (default http://LISTEN)")
 	fs.StringVar(&org, "org", os.Getenv("TRACECHAIN_ORG"), "organisation whose test-network connection material to use ($TRACECHAIN_RUN_DIR/connection/<org>.json)")
-	fs.StringVar(&c.profilePath, "profile", "", "connection profile JSON file")
+	fs.StringVar(&c.profilePath, "profile", "", "Fabric common connection profile (JSON) to connect with")
 	fs.StringVar(&c.identity, "identity", client.IdentityReader, "the profile's identity to act as: reader (read-only, the default), user or admin")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate to serve HTTPS with (needs --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
