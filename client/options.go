@@ -176,7 +176,7 @@ func WithProfileAs(p *Profile, identity string) Option {
 		if err != nil {
 			return err
 		}
-		files, err := p.identity(identity)
+		files, err := p.Identity(identity)
 		if err != nil {
 			return err
 		}

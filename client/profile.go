@@ -42,8 +42,9 @@ const (
 	IdentityReader = "reader"
 )
 
-// identity returns the files of the named identity.
-func (p *Profile) identity(name string) (IdentityFiles, error) {
+// Identity returns the PEM files of the named identity (IdentityUser, IdentityAdmin or
+// IdentityReader), for code that signs with it beside the SDK.
+func (p *Profile) Identity(name string) (IdentityFiles, error) {
 	var f IdentityFiles
 	switch name {
 	case IdentityUser:
@@ -269,12 +270,13 @@ func (p *Profile) Dial(opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 	return conn, nil
 }
 
-// Gateway connects fabric-gateway's own client over conn as the profile's user, or its admin.
-// It is for code that works below the SDK, such as tests that shape proposals themselves.
-func (p *Profile) Gateway(conn grpc.ClientConnInterface, asAdmin bool, opts ...gateway.ConnectOption) (*gateway.Gateway, error) {
-	files := p.User
-	if asAdmin {
-		files = p.Admin
+// Gateway connects fabric-gateway's own client over conn as one of the profile's identities
+// (IdentityUser, IdentityAdmin or IdentityReader), for an application that needs fabric-gateway's
+// API beside the SDK: raw block events, or proposals it shapes and signs itself.
+func (p *Profile) Gateway(conn grpc.ClientConnInterface, identity string, opts ...gateway.ConnectOption) (*gateway.Gateway, error) {
+	files, err := p.Identity(identity)
+	if err != nil {
+		return nil, err
 	}
 	id, sign, err := files.Load(p.MSPID)
 	if err != nil {

@@ -60,7 +60,7 @@ func connect(ctx context.Context, runDir, org string) (*orgConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", org, err)
 	}
-	g, err := p.Gateway(conn, false,
+	g, err := p.Gateway(conn, client.IdentityUser,
 		gw.WithEvaluateTimeout(evaluateTimeout), gw.WithEndorseTimeout(endorseTimeout),
 		gw.WithSubmitTimeout(submitTimeout), gw.WithCommitStatusTimeout(commitStatusTimeout))
 	if err != nil {

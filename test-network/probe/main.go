@@ -52,7 +52,7 @@ func probe(ctx context.Context, path, chaincode, serves string) error {
 		return err
 	}
 	defer conn.Close()
-	gw, err := p.Gateway(conn, false,
+	gw, err := p.Gateway(conn, client.IdentityUser,
 		gateway.WithEvaluateTimeout(5*time.Second), gateway.WithEndorseTimeout(10*time.Second),
 		gateway.WithSubmitTimeout(5*time.Second), gateway.WithCommitStatusTimeout(20*time.Second))
 	if err != nil {

@@ -86,11 +86,11 @@ func (n *Network) Gateway(org, identity string) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := identityFiles(p, identity)
+	files, err := p.Identity(identity)
 	if err != nil {
 		return nil, err
 	}
-	id, sign, err := files.Load(p.MSPID)
+	_, sign, err := files.Load(p.MSPID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (n *Network) Gateway(org, identity string) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw, err := gateway.Connect(id, gateway.WithSign(sign), gateway.WithClientConnection(conn),
+	gw, err := p.Gateway(conn, identity,
 		gateway.WithEvaluateTimeout(15*time.Second), gateway.WithEndorseTimeout(30*time.Second),
 		gateway.WithSubmitTimeout(15*time.Second), gateway.WithCommitStatusTimeout(45*time.Second))
 	if err != nil {
@@ -119,24 +119,6 @@ func (n *Network) Gateway(org, identity string) (*Gateway, error) {
 	n.conns.gateways[key] = g
 	n.conns.closers = append(n.conns.closers, gw, conn)
 	return g, nil
-}
-
-func identityFiles(p *client.Profile, identity string) (client.IdentityFiles, error) {
-	var f client.IdentityFiles
-	switch identity {
-	case User:
-		f = p.User
-	case Admin:
-		f = p.Admin
-	case Reader:
-		f = p.Reader
-	default:
-		return f, fmt.Errorf("unknown identity %q", identity)
-	}
-	if f.Cert == "" {
-		return f, fmt.Errorf("%s has no %s identity", p.Organization, identity)
-	}
-	return f, nil
 }
 
 // closeConnections closes every client and gateway the network handed out.

@@ -37,7 +37,7 @@ func benchWithCommitTimeout(t *testing.T, org string, commitTimeout time.Duratio
 	require.NoError(t, err)
 	conn, err := p.Dial()
 	require.NoError(t, err)
-	gw, err := p.Gateway(conn, false,
+	gw, err := p.Gateway(conn, tc.IdentityUser,
 		client.WithEvaluateTimeout(10*time.Second), client.WithEndorseTimeout(15*time.Second),
 		client.WithSubmitTimeout(10*time.Second), client.WithCommitStatusTimeout(commitTimeout))
 	require.NoError(t, err)
