@@ -295,83 +295,30 @@ func (b *bulkRun) fail(ctx context.Context, ch *ChunkResult, err error) {
 // is on the ledger as a unit of this manufacturer, product and batch, an
 // earlier run committed it. When some are and the others are missing (an
 // earlier run used other chunks), only the missing ones are commissioned.
-// Any code that is on the ledger as something else is a real conflict.
+// Any code that is on the ledger as something else is a real conflict. The
+// chaincode's CheckCommission answers all of that for the whole chunk in one
+// read.
 func (b *bulkRun) resume(ctx context.Context, ch *ChunkResult) (ChunkStatus, string, error) {
 	codes := b.req.Codes[ch.Start : ch.Start+ch.Count]
-	gtin, _ := identifier.NormalizeGTIN(b.req.GTIN)
-	var (
-		mu       sync.Mutex
-		conflict error
-		missing  []string
-		txIDs    = map[string]bool{}
-		wg       sync.WaitGroup
-		next     = make(chan string)
-	)
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for code := range next {
-				st, err := b.c.GetItem(cctx, code)
-				mu.Lock()
-				switch {
-				case errors.Is(err, ErrNotFound):
-					missing = append(missing, code)
-				case err != nil:
-					if conflict == nil {
-						conflict = err
-					}
-					cancel()
-				case st.Item.Class != model.ClassUnit || st.Item.Manufacturer != b.c.MSPID() ||
-					(gtin != "" && st.Item.GTIN != gtin) || st.Item.Batch != b.req.Batch:
-					if conflict == nil {
-						conflict = &ChaincodeError{Code: model.CodeDuplicate, Subject: code,
-							Message: fmt.Sprintf("%s is already commissioned as %s %s batch %s by %s", code, st.Item.Class, st.Item.GTIN, st.Item.Batch, st.Item.Manufacturer)}
-					}
-					cancel()
-				default:
-					txIDs[st.Item.CommissionTx] = true
-				}
-				mu.Unlock()
-			}
-		}()
+	r := b.req
+	r.Codes = codes
+	check, err := b.c.CheckCommission(ctx, r)
+	if err != nil {
+		return ChunkFailed, "", err
 	}
-	for _, code := range codes {
-		if cctx.Err() != nil {
-			break
-		}
-		next <- code
-	}
-	close(next)
-	wg.Wait()
-	if conflict != nil {
-		return ChunkFailed, "", conflict
-	}
-	if ctx.Err() != nil {
-		return ChunkFailed, "", ctx.Err()
-	}
-	if len(missing) == 0 {
+	if len(check.Missing) == 0 {
 		txID := ""
-		if len(txIDs) == 1 {
-			for id := range txIDs {
-				txID = id
-			}
+		if len(check.CommissionTxs) == 1 {
+			txID = check.CommissionTxs[0]
 		}
 		return ChunkAlreadyCommitted, txID, nil
 	}
-	// Keep the request's order for the missing codes.
-	want := make(map[string]bool, len(missing))
-	for _, m := range missing {
-		want[m] = true
-	}
-	r := b.req
-	r.Codes = nil
-	for _, code := range codes {
-		if want[code] {
-			r.Codes = append(r.Codes, code)
+	r.Codes = make([]string, 0, len(check.Missing))
+	for _, i := range check.Missing {
+		if i < 0 || i >= len(codes) {
+			return ChunkFailed, "", fmt.Errorf("tracechain: CheckCommission named code %d of a chunk of %d", i, len(codes))
 		}
+		r.Codes = append(r.Codes, codes[i])
 	}
 	arg, err := jsonArg(r)
 	if err != nil {

@@ -25,3 +25,17 @@ func (c *Client) CommissionLot(ctx context.Context, req model.LotRequest) (*mode
 func (c *Client) SplitLot(ctx context.Context, req model.SplitRequest) (*model.Item, error) {
 	return invoke[model.Item](ctx, c, model.FnSplitLot, req)
 }
+
+// CheckCommission reports which codes of a commissioning request are already
+// the caller's units of that product and batch (Committed, with the
+// transactions that commissioned them) and which are not on the ledger
+// (Missing, as indexes into req.Codes), with one read. A code on the ledger as
+// anything else is refused as ErrDuplicate, naming it. CommissionBulk uses it
+// to resume; ProductionDate and the other dates are not needed.
+func (c *Client) CheckCommission(ctx context.Context, req model.CommissionRequest) (*model.CommissionCheck, error) {
+	arg, err := jsonArg(req)
+	if err != nil {
+		return nil, err
+	}
+	return query[model.CommissionCheck](ctx, c, model.FnCheckCommission, arg)
+}

@@ -325,6 +325,17 @@ func (c *Tracechain) GetItem(ctx contractapi.TransactionContextInterface, code s
 	return finish(s, v, err)
 }
 
+// CheckCommission reports which codes of a commissioning request are already
+// the caller's units of that batch, for a resumed bulk import.
+func (c *Tracechain) CheckCommission(ctx contractapi.TransactionContextInterface, req model.CommissionRequest) (*model.CommissionCheck, error) {
+	s, err := open(ctx, c.regulator)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.ledger.CheckCommission(req)
+	return finish(s, v, err)
+}
+
 // GetContents pages through the direct children of a container.
 func (c *Tracechain) GetContents(ctx contractapi.TransactionContextInterface, container string, pageSize int32, bookmark string) (*model.ContentsPage, error) {
 	s, err := open(ctx, c.regulator)

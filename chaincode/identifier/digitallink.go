@@ -159,6 +159,52 @@ func parseDigitalLink(s string) (Code, *Error) {
 
 func parseDL(s string) (dlParsed, *Error) {
 	var out dlParsed
+	pathStart, e := out.authority(s)
+	if e != nil {
+		return out, e
+	}
+	pathEnd := len(s)
+	if i := strings.IndexAny(s[pathStart:], "?#"); i >= 0 {
+		pathEnd = pathStart + i
+	}
+	if pathEnd-pathStart < 2 {
+		return out, errAt(pathStart, RuleSyntax, "no path: expected /{primary key AI}/{value}, e.g. /01/{gtin}")
+	}
+	if s[pathEnd-1] == '/' {
+		return out, errAt(pathEnd-1, RuleSyntax, "trailing '/' in path")
+	}
+	path, e := splitDLPath(s, pathStart, pathEnd)
+	if e != nil {
+		return out, e
+	}
+	// The resolver's prefix is opaque but must still be URI path text.
+	if e := checkURIText(s[pathStart:path.key.off-1], pathStart, false); e != nil {
+		return out, e
+	}
+	out.dl.PathPrefix = s[pathStart : path.key.off-1]
+	out.keyOff = path.key.off
+	kv, e := primaryKeyValue(path.key.s, path.keyVal, path.keyDef)
+	if e != nil {
+		return out, e
+	}
+	out.dl.PrimaryKey = AIValue{path.key.s, kv}
+	elems, e := out.qualifiers(path)
+	if e != nil {
+		return out, e
+	}
+	if pathEnd < len(s) {
+		if elems, e = out.query(s, pathEnd, path.keyDef, elems); e != nil {
+			return out, e
+		}
+	}
+	if e := checkAssociations(elems); e != nil {
+		return out, e
+	}
+	return out, nil
+}
+
+// authority reads the scheme and host into out and returns where the path starts.
+func (out *dlParsed) authority(s string) (int, *Error) {
 	var p int
 	switch {
 	case hasPrefixFold(s, "https://"):
@@ -168,34 +214,36 @@ func parseDL(s string) (dlParsed, *Error) {
 		p = len("http://")
 		out.dl.Scheme = "http"
 	default:
-		return out, errAt(0, RuleSyntax, "Digital Link must start with http:// or https://")
+		return 0, errAt(0, RuleSyntax, "Digital Link must start with http:// or https://")
 	}
 	host := p
 	for p < len(s) && s[p] != '/' && s[p] != '?' && s[p] != '#' {
 		p++
 	}
 	if p == host {
-		return out, errAt(p, RuleSyntax, "missing host")
+		return 0, errAt(p, RuleSyntax, "missing host")
 	}
 	if e := checkHost(s[host:p], host); e != nil {
-		return out, e
+		return 0, e
 	}
 	out.dl.Host = s[host:p]
-	pathStart := p
-	pathEnd := len(s)
-	if i := strings.IndexAny(s[p:], "?#"); i >= 0 {
-		pathEnd = p + i
-	}
-	if pathEnd-pathStart < 2 {
-		return out, errAt(pathStart, RuleSyntax, "no path: expected /{primary key AI}/{value}, e.g. /01/{gtin}")
-	}
-	if s[pathEnd-1] == '/' {
-		return out, errAt(pathEnd-1, RuleSyntax, "trailing '/' in path")
-	}
+	return p, nil
+}
 
-	// Walk (AI, value) pairs from the right: everything left of the primary
-	// key is the resolver's own path prefix and may contain anything.
-	var quals, qvals []dlSeg // rightmost first
+// dlPath is a Digital Link path split into its primary key and the key
+// qualifiers after it, each segment with its offset.
+type dlPath struct {
+	key, keyVal dlSeg
+	keyDef      *aiDef
+	quals       []dlSeg // qualifier AIs, rightmost first
+	qvals       []dlSeg // their values, in the same order
+}
+
+// splitDLPath walks (AI, value) pairs of s[pathStart:pathEnd] from the right:
+// everything left of the primary key is the resolver's own path prefix and
+// may contain anything.
+func splitDLPath(s string, pathStart, pathEnd int) (dlPath, *Error) {
+	var out dlPath
 	end := pathEnd
 	pop := func() (dlSeg, bool) {
 		if end <= pathStart {
@@ -206,19 +254,15 @@ func parseDL(s string) (dlParsed, *Error) {
 		end = j
 		return seg, true
 	}
-	noKey := func() *Error {
-		return errAt(pathStart, RuleSyntax, "no GS1 primary key in the path (compressed Digital Link URIs are not supported)")
-	}
-	var key, keyVal dlSeg
-	var keyDef *aiDef
+	noKey := errAt(pathStart, RuleSyntax, "no GS1 primary key in the path (compressed Digital Link URIs are not supported)")
 	for {
 		val, ok := pop()
 		if !ok {
-			return out, noKey()
+			return out, noKey
 		}
 		ai, ok := pop()
 		if !ok {
-			return out, noKey()
+			return out, noKey
 		}
 		if ai.s == "" {
 			return out, errAt(ai.off, RuleSyntax, "empty path segment")
@@ -226,58 +270,50 @@ func parseDL(s string) (dlParsed, *Error) {
 		d, known := lookupAIDef(ai.s)
 		switch {
 		case known && d.dlKey():
-			key, keyVal, keyDef = ai, val, d
+			out.key, out.keyVal, out.keyDef = ai, val, d
+			return out, nil
 		case known && dlQualAIs[ai.s]:
-			if len(quals) == maxDLQuals {
+			if len(out.quals) == maxDLQuals {
 				return out, errAt(ai.off, RuleQualifierOrder, "too many key qualifiers: at most %d", maxDLQuals)
 			}
-			quals = append(quals, ai)
-			qvals = append(qvals, val)
-			continue
+			out.quals = append(out.quals, ai)
+			out.qvals = append(out.qvals, val)
+		case isDLPathAI(val.s):
+			return out, errAt(val.off+len(val.s), RuleSyntax, "AI %s has no value", val.s)
+		case allDigits(ai.s):
+			return out, errAt(ai.off, RuleAI, "AI %s cannot appear in a Digital Link path: it is neither a primary key nor a key qualifier", ai.s)
 		default:
-			if isDLPathAI(val.s) {
-				return out, errAt(val.off+len(val.s), RuleSyntax, "AI %s has no value", val.s)
-			}
-			if allDigits(ai.s) {
-				return out, errAt(ai.off, RuleAI, "AI %s cannot appear in a Digital Link path: it is neither a primary key nor a key qualifier", ai.s)
-			}
-			return out, noKey()
+			return out, noKey
 		}
-		break
 	}
+}
 
-	// The resolver's prefix is opaque but must still be URI path text.
-	if e := checkURIText(s[pathStart:key.off-1], pathStart, false); e != nil {
-		return out, e
-	}
-	out.dl.PathPrefix = s[pathStart : key.off-1]
-	out.keyOff = key.off
-	var kv string
-	if key.s == AIGTIN {
+// primaryKeyValue decodes and checks the primary key's value.
+func primaryKeyValue(ai string, val dlSeg, d *aiDef) (string, *Error) {
+	if ai == AIGTIN {
 		// GTIN-8/12/13 are tolerated and zero-padded, though the grammar asks for 14 digits.
-		var e *Error
-		if kv, e = normalizeGTIN(keyVal.s, keyVal.off); e != nil {
-			return out, e
-		}
-	} else {
-		t, e := decodeURIValue(keyVal.s, keyVal.off, isPathRaw, false)
-		if e != nil {
-			return out, e
-		}
-		if e := keyDef.checkValue(&t); e != nil {
-			return out, e
-		}
-		kv = t.v
+		return normalizeGTIN(val.s, val.off)
 	}
-	out.dl.PrimaryKey = AIValue{key.s, kv}
-	elems := []aiElem{{keyDef, key.off}}
+	t, e := decodeURIValue(val.s, val.off, isPathRaw, false)
+	if e != nil {
+		return "", e
+	}
+	if e := d.checkValue(&t); e != nil {
+		return "", e
+	}
+	return t.v, nil
+}
 
-	// Qualifiers, left to right: sequence first, then the value, so the
-	// first problem in reading order is the one reported.
+// qualifiers checks and decodes the key qualifiers, left to right: sequence
+// first, then the value, so the first problem in reading order is the one
+// reported. It returns the path's elements, primary key first.
+func (out *dlParsed) qualifiers(path dlPath) ([]aiElem, *Error) {
+	key, keyDef := path.key, path.keyDef
+	elems := []aiElem{{keyDef, key.off}}
 	var alt []string
 	prev := -1
-	for k := len(quals) - 1; k >= 0; k-- {
-		q := quals[k]
+	for k := len(path.quals) - 1; k >= 0; k-- {
+		q := path.quals[k]
 		qd, _ := lookupAIDef(q.s)
 		if alt == nil {
 			for _, a := range keyDef.quals {
@@ -287,43 +323,33 @@ func parseDL(s string) (dlParsed, *Error) {
 				}
 			}
 			if alt == nil {
-				return out, errAt(q.off, RuleQualifierOrder, "AI %s cannot qualify primary key %s", q.s, key.s)
+				return nil, errAt(q.off, RuleQualifierOrder, "AI %s cannot qualify primary key %s", q.s, key.s)
 			}
 		}
 		r := indexOf(alt, q.s)
 		switch {
 		case r < 0 && keyDef.qualifies(q.s):
-			return out, errAt(q.off, RuleQualifierOrder, "AI %s cannot be combined with AI %s after primary key %s", q.s, alt[0], key.s)
+			return nil, errAt(q.off, RuleQualifierOrder, "AI %s cannot be combined with AI %s after primary key %s", q.s, alt[0], key.s)
 		case r < 0:
-			return out, errAt(q.off, RuleQualifierOrder, "AI %s cannot qualify primary key %s", q.s, key.s)
+			return nil, errAt(q.off, RuleQualifierOrder, "AI %s cannot qualify primary key %s", q.s, key.s)
 		case r == prev:
-			return out, errAt(q.off, RuleQualifierOrder, "AI %s repeated in path", q.s)
+			return nil, errAt(q.off, RuleQualifierOrder, "AI %s repeated in path", q.s)
 		case r < prev:
-			return out, errAt(q.off, RuleQualifierOrder, "AI %s after AI %s: qualifiers must be in the order %s", q.s, alt[prev], strings.Join(alt, ", "))
+			return nil, errAt(q.off, RuleQualifierOrder, "AI %s after AI %s: qualifiers must be in the order %s", q.s, alt[prev], strings.Join(alt, ", "))
 		}
 		prev = r
-		t, e := decodeURIValue(qvals[k].s, qvals[k].off, isPathRaw, false)
+		t, e := decodeURIValue(path.qvals[k].s, path.qvals[k].off, isPathRaw, false)
 		if e != nil {
-			return out, e
+			return nil, e
 		}
 		if e := qd.checkValue(&t); e != nil {
-			return out, e
+			return nil, e
 		}
 		out.dl.Qualifiers = append(out.dl.Qualifiers, AIValue{q.s, t.v})
 		out.qualOff = append(out.qualOff, q.off)
 		elems = append(elems, aiElem{qd, q.off})
 	}
-
-	if pathEnd < len(s) {
-		var e *Error
-		if elems, e = out.query(s, pathEnd, keyDef, elems); e != nil {
-			return out, e
-		}
-	}
-	if e := checkAssociations(elems); e != nil {
-		return out, e
-	}
-	return out, nil
+	return elems, nil
 }
 
 // qualifies reports whether ai is in any qualifier sequence of d.

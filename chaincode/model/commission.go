@@ -47,3 +47,12 @@ type SplitRequest struct {
 
 // PartSeparator joins a lot's canonical code and a part label.
 const PartSeparator = "/part/"
+
+// CommissionCheck answers CheckCommission: which codes of a commissioning
+// request are already on the ledger as units of the caller's batch, so that a
+// resumed bulk import sends only the rest, with one read per chunk.
+type CommissionCheck struct {
+	Committed     int      `json:"committed"`                                    // codes on the ledger as units of this request's product and batch, by the caller
+	Missing       []int    `json:"missing,omitempty" metadata:",optional"`       // indexes into the request's codes that are not on the ledger
+	CommissionTxs []string `json:"commissionTxs,omitempty" metadata:",optional"` // transactions that commissioned the committed codes, in order of first appearance
+}

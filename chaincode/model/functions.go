@@ -35,6 +35,7 @@ const (
 	FnVerify          = "Verify"
 	FnTrace           = "Trace"
 	FnGetItem         = "GetItem"
+	FnCheckCommission = "CheckCommission"
 	FnGetContents     = "GetContents"
 	FnListAlerts      = "ListAlerts"
 	FnDecideAlert     = "DecideAlert"
@@ -52,5 +53,5 @@ const (
 // clients evaluate them instead of submitting.
 var EvaluateFunctions = []string{
 	FnGetMember, FnListMembers, FnGetProduct, FnProductHistory, FnGetSale,
-	FnGetRecall, FnRecallReport, FnVerify, FnTrace, FnGetItem, FnGetContents, FnListAlerts, FnGetNetwork,
+	FnGetRecall, FnRecallReport, FnVerify, FnTrace, FnGetItem, FnCheckCommission, FnGetContents, FnListAlerts, FnGetNetwork,
 }
