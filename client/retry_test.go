@@ -2,8 +2,8 @@ package client
 
 import (
 	"context"
-	"errors"
 	"crypto/x509"
+	"errors"
 	"testing"
 	"time"
 
