@@ -91,8 +91,9 @@ const (
 	// retryNever: repeating cannot help (a refusal, an invalid commit), or
 	// might apply a transaction twice.
 	retryNever retryClass = iota
-	// retryFresh: nothing reached the orderer, so the operation may start
-	// again from scratch (a new proposal with a new transaction ID, a new
+	// retryFresh: the failed attempt wrote nothing and left nothing pending
+	// (it never reached the orderer, or its commit was invalidated), so the
+	// operation may start again from scratch (a new proposal with a new transaction ID, a new
 	// evaluation, a new event stream) after the delay, for at most
 	// RetryPolicy.Attempts attempts in all.
 	retryFresh
