@@ -7,9 +7,9 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 )
 
-// ListAlerts returns one page of suspected-clone alerts, oldest first
+// AlertsPage returns one page of suspected-clone alerts, oldest first
 // (Regulator only).
-func (c *Client) ListAlerts(ctx context.Context, pageSize int32, bookmark string) (*model.AlertPage, error) {
+func (c *Client) AlertsPage(ctx context.Context, pageSize int32, bookmark string) (*model.AlertPage, error) {
 	return query[model.AlertPage](ctx, c, model.FnListAlerts, pageArgs(pageSize, bookmark)...)
 }
 
@@ -20,13 +20,8 @@ func (c *Client) DecideAlert(ctx context.Context, req model.DecideAlertRequest) 
 	return invoke[model.Alert](ctx, c, model.FnDecideAlert, req)
 }
 
-// Alerts iterates over all suspected-clone alerts (Regulator only).
+// Alerts iterates over all suspected-clone alerts, oldest first, page by page
+// (Regulator only).
 func (c *Client) Alerts(ctx context.Context) iter.Seq2[model.Alert, error] {
-	return pages(ctx, model.MaxPageSize, func(ctx context.Context, n int32, b string) ([]model.Alert, string, error) {
-		p, err := c.ListAlerts(ctx, n, b)
-		if err != nil {
-			return nil, "", err
-		}
-		return p.Alerts, p.Bookmark, nil
-	})
+	return pages(ctx, c.AlertsPage, func(p *model.AlertPage) ([]model.Alert, string) { return p.Alerts, p.Bookmark })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -257,20 +258,12 @@ func (b *bulkRun) chunkCall(ch *ChunkResult) (call, error) {
 	return call{Fn: model.FnCommission, Args: []string{arg}}, nil
 }
 
-// endorse endorses a chunk, building new proposals on transient failures.
+// endorse endorses a chunk, building new proposals on the failures that
+// allow one, as submit does.
 func (b *bulkRun) endorse(ctx context.Context, cl call) (transaction, error) {
-	for attempt := 1; ; attempt++ {
-		tx, err := b.c.endorse(ctx, cl)
-		if err == nil {
-			return tx, nil
-		}
-		if !retryableProposal(err) || attempt >= b.c.cfg.retry.Attempts || ctx.Err() != nil {
-			return nil, err
-		}
-		if b.c.sleep(ctx, b.c.cfg.retry.Delay(attempt)) != nil {
-			return nil, err
-		}
-	}
+	return retry(ctx, b.c.retrier(time.Time{}), proposalClass(b.c.MSPID()), func() (transaction, error) {
+		return b.c.endorse(ctx, cl)
+	})
 }
 
 // fail settles a chunk that did not commit in this run, telling a DUPLICATE

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,7 +87,7 @@ func TestCommissionBulkResumesFromPreviousResult(t *testing.T) {
 			tx.EXPECT().Result().Return(nil).AnyTimes()
 			tx.EXPECT().Submit(gomock.Any()).Return(cm, nil)
 			cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
-			cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+			cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gateway.Status, error) {
 				<-ctx.Done() // no block brings it before the write deadline
 				return nil, transportStatus(codes.DeadlineExceeded, "slow")
 			})
@@ -171,6 +171,21 @@ func TestCommissionBulkRetriesAConflictedChunk(t *testing.T) {
 	c, cc, ctrl := newTestClient(t)
 	gomock.InOrder(
 		expectSubmit(ctrl, cc, "tx1", nil, peer.TxValidationCode_MVCC_READ_CONFLICT, nil),
+		expectSubmit(ctrl, cc, "tx2", nil, peer.TxValidationCode_VALID, nil),
+	)
+	res, err := c.CommissionBulk(context.Background(), model.CommissionRequest{GTIN: testGTIN, Batch: "B", Codes: testCodes(t, 3)}, BulkOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "tx2", res.Chunks[0].TxID)
+}
+
+// TestCommissionBulkEndorsesAgainAfterALaggingPeersRefusal: a chunk's
+// endorsement refused by another organisation's peer (behind on the block
+// that registered the product) is endorsed again, as any transaction is.
+func TestCommissionBulkEndorsesAgainAfterALaggingPeersRefusal(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	asMSP(t, c, "ManufacturerAMSP")
+	gomock.InOrder(
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeNotFound, Message: "no such product"})),
 		expectSubmit(ctrl, cc, "tx2", nil, peer.TxValidationCode_VALID, nil),
 	)
 	res, err := c.CommissionBulk(context.Background(), model.CommissionRequest{GTIN: testGTIN, Batch: "B", Codes: testCodes(t, 3)}, BulkOptions{})

@@ -9,12 +9,10 @@ import (
 	"io"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/connectivity"
-	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // Steps of a transaction, as named in TransportError.Op.
@@ -39,13 +37,13 @@ const (
 // in errors.go: *ChaincodeError for refusals, *CommitError,
 // *OutcomeUnknownError and *TransportError otherwise.
 type Client struct {
-	cfg     config
-	conn    *grpc.ClientConn // owned connection, nil when shared
-	gateway *gw.Gateway
-	cc      contract
-	sleep   sleeper
-	random  io.Reader
-	now     func() time.Time
+	cfg    config
+	conn   *grpc.ClientConn // owned connection, nil when shared
+	fabric *gateway.Gateway // the fabric-gateway session all calls go through
+	cc     contract
+	sleep  sleeper
+	random io.Reader
+	now    func() time.Time
 }
 
 // New builds a Client from options without waiting for the connection: the
@@ -65,40 +63,23 @@ func New(opts ...Option) (*Client, error) {
 	conn := cfg.conn
 	var owned *grpc.ClientConn
 	if conn == nil {
-		if cfg.endpoint == "" {
-			return nil, errors.New("tracechain: a peer endpoint is required (WithProfile or WithPeer)")
-		}
-		var creds credentials.TransportCredentials
-		switch {
-		case cfg.insecure:
-			creds = insecure.NewCredentials()
-		case cfg.tlsRoots == nil:
-			return nil, errors.New("tracechain: the peer's TLS CA is required (WithProfile, WithTLSCACertFile or WithTLSRootCAs)")
-		default:
-			creds = credentials.NewClientTLSFromCert(cfg.tlsRoots, cfg.serverName)
-		}
-		dial := []grpc.DialOption{
-			grpc.WithTransportCredentials(creds),
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(cfg.maxRecvMsgSize), grpc.MaxCallSendMsgSize(cfg.maxRecvMsgSize)),
-		}
 		var err error
-		owned, err = grpc.NewClient(cfg.endpoint, append(dial, cfg.dialOptions...)...)
-		if err != nil {
-			return nil, fmt.Errorf("tracechain: connecting to %s: %w", cfg.endpoint, err)
+		if owned, err = cfg.dial(); err != nil {
+			return nil, fmt.Errorf("tracechain: %w", err)
 		}
 		conn = owned
 	}
-	gateway, err := gw.Connect(cfg.id, gw.WithSign(cfg.sign), gw.WithClientConnection(conn),
-		gw.WithEvaluateTimeout(cfg.evaluateTimeout), gw.WithEndorseTimeout(cfg.endorseTimeout),
-		gw.WithSubmitTimeout(cfg.submitTimeout), gw.WithCommitStatusTimeout(cfg.commitStatusTimeout))
+	fabric, err := gateway.Connect(cfg.id, gateway.WithSign(cfg.sign), gateway.WithClientConnection(conn),
+		gateway.WithEvaluateTimeout(cfg.evaluateTimeout), gateway.WithEndorseTimeout(cfg.endorseTimeout),
+		gateway.WithSubmitTimeout(cfg.submitTimeout), gateway.WithCommitStatusTimeout(cfg.commitStatusTimeout))
 	if err != nil {
 		if owned != nil {
 			_ = owned.Close()
 		}
 		return nil, fmt.Errorf("tracechain: %w", err)
 	}
-	c := newClient(&fabricContract{network: gateway.GetNetwork(cfg.channel), chaincode: cfg.chaincode}, cfg)
-	c.conn, c.gateway = owned, gateway
+	c := newClient(&fabricContract{network: fabric.GetNetwork(cfg.channel), chaincode: cfg.chaincode}, cfg)
+	c.conn, c.fabric = owned, fabric
 	return c, nil
 }
 
@@ -143,8 +124,8 @@ func Connect(ctx context.Context, opts ...Option) (*Client, error) {
 // given with WithClientConnection).
 func (c *Client) Close() error {
 	var err error
-	if c.gateway != nil {
-		err = c.gateway.Close()
+	if c.fabric != nil {
+		err = c.fabric.Close()
 	}
 	if c.conn != nil {
 		err = errors.Join(err, c.conn.Close())
@@ -176,21 +157,15 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 // evaluate runs a read-only call, retrying while the peer is unavailable.
 func (c *Client) evaluate(ctx context.Context, cl call) ([]byte, error) {
 	cl.evaluation = true
-	for attempt := 1; ; attempt++ {
+	return retry(ctx, c.retrier(time.Time{}), evaluateClass, func() ([]byte, error) {
 		ectx, cancel := withTimeout(ctx, c.cfg.evaluateTimeout)
+		defer cancel()
 		res, err := c.cc.Evaluate(ectx, cl)
-		cancel()
-		if err == nil {
-			return res, nil
+		if err != nil {
+			return nil, mapError(opEvaluate, "", err)
 		}
-		err = mapError(opEvaluate, "", err)
-		if !retryableEvaluate(err) || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
-			return nil, err
-		}
-		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
-			return nil, err
-		}
-	}
+		return res, nil
+	})
 }
 
 // submitted is a committed transaction.
@@ -203,19 +178,9 @@ type submitted struct {
 // submit endorses, orders and awaits a transaction, building a new proposal
 // when the previous attempt definitely did not commit (see RetryPolicy).
 func (c *Client) submit(ctx context.Context, cl call) (*submitted, error) {
-	for attempt := 1; ; attempt++ {
-		s, err := c.submitOnce(ctx, cl)
-		if err == nil {
-			return s, nil
-		}
-		retry := retryableProposal(err) || laggingEndorser(err, c.MSPID())
-		if !retry || attempt >= c.cfg.retry.Attempts || ctx.Err() != nil {
-			return nil, err
-		}
-		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
-			return nil, err
-		}
-	}
+	return retry(ctx, c.retrier(time.Time{}), proposalClass(c.MSPID()), func() (*submitted, error) {
+		return c.submitOnce(ctx, cl)
+	})
 }
 
 func (c *Client) submitOnce(ctx context.Context, cl call) (*submitted, error) {
@@ -255,22 +220,19 @@ func (c *Client) writeDeadline(ctx context.Context) time.Time {
 // transaction again on transient failures until the write deadline. When it
 // cannot be sent, whether an earlier attempt reached the orderer is unknown.
 func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
-	deadline := c.writeDeadline(ctx)
-	for attempt := 1; ; attempt++ {
+	cm, err := retry(ctx, c.retrier(c.writeDeadline(ctx)), sendClass, func() (commit, error) {
 		sctx, cancel := withTimeout(ctx, c.cfg.submitTimeout)
+		defer cancel()
 		cm, err := tx.Submit(sctx)
-		cancel()
-		if err == nil {
-			return cm, nil
+		if err != nil {
+			return nil, mapError(opSubmit, tx.TransactionID(), err)
 		}
-		err = mapError(opSubmit, tx.TransactionID(), err)
-		if !retryableSend(err) || ctx.Err() != nil || !time.Now().Before(deadline) {
-			return nil, &OutcomeUnknownError{TxID: tx.TransactionID(), Err: err}
-		}
-		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
-			return nil, &OutcomeUnknownError{TxID: tx.TransactionID(), Err: err}
-		}
+		return cm, nil
+	})
+	if err != nil {
+		return nil, &OutcomeUnknownError{TxID: tx.TransactionID(), Err: err}
 	}
+	return cm, nil
 }
 
 // await waits for the commit of a submitted transaction. Each wait is
@@ -281,38 +243,39 @@ func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
 func (c *Client) await(ctx context.Context, tx transaction, cm commit) (*submitted, error) {
 	txID := cm.TransactionID()
 	deadline := c.writeDeadline(ctx)
-	for attempt := 1; ; attempt++ {
-		wait := min(c.cfg.resendAfter, time.Until(deadline))
-		sctx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
-		st, err := cm.Status(sctx)
-		cancel()
-		if err == nil {
-			if !st.Successful {
-				return nil, &CommitError{TxID: txID, ValidationCode: st.Code, BlockNumber: st.BlockNumber}
-			}
-			return &submitted{result: tx.Result(), txID: txID, blockNumber: st.BlockNumber}, nil
-		}
-		err = mapError(opCommitStatus, txID, err)
-		if ctx.Err() != nil || !time.Now().Before(deadline) {
-			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
-		}
-		if errors.Is(err, ErrTimeout) {
+	var lost error // the wait that reached the resend bound, if the last one did
+	st, err := retry(ctx, c.retrier(deadline), statusClass, func() (*gateway.Status, error) {
+		if lost != nil {
 			// Not committed within the bound: send the same envelope again.
+			// Failing that, the wait goes on for the envelope sent before.
 			resent, serr := c.send(ctx, tx)
 			if serr == nil {
 				cm = resent
 			} else if ctx.Err() != nil || !time.Now().Before(deadline) {
-				return nil, &OutcomeUnknownError{TxID: txID, Err: err}
+				return nil, lost
 			}
-			continue
 		}
-		if !retryableSend(err) {
-			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
+		wait := min(c.cfg.resendAfter, time.Until(deadline))
+		sctx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
+		defer cancel()
+		st, err := cm.Status(sctx)
+		if err != nil {
+			err = mapError(opCommitStatus, txID, err)
+			lost = nil
+			if errors.Is(err, ErrTimeout) {
+				lost = err
+			}
+			return nil, err
 		}
-		if c.sleep(ctx, c.cfg.retry.Delay(attempt)) != nil {
-			return nil, &OutcomeUnknownError{TxID: txID, Err: err}
-		}
+		return st, nil
+	})
+	if err != nil {
+		return nil, &OutcomeUnknownError{TxID: txID, Err: err}
 	}
+	if !st.Successful {
+		return nil, &CommitError{TxID: txID, ValidationCode: st.Code, BlockNumber: st.BlockNumber}
+	}
+	return &submitted{result: tx.Result(), txID: txID, blockNumber: st.BlockNumber}, nil
 }
 
 // jsonArg encodes a request struct as a transaction argument.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -132,17 +133,17 @@ func TestReadsAreEvaluatedWithStringArguments(t *testing.T) {
 		run  func() error
 	}{
 		{"GetMember", model.FnGetMember, []string{"RetailerMSP"}, func() error { _, err := c.GetMember(ctx, "RetailerMSP"); return err }},
-		{"ListMembers", model.FnListMembers, []string{"10", "bm"}, func() error { _, err := c.ListMembers(ctx, 10, "bm"); return err }},
+		{"MembersPage", model.FnListMembers, []string{"10", "bm"}, func() error { _, err := c.MembersPage(ctx, 10, "bm"); return err }},
 		{"GetProduct", model.FnGetProduct, []string{"6901234567892"}, func() error { _, err := c.GetProduct(ctx, "6901234567892"); return err }},
-		{"ProductHistory", model.FnProductHistory, []string{"g", "1000", ""}, func() error { _, err := c.ProductHistory(ctx, "g"); return err }},
+		{"ProductHistory", model.FnProductHistory, []string{"g", "1000", ""}, func() error { _, err := Collect(c.ProductHistory(ctx, "g")); return err }},
 		{"ProductHistoryPage", model.FnProductHistory, []string{"g", "5", "b"}, func() error { _, err := c.ProductHistoryPage(ctx, "g", 5, "b"); return err }},
 		{"GetRecall", model.FnGetRecall, []string{"r"}, func() error { _, err := c.GetRecall(ctx, "r"); return err }},
-		{"RecallReport", model.FnRecallReport, []string{"r", "0", ""}, func() error { _, err := c.RecallReport(ctx, "r", 0, ""); return err }},
+		{"RecallReportPage", model.FnRecallReport, []string{"r", "0", ""}, func() error { _, err := c.RecallReportPage(ctx, "r", 0, ""); return err }},
 		{"Verify", model.FnVerify, []string{"https://id.gs1.org/01/1/21/x"}, func() error { _, err := c.Verify(ctx, "https://id.gs1.org/01/1/21/x"); return err }},
-		{"Trace", model.FnTrace, []string{"u", "50", "b"}, func() error { _, err := c.Trace(ctx, "u", 50, "b"); return err }},
+		{"TracePage", model.FnTrace, []string{"u", "50", "b"}, func() error { _, err := c.TracePage(ctx, "u", 50, "b"); return err }},
 		{"GetItem", model.FnGetItem, []string{"u"}, func() error { _, err := c.GetItem(ctx, "u"); return err }},
-		{"GetContents", model.FnGetContents, []string{"c", "1000", ""}, func() error { _, err := c.GetContents(ctx, "c", 1000, ""); return err }},
-		{"ListAlerts", model.FnListAlerts, []string{"5", ""}, func() error { _, err := c.ListAlerts(ctx, 5, ""); return err }},
+		{"ContentsPage", model.FnGetContents, []string{"c", "1000", ""}, func() error { _, err := c.ContentsPage(ctx, "c", 1000, ""); return err }},
+		{"AlertsPage", model.FnListAlerts, []string{"5", ""}, func() error { _, err := c.AlertsPage(ctx, 5, ""); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,7 +225,7 @@ func TestRefusedResaleIsAResultNotAnError(t *testing.T) {
 	assert.Equal(t, "tx2", res.AlertID)
 }
 
-func TestTraceAllFollowsBookmarks(t *testing.T) {
+func TestTraceFollowsBookmarks(t *testing.T) {
 	c, cc, _ := newTestClient(t)
 	gomock.InOrder(
 		cc.EXPECT().Evaluate(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, cl call) ([]byte, error) {
@@ -236,7 +237,7 @@ func TestTraceAllFollowsBookmarks(t *testing.T) {
 			return json.Marshal(model.TracePage{Code: "u", Events: []model.TraceEvent{{Type: model.EventSold}}})
 		}),
 	)
-	events, err := c.TraceAll(context.Background(), "u")
+	events, err := Collect(c.Trace(context.Background(), "u"))
 	require.NoError(t, err)
 	require.Len(t, events, 3)
 	assert.Equal(t, model.EventSold, events[2].Type)
@@ -260,14 +261,45 @@ func TestIteratorStopsEarlyAndOnError(t *testing.T) {
 	}
 }
 
-func TestRecallReportAllCollectsPages(t *testing.T) {
+func TestRecallReportCollectsPages(t *testing.T) {
 	c, cc, _ := newTestClient(t)
 	gomock.InOrder(
 		expectEvaluate(cc, model.RecallReportPage{Recall: model.Recall{ID: "r"}, Entries: []model.RecallEntry{{Code: "a"}}, Bookmark: "1"}, nil),
 		expectEvaluate(cc, model.RecallReportPage{Recall: model.Recall{ID: "r"}, Entries: []model.RecallEntry{{Code: "b"}}}, nil),
 	)
-	r, entries, err := c.RecallReportAll(context.Background(), "r")
+	entries, err := Collect(c.RecallReport(context.Background(), "r"))
 	require.NoError(t, err)
-	assert.Equal(t, "r", r.ID)
-	assert.Len(t, entries, 2)
+	assert.Equal(t, []model.RecallEntry{{Code: "a"}, {Code: "b"}}, entries)
+}
+
+// TestPagedReadsFollowOneNamingRule: every read that takes a page size and a
+// bookmark is named XxxPage and has an iterator Xxx over all its items, with
+// the same leading arguments, and no other method pages.
+func TestPagedReadsFollowOneNamingRule(t *testing.T) {
+	ct := reflect.TypeFor[*Client]()
+	int32T, stringT, errorT := reflect.TypeFor[int32](), reflect.TypeFor[string](), reflect.TypeFor[error]()
+	paged := 0
+	for m := range ct.Methods() {
+		in := m.Type.NumIn()
+		takesPage := in >= 4 && m.Type.In(in-2) == int32T && m.Type.In(in-1) == stringT
+		isPageName := strings.HasSuffix(m.Name, "Page")
+		assert.Equal(t, takesPage, isPageName, "%s: a page size and bookmark, exactly when named XxxPage", m.Name)
+		if !takesPage {
+			continue
+		}
+		paged++
+		all, ok := ct.MethodByName(strings.TrimSuffix(m.Name, "Page"))
+		if !assert.True(t, ok, "%s has no iterator %s", m.Name, strings.TrimSuffix(m.Name, "Page")) {
+			continue
+		}
+		require.Equal(t, in-2, all.Type.NumIn(), "%s takes the leading arguments of %s", all.Name, m.Name)
+		for i := range in - 2 {
+			assert.Equal(t, m.Type.In(i), all.Type.In(i), "%s argument %d", all.Name, i)
+		}
+		require.Equal(t, 1, all.Type.NumOut(), all.Name)
+		seq := all.Type.Out(0)
+		assert.True(t, seq.Kind() == reflect.Func && seq.NumIn() == 1 && seq.In(0).NumIn() == 2 && seq.In(0).In(1) == errorT,
+			"%s returns an iter.Seq2[T, error], not %s", all.Name, seq)
+	}
+	assert.Equal(t, 6, paged, "members, product history, trace, contents, recall report, alerts")
 }

@@ -32,6 +32,26 @@
 // QR codes, EPC URNs, Ecode, CCC and digital identity codes); results carry
 // canonical codes.
 //
+// # Paged reads
+//
+// The ledger's lists (members, a product's versions, an item's trace, a
+// container's contents, a recall report, clone alerts) are read in pages, and
+// every one of them is offered the same two ways, named after what it lists:
+//
+//   - XxxPage(ctx, …, pageSize, bookmark) returns one page; its Bookmark asks
+//     for the next, and is empty on the last;
+//   - Xxx(ctx, …) is an iter.Seq2 over every item, fetching pages of
+//     model.MaxPageSize as the loop needs them; it stops after yielding an
+//     error.
+//
+// Members and MembersPage, ProductHistory and ProductHistoryPage, Trace and
+// TracePage, Contents and ContentsPage, RecallReport and RecallReportPage,
+// Alerts and AlertsPage follow it. Collect reads an iterator into a slice:
+//
+//	for e, err := range c.Trace(ctx, code) { … }
+//	page, err := c.TracePage(ctx, code, 20, bookmark)
+//	events, err := client.Collect(c.Trace(ctx, code))
+//
 // # Errors
 //
 // A chaincode refusal is a *ChaincodeError whose Code matches a sentinel

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
 )
 
 // TestTraceExportsAsEPCIS: an item's trace on the ledger, exported as one
@@ -32,7 +33,7 @@ func TestTraceExportsAsEPCIS(t *testing.T) {
 	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
 	require.NoError(t, err)
 
-	events, err := R.TraceAll(ctx, u[0])
+	events, err := client.Collect(R.Trace(ctx, u[0]))
 	require.NoError(t, err)
 	doc, err := epcis.FromTrace(mustCanonical(t, u[0]), events, epcis.MapOptions{CreationDate: time.Now()})
 	require.NoError(t, err)

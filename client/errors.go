@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
+	gatewaypb "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -220,11 +220,11 @@ func isGRPCStatus(err error) bool {
 // gatewayTxID extracts the transaction ID fabric-gateway attaches to its
 // endorse, submit and commit status errors.
 func gatewayTxID(err error) string {
-	var te *gw.TransactionError
+	var te *gateway.TransactionError
 	if errors.As(err, &te) {
 		return te.TransactionID
 	}
-	var ce *gw.CommitError
+	var ce *gateway.CommitError
 	if errors.As(err, &ce) {
 		return ce.TransactionID
 	}
@@ -238,7 +238,7 @@ func gatewayTxID(err error) string {
 func findChaincodeError(err error) (*model.Error, string) {
 	if st, ok := status.FromError(err); ok {
 		for _, d := range st.Details() {
-			if ed, ok := d.(*gateway.ErrorDetail); ok {
+			if ed, ok := d.(*gatewaypb.ErrorDetail); ok {
 				if me, ok := model.ParseError(ed.GetMessage()); ok {
 					return me, ed.GetMspId()
 				}
@@ -266,7 +266,7 @@ func statusMessage(err error) string {
 	}
 	msg := st.Message()
 	for _, d := range st.Details() {
-		if ed, ok := d.(*gateway.ErrorDetail); ok && ed.GetMessage() != "" {
+		if ed, ok := d.(*gatewaypb.ErrorDetail); ok && ed.GetMessage() != "" {
 			return msg + ": " + ed.GetMspId() + ": " + ed.GetMessage()
 		}
 	}

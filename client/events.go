@@ -3,11 +3,13 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
+	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"google.golang.org/grpc/codes"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -24,8 +26,8 @@ type Event struct {
 // resumes right after the last handled event. fabric-gateway's
 // *client.FileCheckpointer implements it.
 type Checkpointer interface {
-	gw.Checkpoint
-	CheckpointChaincodeEvent(event *gw.ChaincodeEvent) error
+	gateway.Checkpoint
+	CheckpointChaincodeEvent(event *gateway.ChaincodeEvent) error
 }
 
 // EventOptions selects where an event stream starts and which events it
@@ -62,7 +64,7 @@ func (c *Client) Events(ctx context.Context, opts EventOptions) iter.Seq2[Event,
 	return func(yield func(Event, error) bool) {
 		cp := opts.Checkpointer
 		if cp == nil && opts.CheckpointFile != "" {
-			f, err := gw.NewFileCheckpointer(opts.CheckpointFile)
+			f, err := gateway.NewFileCheckpointer(opts.CheckpointFile)
 			if err != nil {
 				yield(Event{}, fmt.Errorf("tracechain: event checkpoint %s: %w", opts.CheckpointFile, err))
 				return
@@ -80,63 +82,55 @@ func (c *Client) Events(ctx context.Context, opts EventOptions) iter.Seq2[Event,
 		case opts.StartBlock != nil:
 			pos = eventPosition{Set: true, Block: *opts.StartBlock}
 		}
-		failures := 0
-		for {
+		r := c.retrier(time.Time{})
+		_, err := retry(ctx, r, streamClass, func() (struct{}, error) {
 			sctx, cancel := context.WithCancel(ctx)
+			defer cancel()
 			ch, err := c.cc.ChaincodeEvents(sctx, c.cfg.chaincode, pos)
-			if err == nil {
-				stop := false
-				for raw := range ch {
-					failures = 0
-					ev, derr := decodeEvent(raw)
-					yielded := derr != nil || len(opts.Types) == 0 || slices.Contains(opts.Types, ev.Type)
-					more := true
-					if yielded {
-						more = yield(ev, derr)
-					}
-					if err := cp.CheckpointChaincodeEvent(raw); err != nil {
-						if more {
-							yield(Event{}, fmt.Errorf("tracechain: event checkpoint: %w", err))
-						}
-						stop = true
-						break
-					}
-					pos = eventPosition{Set: true, Block: raw.BlockNumber, AfterTxID: raw.TransactionID}
-					if !more {
-						stop = true
-						break
-					}
-				}
-				cancel()
-				if stop || ctx.Err() != nil {
-					return
-				}
-				err = fmt.Errorf("event stream closed by the peer")
-			} else {
-				cancel()
+			if err != nil {
 				if ctx.Err() != nil {
-					return
+					return struct{}{}, nil
+				}
+				return struct{}{}, err
+			}
+			for raw := range ch {
+				r.progressed()
+				ev, derr := decodeEvent(raw)
+				yielded := derr != nil || len(opts.Types) == 0 || slices.Contains(opts.Types, ev.Type)
+				more := true
+				if yielded {
+					more = yield(ev, derr)
+				}
+				if err := cp.CheckpointChaincodeEvent(raw); err != nil {
+					if more {
+						yield(Event{}, fmt.Errorf("tracechain: event checkpoint: %w", err))
+					}
+					return struct{}{}, nil
+				}
+				pos = eventPosition{Set: true, Block: raw.BlockNumber, AfterTxID: raw.TransactionID}
+				if !more {
+					return struct{}{}, nil
 				}
 			}
-			failures++
-			if failures >= c.cfg.retry.Attempts {
-				terr := mapError(opEvents, "", err)
-				if _, ok := terr.(*TransportError); !ok {
-					terr = &TransportError{Op: opEvents, Code: codes.Unavailable, Err: err}
-				}
-				yield(Event{}, terr)
-				return
+			if ctx.Err() != nil {
+				return struct{}{}, nil
 			}
-			if c.sleep(ctx, c.cfg.retry.Delay(failures)) != nil {
-				return
+			return struct{}{}, errors.New("event stream closed by the peer")
+		})
+		// A stream that could not be kept open, unless the caller ended it.
+		if err != nil && ctx.Err() == nil {
+			terr := mapError(opEvents, "", err)
+			if _, ok := terr.(*TransportError); !ok {
+				terr = &TransportError{Op: opEvents, Code: codes.Unavailable, Err: err}
 			}
+			yield(Event{}, terr)
 		}
 	}
 }
 
 // decodeEvent decodes a chaincode event's payload; the envelope's block,
 // transaction and name are authoritative.
-func decodeEvent(raw *gw.ChaincodeEvent) (Event, error) {
+func decodeEvent(raw *gateway.ChaincodeEvent) (Event, error) {
 	ev := Event{BlockNumber: raw.BlockNumber}
 	if err := json.Unmarshal(raw.Payload, &ev.Event); err != nil {
 		ev.Type, ev.TxID = raw.EventName, raw.TransactionID
@@ -148,9 +142,9 @@ func decodeEvent(raw *gw.ChaincodeEvent) (Event, error) {
 
 // memoryCheckpointer keeps the position in memory, so that a stream that
 // breaks reopens where it was.
-type memoryCheckpointer struct{ gw.InMemoryCheckpointer }
+type memoryCheckpointer struct{ gateway.InMemoryCheckpointer }
 
-func (m *memoryCheckpointer) CheckpointChaincodeEvent(e *gw.ChaincodeEvent) error {
+func (m *memoryCheckpointer) CheckpointChaincodeEvent(e *gateway.ChaincodeEvent) error {
 	m.InMemoryCheckpointer.CheckpointChaincodeEvent(e)
 	return nil
 }

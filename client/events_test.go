@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/mock/gomock"
@@ -16,15 +16,15 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 )
 
-func rawEvent(t *testing.T, block uint64, txID, typ string) *gw.ChaincodeEvent {
+func rawEvent(t *testing.T, block uint64, txID, typ string) *gateway.ChaincodeEvent {
 	t.Helper()
 	payload, err := json.Marshal(model.Event{Type: typ, TxID: txID, Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Actor: "RegulatorMSP"})
 	require.NoError(t, err)
-	return &gw.ChaincodeEvent{BlockNumber: block, TransactionID: txID, ChaincodeName: "tracechain", EventName: typ, Payload: payload}
+	return &gateway.ChaincodeEvent{BlockNumber: block, TransactionID: txID, ChaincodeName: "tracechain", EventName: typ, Payload: payload}
 }
 
-func feed(events ...*gw.ChaincodeEvent) <-chan *gw.ChaincodeEvent {
-	ch := make(chan *gw.ChaincodeEvent, len(events))
+func feed(events ...*gateway.ChaincodeEvent) <-chan *gateway.ChaincodeEvent {
+	ch := make(chan *gateway.ChaincodeEvent, len(events))
 	for _, e := range events {
 		ch <- e
 	}
@@ -33,8 +33,8 @@ func feed(events ...*gw.ChaincodeEvent) <-chan *gw.ChaincodeEvent {
 }
 
 // blocking returns a channel that yields events and then stays open until ctx ends.
-func blocking(ctx context.Context, events ...*gw.ChaincodeEvent) <-chan *gw.ChaincodeEvent {
-	ch := make(chan *gw.ChaincodeEvent)
+func blocking(ctx context.Context, events ...*gateway.ChaincodeEvent) <-chan *gateway.ChaincodeEvent {
+	ch := make(chan *gateway.ChaincodeEvent)
 	go func() {
 		defer close(ch)
 		for _, e := range events {
@@ -54,14 +54,14 @@ func TestEventsFilterDecodeAndCheckpointToFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "events.checkpoint")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	evs := []*gw.ChaincodeEvent{
+	evs := []*gateway.ChaincodeEvent{
 		rawEvent(t, 5, "t1", model.EventShipped),
 		rawEvent(t, 5, "t2", model.EventRecalled),
 		rawEvent(t, 6, "t3", model.EventCloneAlert),
 		rawEvent(t, 7, "t4", model.EventReceived),
 	}
 	cc.EXPECT().ChaincodeEvents(gomock.Any(), "tracechain", eventPosition{}).
-		DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gw.ChaincodeEvent, error) {
+		DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gateway.ChaincodeEvent, error) {
 			return blocking(sctx, evs...), nil
 		})
 	var got []Event
@@ -80,7 +80,7 @@ func TestEventsFilterDecodeAndCheckpointToFile(t *testing.T) {
 	assert.Equal(t, "t3", got[1].TxID)
 
 	// The event the consumer broke after counts as handled.
-	cp, err := gw.NewFileCheckpointer(file)
+	cp, err := gateway.NewFileCheckpointer(file)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(6), cp.BlockNumber())
 	assert.Equal(t, "t3", cp.TransactionID())
@@ -88,7 +88,7 @@ func TestEventsFilterDecodeAndCheckpointToFile(t *testing.T) {
 
 	// A restarted listener resumes right after it: t4 only.
 	cc.EXPECT().ChaincodeEvents(gomock.Any(), "tracechain", eventPosition{Set: true, Block: 6, AfterTxID: "t3"}).
-		DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gw.ChaincodeEvent, error) {
+		DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gateway.ChaincodeEvent, error) {
 			return blocking(sctx, evs[3]), nil
 		})
 	for ev, err := range c.Events(ctx, EventOptions{CheckpointFile: file}) {
@@ -112,7 +112,7 @@ func TestEventsStartBlockAndReconnectFromLastEvent(t *testing.T) {
 			Return(feed(rawEvent(t, 3, "a", model.EventSold)), nil),
 		// ... and is reopened after it.
 		cc.EXPECT().ChaincodeEvents(gomock.Any(), "tracechain", eventPosition{Set: true, Block: 3, AfterTxID: "a"}).
-			DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gw.ChaincodeEvent, error) {
+			DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gateway.ChaincodeEvent, error) {
 				return blocking(sctx, rawEvent(t, 4, "b", model.EventSold)), nil
 			}),
 	)
@@ -141,9 +141,9 @@ func TestEventsUndecodablePayloadIsReported(t *testing.T) {
 	c, cc, _ := newTestClient(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	bad := &gw.ChaincodeEvent{BlockNumber: 1, TransactionID: "x", EventName: "Odd", Payload: []byte("{")}
+	bad := &gateway.ChaincodeEvent{BlockNumber: 1, TransactionID: "x", EventName: "Odd", Payload: []byte("{")}
 	cc.EXPECT().ChaincodeEvents(gomock.Any(), gomock.Any(), gomock.Any()).
-		DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gw.ChaincodeEvent, error) {
+		DoAndReturn(func(sctx context.Context, _ string, _ eventPosition) (<-chan *gateway.ChaincodeEvent, error) {
 			return blocking(sctx, bad), nil
 		})
 	for ev, err := range c.Events(ctx, EventOptions{Types: []string{model.EventRecalled}}) {

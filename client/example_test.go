@@ -134,16 +134,45 @@ func ExampleClient_Events() {
 	}
 }
 
-// Read a whole trace, page by page.
-func ExampleClient_TraceEvents() {
+// Read a whole trace: the iterator fetches the pages as the loop needs them.
+func ExampleClient_Trace() {
 	var c *client.Client
 	ctx := context.Background()
-	for e, err := range c.TraceEvents(ctx, "(01)06901234000016(21)CA25-000901") {
+	for e, err := range c.Trace(ctx, "(01)06901234000016(21)CA25-000901") {
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println(e.Time.Format(time.RFC3339), e.Type, e.Actor, e.Via)
 	}
+}
+
+// Show a trace 20 events at a time, as a page that has a "more" button does:
+// the bookmark of one page asks for the next.
+func ExampleClient_TracePage() {
+	var c *client.Client
+	ctx := context.Background()
+	bookmark := "" // from the previous request; empty for the first page
+	page, err := c.TracePage(ctx, "(01)06901234000016(21)CA25-000901", 20, bookmark)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range page.Events {
+		fmt.Println(e.Time.Format(time.RFC3339), e.Type, e.Actor)
+	}
+	if page.Bookmark != "" {
+		fmt.Println("more after", page.Bookmark)
+	}
+}
+
+// Read every entry of a recall report into a slice.
+func ExampleCollect() {
+	var c *client.Client
+	ctx := context.Background()
+	entries, err := client.Collect(c.RecallReport(ctx, "RECALL_ID"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(entries), "items affected")
 }
 
 // Delays between retries grow exponentially, with jitter, up to a cap.

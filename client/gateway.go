@@ -1,11 +1,11 @@
 package client
 
-//go:generate go run go.uber.org/mock/mockgen@v0.6.0 -source=gateway.go -destination=mock_gateway_test.go -package=client
+//go:generate go run go.uber.org/mock/mockgen@v0.6.0 -source=gateway.go -destination=mock_gateway_test.go -package=client -imports=gateway=github.com/hyperledger/fabric-gateway/pkg/client
 
 import (
 	"context"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 )
 
 // call is one transaction function invocation: which contract and function,
@@ -34,7 +34,7 @@ type contract interface {
 	// ChaincodeEvents streams the chaincode's events from a position (from
 	// the next committed block when the position is unset). The channel
 	// closes when ctx ends or the stream fails.
-	ChaincodeEvents(ctx context.Context, chaincode string, from eventPosition) (<-chan *gw.ChaincodeEvent, error)
+	ChaincodeEvents(ctx context.Context, chaincode string, from eventPosition) (<-chan *gateway.ChaincodeEvent, error)
 }
 
 // transaction is an endorsed transaction, ready to be sent to the orderer.
@@ -52,29 +52,29 @@ type commit interface {
 	TransactionID() string
 	// Status blocks until the transaction is in a block (or ctx ends) and
 	// returns its validation code. Asking again is a harmless read.
-	Status(ctx context.Context) (*gw.Status, error)
+	Status(ctx context.Context) (*gateway.Status, error)
 }
 
 // fabricContract implements contract on a fabric-gateway Network.
 type fabricContract struct {
-	network   *gw.Network
+	network   *gateway.Network
 	chaincode string
 }
 
-func (f *fabricContract) contract(name string) *gw.Contract {
+func (f *fabricContract) contract(name string) *gateway.Contract {
 	if name == "" {
 		return f.network.GetContract(f.chaincode)
 	}
 	return f.network.GetContractWithName(f.chaincode, name)
 }
 
-func proposalOptions(c call) []gw.ProposalOption {
-	opts := []gw.ProposalOption{gw.WithArguments(c.Args...)}
+func proposalOptions(c call) []gateway.ProposalOption {
+	opts := []gateway.ProposalOption{gateway.WithArguments(c.Args...)}
 	if len(c.Transient) > 0 {
-		opts = append(opts, gw.WithTransient(c.Transient))
+		opts = append(opts, gateway.WithTransient(c.Transient))
 	}
 	if len(c.Endorsers) > 0 {
-		opts = append(opts, gw.WithEndorsingOrganizations(c.Endorsers...))
+		opts = append(opts, gateway.WithEndorsingOrganizations(c.Endorsers...))
 	}
 	return opts
 }
@@ -108,24 +108,24 @@ type eventPosition struct {
 	AfterTxID string
 }
 
-// BlockNumber implements gw.Checkpoint.
+// BlockNumber implements gateway.Checkpoint.
 func (p eventPosition) BlockNumber() uint64 { return p.Block }
 
-// TransactionID implements gw.Checkpoint.
+// TransactionID implements gateway.Checkpoint.
 func (p eventPosition) TransactionID() string { return p.AfterTxID }
 
-func (f *fabricContract) ChaincodeEvents(ctx context.Context, chaincode string, from eventPosition) (<-chan *gw.ChaincodeEvent, error) {
-	var opts []gw.ChaincodeEventsOption
+func (f *fabricContract) ChaincodeEvents(ctx context.Context, chaincode string, from eventPosition) (<-chan *gateway.ChaincodeEvent, error) {
+	var opts []gateway.ChaincodeEventsOption
 	switch {
 	case from.Set && from.AfterTxID != "":
-		opts = append(opts, gw.WithCheckpoint(from))
+		opts = append(opts, gateway.WithCheckpoint(from))
 	case from.Set:
-		opts = append(opts, gw.WithStartBlock(from.Block))
+		opts = append(opts, gateway.WithStartBlock(from.Block))
 	}
 	return f.network.ChaincodeEvents(ctx, chaincode, opts...)
 }
 
-type fabricTransaction struct{ tx *gw.Transaction }
+type fabricTransaction struct{ tx *gateway.Transaction }
 
 func (t fabricTransaction) TransactionID() string { return t.tx.TransactionID() }
 func (t fabricTransaction) Result() []byte        { return t.tx.Result() }
@@ -137,9 +137,9 @@ func (t fabricTransaction) Submit(ctx context.Context) (commit, error) {
 	return fabricCommit{c}, nil
 }
 
-type fabricCommit struct{ c *gw.Commit }
+type fabricCommit struct{ c *gateway.Commit }
 
 func (c fabricCommit) TransactionID() string { return c.c.TransactionID() }
-func (c fabricCommit) Status(ctx context.Context) (*gw.Status, error) {
+func (c fabricCommit) Status(ctx context.Context) (*gateway.Status, error) {
 	return c.c.StatusWithContext(ctx)
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
+	gatewaypb "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/mock/gomock"
@@ -44,7 +44,7 @@ func chaincodeStatus(t *testing.T, grpcCode codes.Code, e *model.Error) error {
 	if grpcCode == codes.Unknown {
 		top = "evaluate call to endorser returned error: " + msg
 	}
-	st, err := status.New(grpcCode, top).WithDetails(&gateway.ErrorDetail{Address: "peer0.org:7051", MspId: "Org1MSP", Message: msg})
+	st, err := status.New(grpcCode, top).WithDetails(&gatewaypb.ErrorDetail{Address: "peer0.org:7051", MspId: "Org1MSP", Message: msg})
 	require.NoError(t, err)
 	return st.Err()
 }
@@ -65,7 +65,7 @@ func expectSubmit(ctrl *gomock.Controller, cc *Mockcontract, txID string, result
 	tx.EXPECT().Result().Return(raw).AnyTimes()
 	tx.EXPECT().Submit(gomock.Any()).Return(cm, nil)
 	cm.EXPECT().TransactionID().Return(txID).AnyTimes()
-	cm.EXPECT().Status(gomock.Any()).Return(&gw.Status{Code: code, Successful: code == peer.TxValidationCode_VALID, TransactionID: txID, BlockNumber: 7}, nil)
+	cm.EXPECT().Status(gomock.Any()).Return(&gateway.Status{Code: code, Successful: code == peer.TxValidationCode_VALID, TransactionID: txID, BlockNumber: 7}, nil)
 	return cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, c call) (transaction, error) {
 		if got != nil {
 			*got = c

@@ -25,19 +25,14 @@ func (c *Client) GetMember(ctx context.Context, mspID string) (*model.Member, er
 	return query[model.Member](ctx, c, model.FnGetMember, mspID)
 }
 
-// ListMembers returns one page of the registered members in MSP ID order.
+// MembersPage returns one page of the registered members in MSP ID order.
 // Pass the returned bookmark to get the next page; it is empty on the last.
-func (c *Client) ListMembers(ctx context.Context, pageSize int32, bookmark string) (*model.MemberPage, error) {
+func (c *Client) MembersPage(ctx context.Context, pageSize int32, bookmark string) (*model.MemberPage, error) {
 	return query[model.MemberPage](ctx, c, model.FnListMembers, pageArgs(pageSize, bookmark)...)
 }
 
-// Members iterates over all registered members, page by page.
+// Members iterates over all registered members in MSP ID order, page by
+// page.
 func (c *Client) Members(ctx context.Context) iter.Seq2[model.Member, error] {
-	return pages(ctx, model.MaxPageSize, func(ctx context.Context, n int32, b string) ([]model.Member, string, error) {
-		p, err := c.ListMembers(ctx, n, b)
-		if err != nil {
-			return nil, "", err
-		}
-		return p.Members, p.Bookmark, nil
-	})
+	return pages(ctx, c.MembersPage, func(p *model.MemberPage) ([]model.Member, string) { return p.Members, p.Bookmark })
 }

@@ -39,7 +39,6 @@ type config struct {
 	endpoint   string
 	serverName string
 	tlsRoots   *x509.CertPool
-	insecure   bool
 
 	id   identity.Identity
 	sign identity.Sign
@@ -115,14 +114,6 @@ func WithTLSCACertFile(path string) Option {
 func WithTLSRootCAs(pool *x509.CertPool) Option {
 	return func(c *config) error {
 		c.tlsRoots = pool
-		return nil
-	}
-}
-
-// WithInsecure connects without TLS (for tests against a plaintext peer).
-func WithInsecure() Option {
-	return func(c *config) error {
-		c.insecure = true
 		return nil
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"strconv"
+
+	"github.com/tracechain/tracechain/chaincode/model"
 )
 
 // pageArgs encodes the page size and bookmark arguments of a paginated read.
@@ -11,21 +13,27 @@ func pageArgs(pageSize int32, bookmark string) []string {
 	return []string{strconv.FormatInt(int64(pageSize), 10), bookmark}
 }
 
-// pages iterates over every item of a paginated read, fetching pages of
-// pageSize (0 means the chaincode's default) until the bookmark is empty.
-// A bookmark that does not advance ends the iteration. The iteration stops
+// pageFunc reads one page of a paged read: an XxxPage method with its
+// leading arguments bound.
+type pageFunc[P any] func(ctx context.Context, pageSize int32, bookmark string) (*P, error)
+
+// pages iterates over every item of a paged read, fetching pages of
+// model.MaxPageSize, so that the whole read takes as few evaluations as the
+// chaincode allows, until the bookmark is empty; items takes a page apart. A
+// bookmark that does not advance ends the iteration. The iteration stops
 // after yielding an error.
-func pages[T any](ctx context.Context, pageSize int32, fetch func(ctx context.Context, pageSize int32, bookmark string) ([]T, string, error)) iter.Seq2[T, error] {
+func pages[P, T any](ctx context.Context, fetch pageFunc[P], items func(*P) ([]T, string)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		bookmark := ""
 		for {
-			items, next, err := fetch(ctx, pageSize, bookmark)
+			page, err := fetch(ctx, model.MaxPageSize, bookmark)
 			if err != nil {
 				var zero T
 				yield(zero, err)
 				return
 			}
-			for _, it := range items {
+			list, next := items(page)
+			for _, it := range list {
 				if !yield(it, nil) {
 					return
 				}
@@ -38,8 +46,13 @@ func pages[T any](ctx context.Context, pageSize int32, fetch func(ctx context.Co
 	}
 }
 
-// collect gathers an iteration into a slice, stopping at the first error.
-func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+// Collect reads every item of a paged read's iterator into a slice, for
+// callers that need them all at once:
+//
+//	events, err := client.Collect(c.Trace(ctx, code))
+//
+// It stops at the first error and returns it with the items read before.
+func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 	var out []T
 	for v, err := range seq {
 		if err != nil {

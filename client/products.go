@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 )
@@ -26,27 +27,16 @@ func (c *Client) GetProduct(ctx context.Context, gtin string) (*model.Product, e
 	return query[model.Product](ctx, c, model.FnGetProduct, gtin)
 }
 
-// ProductHistory returns every version of a product, oldest first, reading
-// them a page at a time.
-func (c *Client) ProductHistory(ctx context.Context, gtin string) (*model.ProductHistory, error) {
-	var all *model.ProductHistory
-	bookmark := ""
-	for {
-		page, err := c.ProductHistoryPage(ctx, gtin, model.MaxPageSize, bookmark)
-		if err != nil {
-			return nil, err
-		}
-		if all == nil {
-			all = &model.ProductHistory{GTIN: page.GTIN}
-		}
-		all.Versions = append(all.Versions, page.Versions...)
-		if bookmark = page.Bookmark; bookmark == "" || len(page.Versions) == 0 {
-			return all, nil
-		}
-	}
-}
-
-// ProductHistoryPage returns one page of the versions of a product.
+// ProductHistoryPage returns one page of the versions of a product, oldest
+// first.
 func (c *Client) ProductHistoryPage(ctx context.Context, gtin string, pageSize int32, bookmark string) (*model.ProductHistory, error) {
 	return query[model.ProductHistory](ctx, c, model.FnProductHistory, append([]string{gtin}, pageArgs(pageSize, bookmark)...)...)
+}
+
+// ProductHistory iterates over every version of a product, oldest first,
+// page by page.
+func (c *Client) ProductHistory(ctx context.Context, gtin string) iter.Seq2[model.Product, error] {
+	return pages(ctx, func(ctx context.Context, n int32, b string) (*model.ProductHistory, error) {
+		return c.ProductHistoryPage(ctx, gtin, n, b)
+	}, func(p *model.ProductHistory) ([]model.Product, string) { return p.Versions, p.Bookmark })
 }

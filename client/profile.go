@@ -13,7 +13,6 @@ import (
 	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials"
 )
 
 // Profile is an organisation's connection material: the peer its clients talk to, the TLS CA
@@ -259,15 +258,9 @@ func (p *Profile) Dial(opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = append([]grpc.DialOption{
-		grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, p.Peer.ServerName)),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(DefaultMaxRecvMsgSize), grpc.MaxCallSendMsgSize(DefaultMaxRecvMsgSize)),
-	}, opts...)
-	conn, err := grpc.NewClient(p.Peer.Endpoint, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("peer %s: %w", p.Peer.Endpoint, err)
-	}
-	return conn, nil
+	cfg := defaultConfig()
+	cfg.endpoint, cfg.tlsRoots, cfg.serverName, cfg.dialOptions = p.Peer.Endpoint, pool, p.Peer.ServerName, opts
+	return cfg.dial()
 }
 
 // Gateway connects fabric-gateway's own client over conn as one of the profile's identities

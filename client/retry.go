@@ -83,6 +83,140 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// retryClass is what a failed attempt of an operation allows: whether it may
+// run again, and what bounds the repeats.
+type retryClass int
+
+const (
+	// retryNever: repeating cannot help (a refusal, an invalid commit), or
+	// might apply a transaction twice.
+	retryNever retryClass = iota
+	// retryFresh: the failed attempt wrote nothing and left nothing pending
+	// (it never reached the orderer, or its commit was invalidated), so the
+	// operation may start again from scratch (a new proposal with a new transaction ID, a new
+	// evaluation, a new event stream) after the delay, for at most
+	// RetryPolicy.Attempts attempts in all.
+	retryFresh
+	// retrySame: the same signed envelope may be sent again, or its commit
+	// status asked again, after the delay. A transaction ID commits at most
+	// once, so only the write deadline bounds these repeats.
+	retrySame
+	// retrySameNow is retrySame without the delay: the failed attempt has
+	// already waited its full bound (a commit status wait that reached the
+	// resend bound).
+	retrySameNow
+)
+
+// retrier decides, failure after failure of one operation, whether it may run
+// again under the client's RetryPolicy and write deadline, and waits the delay
+// before it does. Every retry loop of the SDK goes through one, so the rules
+// of RetryPolicy live in the classifiers alone.
+type retrier struct {
+	policy   RetryPolicy
+	deadline time.Time // bounds retrySame and retrySameNow
+	sleep    sleeper
+	failures int // failed attempts since the start, or since the last progress
+}
+
+// retrier returns a retrier under the client's policy. deadline bounds the
+// repeats of the same envelope; reads and new proposals pass the zero time.
+func (c *Client) retrier(deadline time.Time) *retrier {
+	return &retrier{policy: c.cfg.retry, deadline: deadline, sleep: c.sleep}
+}
+
+// again reports whether an operation whose attempt failed as class may run
+// again, after waiting the policy's delay for this failure. It never allows a
+// repeat once ctx has ended.
+func (r *retrier) again(ctx context.Context, class retryClass) bool {
+	r.failures++
+	switch class {
+	case retryFresh:
+		if r.failures >= r.policy.Attempts {
+			return false
+		}
+	case retrySame, retrySameNow:
+		if !time.Now().Before(r.deadline) {
+			return false
+		}
+	default:
+		return false
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	if class == retrySameNow {
+		return true
+	}
+	return r.sleep(ctx, r.policy.Delay(r.failures)) == nil
+}
+
+// progressed starts the count of failures again, for operations such as an
+// event stream that may deliver for hours before they fail: only failures in
+// a row exhaust the attempts.
+func (r *retrier) progressed() { r.failures = 0 }
+
+// retry runs op until it succeeds, or until classify says its failure may not
+// be repeated or r's bounds are reached; it then returns op's last error.
+func retry[T any](ctx context.Context, r *retrier, classify func(error) retryClass, op func() (T, error)) (T, error) {
+	for {
+		v, err := op()
+		if err == nil {
+			return v, nil
+		}
+		if !r.again(ctx, classify(err)) {
+			var zero T
+			return zero, err
+		}
+	}
+}
+
+// proposalClass classifies the failure of a whole endorse-submit-commit
+// attempt, or of an endorsement alone, for a client acting as own: a new
+// proposal may follow when the previous one definitely did not commit.
+func proposalClass(own string) func(error) retryClass {
+	return func(err error) retryClass {
+		if retryableProposal(err) || laggingEndorser(err, own) {
+			return retryFresh
+		}
+		return retryNever
+	}
+}
+
+// sendClass classifies a failure to send an endorsed transaction to the
+// orderer: the same envelope may be sent again.
+func sendClass(err error) retryClass {
+	if retryableSend(err) {
+		return retrySame
+	}
+	return retryNever
+}
+
+// statusClass classifies a failed wait for a commit status. A wait that
+// reached the resend bound ends in ErrTimeout: the envelope is sent again at
+// once, the wait having been the delay; an unavailable peer is asked again
+// after the delay.
+func statusClass(err error) retryClass {
+	switch {
+	case errors.Is(err, ErrTimeout):
+		return retrySameNow
+	case retryableSend(err):
+		return retrySame
+	}
+	return retryNever
+}
+
+// streamClass classifies the failure of an event stream: it may always be
+// opened again from where it stopped, reading events changing nothing.
+func streamClass(error) retryClass { return retryFresh }
+
+// evaluateClass classifies a failed evaluation.
+func evaluateClass(err error) retryClass {
+	if retryableEvaluate(err) {
+		return retryFresh
+	}
+	return retryNever
+}
+
 // retryableCommit reports whether a commit failure leaves the ledger
 // unchanged for a reason that a fresh proposal may not hit again.
 func retryableCommit(code peer.TxValidationCode) bool {

@@ -3,16 +3,18 @@ package client
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"testing"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/mock/gomock"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 )
@@ -76,7 +78,7 @@ func TestUnknownCommitStatusIsNeverRetriedAsANewProposal(t *testing.T) {
 	tx.EXPECT().Result().Return([]byte(`{}`)).AnyTimes()
 	tx.EXPECT().Submit(gomock.Any()).Return(cm, nil).Times(1)
 	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
-	cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+	cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gateway.Status, error) {
 		<-ctx.Done()
 		return nil, transportStatus(codes.DeadlineExceeded, "commit status timeout")
 	}).Times(1)
@@ -105,7 +107,7 @@ func TestUncommittedTransactionIsResentAsTheSameEnvelope(t *testing.T) {
 	found.EXPECT().TransactionID().Return("tx1").AnyTimes()
 	gomock.InOrder(
 		tx.EXPECT().Submit(gomock.Any()).Return(lost, nil),
-		lost.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+		lost.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gateway.Status, error) {
 			dl, ok := ctx.Deadline()
 			assert.True(t, ok)
 			assert.WithinDuration(t, time.Now().Add(10*time.Millisecond), dl, 10*time.Millisecond, "each wait is bounded by the resend bound")
@@ -113,7 +115,7 @@ func TestUncommittedTransactionIsResentAsTheSameEnvelope(t *testing.T) {
 			return nil, transportStatus(codes.DeadlineExceeded, "context deadline exceeded")
 		}),
 		tx.EXPECT().Submit(gomock.Any()).Return(found, nil),
-		found.EXPECT().Status(gomock.Any()).Return(&gw.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1", BlockNumber: 9}, nil),
+		found.EXPECT().Status(gomock.Any()).Return(&gateway.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1", BlockNumber: 9}, nil),
 	)
 	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
 	res, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g"})
@@ -134,7 +136,7 @@ func TestOutcomeIsUnknownOnlyPastTheCallersDeadline(t *testing.T) {
 	sends := 0
 	tx.EXPECT().Submit(gomock.Any()).DoAndReturn(func(context.Context) (commit, error) { sends++; return cm, nil }).MinTimes(2)
 	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
-	cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gw.Status, error) {
+	cm.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gateway.Status, error) {
 		<-ctx.Done()
 		return nil, transportStatus(codes.DeadlineExceeded, "context deadline exceeded")
 	}).MinTimes(2)
@@ -158,7 +160,7 @@ func TestUnavailableCommitStatusIsAskedAgainForTheSameTransaction(t *testing.T) 
 	cm.EXPECT().TransactionID().Return("tx1").AnyTimes()
 	gomock.InOrder(
 		cm.EXPECT().Status(gomock.Any()).Return(nil, transportStatus(codes.Unavailable, "peer restarting")),
-		cm.EXPECT().Status(gomock.Any()).Return(&gw.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1"}, nil),
+		cm.EXPECT().Status(gomock.Any()).Return(&gateway.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1"}, nil),
 	)
 	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
 	res, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g"})
@@ -260,4 +262,137 @@ func TestRefusalByOwnPeerIsNotRetried(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "Org1MSP", ce.MSPID)
 	assert.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestRetrierRepeatsWhatTheClassAllows(t *testing.T) {
+	failure := errors.New("attempt failed")
+	later, earlier := time.Now().Add(time.Hour), time.Now().Add(-time.Second)
+	tests := []struct {
+		name      string
+		class     retryClass
+		attempts  int
+		deadline  time.Time
+		failures  int  // failed attempts before op succeeds
+		cancelled bool // ctx ended before the first attempt
+		wantCalls int
+		wantSleep int
+		wantErr   bool
+	}{
+		{"never is not repeated", retryNever, 5, later, 3, false, 1, 0, true},
+		{"fresh is repeated after a delay", retryFresh, 5, time.Time{}, 2, false, 3, 2, false},
+		{"fresh stops at Attempts", retryFresh, 3, time.Time{}, 9, false, 3, 2, true},
+		{"fresh with one attempt is not repeated", retryFresh, 1, time.Time{}, 9, false, 1, 0, true},
+		{"same ignores Attempts before the deadline", retrySame, 1, later, 4, false, 5, 4, false},
+		{"same stops at the deadline", retrySame, 5, earlier, 9, false, 1, 0, true},
+		{"same now is repeated without a delay", retrySameNow, 1, later, 3, false, 4, 0, false},
+		{"same now stops at the deadline", retrySameNow, 5, earlier, 9, false, 1, 0, true},
+		{"an ended context stops fresh", retryFresh, 5, time.Time{}, 9, true, 1, 0, true},
+		{"an ended context stops same", retrySame, 5, later, 9, true, 1, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancelled {
+				cancel()
+			}
+			sleeps := 0
+			r := &retrier{
+				policy:   RetryPolicy{Attempts: tt.attempts, Base: 10 * time.Millisecond, Max: 40 * time.Millisecond},
+				deadline: tt.deadline,
+				sleep: func(ctx context.Context, d time.Duration) error {
+					sleeps++
+					step := min(10*time.Millisecond<<(sleeps-1), 40*time.Millisecond)
+					assert.GreaterOrEqual(t, d, step/2, "delay of retry %d", sleeps)
+					assert.LessOrEqual(t, d, step, "delay of retry %d", sleeps)
+					return ctx.Err()
+				},
+			}
+			calls := 0
+			v, err := retry(ctx, r, func(err error) retryClass {
+				assert.ErrorIs(t, err, failure, "the classifier sees the attempt's error")
+				return tt.class
+			}, func() (int, error) {
+				calls++
+				if calls <= tt.failures {
+					return -1, failure
+				}
+				return calls, nil
+			})
+			assert.Equal(t, tt.wantCalls, calls, "attempts")
+			assert.Equal(t, tt.wantSleep, sleeps, "delays")
+			if tt.wantErr {
+				assert.ErrorIs(t, err, failure, "the last attempt's error")
+				assert.Zero(t, v, "no value with an error")
+			} else {
+				assert.NoError(t, err)
+				assert.Equal(t, calls, v)
+			}
+		})
+	}
+}
+
+func TestRetrierStopsWhenTheDelayIsCutShort(t *testing.T) {
+	r := &retrier{policy: RetryPolicy{Attempts: 5}, sleep: func(context.Context, time.Duration) error { return context.Canceled }}
+	calls := 0
+	_, err := retry(context.Background(), r, func(error) retryClass { return retryFresh }, func() (struct{}, error) {
+		calls++
+		return struct{}{}, errors.New("down")
+	})
+	assert.Error(t, err)
+	assert.Equal(t, 1, calls, "no attempt after an interrupted delay")
+}
+
+func TestRetrierCountsOnlyFailuresInARow(t *testing.T) {
+	r := &retrier{policy: RetryPolicy{Attempts: 2}, sleep: func(context.Context, time.Duration) error { return nil }}
+	calls := 0
+	_, err := retry(context.Background(), r, streamClass, func() (struct{}, error) {
+		calls++
+		if calls < 5 {
+			if calls > 1 {
+				r.progressed() // the stream delivered before it broke again
+			}
+			return struct{}{}, errors.New("stream closed")
+		}
+		return struct{}{}, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 5, calls, "two attempts allow one failure in a row, however many in all")
+}
+
+func TestClassifiersFollowTheRetryPolicy(t *testing.T) {
+	mapped := func(op string, code codes.Code) error { return mapError(op, "tx", status.Error(code, "x")) }
+	lagging := &ChaincodeError{Code: model.CodeNotFound, MSPID: "DistributorMSP"}
+	own := &ChaincodeError{Code: model.CodeNotFound, MSPID: "RetailerMSP"}
+	tests := []struct {
+		name     string
+		classify func(error) retryClass
+		err      error
+		want     retryClass
+	}{
+		{"MVCC conflict: new proposal", proposalClass("RetailerMSP"), &CommitError{ValidationCode: peer.TxValidationCode_MVCC_READ_CONFLICT}, retryFresh},
+		{"phantom read: new proposal", proposalClass("RetailerMSP"), &CommitError{ValidationCode: peer.TxValidationCode_PHANTOM_READ_CONFLICT}, retryFresh},
+		{"policy failure: final", proposalClass("RetailerMSP"), &CommitError{ValidationCode: peer.TxValidationCode_ENDORSEMENT_POLICY_FAILURE}, retryNever},
+		{"endorsement unavailable: new proposal", proposalClass("RetailerMSP"), mapped(opEndorse, codes.Unavailable), retryFresh},
+		{"endorsers disagreed: new proposal", proposalClass("RetailerMSP"), mapped(opEndorse, codes.Aborted), retryFresh},
+		{"another organisation's lagging peer: new proposal", proposalClass("RetailerMSP"), lagging, retryFresh},
+		{"own peer's refusal: final", proposalClass("RetailerMSP"), own, retryNever},
+		{"outcome unknown: final", proposalClass("RetailerMSP"), &OutcomeUnknownError{TxID: "tx", Err: mapped(opSubmit, codes.Unavailable)}, retryNever},
+		{"send unavailable: same envelope", sendClass, mapped(opSubmit, codes.Unavailable), retrySame},
+		{"send aborted: same envelope", sendClass, mapped(opSubmit, codes.Aborted), retrySame},
+		{"send exhausted: same envelope", sendClass, mapped(opSubmit, codes.ResourceExhausted), retrySame},
+		{"send refused: final", sendClass, mapped(opSubmit, codes.PermissionDenied), retryNever},
+		{"status past the resend bound: same envelope at once", statusClass, mapped(opCommitStatus, codes.DeadlineExceeded), retrySameNow},
+		{"status unavailable: asked again", statusClass, mapped(opCommitStatus, codes.Unavailable), retrySame},
+		{"status refused: final", statusClass, mapped(opCommitStatus, codes.PermissionDenied), retryNever},
+		{"evaluation unavailable: again", evaluateClass, mapped(opEvaluate, codes.Unavailable), retryFresh},
+		{"evaluation timed out: final", evaluateClass, mapped(opEvaluate, codes.DeadlineExceeded), retryNever},
+		{"evaluation refused: final", evaluateClass, own, retryNever},
+		{"broken stream: reopened", streamClass, errors.New("closed"), retryFresh},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.classify(tt.err))
+		})
+	}
 }

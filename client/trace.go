@@ -7,27 +7,19 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 )
 
-// Trace returns one page of an item's history in chronological order,
+// TracePage returns one page of an item's history in chronological order,
 // including events it underwent inside containers (TraceEvent.Via).
-func (c *Client) Trace(ctx context.Context, code string, pageSize int32, bookmark string) (*model.TracePage, error) {
+func (c *Client) TracePage(ctx context.Context, code string, pageSize int32, bookmark string) (*model.TracePage, error) {
 	args := append([]string{code}, pageArgs(pageSize, bookmark)...)
 	return query[model.TracePage](ctx, c, model.FnTrace, args...)
 }
 
-// TraceEvents iterates over an item's whole history, page by page.
-func (c *Client) TraceEvents(ctx context.Context, code string) iter.Seq2[model.TraceEvent, error] {
-	return pages(ctx, model.MaxPageSize, func(ctx context.Context, n int32, b string) ([]model.TraceEvent, string, error) {
-		p, err := c.Trace(ctx, code, n, b)
-		if err != nil {
-			return nil, "", err
-		}
-		return p.Events, p.Bookmark, nil
-	})
-}
-
-// TraceAll reads an item's whole history.
-func (c *Client) TraceAll(ctx context.Context, code string) ([]model.TraceEvent, error) {
-	return collect(c.TraceEvents(ctx, code))
+// Trace iterates over an item's whole history in chronological order, page
+// by page. Collect(c.Trace(ctx, code)) reads it into a slice.
+func (c *Client) Trace(ctx context.Context, code string) iter.Seq2[model.TraceEvent, error] {
+	return pages(ctx, func(ctx context.Context, n int32, b string) (*model.TracePage, error) {
+		return c.TracePage(ctx, code, n, b)
+	}, func(p *model.TracePage) ([]model.TraceEvent, string) { return p.Events, p.Bookmark })
 }
 
 // GetItem returns an item's ledger record with its effective holder,
@@ -36,19 +28,15 @@ func (c *Client) GetItem(ctx context.Context, code string) (*model.ItemStatus, e
 	return query[model.ItemStatus](ctx, c, model.FnGetItem, code)
 }
 
-// GetContents returns one page of a container's direct children.
-func (c *Client) GetContents(ctx context.Context, container string, pageSize int32, bookmark string) (*model.ContentsPage, error) {
+// ContentsPage returns one page of a container's direct children.
+func (c *Client) ContentsPage(ctx context.Context, container string, pageSize int32, bookmark string) (*model.ContentsPage, error) {
 	args := append([]string{container}, pageArgs(pageSize, bookmark)...)
 	return query[model.ContentsPage](ctx, c, model.FnGetContents, args...)
 }
 
-// Contents iterates over all direct children of a container.
+// Contents iterates over all direct children of a container, page by page.
 func (c *Client) Contents(ctx context.Context, container string) iter.Seq2[string, error] {
-	return pages(ctx, model.MaxPageSize, func(ctx context.Context, n int32, b string) ([]string, string, error) {
-		p, err := c.GetContents(ctx, container, n, b)
-		if err != nil {
-			return nil, "", err
-		}
-		return p.Children, p.Bookmark, nil
-	})
+	return pages(ctx, func(ctx context.Context, n int32, b string) (*model.ContentsPage, error) {
+		return c.ContentsPage(ctx, container, n, b)
+	}, func(p *model.ContentsPage) ([]string, string) { return p.Children, p.Bookmark })
 }

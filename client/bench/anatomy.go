@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
-	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	gatewaypb "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
@@ -71,9 +71,9 @@ func (r *runner) dissect(ctx context.Context, c anatomyCall) (Anatomy, error) {
 	return a, nil
 }
 
-// parse fills the anatomy from a serialized gateway.PreparedTransaction.
+// parse fills the anatomy from a serialized gatewaypb.PreparedTransaction.
 func (a *Anatomy) parse(prepared []byte) error {
-	var pt gateway.PreparedTransaction
+	var pt gatewaypb.PreparedTransaction
 	if err := proto.Unmarshal(prepared, &pt); err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
@@ -42,8 +42,8 @@ type orgConn struct {
 	org     string
 	mspID   string
 	conn    *grpc.ClientConn
-	gateway *gw.Gateway
-	network *gw.Network
+	fabric  *gateway.Gateway
+	network *gateway.Network
 	sdk     *client.Client
 	admin   *client.Client // the administrator identity, for privileged set-up
 }
@@ -61,8 +61,8 @@ func connect(ctx context.Context, runDir, org string) (*orgConn, error) {
 		return nil, fmt.Errorf("%s: %w", org, err)
 	}
 	g, err := p.Gateway(conn, client.IdentityUser,
-		gw.WithEvaluateTimeout(evaluateTimeout), gw.WithEndorseTimeout(endorseTimeout),
-		gw.WithSubmitTimeout(submitTimeout), gw.WithCommitStatusTimeout(commitStatusTimeout))
+		gateway.WithEvaluateTimeout(evaluateTimeout), gateway.WithEndorseTimeout(endorseTimeout),
+		gateway.WithSubmitTimeout(submitTimeout), gateway.WithCommitStatusTimeout(commitStatusTimeout))
 	if err != nil {
 		_ = conn.Close()
 		return nil, fmt.Errorf("%s user identity: %w", org, err)
@@ -90,7 +90,7 @@ func connect(ctx context.Context, runDir, org string) (*orgConn, error) {
 	if channel == "" {
 		channel = client.DefaultChannel
 	}
-	return &orgConn{org: org, mspID: p.MSPID, conn: conn, gateway: g, network: g.GetNetwork(channel), sdk: sdk, admin: admin}, nil
+	return &orgConn{org: org, mspID: p.MSPID, conn: conn, fabric: g, network: g.GetNetwork(channel), sdk: sdk, admin: admin}, nil
 }
 
 // height returns the block height of the organisation's peer on the
@@ -98,7 +98,7 @@ func connect(ctx context.Context, runDir, org string) (*orgConn, error) {
 func (o *orgConn) height(ctx context.Context) (uint64, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	p, err := o.network.GetContract("qscc").NewProposal("GetChainInfo", gw.WithArguments(o.network.Name()))
+	p, err := o.network.GetContract("qscc").NewProposal("GetChainInfo", gateway.WithArguments(o.network.Name()))
 	if err != nil {
 		return 0, err
 	}
@@ -137,7 +137,7 @@ func (o *orgConn) waitHeight(ctx context.Context, h uint64, limit time.Duration)
 
 // contract returns a chaincode's contract by name: "" is tracechain and its
 // default contract.
-func (o *orgConn) contract(chaincode, name string) *gw.Contract {
+func (o *orgConn) contract(chaincode, name string) *gateway.Contract {
 	if chaincode == "" {
 		chaincode = o.sdk.Chaincode()
 	}
@@ -149,14 +149,14 @@ func (o *orgConn) contract(chaincode, name string) *gw.Contract {
 
 // benchPut writes through the baseline chaincode and waits for the commit.
 func (o *orgConn) benchPut(ctx context.Context, key, value string) error {
-	_, err := o.contract(benchcc.Chaincode, "").SubmitWithContext(ctx, benchcc.FnPut, gw.WithArguments(key, value))
+	_, err := o.contract(benchcc.Chaincode, "").SubmitWithContext(ctx, benchcc.FnPut, gateway.WithArguments(key, value))
 	return err
 }
 
 func (o *orgConn) close() {
 	_ = o.sdk.Close()
 	_ = o.admin.Close()
-	_ = o.gateway.Close()
+	_ = o.fabric.Close()
 	_ = o.conn.Close()
 }
 

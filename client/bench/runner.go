@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	gw "github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-protos-go-apiv2/gateway"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
+	gatewaypb "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -236,7 +236,7 @@ func (r *runner) start(ctx context.Context, op Op, done func(sample)) {
 // and runs the remaining steps. A step by another organisation than the
 // previous one waits until its own peer has committed the previous step's
 // block (see orgConn.waitHeight); that wait is part of the latency.
-func (r *runner) continueOp(ctx context.Context, op Op, i int, cm *gw.Commit, finish func(int, string, string)) {
+func (r *runner) continueOp(ctx context.Context, op Op, i int, cm *gateway.Commit, finish func(int, string, string)) {
 	var block uint64
 	prevOrg := ""
 	for ; i < len(op.Steps); i++ {
@@ -274,23 +274,23 @@ func (r *runner) continueOp(ctx context.Context, op Op, i int, cm *gw.Commit, fi
 	finish(len(op.Steps), "", "")
 }
 
-func (r *runner) proposal(tx Tx) (*gw.Proposal, error) {
+func (r *runner) proposal(tx Tx) (*gateway.Proposal, error) {
 	c, ok := r.conns[tx.Org]
 	if !ok {
 		return nil, fmt.Errorf("no connection for organisation %s", tx.Org)
 	}
-	opts := []gw.ProposalOption{gw.WithArguments(tx.Args...)}
+	opts := []gateway.ProposalOption{gateway.WithArguments(tx.Args...)}
 	if len(tx.Transient) > 0 {
-		opts = append(opts, gw.WithTransient(tx.Transient))
+		opts = append(opts, gateway.WithTransient(tx.Transient))
 	}
 	if len(tx.Endorsers) > 0 {
-		opts = append(opts, gw.WithEndorsingOrganizations(tx.Endorsers...))
+		opts = append(opts, gateway.WithEndorsingOrganizations(tx.Endorsers...))
 	}
 	return c.contract(tx.Chaincode, tx.Contract).NewProposal(tx.Fn, opts...)
 }
 
 // send endorses tx and sends it to the orderer.
-func (r *runner) send(ctx context.Context, tx Tx) (*gw.Commit, string, string) {
+func (r *runner) send(ctx context.Context, tx Tx) (*gateway.Commit, string, string) {
 	p, err := r.proposal(tx)
 	if err != nil {
 		return nil, "proposal", err.Error()
@@ -312,7 +312,7 @@ func (r *runner) send(ctx context.Context, tx Tx) (*gw.Commit, string, string) {
 
 // await waits for a sent transaction's commit status on the gateway peer
 // and returns the number of the block that holds it.
-func (r *runner) await(ctx context.Context, cm *gw.Commit) (uint64, string, string) {
+func (r *runner) await(ctx context.Context, cm *gateway.Commit) (uint64, string, string) {
 	cctx, cancel := context.WithTimeout(ctx, commitStatusTimeout)
 	st, err := cm.StatusWithContext(cctx)
 	cancel()
@@ -366,7 +366,7 @@ func classify(step string, err error) string {
 func chaincodeError(err error) *model.Error {
 	if st, ok := status.FromError(err); ok {
 		for _, d := range st.Details() {
-			if ed, ok := d.(*gateway.ErrorDetail); ok {
+			if ed, ok := d.(*gatewaypb.ErrorDetail); ok {
 				if me, ok := model.ParseError(ed.GetMessage()); ok {
 					return me
 				}

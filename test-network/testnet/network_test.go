@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hyperledger/fabric-gateway/pkg/client"
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
-	tc "github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/test-network/benchcc"
 	"github.com/tracechain/tracechain/test-network/testnet"
 )
@@ -27,19 +27,19 @@ func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
 // bench connects to the benchmark baseline chaincode (trivial Put/Get, same
 // endorsement policy as tracechain) as org's user. It is a chaincode of its
 // own: the tracechain chaincode carries no benchmark contract.
-func bench(t *testing.T, org string) *client.Contract {
+func bench(t *testing.T, org string) *gateway.Contract {
 	return benchWithCommitTimeout(t, org, 30*time.Second)
 }
 
-func benchWithCommitTimeout(t *testing.T, org string, commitTimeout time.Duration) *client.Contract {
+func benchWithCommitTimeout(t *testing.T, org string, commitTimeout time.Duration) *gateway.Contract {
 	t.Helper()
-	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
+	p, err := client.LoadProfile(testnet.Current().ProfilePath(org))
 	require.NoError(t, err)
 	conn, err := p.Dial()
 	require.NoError(t, err)
-	gw, err := p.Gateway(conn, tc.IdentityUser,
-		client.WithEvaluateTimeout(10*time.Second), client.WithEndorseTimeout(15*time.Second),
-		client.WithSubmitTimeout(10*time.Second), client.WithCommitStatusTimeout(commitTimeout))
+	gw, err := p.Gateway(conn, client.IdentityUser,
+		gateway.WithEvaluateTimeout(10*time.Second), gateway.WithEndorseTimeout(15*time.Second),
+		gateway.WithSubmitTimeout(10*time.Second), gateway.WithCommitStatusTimeout(commitTimeout))
 	require.NoError(t, err)
 	t.Cleanup(func() { gw.Close(); conn.Close() })
 	return gw.GetNetwork(p.Channel).GetContract(benchcc.Chaincode)
@@ -77,7 +77,7 @@ func TestStatusShowsAllNodesHealthy(t *testing.T) {
 
 func TestPeerCLIQueriesChaincode(t *testing.T) {
 	k := key(t)
-	_, err := bench(t, testnet.Distributor).Submit(benchcc.FnPut, client.WithArguments(k, "v1"))
+	_, err := bench(t, testnet.Distributor).Submit(benchcc.FnPut, gateway.WithArguments(k, "v1"))
 	require.NoError(t, err)
 	out, err := testnet.Current().Peer(context.Background(), testnet.Regulator,
 		"chaincode", "query", "-C", testnet.Names.Channel, "-n", benchcc.Chaincode, "-c", fmt.Sprintf(`{"Args":[%q,%q]}`, benchcc.FnGet, k))
@@ -119,8 +119,8 @@ func TestDeployedTracechainHasNoBenchContract(t *testing.T) {
 
 func TestSingleOrganisationEndorsementIsRejected(t *testing.T) {
 	contract := bench(t, testnet.ManufacturerA)
-	proposal, err := contract.NewProposal(benchcc.FnPut, client.WithArguments(key(t), "forged"),
-		client.WithEndorsingOrganizations("ManufacturerAMSP"))
+	proposal, err := contract.NewProposal(benchcc.FnPut, gateway.WithArguments(key(t), "forged"),
+		gateway.WithEndorsingOrganizations("ManufacturerAMSP"))
 	require.NoError(t, err)
 	tx, err := proposal.Endorse()
 	require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestStoppingOneOrdererKeepsSubmissionsWorking(t *testing.T) {
 		require.NoError(t, n.StopNode(ctx, orderer))
 		register(t)
 		for i := 0; i < 5; i++ {
-			_, err := contract.Submit(benchcc.FnPut, client.WithArguments(key(t), "steady"))
+			_, err := contract.Submit(benchcc.FnPut, gateway.WithArguments(key(t), "steady"))
 			require.NoError(t, err, "submission %d with %s down", i, orderer)
 		}
 		require.NoError(t, n.StartNode(ctx, orderer))
@@ -178,7 +178,7 @@ func TestRestartedPeerCatchesUpToSameHeight(t *testing.T) {
 	require.NoError(t, n.StopNode(ctx, node))
 	contract := bench(t, testnet.ManufacturerB)
 	for i := 0; i < 5; i++ {
-		_, err := contract.Submit(benchcc.FnPut, client.WithArguments(key(t), "while peer down"))
+		_, err := contract.Submit(benchcc.FnPut, gateway.WithArguments(key(t), "while peer down"))
 		require.NoError(t, err)
 	}
 	want, err := n.ChainHeight(ctx, testnet.ManufacturerB)
@@ -196,9 +196,9 @@ func TestRestartedPeerCatchesUpToSameHeight(t *testing.T) {
 // is, written once by InitLedger) through the SDK as org's user.
 func ledgerConfig(ctx context.Context, t *testing.T, org string) (*model.NetworkConfig, error) {
 	t.Helper()
-	p, err := tc.LoadProfile(testnet.Current().ProfilePath(org))
+	p, err := client.LoadProfile(testnet.Current().ProfilePath(org))
 	require.NoError(t, err)
-	c, err := tc.Connect(ctx, tc.WithProfile(p, false))
+	c, err := client.Connect(ctx, client.WithProfile(p, false))
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +209,7 @@ func ledgerConfig(ctx context.Context, t *testing.T, org string) (*model.Network
 func TestUpgradeKeepsData(t *testing.T) {
 	ctx := context.Background()
 	k := key(t)
-	_, err := bench(t, testnet.ManufacturerA).Submit(benchcc.FnPut, client.WithArguments(k, "before upgrade"))
+	_, err := bench(t, testnet.ManufacturerA).Submit(benchcc.FnPut, gateway.WithArguments(k, "before upgrade"))
 	require.NoError(t, err)
 	before, err := ledgerConfig(ctx, t, testnet.Regulator)
 	require.NoError(t, err)
@@ -239,7 +239,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}
 	// Deploy returns once every organisation's gateway is served by both
 	// chaincodes' new servers.
-	got, err := bench(t, testnet.Distributor).Evaluate(benchcc.FnGet, client.WithArguments(k))
+	got, err := bench(t, testnet.Distributor).Evaluate(benchcc.FnGet, gateway.WithArguments(k))
 	require.NoError(t, err)
 	require.Equal(t, "before upgrade", string(got))
 	after, err := ledgerConfig(ctx, t, testnet.Distributor)

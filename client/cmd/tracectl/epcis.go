@@ -85,7 +85,7 @@ The output is always JSON. --created sets the document's creationDate
 				when = t
 			}
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				events, err := c.TraceAll(ctx, args[0])
+				events, err := client.Collect(c.Trace(ctx, args[0]))
 				if err != nil {
 					return err
 				}

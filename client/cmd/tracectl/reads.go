@@ -198,7 +198,11 @@ func (a *app) recallCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				r, entries, err := c.RecallReportAll(ctx, args[0])
+				r, err := c.GetRecall(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				entries, err := client.Collect(c.RecallReport(ctx, args[0]))
 				if err != nil {
 					return err
 				}
@@ -250,7 +254,7 @@ func (a *app) traceCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				events, err := c.TraceAll(ctx, args[0])
+				events, err := client.Collect(c.Trace(ctx, args[0]))
 				if err != nil {
 					return err
 				}
@@ -284,12 +288,9 @@ func (a *app) contentsCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				var children []string
-				for ch, err := range c.Contents(ctx, args[0]) {
-					if err != nil {
-						return err
-					}
-					children = append(children, ch)
+				children, err := client.Collect(c.Contents(ctx, args[0]))
+				if err != nil {
+					return err
 				}
 				return a.emit(children, func(w io.Writer) {
 					for _, ch := range children {
@@ -308,12 +309,9 @@ func (a *app) alertsCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				var all []model.Alert
-				for al, err := range c.Alerts(ctx) {
-					if err != nil {
-						return err
-					}
-					all = append(all, al)
+				all, err := client.Collect(c.Alerts(ctx))
+				if err != nil {
+					return err
 				}
 				return a.emit(all, func(w io.Writer) {
 					fmt.Fprintf(w, "%d clone report(s)\n", len(all))

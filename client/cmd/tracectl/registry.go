@@ -81,12 +81,9 @@ func (a *app) memberCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				var all []model.Member
-				for m, err := range c.Members(ctx) {
-					if err != nil {
-						return err
-					}
-					all = append(all, m)
+				all, err := client.Collect(c.Members(ctx))
+				if err != nil {
+					return err
 				}
 				return a.emit(all, func(w io.Writer) {
 					tw := table(w)
@@ -194,9 +191,13 @@ func (a *app) productCommand() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
-				h, err := c.ProductHistory(ctx, args[0])
+				versions, err := client.Collect(c.ProductHistory(ctx, args[0]))
 				if err != nil {
 					return err
+				}
+				h := model.ProductHistory{Versions: versions}
+				if len(versions) > 0 { // the chaincode refuses an unregistered GTIN
+					h.GTIN = versions[0].GTIN
 				}
 				return a.emit(h, func(w io.Writer) {
 					tw := table(w)
