@@ -43,12 +43,6 @@ const (
 	FnGetNetwork      = "GetNetwork"
 )
 
-// Transaction function names of the bench contract.
-const (
-	FnBenchPut = "Put"
-	FnBenchGet = "Get"
-)
-
 // EvaluateFunctions lists the read-only functions of the tracechain contract;
 // clients evaluate them instead of submitting.
 var EvaluateFunctions = []string{
