@@ -74,7 +74,7 @@ type IdentityFiles struct {
 // LoadProfile reads connection material written by the test network (or by hand for any
 // other network). Relative paths in it are taken relative to the file.
 func LoadProfile(path string) (*Profile, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // the connection profile the caller names
 	if err != nil {
 		return nil, fmt.Errorf("connection profile: %w", err)
 	}
