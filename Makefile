@@ -6,7 +6,7 @@ FUZZTIME ?= 30s
 FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis
 export TRACECHAIN_BIN := $(BIN)
 
-.PHONY: all help build tools demo test unit-test fuzz integration-test browser-test up down status bench clean
+.PHONY: all help build tools demo test unit-test lint fuzz integration-test browser-test up down status bench clean
 
 all: build
 
@@ -31,12 +31,26 @@ demo: build
 	TRACECTL=$(BIN)/tracectl bash test-network/demo.sh
 	@echo "The network and the verification service keep running: 'make status', 'make down'."
 
-## test: unit tests, fuzz smoke run, then integration tests on networks the tests start themselves
-test: unit-test fuzz integration-test browser-test
+## test: unit tests, lint, fuzz smoke run, then integration tests on networks the tests start themselves
+test: unit-test lint fuzz integration-test browser-test
 
 unit-test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# The chaincode's product packages, where map order must not reach the ledger.
+MAPORDER_PKGS = $(shell $(GO) list ./chaincode/... | grep -v -e /chaincode/integration -e /chaincode/internal/mocks)
+
+## lint: golangci-lint (.golangci.yml, with the integration and browser tags) and maporder on the chaincode
+lint: $(BIN)/golangci-lint
+	$(BIN)/golangci-lint run ./...
+	$(GO) build -o $(BIN)/maporder ./internal/lint/cmd/maporder
+	$(BIN)/maporder $(MAPORDER_PKGS)
+
+# Rebuilt only when the tools module changes, i.e. a new golangci-lint version.
+$(BIN)/golangci-lint: test-network/tools/lint/go.mod test-network/tools/lint/go.sum
+	cd test-network/tools/lint && GOBIN=$(BIN) $(GO) install tool
+	@touch $@
 
 ## fuzz: every fuzz target for FUZZTIME (default 30s) each. Go 1.26's coordinator can report
 ## a bare "context deadline exceeded" as fuzztime expires (go.dev/issue/75804); such a run, with

@@ -66,7 +66,7 @@ func (p RetryPolicy) Delay(n int) time.Duration {
 		d = p.Max
 	}
 	half := d / 2
-	return half + time.Duration(rand.Int64N(int64(half)+1))
+	return half + time.Duration(rand.Int64N(int64(half)+1)) //nolint:gosec // retry jitter, not a secret
 }
 
 // sleeper waits d or until ctx ends; replaced in tests.

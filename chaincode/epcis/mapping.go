@@ -264,7 +264,7 @@ func dlUnescape(v string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
 		if v[i] == '%' && i+2 < len(v) && hexVal(v[i+1]) >= 0 && hexVal(v[i+2]) >= 0 {
-			b.WriteByte(byte(hexVal(v[i+1])<<4 | hexVal(v[i+2])))
+			b.WriteByte(byte(hexVal(v[i+1])<<4 | hexVal(v[i+2]))) //nolint:gosec // two hex digits, checked above, make at most 0xff
 			i += 2
 			continue
 		}

@@ -144,7 +144,9 @@ func parseDigitalLink(s string) (Code, *Error) {
 	for i, q := range p.dl.Qualifiers {
 		switch q.AI {
 		case AICPV, AIBatch, AISerial:
-			f.assign(q.AI, q.Value, 0)
+			if e := f.assign(q.AI, q.Value, 0); e != nil {
+				return Code{}, e
+			}
 		default:
 			return Code{}, errAt(p.qualOff[i], RuleAI, "key qualifier AI %s is valid Digital Link, but not supported for a ledger key", q.AI)
 		}

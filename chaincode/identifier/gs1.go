@@ -408,7 +408,7 @@ func parseGS1Date(v string, base int, ai string) (string, *Error) {
 		dd = last
 	}
 	var out [10]byte
-	out[0] = byte('0' + year/1000)
+	out[0] = byte('0' + year/1000) //nolint:gosec // expandYear gives a four-digit year, so year/1000 is one digit
 	out[1] = byte('0' + year/100%10)
 	out[2] = byte('0' + year/10%10)
 	out[3] = byte('0' + year%10)
@@ -416,7 +416,7 @@ func parseGS1Date(v string, base int, ai string) (string, *Error) {
 	out[5] = byte('0' + mm/10)
 	out[6] = byte('0' + mm%10)
 	out[7] = '-'
-	out[8] = byte('0' + dd/10)
+	out[8] = byte('0' + dd/10) //nolint:gosec // dd is a day of the month, checked above, so dd/10 is one digit
 	out[9] = byte('0' + dd%10)
 	return string(out[:]), nil
 }

@@ -41,7 +41,7 @@ func (l *Ledger) Trace(input string, pageSize int32, bookmark string) (*model.Tr
 		return nil, err
 	}
 	size := int(model.PageSize(pageSize))
-	t := &tracer{l: l, after: after, limit: int32(size*traceReadFactor + 1)}
+	t := &tracer{l: l, after: after, limit: model.PageSize(pageSize)*traceReadFactor + 1}
 	if err := t.add(it, span{}, "", 0); err != nil {
 		return nil, err
 	}

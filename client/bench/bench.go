@@ -189,7 +189,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		fmt.Fprintf(cfg.Log, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
 	}
 
-	s := &suite{cfg: &cfg, conns: map[string]*orgConn{}, baseSrc: map[string]Source{}, notes: map[string]string{}, runTag: fmt.Sprintf("%x", rand.Uint32())}
+	s := &suite{cfg: &cfg, conns: map[string]*orgConn{}, baseSrc: map[string]Source{}, notes: map[string]string{}, runTag: fmt.Sprintf("%x", rand.Uint32())} //nolint:gosec // a tag telling runs apart, not a secret
 	defer func() {
 		if s.service != nil {
 			s.service.close()

@@ -101,7 +101,7 @@ func (r *Results) WriteChart(path string) error {
 	canvases := plot.Align([][]*plot.Plot{{tp}, {lp}}, tiles, dc)
 	tp.Draw(canvases[0][0])
 	lp.Draw(canvases[1][0])
-	f, err := os.Create(path)
+	f, err := os.Create(path) //nolint:gosec // the chart file the caller names
 	if err != nil {
 		return err
 	}

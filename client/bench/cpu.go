@@ -33,7 +33,7 @@ func nodeGroup(node string) string {
 
 // procCPUSeconds reads a process's user+system CPU time from /proc/PID/stat.
 func procCPUSeconds(path string) (float64, bool) {
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // a /proc file of a process the bench started
 	if err != nil {
 		return 0, false
 	}

@@ -90,7 +90,7 @@ func nodePIDs(runDir string) map[string]int {
 	out := map[string]int{}
 	files, _ := filepath.Glob(filepath.Join(runDir, "nodes", "*", "pid"))
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
+		raw, err := os.ReadFile(f) //nolint:gosec // a node's pid file in the run directory
 		if err != nil {
 			continue
 		}

@@ -169,7 +169,7 @@ func setupMembers(ctx context.Context, reg *client.Client, mspOf func(string) st
 // earlier run used, and returns the run's fixture.
 func setupProduct(ctx context.Context, mfr *client.Client, now time.Time) (*fixture, error) {
 	for range 30 {
-		ref := rand.IntN(100000)
+		ref := rand.IntN(100000) //nolint:gosec // a workload reference number, not a secret
 		g, err := gtin13(ref)
 		if err != nil {
 			return nil, err

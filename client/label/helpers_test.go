@@ -32,7 +32,7 @@ func decode(t *testing.T, img image.Image, format gozxing.BarcodeFormat) *gozxin
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	require.NoError(t, err)
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	var r gozxing.Reader = qrcode.NewQRCodeReader()
+	r := qrcode.NewQRCodeReader()
 	if format == gozxing.BarcodeFormat_DATA_MATRIX {
 		r = datamatrix.NewDataMatrixReader()
 	}

@@ -70,7 +70,7 @@ func (s Sheet) PDF(w io.Writer, labels []Label) error {
 	}
 	plans := make([]*plan, len(labels))
 	for i, l := range labels {
-		p, err := s.Layout.layout(l, false)
+		p, err := s.layout(l, false)
 		if err != nil {
 			return err
 		}

@@ -80,3 +80,15 @@ func entries(t *testing.T, archive []byte) []string {
 		names = append(names, h.Name)
 	}
 }
+
+func TestReleaseRefusesASymlinkOutOfThePackage(t *testing.T) {
+	out, rel := t.TempDir(), t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret")
+	writeFile(t, secret, "not for the release")
+	writeFile(t, filepath.Join(out, "connection.json"), `{"address":"127.0.0.1:9999"}`)
+	require.NoError(t, os.MkdirAll(filepath.Join(out, "META-INF", "statedb"), 0o755))
+	require.NoError(t, os.Symlink(secret, filepath.Join(out, "META-INF", "statedb", "x.json")))
+
+	require.Error(t, run("release", []string{out, rel}))
+	require.NoFileExists(t, filepath.Join(rel, "statedb", "statedb", "x.json"))
+}

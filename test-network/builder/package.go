@@ -107,7 +107,7 @@ func installCmd(args []string) error {
 		return err
 	}
 	for _, name := range []string{"detect", "build", "release"} {
-		if err := os.WriteFile(filepath.Join(bin, name), raw, 0o755); err != nil {
+		if err := os.WriteFile(filepath.Join(bin, name), raw, 0o755); err != nil { //nolint:gosec // executables: the peer runs them as detect, build and release
 			return fmt.Errorf("install %s: %w", name, err)
 		}
 	}

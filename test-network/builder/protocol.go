@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,21 +87,27 @@ func release(args []string) error {
 	return copyTree(filepath.Join(built, "META-INF"), filepath.Join(rel, "statedb"))
 }
 
-// copyTree copies a directory tree; a missing source is not an error.
+// copyTree copies a directory tree; a missing source is not an error. The
+// source comes from a chaincode package, so it is read through an os.Root: a
+// symlink in it cannot reach a file outside it.
 func copyTree(src, dst string) error {
-	if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+	root, err := os.OpenRoot(src)
+	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(root.FS(), ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(src, path)
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
 		}
-		raw, err := os.ReadFile(path)
+		raw, err := root.ReadFile(rel)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ func Chromium() (string, error) {
 		return p, nil
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command("bash", filepath.Join(filepath.Dir(script()), "browser.sh"), "ensure")
+	cmd := exec.Command("bash", filepath.Join(filepath.Dir(script()), "browser.sh"), "ensure") //nolint:gosec // our own browser.sh, beside this package
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -79,7 +79,7 @@ func Start(ctx context.Context) (*Network, error) {
 	}
 	var lastErr error
 	for attempt := 0; attempt < 4; attempt++ {
-		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true}
+		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true} //nolint:gosec // a port block for a test network, not a secret
 		out, err := n.run(ctx, "up")
 		if err == nil {
 			n.startReaper()
@@ -96,7 +96,7 @@ func Start(ctx context.Context) (*Network, error) {
 
 // Attach uses a network already running from run directory dir.
 func Attach(dir string) (*Network, error) {
-	if _, err := os.Stat(filepath.Join(dir, "network.env")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "network.env")); err != nil { //nolint:gosec // the network directory the test names
 		return nil, fmt.Errorf("no network runs from %s: %w", dir, err)
 	}
 	return &Network{Dir: dir}, nil
@@ -108,7 +108,7 @@ func Attach(dir string) (*Network, error) {
 // Deferred calls do not run when a test binary panics or hits its
 // -timeout; the reaper does.
 func (n *Network) startReaper() {
-	cmd := exec.Command("bash", "-c",
+	cmd := exec.Command("bash", "-c", //nolint:gosec // a fixed reaper script; its arguments are our PID, network.sh and the run directory
 		`while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" down >/dev/null 2>&1; rm -rf "$3"`,
 		"reaper", strconv.Itoa(os.Getpid()), script(), filepath.Dir(n.Dir))
 	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir, fmt.Sprintf("TRACECHAIN_PORT_BASE=%d", n.PortBase))
@@ -173,7 +173,7 @@ func (n *Network) Peer(ctx context.Context, org string, args ...string) (string,
 func (n *Network) run(ctx context.Context, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", append([]string{script()}, args...)...)
+	cmd := exec.CommandContext(ctx, "bash", append([]string{script()}, args...)...) //nolint:gosec // our own network.sh with the test's arguments
 	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir)
 	if n.PortBase != 0 {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("TRACECHAIN_PORT_BASE=%d", n.PortBase))

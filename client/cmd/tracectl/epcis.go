@@ -115,5 +115,5 @@ func (a *app) readInput(name string) ([]byte, error) {
 	if name == "-" {
 		return io.ReadAll(a.stdin)
 	}
-	return os.ReadFile(name)
+	return os.ReadFile(name) //nolint:gosec // the EPCIS file the user names on the command line
 }

@@ -119,7 +119,7 @@ func printBulk(w io.Writer, r *client.BulkResult) {
 }
 
 func readState(path string) (*client.BulkResult, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // the file the user names on the command line
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -77,7 +77,7 @@ SVG keeps them for the viewer's fonts. See docs/labels.md.`,
 				labels[i] = label.Label{Content: c, Title: title, Lines: lines}
 			}
 			// The lines are the same on every label; warn once.
-			if om, err := sheet.Layout.Omitted(labels[0]); err != nil {
+			if om, err := sheet.Omitted(labels[0]); err != nil {
 				return err
 			} else if len(om) > 0 && format != "svg" {
 				fmt.Fprintf(a.stderr, "tracectl: warning: no glyphs for %q in the label font; left out (use --font)\n", om)

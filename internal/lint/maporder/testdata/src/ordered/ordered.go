@@ -1,0 +1,2 @@
+// Package ordered has only test code that ranges over a map.
+package ordered
