@@ -84,8 +84,8 @@ func memberRequest(_ *testing.T, i int) model.MemberRequest {
 	return testnet.MemberRequest(memberOrgs[i])
 }
 
-// Ecode number systems (version digit + NSI) of the two manufacturers.
-var ecodeNSIA, ecodeNSIB = testnet.EcodeNSIA, testnet.EcodeNSIB
+// ecodeNSIA is ManufacturerA's Ecode number system (version digit + NSI).
+var ecodeNSIA = testnet.EcodeNSIA
 
 // members registers the consortium's members once (the kit's master data, so
 // a network shared with other suites holds the same members).
