@@ -18,7 +18,7 @@ import (
 
 // Identifiers of the fixture, in the forms the events write them.
 const (
-	unitA   = "urn:epc:id:sgtin:0614141.107346.2017"          // https://id.gs1.org/01/10614141073464/21/2017
+	unitA   = "urn:epc:id:sgtin:0614141.107346.2017" // https://id.gs1.org/01/10614141073464/21/2017
 	unitB   = "https://id.gs1.org/01/10614141073464/21/2018"
 	unitD   = "https://example.com/01/10614141073464/21/2019" // a brand's own Digital Link domain
 	pallet  = "urn:epc:id:sscc:0614141.1234567890"
@@ -49,7 +49,7 @@ var fixture = []struct {
 		"bizLocation": map[string]string{"id": siteL2}}},
 	{"transform", 6, map[string]any{"type": "TransformationEvent", "eventTime": "2026-01-01T04:00:00.000Z", "eventTimeZoneOffset": "+00:00",
 		"inputEPCList": []string{unitB}, "outputEPCList": []string{unitD},
-		"inputQuantityList": []map[string]any{{"epcClass": classC1, "quantity": 1}},
+		"inputQuantityList":  []map[string]any{{"epcClass": classC1, "quantity": 1}},
 		"outputQuantityList": []map[string]any{{"epcClass": classC2, "quantity": 1}}}},
 	{"shipLot", 6, map[string]any{"type": "ObjectEvent", "eventTime": "2026-01-01T04:00:00.000Z", "eventTimeZoneOffset": "+00:00",
 		"action": "OBSERVE", "bizStep": "shipping", "quantityList": []map[string]any{{"epcClass": classC1, "quantity": 2}}}},

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -70,18 +72,9 @@ func (s *Store) Checkpoint(ctx context.Context) (block uint64, indexed bool, err
 // one the ledger proves. An event that cannot be indexed fails the whole
 // block with *EntryError and nothing of the block is applied.
 func (s *Store) Index(ctx context.Context, block uint64, events []Entry) error {
-	rows := make([]row, len(events))
-	for i, e := range events {
-		r, err := decode(e)
-		if err != nil {
-			var ee *EntryError
-			if errors.As(err, &ee) {
-				ee.Block = block
-			}
-			return err
-		}
-		r.Block = block
-		rows[i] = r
+	rows, err := decodeAll(block, events)
+	if err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -95,6 +88,34 @@ func (s *Store) Index(ctx context.Context, block uint64, events []Entry) error {
 		return fmt.Errorf("eventindex: index block %d: %w", block, err)
 	}
 	return nil
+}
+
+// decodeAll decodes a block's entries on every CPU: hashing the events
+// costs more than writing them.
+func decodeAll(block uint64, events []Entry) ([]row, error) {
+	rows := make([]row, len(events))
+	errs := make([]error, len(events))
+	workers := min(runtime.GOMAXPROCS(0), len(events)/64+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(events); i += workers {
+				rows[i], errs[i] = decode(events[i])
+				rows[i].Block = block
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		var ee *EntryError
+		if errors.As(err, &ee) {
+			ee.Block = block
+		}
+		if err != nil {
+			return nil, err // the first bad event in block order
+		}
+	}
+	return rows, nil
 }
 
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, block uint64, rows []row) error {
