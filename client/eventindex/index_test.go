@@ -153,8 +153,12 @@ var (
 
 func postgres() (*pgtest.Server, error) {
 	pgOnce.Do(func() {
-		if os.Getenv("EVENTINDEX_NO_POSTGRES") != "" {
+		switch {
+		case os.Getenv("EVENTINDEX_NO_POSTGRES") != "":
 			pgErr = errors.New("EVENTINDEX_NO_POSTGRES is set")
+			return
+		case testing.Short():
+			pgErr = errors.New("-short")
 			return
 		}
 		pgSrv, pgErr = pgtest.Start(context.Background())

@@ -21,6 +21,12 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 		// replays those blocks.
 		"synchronous(NORMAL)",
 		"busy_timeout(10000)",
+		// The default page cache (2 MB) makes index inserts read from disk
+		// once the random-keyed EPC index outgrows it; 64 MB per connection
+		// keeps a million-event index's upper levels hot, and mmap lets
+		// readers share the OS page cache instead of copying pages.
+		"cache_size(-65536)",
+		"mmap_size(1073741824)",
 		"foreign_keys(OFF)",
 	} {
 		q.Add("_pragma", p)
