@@ -59,7 +59,7 @@ func TestLoadMillion(t *testing.T) {
 			t.Logf("block %d: %d events in %v", b, int(b+1)*perBlock, time.Since(start).Round(time.Second))
 		}
 	}
-	t.Logf("loaded %d events in %v", n, time.Since(start).Round(time.Second))
+	t.Logf("indexed blocks %d to %d (%d events in all) in %v", next, (n-1)/perBlock, n, time.Since(start).Round(time.Second))
 	if fi, err := os.Stat(filepath.Join(dir, "load.db")); err == nil {
 		t.Logf("database size %d MB", fi.Size()>>20)
 	}
