@@ -1,0 +1,18 @@
+package epcisapi
+
+import (
+	"net/http"
+	"time"
+)
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithCapture mounts h at /capture, /capture/{captureID} and POST /events,
+// the EPCIS capture interface, which needs the ledger and so is provided
+// by the caller.
+func WithCapture(h http.Handler) Option { return func(x *Handler) { x.capture = h } }
+
+// WithClock sets the clock of the documents' creationDate; tests pass a
+// fixed one.
+func WithClock(now func() time.Time) Option { return func(x *Handler) { x.now = now } }

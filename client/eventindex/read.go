@@ -1,0 +1,142 @@
+package eventindex
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+const selectRecord = `SELECT e.seq, e.event_id, e.block, e.tx_id, e.event_time, e.record_time, e.context, e.body FROM events e`
+
+// Event returns the event with this eventID, or ErrNotFound.
+func (s *Store) Event(ctx context.Context, eventID string) (Record, error) {
+	rows, err := s.db.QueryContext(ctx, selectRecord+` WHERE e.event_id = `+s.d.placeholder(1), eventID)
+	if err != nil {
+		return Record{}, fmt.Errorf("eventindex: event: %w", err)
+	}
+	recs, _, err := scanRecords(rows)
+	if err != nil {
+		return Record{}, fmt.Errorf("eventindex: event: %w", err)
+	}
+	if len(recs) == 0 {
+		return Record{}, ErrNotFound
+	}
+	return recs[0], nil
+}
+
+// Query returns one page of the events that match q, in eventTime order
+// (ties in index order). Errors from q's values are *QueryError or
+// *PerPageError, and match ErrInvalidQuery.
+func (s *Store) Query(ctx context.Context, q Query) (Page, error) {
+	p, err := prepare(q)
+	if err != nil {
+		return Page{}, err
+	}
+	stmt, vals := s.sql(p)
+	rows, err := s.db.QueryContext(ctx, stmt, vals...)
+	if err != nil {
+		return Page{}, fmt.Errorf("eventindex: query: %w", err)
+	}
+	recs, cursors, err := scanRecords(rows)
+	if err != nil {
+		return Page{}, fmt.Errorf("eventindex: query: %w", err)
+	}
+	var page Page
+	// One row more than a page is read, to know whether another page follows
+	// without a second query.
+	if len(recs) > p.perPage {
+		recs = recs[:p.perPage]
+		page.NextPageToken = p.token(cursors[p.perPage-1])
+	}
+	page.Events = recs
+	return page, nil
+}
+
+// sql builds the statement of a query plan.
+func (s *Store) sql(p *plan) (string, []any) {
+	a := &args{d: s.d}
+	var where []string
+	in := func(col string, vs []string) {
+		if len(vs) > 0 {
+			where = append(where, col+" IN "+a.list(vs))
+		}
+	}
+	in("e.event_type", p.q.EventTypes)
+	in("e.action", p.q.Actions)
+	in("e.biz_step", p.q.BizSteps)
+	in("e.disposition", p.q.Dispositions)
+	in("e.read_point", p.q.ReadPoints)
+	in("e.biz_location", p.q.BizLocations)
+	in("e.event_id", p.q.EventIDs)
+	bound := func(col, op string, t interface{ IsZero() bool }, us func() int64) {
+		if !t.IsZero() {
+			where = append(where, col+" "+op+" "+a.add(us()))
+		}
+	}
+	bound("e.event_time", ">=", p.q.GEEventTime, func() int64 { return micros(p.q.GEEventTime) })
+	bound("e.event_time", "<", p.q.LTEventTime, func() int64 { return micros(p.q.LTEventTime) })
+	bound("e.record_time", ">=", p.q.GERecordTime, func() int64 { return micros(p.q.GERecordTime) })
+	bound("e.record_time", "<", p.q.LTRecordTime, func() int64 { return micros(p.q.LTRecordTime) })
+	for _, m := range p.matches {
+		// Placeholders are added in text order: SQLite's are positional.
+		epcs := a.list(m.epcs)
+		roles := make([]string, len(m.roles))
+		for i, r := range m.roles {
+			roles[i] = a.add(int(r))
+		}
+		where = append(where, "e.seq IN (SELECT x.seq FROM event_epcs x WHERE x.epc IN "+epcs+
+			" AND x.role IN ("+strings.Join(roles, ", ")+"))")
+	}
+	dir, op := "ASC", ">"
+	if p.q.Descending {
+		dir, op = "DESC", "<"
+	}
+	if c := p.after; c != nil {
+		// The first comparison repeats what the second implies; it is there
+		// because it is a plain range on the index, which SQLite does not
+		// derive from an OR.
+		where = append(where, "e.event_time "+op+"= "+a.add(c.eventTime)+
+			" AND (e.event_time "+op+" "+a.add(c.eventTime)+" OR e.seq "+op+" "+a.add(c.seq)+")")
+	}
+	stmt := selectRecord
+	if len(where) > 0 {
+		stmt += " WHERE " + strings.Join(where, " AND ")
+	}
+	stmt += " ORDER BY e.event_time " + dir + ", e.seq " + dir + " LIMIT " + a.add(p.perPage+1)
+	return stmt, a.vals
+}
+
+func scanRecords(rows *sql.Rows) ([]Record, []cursor, error) {
+	defer rows.Close()
+	var recs []Record
+	var cursors []cursor
+	for rows.Next() {
+		var (
+			r     Record
+			c     cursor
+			block int64
+			rec   sql.NullInt64
+			ctx   sql.NullString
+			body  string
+		)
+		if err := rows.Scan(&c.seq, &r.EventID, &block, &r.TxID, &c.eventTime, &rec, &ctx, &body); err != nil {
+			return nil, nil, err
+		}
+		r.Block = uint64(block)
+		r.EventTime = fromMicros(c.eventTime)
+		if rec.Valid {
+			r.RecordTime = fromMicros(rec.Int64)
+		}
+		if ctx.Valid {
+			r.Context = []byte(ctx.String)
+		}
+		r.Event = []byte(body)
+		recs = append(recs, r)
+		cursors = append(cursors, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return recs, cursors, nil
+}
