@@ -105,29 +105,26 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 }
 
 // prefetchUnit reads, in one round trip, what Verify needs before it knows
-// the unit: the caller's member record, the unit, the party revision and,
-// when the code names a GTIN, the product.
+// the unit: the caller's member record, the unit and, when the code names a
+// GTIN, the product.
 func (l *Ledger) prefetchUnit(r ref) error {
 	k, err := l.key(itemKey, r.code)
 	if err != nil {
 		return nil // the item lookup reports it
 	}
-	extra := []string{k}
-	if rk, err := l.reg.PartyRevisionKey(); err == nil {
-		extra = append(extra, rk)
-	}
 	var gtins []string
 	if r.id.GTIN != "" {
 		gtins = []string{r.id.GTIN}
 	}
-	return l.reg.Prefetch([]string{l.store.ClientMSPID()}, gtins, extra...)
+	return l.reg.Prefetch([]string{l.store.ClientMSPID()}, gtins, k)
 }
 
 // prefetchAround reads, in a second round trip, everything the unit's record
 // names: its container, the recall that names it or the batch's recall
 // marker, the product, and the producer, seller and, for a top-level unit,
 // holder. A packed unit's holder is its top container's, which the container
-// record names itself (heldBy).
+// record names itself (heldBy), so for a packed unit the party revision that
+// tells whether that copy is current comes along instead.
 func (l *Ledger) prefetchAround(it *model.Item, producer string, gtins []string) error {
 	var extra []string
 	add := func(objectType string, attrs ...string) {
@@ -137,6 +134,9 @@ func (l *Ledger) prefetchAround(it *model.Item, producer string, gtins []string)
 	}
 	if it.Parent != "" {
 		add(itemKey, it.Parent)
+		if k, err := l.reg.PartyRevisionKey(); err == nil {
+			extra = append(extra, k)
+		}
 	}
 	switch {
 	case it.RecallID != "":
@@ -151,15 +151,19 @@ func (l *Ledger) prefetchAround(it *model.Item, producer string, gtins []string)
 	return l.reg.Prefetch(members, gtins, extra...)
 }
 
-// holderParty names the effective holder: from the top container's copy
-// while it is current, else from the member record.
+// holderParty names the effective holder of a packed unit from its top
+// container's copy while that is current, else (and for a top-level item,
+// whose holder's record came with the second round trip) from the member
+// record.
 func (l *Ledger) holderParty(v view) (model.Party, error) {
-	rev, err := l.reg.PartyRevision()
-	if err != nil {
-		return model.Party{}, err
-	}
-	if p, ok := heldBy(v.top(), rev); ok {
-		return p, nil
+	if top := v.top(); len(v.chain) > 0 && top.HolderParty != nil {
+		rev, err := l.reg.PartyRevision()
+		if err != nil {
+			return model.Party{}, err
+		}
+		if p, ok := heldBy(top, rev); ok {
+			return p, nil
+		}
 	}
 	return l.reg.Party(v.holder())
 }

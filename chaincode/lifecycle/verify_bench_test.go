@@ -59,15 +59,16 @@ func (s *peerStore) GetMany(keys []string) ([][]byte, error) {
 	return out, nil
 }
 
-// verifyCases are the units the benchmarks verify: the benchmark network's
-// (packed in a pallet that moved on) and a top-level unit at a retailer.
+// verifyCases are the codes the benchmarks verify: the benchmark network's
+// unit (packed in a pallet that moved on), a top-level unit at a retailer,
+// and the pallet itself.
 func verifyCases(w *world) map[string]string {
 	packed := w.units("P1", "P", 3)
 	pallet := sscc("6901234", 1)
 	w.pack(makerA, pallet, packed...)
 	w.move(makerA, distributor, pallet)
 	loose := atRetailer(w, 1)
-	return map[string]string{"packed": packed[0], "loose": loose[0]}
+	return map[string]string{"packed": packed[0], "loose": loose[0], "pallet": pallet}
 }
 
 // BenchmarkVerify measures one Verify as the Retailer against the in-memory
@@ -76,7 +77,7 @@ func verifyCases(w *world) map[string]string {
 func BenchmarkVerify(b *testing.B) {
 	w := newWorld(b)
 	cases := verifyCases(w)
-	for _, name := range []string{"packed", "loose"} {
+	for _, name := range []string{"packed", "loose", "pallet"} {
 		code := cases[name]
 		b.Run(name, func(b *testing.B) {
 			var ps *peerStore
@@ -110,6 +111,7 @@ func TestVerifyReads(t *testing.T) {
 	}{
 		{"packed", 2},
 		{"loose", 2},
+		{"pallet", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
