@@ -88,5 +88,10 @@ down:
 status:
 	$(NETWORK) status
 
+## bench: the short benchmark suite on the running network (make up); BENCH_FLAGS adds tracebench flags
+BENCH_OUT ?= $(CURDIR)/.scratch/bench
+bench:
+	$(GO) run ./test-network/bench/cmd/tracebench --short --out $(BENCH_OUT) $(BENCH_FLAGS)
+
 clean: down
 	rm -rf $(BIN)

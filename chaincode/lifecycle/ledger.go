@@ -144,6 +144,9 @@ func (l *Ledger) commit(e model.Event) error {
 		if err != nil {
 			return err
 		}
+		if err := l.stampHolder(l.items[code]); err != nil {
+			return err
+		}
 		if err := state.PutJSON(l.store, k, l.items[code]); err != nil {
 			return err
 		}

@@ -14,11 +14,8 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 	out := &model.Verification{Input: input}
 	r, perr := parseCode(input, "code")
 	if perr == nil {
-		// The caller's member record and the item in one round trip.
-		if k, err := l.key(itemKey, r.code); err == nil {
-			if err := l.reg.Prefetch([]string{l.store.ClientMSPID()}, nil, k); err != nil {
-				return nil, err
-			}
+		if err := l.prefetchUnit(r); err != nil {
+			return nil, err
 		}
 	}
 	if _, err := l.reg.Caller(); err != nil {
@@ -41,17 +38,6 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 		out.Verdict, out.Detail = model.VerdictUnknown, "the code was never commissioned on the ledger"
 		return out, nil
 	}
-	v, err := l.chain(it)
-	if err != nil {
-		return nil, err
-	}
-	// Product, producer, holder and batch recall marker in one round trip.
-	var extra []string
-	if it.GTIN != "" && it.Batch != "" {
-		if k, err := l.key(recallKey, it.GTIN, it.Batch); err == nil {
-			extra = append(extra, k)
-		}
-	}
 	producer, gtins := it.Manufacturer, []string{it.GTIN}
 	if it.Class == model.ClassContainer {
 		// A container is a logistic unit, not a product: its provenance is the member
@@ -59,7 +45,11 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 		// maker's name it never had.
 		producer, gtins = it.Issuer, nil
 	}
-	if err := l.reg.Prefetch([]string{producer, v.holder(), it.SoldBy}, gtins, extra...); err != nil {
+	if err := l.prefetchAround(it, producer, gtins); err != nil {
+		return nil, err
+	}
+	v, err := l.chain(it)
+	if err != nil {
 		return nil, err
 	}
 	if v, err = l.withRecall(v); err != nil {
@@ -80,7 +70,7 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 		}
 		out.Producer = &p
 	}
-	holder, err := l.reg.Party(v.holder())
+	holder, err := l.holderParty(v)
 	if err != nil {
 		return nil, err
 	}
@@ -112,4 +102,68 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 		out.Verdict = model.VerdictGenuine
 	}
 	return out, nil
+}
+
+// prefetchUnit reads, in one round trip, what Verify needs before it knows
+// the unit: the caller's member record, the unit and, when the code names a
+// GTIN, the product.
+func (l *Ledger) prefetchUnit(r ref) error {
+	k, err := l.key(itemKey, r.code)
+	if err != nil {
+		return nil // the item lookup reports it
+	}
+	var gtins []string
+	if r.id.GTIN != "" {
+		gtins = []string{r.id.GTIN}
+	}
+	return l.reg.Prefetch([]string{l.store.ClientMSPID()}, gtins, k)
+}
+
+// prefetchAround reads, in a second round trip, everything the unit's record
+// names: its container, the recall that names it or the batch's recall
+// marker, the product, and the producer, seller and, for a top-level unit,
+// holder. A packed unit's holder is its top container's, which the container
+// record names itself (heldBy), so for a packed unit the party revision that
+// tells whether that copy is current comes along instead.
+func (l *Ledger) prefetchAround(it *model.Item, producer string, gtins []string) error {
+	var extra []string
+	add := func(objectType string, attrs ...string) {
+		if k, err := l.key(objectType, attrs...); err == nil {
+			extra = append(extra, k)
+		}
+	}
+	if it.Parent != "" {
+		add(itemKey, it.Parent)
+		if k, err := l.reg.PartyRevisionKey(); err == nil {
+			extra = append(extra, k)
+		}
+	}
+	switch {
+	case it.RecallID != "":
+		add(recallIDKey, it.RecallID)
+	case it.GTIN != "" && it.Batch != "":
+		add(recallKey, it.GTIN, it.Batch)
+	}
+	members := []string{producer, it.SoldBy}
+	if it.Parent == "" {
+		members = append(members, it.Holder)
+	}
+	return l.reg.Prefetch(members, gtins, extra...)
+}
+
+// holderParty names the effective holder of a packed unit from its top
+// container's copy while that is current, else (and for a top-level item,
+// whose holder's record came with the second round trip) from the member
+// record.
+func (l *Ledger) holderParty(v view) (model.Party, error) {
+	if top := v.top(); len(v.chain) > 0 && top.HolderParty != nil {
+		rev, err := l.reg.PartyRevision()
+		if err != nil {
+			return model.Party{}, err
+		}
+		if p, ok := heldBy(top, rev); ok {
+			return p, nil
+		}
+	}
+	return l.reg.Party(v.holder())
 }

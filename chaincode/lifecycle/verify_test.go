@@ -84,3 +84,65 @@ func TestVerifyPrecedence(t *testing.T) {
 	_, err := w.begin(outsider, nil).l.Verify(genuine)
 	requireCode(t, err, model.CodeNotMember)
 }
+
+// TestVerifyNamesPartiesAsTheyAreNow renames and suspends members after their
+// goods were packed and moved, and checks that Verify of a unit inside a
+// pallet names the producer and the pallet's holder as the member records
+// say now, not as the pallet's copy said when it was written.
+func TestVerifyNamesPartiesAsTheyAreNow(t *testing.T) {
+	distributorReq := model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D Logistics", USCC: uscc("91310000M000300Y4"), CompanyPrefixes: []string{"6907777"}}
+	makerReq := model.MemberRequest{MSPID: makerA, Role: model.RoleManufacturer, Name: "A Cable Co.", USCC: usccA, CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}, CCCCertificates: []string{"2023011234000001"}, EcodeNumberSystems: []string{"10001"}}
+	tests := []struct {
+		name         string
+		req          model.MemberRequest
+		edit         func(*model.MemberRequest)
+		wantHolder   model.Party
+		wantProducer model.Party
+	}{
+		{"nothing changed", distributorReq, func(*model.MemberRequest) {},
+			model.Party{MSPID: distributor, Name: "D Logistics", USCC: uscc("91310000M000300Y4")},
+			model.Party{MSPID: makerA, Name: "A Cable Co.", USCC: usccA}},
+		{"holder renamed", distributorReq, func(r *model.MemberRequest) { r.Name = "D Supply Chain" },
+			model.Party{MSPID: distributor, Name: "D Supply Chain", USCC: uscc("91310000M000300Y4")},
+			model.Party{MSPID: makerA, Name: "A Cable Co.", USCC: usccA}},
+		{"holder suspended", distributorReq, func(r *model.MemberRequest) { r.Suspended = true },
+			model.Party{MSPID: distributor, Name: "D Logistics", USCC: uscc("91310000M000300Y4"), Suspended: true},
+			model.Party{MSPID: makerA, Name: "A Cable Co.", USCC: usccA}},
+		{"producer suspended", makerReq, func(r *model.MemberRequest) { r.Suspended = true },
+			model.Party{MSPID: distributor, Name: "D Logistics", USCC: uscc("91310000M000300Y4")},
+			model.Party{MSPID: makerA, Name: "A Cable Co.", USCC: usccA, Suspended: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t)
+			code := verifyCases(w)["packed"]
+			req := tc.req
+			tc.edit(&req)
+			w.ok(admin(regulator), func(c call) error { _, err := c.reg.UpdateMember(req); return err })
+
+			v := w.verify(code)
+			assert.Equal(t, model.VerdictGenuine, v.Verdict)
+			assert.Equal(t, &tc.wantHolder, v.Holder)
+			assert.Equal(t, &tc.wantProducer, v.Producer)
+		})
+	}
+}
+
+// TestContainersCopyTheirHolder checks the copy a moved pallet keeps of its
+// holder's Party, stamped with the party revision it was taken at.
+func TestContainersCopyTheirHolder(t *testing.T) {
+	w := newWorld(t)
+	pallet := sscc("6901234", 1)
+	w.pack(makerA, pallet, w.units("P1", "P", 1)...)
+	assert.Equal(t, &model.Party{MSPID: makerA, Name: "A Cable Co.", USCC: usccA}, w.status(pallet).Item.HolderParty)
+
+	w.ok(admin(regulator), func(c call) error {
+		_, err := c.reg.UpdateMember(model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D Supply Chain", USCC: uscc("91310000M000300Y4")})
+		return err
+	})
+	w.move(makerA, distributor, pallet)
+	it := w.status(pallet).Item
+	assert.Equal(t, &model.Party{MSPID: distributor, Name: "D Supply Chain", USCC: uscc("91310000M000300Y4")}, it.HolderParty)
+	assert.Equal(t, int64(1), it.PartyRev, "copied after the rename")
+	assert.Nil(t, w.status(w.units("L1", "L", 1)[0]).Item.HolderParty, "a unit names no copy: Verify reads its holder with the producer")
+}

@@ -94,7 +94,7 @@ func lot(g, batch string) string {
 
 // world is a ledger with the test network's members and products.
 type world struct {
-	t   *testing.T
+	t   testing.TB
 	mem *state.Memory
 	now time.Time
 	n   int
@@ -107,7 +107,7 @@ type call struct {
 	l   *lifecycle.Ledger
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{t: t, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	w.ok(admin(regulator), func(c call) error { _, err := c.reg.InitLedger(regulator); return err })
@@ -175,7 +175,7 @@ func (w *world) fails(msp string, code model.Code, fn func(c call) error) *model
 	return requireCode(w.t, err, code)
 }
 
-func requireCode(t *testing.T, err error, code model.Code) *model.Error {
+func requireCode(t testing.TB, err error, code model.Code) *model.Error {
 	t.Helper()
 	require.Error(t, err)
 	me, ok := err.(*model.Error)

@@ -9,6 +9,10 @@ import "time"
 // (Parent is empty). A packed item keeps the values it had when packed; its
 // effective holder and disposition are those of its top-level container (see
 // ItemStatus), so moving a container never rewrites its contents.
+//
+// A container keeps a copy of its holder's Party, stamped with the party
+// revision it was copied at, so that verifying a unit inside it needs no read
+// of the holder's member record while the revision is unchanged.
 type Item struct {
 	Code            string      `json:"code"` // canonical code
 	Class           ItemClass   `json:"class"`
@@ -43,6 +47,8 @@ type Item struct {
 	CommissionTx    string      `json:"commissionTx"`
 	UpdatedAt       time.Time   `json:"updatedAt,omitzero" metadata:",optional"` // last change to this record after commissioning
 	UpdateTx        string      `json:"updateTx,omitempty" metadata:",optional"`
+	HolderParty     *Party      `json:"holderParty,omitempty" metadata:",optional"` // top-level containers: the holder's naming at PartyRev
+	PartyRev        int64       `json:"partyRev,omitempty" metadata:",optional"`    // party revision HolderParty was copied at
 }
 
 // Packing is one interval during which an item sat in a container. The

@@ -46,9 +46,11 @@ type MemberPage struct {
 }
 
 // Party names an organisation in read results: its MSP ID and, when it is a
-// registered member, its enterprise name and USCC.
+// registered member, its enterprise name and USCC, and whether the Regulator
+// suspended it.
 type Party struct {
-	MSPID string `json:"mspId"`
-	Name  string `json:"name,omitempty" metadata:",optional"`
-	USCC  string `json:"uscc,omitempty" metadata:",optional"`
+	MSPID     string `json:"mspId"`
+	Name      string `json:"name,omitempty" metadata:",optional"`
+	USCC      string `json:"uscc,omitempty" metadata:",optional"`
+	Suspended bool   `json:"suspended,omitempty" metadata:",optional"`
 }

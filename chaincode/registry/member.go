@@ -24,6 +24,12 @@ func (r *Registry) RegisterMember(req model.MemberRequest) (*model.Member, error
 	if err := r.updateClaims(nil, m); err != nil {
 		return nil, err
 	}
+	if r.IsRegulator(m.MSPID) {
+		// The implicit Regulator member was named "Regulator" until now.
+		if err := r.bumpPartyRevision(); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.putMember(m); err != nil {
 		return nil, err
 	}
@@ -45,6 +51,11 @@ func (r *Registry) UpdateMember(req model.MemberRequest) (*model.Member, error) 
 	m.RegisteredAt, m.UpdatedAt, m.TxID = existing.RegisteredAt, r.store.TxTime(), r.store.TxID()
 	if err := r.updateClaims(existing, m); err != nil {
 		return nil, err
+	}
+	if partyOf(existing) != partyOf(m) {
+		if err := r.bumpPartyRevision(); err != nil {
+			return nil, err
+		}
 	}
 	if err := r.putMember(m); err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ type Registry struct {
 	caller   *model.Member
 	members  map[string]*model.Member
 	products map[string]*model.Product
+	partyRev *int64 // party revision, once read or written
 }
 
 // New returns the registry view of one transaction. The Regulator is the one
@@ -233,13 +234,11 @@ func (r *Registry) Prefetch(mspIDs, gtins []string, extra ...string) error {
 
 // Party returns how read results name an organisation.
 func (r *Registry) Party(mspID string) (model.Party, error) {
-	p := model.Party{MSPID: mspID}
 	m, err := r.LookupMember(mspID)
 	if err != nil || m == nil {
-		return p, err
+		return model.Party{MSPID: mspID}, err
 	}
-	p.Name, p.USCC = m.Name, m.USCC
-	return p, nil
+	return partyOf(m), nil
 }
 
 // event starts a chaincode event payload with the transaction-level fields.

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/tracechain/tracechain/client/bench"
+	"github.com/tracechain/tracechain/test-network/bench"
 )
 
 func main() {

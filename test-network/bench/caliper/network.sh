@@ -3,4 +3,4 @@
 # (default: $TRACECHAIN_RUN_DIR, else test-network/run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-exec node gen-network.js "${1:-${TRACECHAIN_RUN_DIR:-../../../test-network/run}}"
+exec node gen-network.js "${1:-${TRACECHAIN_RUN_DIR:-../../run}}"

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tracechain/tracechain/client/bench"
+	"github.com/tracechain/tracechain/test-network/bench"
 	"github.com/tracechain/tracechain/test-network/testnet"
 )
 

@@ -213,7 +213,7 @@ func (r *Results) evaluateTargets() {
 	}
 	add(t, ok)
 	v, ok = ratio(r.Scenario("verify"), opsPerSec, BaselineRead, opsPerSec)
-	add(Target{Name: "verify throughput", Rule: "verify calls/s >= 0.8 x baseline-read calls/s", Value: v, Comparison: AtLeast, Threshold: 0.8, Unit: "x"}, ok)
+	add(Target{Name: "verify throughput", Rule: "verify calls/s >= 0.9 x baseline-read calls/s", Value: v, Comparison: AtLeast, Threshold: 0.9, Unit: "x"}, ok)
 	vh := r.Scenario("verify-http")
 	v, ok = ratio(vh, opsPerSec, BaselineRead, opsPerSec)
 	t = Target{Name: "verify-http throughput", Rule: "verify-http scans/s >= 5 x baseline-read calls/s", Value: v, Comparison: AtLeast, Threshold: 5, Unit: "x"}

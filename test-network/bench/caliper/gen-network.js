@@ -4,7 +4,7 @@
 // RUN/connection/<org>.json (test-network/network.sh). Caliper reads those profiles as they
 // are; the identities and the channel come from their "x-tracechain" extension.
 //
-//   node gen-network.js [RUN_DIR]      (default: $TRACECHAIN_RUN_DIR or ../../../test-network/run)
+//   node gen-network.js [RUN_DIR]      (default: $TRACECHAIN_RUN_DIR or ../../run)
 //
 // The fabric-gateway binding talks to each organisation's own gateway peer over server-side
 // TLS only (no mutual TLS), so the profile needs just the peer's endpoint and TLS CA.
@@ -15,7 +15,7 @@ const path = require('path');
 
 const here = __dirname;
 const runDir = path.resolve(process.argv[2] || process.env.TRACECHAIN_RUN_DIR ||
-    path.join(here, '..', '..', '..', 'test-network', 'run'));
+    path.join(here, '..', '..', 'run'));
 const connDir = path.join(runDir, 'connection');
 if (!fs.existsSync(connDir)) {
     console.error(`no connection material in ${connDir}: start the network first (test-network/network.sh up)`);
