@@ -24,11 +24,11 @@ func gln(prefix string, ref int) string {
 }
 
 var (
-	partyA  = gln("6901234", 1) // ManufacturerA as a party
-	siteA   = gln("6901234", 2) // ManufacturerA's plant
-	partyD  = gln("6907777", 1) // the distributor as a party
-	siteD   = gln("6907777", 5) // the distributor's warehouse
-	siteR   = gln("6908888", 7) // the retailer's shop
+	partyA = gln("6901234", 1) // ManufacturerA as a party
+	siteA  = gln("6901234", 2) // ManufacturerA's plant
+	partyD = gln("6907777", 1) // the distributor as a party
+	siteD  = gln("6907777", 5) // the distributor's warehouse
+	siteR  = gln("6908888", 7) // the retailer's shop
 )
 
 // withGLNs registers party and location GLNs of the test members.

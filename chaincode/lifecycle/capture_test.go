@@ -22,7 +22,9 @@ func document(events ...string) []byte {
 }
 
 // epcisTime is the instant of the world's next transaction, as EPCIS writes it.
-func (w *world) epcisTime() string { return w.now.Add(time.Minute).Format("2006-01-02T15:04:05.000Z07:00") }
+func (w *world) epcisTime() string {
+	return w.now.Add(time.Minute).Format("2006-01-02T15:04:05.000Z07:00")
+}
 
 func quoted(codes []string) string {
 	b, _ := json.Marshal(codes)
