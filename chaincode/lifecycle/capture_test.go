@@ -201,3 +201,50 @@ func TestCaptureRefusals(t *testing.T) {
 	}
 	assert.Equal(t, makerA, w.status(u[0]).Holder.MSPID)
 }
+
+// TestCaptureLotsUnpackingAndRejection covers the mapped operations the
+// main story does not: a lot commissioned from a quantityList, an unpacking
+// that names its children, and a rejection back to the sender.
+func TestCaptureLotsUnpackingAndRejection(t *testing.T) {
+	w := newWorld(t)
+	withGLNs(t, w)
+	u := w.units("B1", "U", 2)
+	caseA := sscc("6901234", 41)
+	w.pack(makerA, caseA, u...)
+	at := w.epcisTime()
+	lotDoc := document(
+		fmt.Sprintf(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","quantityList":[{"epcClass":"urn:epc:class:lgtin:6901234.000001.L9","quantity":250}],`+
+			`"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:itemExpirationDate":"2029-12-31"}}`, at),
+		fmt.Sprintf(`{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","parentID":%q,"childEPCs":[%q],"action":"DELETE","bizStep":"unpacking"}`, at, caseA, u[0]),
+		moving(at, "shipping", "in_transit", []string{caseA}, "", epcis.PartyGLNURIBase+partyD),
+	)
+	res, err := w.capture(makerA, lotDoc)
+	require.NoError(t, err)
+	require.Len(t, res.EventIDs, 3)
+	l := w.status(lot(gtinA, "L9"))
+	assert.Equal(t, int64(250), l.Item.Quantity)
+	assert.Equal(t, "2029-12-31", l.Item.ExpiryDate)
+	assert.Equal(t, res.EventIDs[0], l.Item.CommissionEvent.EventID)
+	assert.Empty(t, w.status(u[0]).Item.Parent, "unpacked")
+	assert.Equal(t, u[1:], contents(t, w, caseA))
+
+	at = w.epcisTime()
+	reject := moving(at, "void_shipping", "active", []string{caseA}, epcis.PartyGLNURIBase+partyD, epcis.PartyGLNURIBase+partyA)
+	res2, err := w.capture(distributor, document(reject))
+	require.NoError(t, err)
+	st := w.status(caseA)
+	assert.Equal(t, makerA, st.Holder.MSPID, "back with the sender")
+	assert.Equal(t, model.DispositionActive, st.Disposition)
+	events := trace(t, w, caseA, 100)
+	last := events[len(events)-1]
+	assert.Equal(t, model.EventRejected, last.Type)
+	assert.Equal(t, res2.EventIDs[0], last.EventID)
+}
+
+// contents lists a container's direct children.
+func contents(t *testing.T, w *world, container string) []string {
+	t.Helper()
+	page, err := w.begin(retailer, nil).l.GetContents(container, 0, "")
+	require.NoError(t, err)
+	return page.Children
+}
