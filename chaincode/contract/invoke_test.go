@@ -121,7 +121,7 @@ func TestMetadataDescribesEveryFunction(t *testing.T) {
 		model.FnSplitLot, model.FnPack, model.FnUnpack, model.FnShip, model.FnReceive, model.FnReject, model.FnSell,
 		model.FnGetSale, model.FnPurgeSale, model.FnRecall, model.FnGetRecall, model.FnRecallReport, model.FnDecommission,
 		model.FnVerify, model.FnTrace, model.FnGetItem, model.FnCheckCommission, model.FnGetContents, model.FnListAlerts,
-		model.FnDecideAlert, model.FnInitLedger, model.FnGetNetwork,
+		model.FnDecideAlert, model.FnInitLedger, model.FnGetNetwork, model.FnCaptureEvents,
 	}
 	assert.ElementsMatch(t, all, keys(tags), "exactly the documented functions")
 	for _, fn := range all {

@@ -18,6 +18,7 @@ const (
 	CodeInvalidTime    Code = "INVALID_TIME"    // a timestamp is not an xsd:dateTimeStamp with a UTC offset
 	CodeInvalidValue   Code = "INVALID_VALUE"   // a standard field holds a value of the wrong JSON kind
 	CodeInvalidContext Code = "INVALID_CONTEXT" // @context is neither a string, an object nor a list of them
+	CodeUnsupported    Code = "UNSUPPORTED"     // valid EPCIS that ParseCapture cannot map to a ledger operation
 )
 
 // ErrInvalid is matched by every *Error (errors.Is(err, epcis.ErrInvalid)).

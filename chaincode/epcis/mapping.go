@@ -19,10 +19,14 @@ const (
 	// tracechain:splitFrom and tracechain:childCount.
 	TracechainPrefix    = "tracechain"
 	TracechainNamespace = "https://ns.tracechain.example/epcis/"
-	// PartyURIBase identifies a member by its MSP ID while master data has no
-	// GLN: PartyURIBase + mspID, e.g.
+	// PartyURIBase identifies a member that has no party GLN by its MSP ID:
+	// PartyURIBase + mspID, e.g.
 	// https://id.tracechain.example/party/ManufacturerAMSP.
 	PartyURIBase = "https://id.tracechain.example/party/"
+	// PartyGLNURIBase and LocationGLNURIBase + a GLN are the Digital Links
+	// of a party (AI 417) and of a location (AI 414).
+	PartyGLNURIBase    = "https://id.gs1.org/417/"
+	LocationGLNURIBase = "https://id.gs1.org/414/"
 	// ExportTimeZoneOffset is the eventTimeZoneOffset of every exported
 	// event: the ledger stores instants, not the zone they were recorded in.
 	ExportTimeZoneOffset = "+00:00"
@@ -58,23 +62,19 @@ func ExportContext() json.RawMessage {
 
 // FromTrace maps the trace of the item code (as returned by the chaincode's
 // Trace, oldest first) to one EPCISDocument. Each event's eventID is the CBV
-// 2.0 event hash of the event as rendered, user extensions included. Events
-// with no EPCIS counterpart (CloneAlert, AlertDecided, SalePurged) are left
-// out; an event type or disposition the mapping does not know is an error.
-// The result depends only on the arguments. docs/epcis.md, "Mapping",
-// describes every rule.
+// 2.0 event hash of the event as rendered, user extensions included; for an
+// event written with its eventID (model.TraceEvent.EventID) that is the
+// same value, and a mismatch is an error. Events with no EPCIS counterpart
+// (CloneAlert, AlertDecided, SalePurged) are left out; an event type or
+// disposition the mapping does not know is an error. The result depends only
+// on the arguments. docs/epcis.md, "Mapping", describes every rule.
 func FromTrace(code string, events []model.TraceEvent, opts MapOptions) (*Document, error) {
 	parties := opts.Parties
 	if parties == nil {
 		parties = PartyURI
 	}
-	ctxRaw := ExportContext()
-	ctx, err := ParseContext(ctxRaw)
-	if err != nil {
-		return nil, err
-	}
 	doc := &Document{
-		Context:       ctxRaw,
+		Context:       ExportContext(),
 		Type:          "EPCISDocument",
 		SchemaVersion: "2.0",
 		CreationDate:  formatTime(opts.CreationDate),
@@ -84,20 +84,54 @@ func FromTrace(code string, events []model.TraceEvent, opts MapOptions) (*Docume
 		if notExported[te.Type] {
 			continue
 		}
-		ev, err := mapEvent(te, parties)
+		ev, err := renderEvent(te, parties)
 		if err != nil {
 			return nil, fmt.Errorf("trace of %s, event %d (%s): %w", code, i, te.Type, err)
 		}
-		b, err := json.Marshal(ev)
-		if err != nil {
-			return nil, err
-		}
-		if ev.EventID, err = EventHash(b, ctx); err != nil {
-			return nil, fmt.Errorf("trace of %s, event %d (%s): %w", code, i, te.Type, err)
+		if te.EventID != "" && !te.Captured && te.EventID != ev.EventID {
+			return nil, fmt.Errorf("trace of %s, event %d (%s): the ledger's eventID %s is not the hash %s of its rendering",
+				code, i, te.Type, te.EventID, ev.EventID)
 		}
 		doc.Body.EventList = append(doc.Body.EventList, ev)
 	}
 	return doc, nil
+}
+
+// TraceEventID returns the eventID of a ledger event as the chaincode stores
+// it: the CBV 2.0 hash of the event as FromTrace renders it. Parties not
+// fixed in the event (FromParty, ToParty) are named by PartyURI. Event types
+// that are not exported have no eventID: "" and no error.
+func TraceEventID(te model.TraceEvent) (string, error) {
+	if notExported[te.Type] {
+		return "", nil
+	}
+	ev, err := renderEvent(te, PartyURI)
+	if err != nil {
+		return "", err
+	}
+	return ev.EventID, nil
+}
+
+// exportContext is ExportContext parsed, once: the chaincode hashes every
+// event it writes against it.
+var exportContext = func() *Context {
+	c, err := ParseContext(ExportContext())
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+// renderEvent maps one trace event and sets its eventID.
+func renderEvent(te model.TraceEvent, parties PartyResolver) (Event, error) {
+	ev, err := mapEvent(te, parties)
+	if err != nil {
+		return Event{}, err
+	}
+	if ev.EventID, err = ev.renderedHash(); err != nil {
+		return Event{}, err
+	}
+	return ev, nil
 }
 
 // formatTime writes t in UTC with millisecond precision, the form the event
@@ -174,15 +208,29 @@ func mapEvent(te model.TraceEvent, parties PartyResolver) (Event, error) {
 			ev.EPCList = []string{s.epc}
 		}
 	}
+	party := func(mspID, fixed string) string {
+		if fixed != "" {
+			return fixed
+		}
+		return parties(mspID)
+	}
 	move := func() {
-		if te.From != "" {
-			p := parties(te.From)
+		if te.From != "" || te.FromParty != "" {
+			p := party(te.From, te.FromParty)
 			ev.SourceList = []Source{{Type: "owning_party", Source: p}, {Type: "possessing_party", Source: p}}
 		}
-		if te.To != "" {
-			p := parties(te.To)
+		if te.To != "" || te.ToParty != "" {
+			p := party(te.To, te.ToParty)
 			ev.DestinationList = []Destination{{Type: "owning_party", Destination: p}, {Type: "possessing_party", Destination: p}}
 		}
+		if te.Location != "" {
+			ev.ReadPoint = &Location{ID: te.Location}
+		}
+	}
+	if te.Captured && te.EventID != "" {
+		// The full captured event lives at the capturing service; this is the
+		// ledger's summary of it, pointing to the anchored hash.
+		ev.Extensions[TracechainPrefix+":capturedEventId"] = ext(te.EventID)
 	}
 
 	switch te.Type {
@@ -231,6 +279,10 @@ func mapEvent(te model.TraceEvent, parties PartyResolver) (Event, error) {
 		ev.Action, ev.BizStep, ev.Disposition = "OBSERVE", "receiving", "active"
 		object()
 		move()
+		if te.Location != "" {
+			// Received goods are at the receiving site.
+			ev.BizLocation = &Location{ID: te.Location}
+		}
 	case model.EventRejected:
 		ev.Action, ev.BizStep, ev.Disposition = "OBSERVE", "void_shipping", "active"
 		object()

@@ -44,7 +44,7 @@ func sampleTrace() []model.TraceEvent {
 		{Subject: unit, Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Time: at(9), TxID: "tx10", AlertID: "a1"},
 		{Subject: unit, Type: model.EventAlertDecided, BizStep: model.BizStepRetailSelling, Time: at(9), TxID: "tx11", AlertID: "a1"},
 		{Subject: unit, Type: model.EventSold, BizStep: model.BizStepRetailSelling, Disposition: model.DispositionRetailSold, Time: at(10), TxID: "tx12", Actor: ret},
-		{Subject: unit, Type: model.EventRecalled, BizStep: model.BizStepRecalling, Time: at(11), TxID: "R-1", RecallID: "R-1", Actor: mfr},
+		{Subject: unit, Type: model.EventRecalled, Time: at(11), TxID: "R-1", RecallID: "R-1", Actor: mfr},
 		{Subject: part, Type: model.EventDecommissioned, BizStep: model.BizStepDecommissioning, Disposition: model.DispositionStolen, Time: at(12), TxID: "tx13", Quantity: 50},
 	}
 }
@@ -237,4 +237,45 @@ func TestFromTraceMatchesTheEmittedSchema(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, res.Valid(), "schema accepts %s", bad.to)
 	}
+}
+
+// TestFromTraceFixedPartiesAndLocation: what the chaincode fixed when it
+// wrote the event wins over the resolver, the location is the readPoint (and
+// the bizLocation of a receipt), and the stored eventID is checked. (The
+// resolver only names the parties of events written before they were fixed.)
+func TestFromTraceFixedPartiesAndLocation(t *testing.T) {
+	recv := model.TraceEvent{Subject: case1, Type: model.EventReceived, BizStep: model.BizStepReceiving, Disposition: model.DispositionActive,
+		Time: at(6), TxID: "tx07", From: mfr, To: dist, FromParty: "https://id.gs1.org/417/6901234000016", ToParty: PartyURI(dist), Location: "https://id.gs1.org/414/6907777000050"}
+	id, err := TraceEventID(recv)
+	require.NoError(t, err)
+	recv.EventID = id
+	doc, err := FromTrace(case1, []model.TraceEvent{recv}, MapOptions{Parties: func(string) string { return "https://example.com/ignored" }})
+	require.NoError(t, err)
+	ev := doc.Body.EventList[0]
+	assert.Equal(t, id, ev.EventID)
+	assert.Equal(t, "https://id.gs1.org/417/6901234000016", ev.SourceList[0].Source, "fixed at write time")
+	assert.Equal(t, PartyURI(dist), ev.DestinationList[0].Destination, "fixed at write time")
+	assert.Equal(t, recv.Location, ev.ReadPoint.ID)
+	assert.Equal(t, recv.Location, ev.BizLocation.ID)
+
+	recv.EventID = "ni:///sha-256;" + strings.Repeat("0", 64) + "?ver=CBV2.0"
+	_, err = FromTrace(case1, []model.TraceEvent{recv}, MapOptions{})
+	assert.ErrorContains(t, err, "not the hash", "a stored eventID the rendering does not reproduce")
+
+	// A captured event: the export is the ledger's summary, pointing to the anchor.
+	recv.Captured = true
+	doc, err = FromTrace(case1, []model.TraceEvent{recv}, MapOptions{})
+	require.NoError(t, err)
+	b, err := json.Marshal(doc)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"tracechain:capturedEventId":"`+recv.EventID+`"`)
+	assert.NotEqual(t, recv.EventID, doc.Body.EventList[0].EventID)
+
+	abs, err := filepath.Abs("testdata/emitted.schema.json")
+	require.NoError(t, err)
+	schema, err := gojsonschema.NewSchema(gojsonschema.NewReferenceLoader("file://" + filepath.ToSlash(abs)))
+	require.NoError(t, err)
+	res, err := schema.Validate(gojsonschema.NewBytesLoader(b))
+	require.NoError(t, err)
+	assert.True(t, res.Valid(), "%v", res.Errors())
 }

@@ -11,8 +11,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 )
+
+// lotOf returns the canonical LGTIN of a batch.
+func lotOf(t *testing.T, gtin, batch string) string {
+	t.Helper()
+	c, err := identifier.LGTIN(gtin, batch)
+	require.NoError(t, err)
+	return c.Canonical
+}
 
 // testStory follows one batch from the factory to an end customer and on
 // into a recall and a clone alert:
@@ -337,7 +346,7 @@ func testStory(t *testing.T, s *suite) {
 			{Type: model.EventReceived, Subject: caseA, Via: caseA, From: s.dist.msp, To: s.ret.msp},
 			{Type: model.EventUnpacked, Subject: u[0], Parent: caseA},
 			{Type: model.EventSold, Subject: u[0]},
-			{Type: model.EventRecalled, Subject: u[0]},
+			{Type: model.EventRecalled, Subject: lotOf(t, gtin, batchS)}, // a batch recall is recorded on the batch
 			{Type: model.EventCloneAlert, Subject: u[0]},
 		}
 		full := mustEvaluate[model.TracePage](t, s.mb, model.FnTrace, u[0], int32(0), "")

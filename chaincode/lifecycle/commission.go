@@ -51,6 +51,9 @@ func (l *Ledger) Commission(req model.CommissionRequest) (*model.CommissionResul
 	gtin, batch := b.product.GTIN, b.lot.Batch
 	for _, r := range refs {
 		it := b.newItem(l, r.code, model.ClassUnit, r.id.Kind.Scheme())
+		if err := l.anchorCreation(it); err != nil {
+			return nil, err
+		}
 		l.save(it)
 		if err := l.mark(model.ClassUnit, batchKey, gtin, batch, r.code); err != nil {
 			return nil, err
@@ -84,6 +87,9 @@ func (l *Ledger) CommissionLot(req model.LotRequest) (*model.Item, error) {
 	}
 	it := b.newItem(l, b.lot.Canonical, model.ClassLot, "gs1")
 	it.Quantity, it.InitialQuantity = req.Quantity, req.Quantity
+	if err := l.anchorCreation(it); err != nil {
+		return nil, err
+	}
 	l.save(it)
 	if err := l.mark(model.ClassLot, batchKey, it.GTIN, it.Batch, it.Code); err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ const (
 	itemKey       = "item"       // item~{code} -> model.Item
 	batchKey      = "batch"      // batch~{gtin}~{batch}~{code} -> class; units, lot and parts of a batch
 	containsKey   = "contains"   // contains~{container}~{child} -> class; direct children
-	eventKey      = "event"      // event~{subject}~{time}~{txID} -> model.TraceEvent
+	eventKey      = "event"      // event~{subject}~{time}~{txID}[~{seq}] -> model.TraceEvent
 	lotPartKey    = "lotpart"    // lotpart~{lot}~{part} -> class; every part split off a lot
 	recallKey     = "recall"     // recall~{gtin}~{batch} -> model.Recall; batch recall marker
 	recallIDKey   = "recallid"   // recallid~{recallID} -> model.Recall
@@ -51,6 +51,7 @@ type Ledger struct {
 	items   map[string]*model.Item // nil value: known to be absent
 	dirty   []string
 	isDirty map[string]bool
+	capture *capturing // set while CaptureEvents applies one captured event
 }
 
 // New returns the lifecycle view of the transaction behind reg.
@@ -151,6 +152,12 @@ func (l *Ledger) commit(e model.Event) error {
 			return err
 		}
 	}
+	if l.capture != nil {
+		// CaptureEvents sets the transaction's one event when all are applied.
+		l.capture.changed(l.dirty)
+		l.dirty, l.isDirty = nil, map[string]bool{}
+		return nil
+	}
 	l.dirty, l.isDirty = nil, map[string]bool{}
 	if err := state.SetEventJSON(l.store, e.Type, e); err != nil {
 		return fmt.Errorf("setting event: %w", err)
@@ -176,10 +183,21 @@ func (l *Ledger) mark(class model.ItemClass, objectType string, attrs ...string)
 	return l.store.Put(k, []byte(class))
 }
 
-// record stores an event in the history of subject.
+// record stores an event in the history of subject, with its eventID. The
+// events of one captured transaction carry their position, which keeps the
+// keys of two events on the same subject apart.
 func (l *Ledger) record(subject string, e model.TraceEvent) error {
 	e.Subject, e.Time, e.TxID, e.Actor = subject, l.now(), l.txID(), l.store.ClientMSPID()
-	return l.put(e, eventKey, subject, l.now().Format(timeLayout), l.txID())
+	a, err := l.anchor(e)
+	if err != nil {
+		return err
+	}
+	e = withAnchor(e, a)
+	attrs := []string{subject, l.now().Format(timeLayout), l.txID()}
+	if e.Seq > 0 {
+		attrs = append(attrs, fmt.Sprintf("%04d", e.Seq))
+	}
+	return l.put(e, eventKey, attrs...)
 }
 
 // event starts the chaincode event payload of this transaction.

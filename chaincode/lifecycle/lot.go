@@ -80,9 +80,16 @@ func (l *Ledger) split(msp string, src ref, qty int64, label string, seq int, wh
 		// A part split off recalled goods is recalled goods: the mark and the
 		// recall report follow the quantity.
 		part.RecallID, part.RecalledAt = s.RecallID, s.RecalledAt
+		// The recall, not this transaction, is the event: never a captured one.
+		if part.RecallEvent, err = l.inheritedRecall(part); err != nil {
+			return nil, err
+		}
 		if err := l.mark(model.ClassLotPart, recallUnitKey, s.RecallID, code); err != nil {
 			return nil, err
 		}
+	}
+	if err := l.anchorCreation(part); err != nil {
+		return nil, err
 	}
 	s.Quantity -= qty
 	l.save(s)

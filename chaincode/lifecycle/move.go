@@ -22,6 +22,10 @@ func (l *Ledger) Ship(req model.ShipRequest) (*model.MoveResult, error) {
 	if err := l.checkDestination(m.MSPID, req.To); err != nil {
 		return nil, err
 	}
+	loc, err := callerLocation(m, req.Location)
+	if err != nil {
+		return nil, err
+	}
 	var refs []ref
 	if len(req.Codes) > 0 || len(req.Lots) == 0 {
 		if refs, err = parseList("codes", req.Codes); err != nil {
@@ -78,7 +82,10 @@ func (l *Ledger) Ship(req model.ShipRequest) (*model.MoveResult, error) {
 		it.Disposition, it.Destination = model.DispositionInTransit, req.To
 		l.save(it)
 		codes[i] = it.Code
-		ev := model.TraceEvent{Type: model.EventShipped, BizStep: model.BizStepShipping, Disposition: model.DispositionInTransit, From: m.MSPID, To: req.To, Quantity: it.Quantity}
+		ev := model.TraceEvent{Type: model.EventShipped, BizStep: model.BizStepShipping, Disposition: model.DispositionInTransit, From: m.MSPID, To: req.To, Quantity: it.Quantity, Location: loc}
+		if err := l.withParties(&ev); err != nil {
+			return nil, err
+		}
 		if err := l.record(it.Code, ev); err != nil {
 			return nil, err
 		}
@@ -156,6 +163,10 @@ func (l *Ledger) arrive(req model.MoveRequest, accept bool) (*model.MoveResult, 
 	if err != nil {
 		return nil, err
 	}
+	loc, err := callerLocation(m, req.Location)
+	if err != nil {
+		return nil, err
+	}
 	refs, err := l.loadList("codes", req.Codes)
 	if err != nil {
 		return nil, err
@@ -181,11 +192,14 @@ func (l *Ledger) arrive(req model.MoveRequest, accept bool) (*model.MoveResult, 
 		it := l.items[r.code]
 		sender := it.Holder
 		senders[sender] = true
-		ev := model.TraceEvent{Type: eventType, BizStep: step, Disposition: model.DispositionActive, From: sender, To: m.MSPID, Quantity: it.Quantity}
+		ev := model.TraceEvent{Type: eventType, BizStep: step, Disposition: model.DispositionActive, From: sender, To: m.MSPID, Quantity: it.Quantity, Location: loc}
 		if accept {
 			it.Holder = m.MSPID
 		} else {
 			ev.From, ev.To = m.MSPID, sender
+		}
+		if err := l.withParties(&ev); err != nil {
+			return nil, err
 		}
 		it.Disposition, it.Destination = model.DispositionActive, ""
 		l.save(it)

@@ -53,6 +53,9 @@ func (l *Ledger) Pack(req model.PackRequest) (*model.PackResult, error) {
 			Code: cref.code, Class: model.ClassContainer, Scheme: cref.id.Kind.Scheme(), GTIN: cref.id.GTIN,
 			Issuer: m.MSPID, Holder: m.MSPID, Disposition: model.DispositionActive, CommissionedAt: l.now(), CommissionTx: l.txID(),
 		}
+		if err := l.anchorCreation(c); err != nil {
+			return nil, err
+		}
 	} else if err := l.checkContainer(c, m.MSPID); err != nil {
 		return nil, err
 	}
@@ -83,7 +86,11 @@ func (l *Ledger) Pack(req model.PackRequest) (*model.PackResult, error) {
 	for _, r := range refs {
 		child := l.items[r.code]
 		child.Parent = c.Code
-		child.Packings = append(child.Packings, model.Packing{Container: c.Code, PackedAt: l.now(), PackedTx: l.txID(), PackedBy: l.store.ClientMSPID()})
+		p := model.Packing{Container: c.Code, PackedAt: l.now(), PackedTx: l.txID(), PackedBy: l.store.ClientMSPID()}
+		if p.Packed, err = l.anchor(packingEvent(child.Code, p, false, "")); err != nil {
+			return nil, err
+		}
+		child.Packings = append(child.Packings, p)
 		l.save(child)
 		if err := l.mark(child.Class, containsKey, c.Code, child.Code); err != nil {
 			return nil, err
@@ -214,6 +221,9 @@ func (l *Ledger) takeOut(c, child *model.Item, msp string) error {
 	if n := len(child.Packings); n > 0 && child.Packings[n-1].UnpackedTx == "" {
 		p := &child.Packings[n-1]
 		p.UnpackedAt, p.UnpackedTx, p.UnpackedBy = l.now(), l.txID(), l.store.ClientMSPID()
+		if p.Unpacked, err = l.anchor(packingEvent(child.Code, *p, true, "")); err != nil {
+			return err
+		}
 	}
 	l.save(child)
 	c.Children--

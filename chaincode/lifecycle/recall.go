@@ -71,6 +71,11 @@ func (l *Ledger) recallBatch(m *model.Member, req model.RecallRequest, rec *mode
 		return model.SubjectErrorf(model.CodeDuplicate, lot.Canonical, "batch is already under recall %s", existing.ID)
 	}
 	rec.GTIN, rec.Batch = gtin, lot.Batch
+	a, err := l.anchor(recallEvent(lot.Canonical, rec, rec.IssuedAt, model.Anchor{}))
+	if err != nil {
+		return err
+	}
+	rec.EventID = a.EventID
 	return l.put(rec, recallKey, gtin, lot.Batch)
 }
 
@@ -127,6 +132,9 @@ func (l *Ledger) recallItems(m *model.Member, inputs []string, rec *model.Recall
 	for _, code := range marked {
 		it := l.items[code]
 		it.RecallID, it.RecalledAt = rec.ID, l.now()
+		if it.RecallEvent, err = l.anchor(recallEvent(it.Code, rec, it.RecalledAt, model.Anchor{})); err != nil {
+			return nil, err
+		}
 		l.save(it)
 		if err := l.mark(it.Class, recallUnitKey, rec.ID, it.Code); err != nil {
 			return nil, err

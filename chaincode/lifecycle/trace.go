@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/state"
 )
@@ -160,16 +161,10 @@ func (t *tracer) add(it *model.Item, s span, via string, depth int) error {
 	}
 	for _, p := range it.Packings {
 		if s.contains(p.PackedAt) {
-			t.events = append(t.events, model.TraceEvent{
-				Subject: it.Code, Type: model.EventPacked, BizStep: model.BizStepPacking, Disposition: model.DispositionActive,
-				Time: p.PackedAt, TxID: p.PackedTx, Actor: p.PackedBy, Parent: p.Container, Via: via,
-			})
+			t.events = append(t.events, packingEvent(it.Code, p, false, via))
 		}
 		if p.UnpackedTx != "" && s.contains(p.UnpackedAt) {
-			t.events = append(t.events, model.TraceEvent{
-				Subject: it.Code, Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive,
-				Time: p.UnpackedAt, TxID: p.UnpackedTx, Actor: p.UnpackedBy, Parent: p.Container, Via: via,
-			})
+			t.events = append(t.events, packingEvent(it.Code, p, true, via))
 		}
 		inside, ok := s.intersect(p.PackedAt, p.UnpackedAt)
 		if !ok {
@@ -193,13 +188,37 @@ func (t *tracer) add(it *model.Item, s span, via string, depth int) error {
 	return nil
 }
 
+// packingEvent derives the packing (or unpacking) event of code from one of
+// its packing intervals.
+func packingEvent(code string, p model.Packing, unpacked bool, via string) model.TraceEvent {
+	if unpacked {
+		return withAnchor(model.TraceEvent{
+			Subject: code, Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive,
+			Time: p.UnpackedAt, TxID: p.UnpackedTx, Actor: p.UnpackedBy, Parent: p.Container, Via: via,
+		}, p.Unpacked)
+	}
+	return withAnchor(model.TraceEvent{
+		Subject: code, Type: model.EventPacked, BizStep: model.BizStepPacking, Disposition: model.DispositionActive,
+		Time: p.PackedAt, TxID: p.PackedTx, Actor: p.PackedBy, Parent: p.Container, Via: via,
+	}, p.Packed)
+}
+
+// recallEvent derives a recall event. A unit-list recall is recorded on the
+// item; a batch recall on the batch, so its subject is the batch's LGTIN.
+func recallEvent(subject string, r *model.Recall, at time.Time, a model.Anchor) model.TraceEvent {
+	return withAnchor(model.TraceEvent{
+		Subject: subject, Type: model.EventRecalled, Disposition: model.DispositionRecalled,
+		Time: at, TxID: r.ID, Actor: r.IssuedBy, RecallID: r.ID,
+	}, a)
+}
+
 // creationEvent derives the commissioning (or, for a lot part, the split)
 // event from the record.
 func creationEvent(it *model.Item) model.TraceEvent {
-	e := model.TraceEvent{
+	e := withAnchor(model.TraceEvent{
 		Subject: it.Code, Type: model.EventCommissioned, BizStep: model.BizStepCommissioning, Disposition: model.DispositionActive,
 		Time: it.CommissionedAt, TxID: it.CommissionTx, Actor: it.Manufacturer,
-	}
+	}, it.CommissionEvent)
 	switch it.Class {
 	case model.ClassLot:
 		e.Type, e.Quantity = model.EventLotCommissioned, it.InitialQuantity
@@ -266,7 +285,6 @@ func (t *tracer) readStored() error {
 // addRecalls derives recall events from the item's recall mark and its
 // batch's recall marker.
 func (t *tracer) addRecalls(it *model.Item) error {
-	var recalls []*model.Recall
 	if it.RecallID != "" {
 		r, err := t.l.recallByID(it.RecallID)
 		if err != nil {
@@ -275,8 +293,7 @@ func (t *tracer) addRecalls(it *model.Item) error {
 		if r == nil {
 			r = &model.Recall{ID: it.RecallID}
 		}
-		r.IssuedAt = it.RecalledAt
-		recalls = append(recalls, r)
+		t.events = append(t.events, recallEvent(it.Code, r, it.RecalledAt, it.RecallEvent))
 	}
 	if it.GTIN != "" && it.Batch != "" && !t.parts {
 		r, err := t.l.batchRecall(it.GTIN, it.Batch)
@@ -284,14 +301,12 @@ func (t *tracer) addRecalls(it *model.Item) error {
 			return err
 		}
 		if r != nil {
-			recalls = append(recalls, r)
+			lot, err := identifier.LGTIN(r.GTIN, r.Batch)
+			if err != nil {
+				return fmt.Errorf("batch recall %s: %w", r.ID, err)
+			}
+			t.events = append(t.events, recallEvent(lot.Canonical, r, r.IssuedAt, model.Anchor{EventID: r.EventID}))
 		}
-	}
-	for _, r := range recalls {
-		t.events = append(t.events, model.TraceEvent{
-			Subject: it.Code, Type: model.EventRecalled, BizStep: model.BizStepRecalling,
-			Time: r.IssuedAt, TxID: r.ID, Actor: r.IssuedBy, RecallID: r.ID,
-		})
 	}
 	return nil
 }
@@ -325,14 +340,15 @@ func (t *tracer) addParts(lot *model.Item) error {
 	return nil
 }
 
-// sortKey orders events by time, then transaction, then unpacking before
-// anything else in the same transaction (a sale unpacks, then sells).
+// sortKey orders events by time, then transaction, then the captured event
+// that caused them, then unpacking before anything else in the same
+// transaction (a sale unpacks, then sells).
 func sortKey(e model.TraceEvent) string {
 	rank := "1"
 	if e.BizStep == model.BizStepUnpacking {
 		rank = "0"
 	}
-	return strings.Join([]string{e.Time.UTC().Format(timeLayout), e.TxID, rank, e.Subject, e.Type, e.Via}, "\x00")
+	return strings.Join([]string{e.Time.UTC().Format(timeLayout), e.TxID, fmt.Sprintf("%04d", e.Seq), rank, e.Subject, e.Type, e.Via}, "\x00")
 }
 
 func encodeTraceBookmark(e model.TraceEvent) string {

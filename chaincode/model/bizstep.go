@@ -15,5 +15,7 @@ const (
 	BizStepVoidShipping    BizStep = "void_shipping"   // the destination rejects goods; they are back with the sender
 	BizStepRetailSelling   BizStep = "retail_selling"  // a retailer sells a unit (or a refused resale attempt)
 	BizStepDecommissioning BizStep = "decommissioning" // the holder records destruction, theft or damage
-	BizStepRecalling       BizStep = "recalling"       // the manufacturer or the Regulator recalls goods
 )
+
+// A recall has no business step: CBV 2.0 defines none. Its events carry the
+// disposition DispositionRecalled instead.

@@ -24,6 +24,7 @@ const (
 	EventDecommissioned    = "Decommissioned"
 	EventLedgerInitialised = "LedgerInitialised"
 	EventAlertDecided      = "AlertDecided"
+	EventCaptured          = "Captured" // CaptureEvents: Codes are every code the events changed
 )
 
 // MaxEventCodes caps Event.Codes; Count always carries the full number.
@@ -51,4 +52,5 @@ type Event struct {
 	AlertID     string      `json:"alertId,omitempty"`
 	SaleHash    string      `json:"saleHash,omitempty"`
 	Version     int         `json:"version,omitempty"`
+	EventIDs    []string    `json:"eventIds,omitempty"` // Captured: the anchored eventIDs, in capture order
 }

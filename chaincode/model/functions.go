@@ -32,6 +32,7 @@ const (
 	FnGetRecall       = "GetRecall"
 	FnRecallReport    = "RecallReport"
 	FnDecommission    = "Decommission"
+	FnCaptureEvents   = "CaptureEvents"
 	FnVerify          = "Verify"
 	FnTrace           = "Trace"
 	FnGetItem         = "GetItem"

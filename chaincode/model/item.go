@@ -45,7 +45,9 @@ type Item struct {
 	SalePurged      bool        `json:"salePurged,omitempty" metadata:",optional"`
 	CommissionedAt  time.Time   `json:"commissionedAt"`
 	CommissionTx    string      `json:"commissionTx"`
-	UpdatedAt       time.Time   `json:"updatedAt,omitzero" metadata:",optional"` // last change to this record after commissioning
+	CommissionEvent Anchor      `json:"commissionEvent,omitzero" metadata:",optional"` // eventID of the commissioning (or split) event
+	RecallEvent     Anchor      `json:"recallEvent,omitzero" metadata:",optional"`     // eventID of the unit-list recall event
+	UpdatedAt       time.Time   `json:"updatedAt,omitzero" metadata:",optional"`       // last change to this record after commissioning
 	UpdateTx        string      `json:"updateTx,omitempty" metadata:",optional"`
 	HolderParty     *Party      `json:"holderParty,omitempty" metadata:",optional"` // top-level containers: the holder's naming at PartyRev
 	PartyRev        int64       `json:"partyRev,omitempty" metadata:",optional"`    // party revision HolderParty was copied at
@@ -61,6 +63,8 @@ type Packing struct {
 	UnpackedAt time.Time `json:"unpackedAt,omitzero" metadata:",optional"`
 	UnpackedTx string    `json:"unpackedTx,omitempty" metadata:",optional"`
 	UnpackedBy string    `json:"unpackedBy,omitempty" metadata:",optional"`
+	Packed     Anchor    `json:"packed,omitzero" metadata:",optional"`   // eventID of the packing event on the item
+	Unpacked   Anchor    `json:"unpacked,omitzero" metadata:",optional"` // eventID of the unpacking event on the item
 }
 
 // LastChange returns the time of the last change to the record itself.

@@ -16,6 +16,8 @@ type MemberRequest struct {
 	ProductionLicences []string `json:"productionLicences,omitempty" metadata:",optional"` // industrial product production licence numbers
 	CCCCertificates    []string `json:"cccCertificates,omitempty" metadata:",optional"`    // CCC certificate numbers
 	EcodeNumberSystems []string `json:"ecodeNumberSystems,omitempty" metadata:",optional"` // Ecode version digit + NSI, e.g. "10001" (V1, NSI 0001)
+	PartyGLN           string   `json:"partyGln,omitempty" metadata:",optional"`           // GLN of the member as a party (AI 417), under one of its company prefixes
+	LocationGLNs       []string `json:"locationGlns,omitempty" metadata:",optional"`       // GLNs of its sites (AI 414), under its company prefixes
 	Suspended          bool     `json:"suspended,omitempty" metadata:",optional"`          // a suspended member is treated as not a member
 }
 
@@ -33,6 +35,8 @@ type Member struct {
 	ProductionLicences []string  `json:"productionLicences,omitempty" metadata:",optional"`
 	CCCCertificates    []string  `json:"cccCertificates,omitempty" metadata:",optional"`
 	EcodeNumberSystems []string  `json:"ecodeNumberSystems,omitempty" metadata:",optional"`
+	PartyGLN           string    `json:"partyGln,omitempty" metadata:",optional"`
+	LocationGLNs       []string  `json:"locationGlns,omitempty" metadata:",optional"`
 	Suspended          bool      `json:"suspended,omitempty" metadata:",optional"`
 	RegisteredAt       time.Time `json:"registeredAt,omitzero" metadata:",optional"`
 	UpdatedAt          time.Time `json:"updatedAt,omitzero" metadata:",optional"`

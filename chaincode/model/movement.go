@@ -27,6 +27,9 @@ type ShipRequest struct {
 	To    string        `json:"to"` // destination MSP ID
 	Codes []string      `json:"codes,omitempty" metadata:",optional"`
 	Lots  []LotShipment `json:"lots,omitempty" metadata:",optional"`
+	// Location is where the goods leave from: one of the caller's location
+	// GLNs (13 digits or https://id.gs1.org/414/{gln}); optional.
+	Location string `json:"location,omitempty" metadata:",optional"`
 }
 
 // LotShipment is a quantity to split off a lot or lot part and ship.
@@ -39,6 +42,9 @@ type LotShipment struct {
 // MoveRequest names top-level items for Receive or Reject.
 type MoveRequest struct {
 	Codes []string `json:"codes"`
+	// Location is where the caller receives or rejects the goods: one of its
+	// location GLNs (13 digits or https://id.gs1.org/414/{gln}); optional.
+	Location string `json:"location,omitempty" metadata:",optional"`
 }
 
 // DecommissionRequest records top-level items the caller holds as destroyed,

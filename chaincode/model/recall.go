@@ -20,6 +20,7 @@ type Recall struct {
 	Reason   string    `json:"reason"`
 	IssuedBy string    `json:"issuedBy"` // MSP ID
 	IssuedAt time.Time `json:"issuedAt"`
+	EventID  string    `json:"eventId,omitempty" metadata:",optional"` // batch recall: eventID of its EPCIS event, on the batch's LGTIN
 }
 
 // RecallEntry is one affected item in a recall report: the item, the

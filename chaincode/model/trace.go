@@ -8,9 +8,9 @@ import "time"
 // recall records. Trace returns them in chronological order; events that a
 // unit underwent inside a container carry the container in Via.
 type TraceEvent struct {
-	Subject     string      `json:"subject"` // code the event was recorded on
-	Type        string      `json:"type"`    // event name, e.g. Shipped
-	BizStep     BizStep     `json:"bizStep"`
+	Subject     string      `json:"subject"`                                    // code the event was recorded on
+	Type        string      `json:"type"`                                       // event name, e.g. Shipped
+	BizStep     BizStep     `json:"bizStep,omitempty" metadata:",optional"`     // none for a recall: CBV 2.0 has no recall step
 	Disposition Disposition `json:"disposition,omitempty" metadata:",optional"` // disposition after the event
 	Time        time.Time   `json:"time"`
 	TxID        string      `json:"txId"`
@@ -23,6 +23,22 @@ type TraceEvent struct {
 	RecallID    string      `json:"recallId,omitempty" metadata:",optional"`
 	AlertID     string      `json:"alertId,omitempty" metadata:",optional"`
 	Via         string      `json:"via,omitempty" metadata:",optional"` // container through which the event applied
+
+	// What the EPCIS rendering depends on besides the fields above, fixed
+	// when the event was written so that later master-data changes do not
+	// change it (docs/epcis.md, "Event hash on the ledger").
+	FromParty string `json:"fromParty,omitempty" metadata:",optional"` // EPCIS party URI of From
+	ToParty   string `json:"toParty,omitempty" metadata:",optional"`   // EPCIS party URI of To
+	Location  string `json:"location,omitempty" metadata:",optional"`  // EPCIS location URI (GLN, AI 414) the caller named
+
+	// EventID is the event's EPCIS eventID: the CBV 2.0 event hash of its
+	// rendering (epcis.TraceEventID), or, when Captured, of the EPCIS event
+	// the member captured (CaptureEvents), which the capturing service keeps.
+	EventID  string `json:"eventId,omitempty" metadata:",optional"`
+	Captured bool   `json:"captured,omitempty" metadata:",optional"`
+	// Seq orders the ledger events of one captured transaction: the 1-based
+	// position of the captured event that caused it; 0 otherwise.
+	Seq int `json:"seq,omitempty" metadata:",optional"`
 }
 
 // TracePage is one page of Trace.

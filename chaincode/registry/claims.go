@@ -10,7 +10,7 @@ import (
 
 // claimKey indexes what a member is entitled to issue codes under, so that no
 // two members hold the same GS1 company prefix, production licence, CCC
-// certificate or Ecode number system: claim~{kind}~{value} -> MSP ID. Company
+// certificate, Ecode number system or GLN: claim~{kind}~{value} -> MSP ID. Company
 // prefixes are stored one digit per key attribute (claim~gcp~6~9~0~…), which
 // makes "is any registered prefix an extension of this one" a partial-key scan.
 const claimKey = "claim"
@@ -21,6 +21,7 @@ const (
 	claimLicence     = "licence"
 	claimCertificate = "ccc"
 	claimEcodeNSI    = "ecode"
+	claimGLN         = "gln" // party and location GLNs (AI 417, 414): one number space
 )
 
 // minPrefixLen is the shortest GS1 company prefix (identifier.ValidateCompanyPrefix).
@@ -41,6 +42,7 @@ func claimsOf(m *model.Member) []claim {
 	add(claimLicence, m.ProductionLicences)
 	add(claimCertificate, m.CCCCertificates)
 	add(claimEcodeNSI, m.EcodeNumberSystems)
+	add(claimGLN, glnsOf(m))
 	return out
 }
 
@@ -141,7 +143,7 @@ func (r *Registry) checkFree(msp string, c claim) error {
 func claimTaken(c claim, held, holder string) error {
 	what := map[string]string{
 		claimPrefix: "GS1 company prefix", claimLicence: "production licence",
-		claimCertificate: "CCC certificate", claimEcodeNSI: "Ecode number system",
+		claimCertificate: "CCC certificate", claimEcodeNSI: "Ecode number system", claimGLN: "GLN",
 	}[c.kind]
 	if held != c.value {
 		return model.SubjectErrorf(model.CodeDuplicate, c.value, "%s %s overlaps %s, registered to %s", what, c.value, held, holder)

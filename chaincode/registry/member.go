@@ -180,6 +180,9 @@ func (r *Registry) memberFromRequest(req model.MemberRequest) (*model.Member, er
 			return nil, model.SubjectErrorf(model.CodeInvalidArgument, p, "invalid GS1 company prefix: %v", err)
 		}
 	}
+	if err := memberGLNs(m, req.PartyGLN, req.LocationGLNs); err != nil {
+		return nil, err
+	}
 	if m.ProductionLicences, err = TextList("productionLicences", req.ProductionLicences, 50, 64); err != nil {
 		return nil, err
 	}

@@ -22,17 +22,18 @@ type EventSource interface {
 // decommissioned or confirmed a clone. Moves change no public verdict.
 var verdictEvents = []string{
 	model.EventCommissioned, model.EventLotCommissioned, model.EventLotSplit, model.EventSold,
-	model.EventRecalled, model.EventDecommissioned, model.EventAlertDecided,
+	model.EventRecalled, model.EventDecommissioned, model.EventAlertDecided, model.EventCaptured,
 }
 
 // Invalidates applies one event to the cache: the codes it lists when it
 // lists them all and they are all it changes; the whole cache otherwise (a
 // batch recall names no code, a decommissioned container changes the verdict
-// of everything inside it, and events list at most model.MaxEventCodes codes).
+// of everything inside it, so may a captured document, and events list at
+// most model.MaxEventCodes codes).
 func (h *Resolver) Invalidates(e client.Event) {
 	listed := len(e.Codes) > 0 && len(e.Codes) == e.Count
 	switch {
-	case e.Type == model.EventDecommissioned, e.Type == model.EventRecalled && e.GTIN != "", !listed:
+	case e.Type == model.EventDecommissioned, e.Type == model.EventCaptured, e.Type == model.EventRecalled && e.GTIN != "", !listed:
 		h.InvalidateAll()
 	default:
 		for _, code := range e.Codes {

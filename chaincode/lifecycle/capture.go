@@ -1,0 +1,288 @@
+package lifecycle
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+// capturedKey indexes captured events: captured~{eventID} -> model.CapturedEvent.
+const capturedKey = "captured"
+
+// capturing is the state of a CaptureEvents transaction while it applies one
+// captured event: the anchor its ledger events carry, and the codes changed
+// so far by all of them.
+type capturing struct {
+	eventID string
+	seq     int
+	codes   *[]string
+	seen    map[string]bool
+}
+
+// changed notes the records one operation wrote.
+func (c *capturing) changed(codes []string) {
+	for _, code := range codes {
+		if !c.seen[code] {
+			c.seen[code] = true
+			*c.codes = append(*c.codes, code)
+		}
+	}
+}
+
+// CaptureEvents applies the events of an EPCIS 2.0 document, in order, in
+// this one transaction: each is mapped to the ledger operation it stands for
+// (epcis.ParseCapture) and applied by that operation's own function, with
+// every rule of a direct call. The first refusal rejects the whole
+// transaction. Each ledger event the captured event causes carries the
+// captured event's hash as its eventID, marked captured; the service that
+// captured the document keeps the full event. docs/epcis.md, "Capture
+// transaction", lists the mapping, the limits and the refusals.
+func (l *Ledger) CaptureEvents(doc []byte) (*model.CaptureResult, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.Caller()
+	if err != nil {
+		return nil, err
+	}
+	if len(doc) > model.MaxCaptureBytes {
+		return nil, model.Errorf(model.CodeInvalidArgument, "the document has %d bytes: capture at most %d per transaction", len(doc), model.MaxCaptureBytes)
+	}
+	caps, err := epcis.ParseCapture(doc, model.MaxCaptureEvents)
+	if err != nil {
+		return nil, documentError(err)
+	}
+	if err := l.checkCaptures(caps); err != nil {
+		return nil, err
+	}
+	var codes []string
+	seen := map[string]bool{}
+	for i, c := range caps {
+		l.capture = &capturing{eventID: c.EventID, seq: i + 1, codes: &codes, seen: seen}
+		err := l.applyCapture(m, c)
+		l.capture = nil
+		if err != nil {
+			return nil, atEvent(i, c, err)
+		}
+	}
+	ids := make([]string, len(caps))
+	for i, c := range caps {
+		ids[i] = c.EventID
+		rec := model.CapturedEvent{EventID: c.EventID, TxID: l.txID(), Seq: i + 1, Actor: m.MSPID}
+		if err := l.put(rec, capturedKey, c.EventID); err != nil {
+			return nil, err
+		}
+	}
+	e := l.event(model.EventCaptured)
+	e.Count, e.Codes, e.EventIDs = len(codes), eventCodes(codes), ids
+	if err := l.commit(e); err != nil {
+		return nil, err
+	}
+	return &model.CaptureResult{EventIDs: ids, Count: len(codes), TxID: l.txID()}, nil
+}
+
+// checkCaptures applies the checks that concern the document as a whole
+// before anything is applied: the number of codes, repeated events in the
+// document or on the ledger (a replay), and each eventTime's window.
+func (l *Ledger) checkCaptures(caps []epcis.Capture) error {
+	total := 0
+	first := map[string]int{}
+	keys := make([]string, len(caps))
+	for i, c := range caps {
+		total += len(c.EPCs)
+		if j, dup := first[c.EventID]; dup {
+			return model.SubjectErrorf(model.CodeDuplicate, c.EventID, "event %d (%s) repeats event %d: same event hash", i, c.Pointer, j)
+		}
+		first[c.EventID] = i
+		now := l.now()
+		if c.EventTime.After(now.Add(model.MaxCaptureEventAhead)) || c.EventTime.Before(now.Add(-model.MaxCaptureEventAge)) {
+			return model.SubjectErrorf(model.CodeInvalidArgument, c.Pointer+"/eventTime",
+				"event %d: eventTime %s is outside the capture window of %v before to %v after the transaction time %s",
+				i, c.EventTime.Format("2006-01-02T15:04:05.000Z"), model.MaxCaptureEventAge, model.MaxCaptureEventAhead, now.Format("2006-01-02T15:04:05Z"))
+		}
+		k, err := l.key(capturedKey, c.EventID)
+		if err != nil {
+			return err
+		}
+		keys[i] = k
+	}
+	if total > model.MaxCodesPerTx {
+		return model.Errorf(model.CodeInvalidArgument, "the events name %d codes: at most %d per transaction", total, model.MaxCodesPerTx)
+	}
+	vals, err := l.store.GetMany(keys)
+	if err != nil {
+		return err
+	}
+	for i, v := range vals {
+		if v != nil {
+			return model.SubjectErrorf(model.CodeDuplicate, caps[i].EventID, "event %d (%s) is already on the ledger", i, caps[i].Pointer)
+		}
+	}
+	return nil
+}
+
+// applyCapture runs the ledger operation of one captured event as the caller.
+func (l *Ledger) applyCapture(m *model.Member, c epcis.Capture) error {
+	loc, err := capturedLocation(m, c)
+	if err != nil {
+		return err
+	}
+	var moved []string // codes a move names, canonical as the ledger keys them
+	switch c.Action {
+	case epcis.CaptureShip, epcis.CaptureReceive, epcis.CaptureReject:
+		refs, err := parseList("epcList", c.EPCs)
+		if err != nil {
+			return err
+		}
+		moved = codesOf(refs)
+	}
+	switch c.Action {
+	case epcis.CaptureCommission:
+		_, err = l.Commission(model.CommissionRequest{GTIN: c.GTIN, Batch: c.LotNumber, ProductionDate: c.ProductionDate, ExpiryDate: c.ExpiryDate, Codes: c.EPCs})
+	case epcis.CaptureCommissionLot:
+		_, err = l.CommissionLot(model.LotRequest{GTIN: c.GTIN, Batch: c.LotNumber, ProductionDate: c.ProductionDate, ExpiryDate: c.ExpiryDate, Quantity: c.Quantity})
+	case epcis.CapturePack:
+		_, err = l.Pack(model.PackRequest{Container: c.ParentID, Children: c.EPCs})
+	case epcis.CaptureUnpack:
+		_, err = l.Unpack(model.UnpackRequest{Container: c.ParentID, Children: c.EPCs})
+	case epcis.CaptureShip:
+		var to string
+		if to, err = l.sentBy(m, c, "sourceList", c.Source); err == nil {
+			if to, err = l.resolveParty(c.Destination, "destinationList"); err == nil {
+				_, err = l.Ship(model.ShipRequest{To: to, Codes: c.EPCs, Location: loc})
+			}
+		}
+	case epcis.CaptureReceive:
+		if _, err = l.sentBy(m, c, "destinationList", c.Destination); err == nil {
+			if err = l.checkSenders(c.Source, "sourceList", moved); err == nil {
+				_, err = l.Receive(model.MoveRequest{Codes: c.EPCs, Location: loc})
+			}
+		}
+	case epcis.CaptureReject:
+		// A rejection goes from the rejecting member back to the sender, as
+		// the ledger records it.
+		if _, err = l.sentBy(m, c, "sourceList", c.Source); err == nil {
+			if err = l.checkSenders(c.Destination, "destinationList", moved); err == nil {
+				_, err = l.Reject(model.MoveRequest{Codes: c.EPCs, Location: loc})
+			}
+		}
+	case epcis.CaptureDecommission:
+		_, err = l.Decommission(model.DecommissionRequest{Codes: c.EPCs, Reason: model.Reason(c.Disposition)})
+	default:
+		err = model.Errorf(model.CodeInvalidArgument, "no ledger operation for %s", c.Action)
+	}
+	return err
+}
+
+// capturedLocation checks the readPoint and bizLocation of a captured event:
+// each must be one of the caller's registered locations, because the ledger
+// anchors the event and so vouches for where it says it happened. The one
+// returned, readPoint first, is the ledger event's Location.
+func capturedLocation(m *model.Member, c epcis.Capture) (string, error) {
+	var out string
+	for _, f := range []struct{ field, id string }{{"readPoint", c.ReadPoint}, {"bizLocation", c.BizLocation}} {
+		if f.id == "" {
+			continue
+		}
+		if !strings.HasPrefix(f.id, epcis.LocationGLNURIBase) {
+			return "", model.SubjectErrorf(model.CodeInvalidArgument, f.id, "%s must be a GLN (AI 414) of one of your locations", f.field)
+		}
+		loc, err := callerLocation(m, f.id)
+		if err != nil {
+			return "", err
+		}
+		if out == "" {
+			out = loc
+		}
+	}
+	return out, nil
+}
+
+// sentBy checks that a party the event names as the caller's side is the
+// caller; "" (not named) is accepted.
+func (l *Ledger) sentBy(m *model.Member, c epcis.Capture, field, party string) (string, error) {
+	if party == "" {
+		return "", nil
+	}
+	msp, err := l.resolveParty(party, field)
+	if err != nil {
+		return "", err
+	}
+	if msp != m.MSPID {
+		return "", model.SubjectErrorf(model.CodeForbidden, party, "%s names %s, not the caller %s", field, msp, m.MSPID)
+	}
+	return msp, nil
+}
+
+// checkSenders checks that a party the event names as the other side of a
+// receipt or rejection is the member each moved code was shipped by.
+func (l *Ledger) checkSenders(party, field string, codes []string) error {
+	if party == "" {
+		return nil
+	}
+	msp, err := l.resolveParty(party, field)
+	if err != nil {
+		return err
+	}
+	if err := l.load(codes...); err != nil {
+		return err
+	}
+	for _, code := range codes {
+		if it := l.items[code]; it != nil && it.Holder != msp {
+			return model.SubjectErrorf(model.CodeForbidden, party, "%s names %s, but %s was shipped by %s", field, msp, code, it.Holder)
+		}
+	}
+	return nil
+}
+
+// resolveParty returns the MSP ID of the member a party URI names: a party
+// GLN Digital Link (https://id.gs1.org/417/{gln}) registered as a member's
+// party GLN, or epcis.PartyURIBase + a registered MSP ID. Anything else names
+// no member the ledger knows, and goods cannot be moved to it.
+func (l *Ledger) resolveParty(uri, field string) (string, error) {
+	if gln, ok := strings.CutPrefix(uri, epcis.PartyGLNURIBase); ok {
+		m, err := l.reg.MemberByGLN(gln)
+		if err != nil {
+			return "", err
+		}
+		if m == nil || m.PartyGLN != gln {
+			return "", model.SubjectErrorf(model.CodeNotMember, uri, "%s: party GLN %s is not registered to a member", field, gln)
+		}
+		return m.MSPID, nil
+	}
+	if msp, ok := strings.CutPrefix(uri, epcis.PartyURIBase); ok {
+		m, err := l.reg.LookupMember(msp)
+		if err != nil {
+			return "", err
+		}
+		if m == nil {
+			return "", model.SubjectErrorf(model.CodeNotMember, uri, "%s: %s is not a registered member", field, msp)
+		}
+		return m.MSPID, nil
+	}
+	return "", model.SubjectErrorf(model.CodeNotMember, uri,
+		"%s: %q names no member: use its party GLN (https://id.gs1.org/417/{gln}) or %s{mspId}", field, uri, epcis.PartyURIBase)
+}
+
+// documentError turns a document the parser refused into INVALID_ARGUMENT
+// about the JSON pointer of the offending value.
+func documentError(err error) error {
+	var e *epcis.Error
+	if errors.As(err, &e) {
+		return model.SubjectErrorf(model.CodeInvalidArgument, e.Pointer, "%s", e.Error())
+	}
+	return model.Errorf(model.CodeInvalidArgument, "%v", err)
+}
+
+// atEvent says which captured event a refusal concerns, keeping its code
+// and subject.
+func atEvent(i int, c epcis.Capture, err error) error {
+	var e *model.Error
+	if !errors.As(err, &e) {
+		return fmt.Errorf("event %d (%s): %w", i, c.Pointer, err)
+	}
+	return &model.Error{Code: e.Code, Message: fmt.Sprintf("event %d (%s, %s): %s", i, c.Pointer, c.Action, e.Message), Subject: e.Subject}
+}

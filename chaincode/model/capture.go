@@ -1,0 +1,37 @@
+package model
+
+import "time"
+
+// Bounds of one CaptureEvents transaction (docs/epcis.md, "Capture
+// transaction"). Together with MaxCodesPerTx over all the events' codes they
+// keep the read and write sets within Fabric's message limits.
+const (
+	MaxCaptureEvents = 1000
+	MaxCaptureBytes  = 4 << 20
+)
+
+// The window a captured event's eventTime must fall in, around the
+// transaction's timestamp: late capture from a buffering site is normal,
+// events dated far back (before a recall, say) or in the future are not.
+const (
+	MaxCaptureEventAge   = 7 * 24 * time.Hour
+	MaxCaptureEventAhead = 10 * time.Minute
+)
+
+// CapturedEvent is the ledger's index entry of a captured event, keyed by its
+// eventID: a replay of the same event is refused, and the service that keeps
+// the full event can find the transaction that anchored it.
+type CapturedEvent struct {
+	EventID string `json:"eventId"`
+	TxID    string `json:"txId"`
+	Seq     int    `json:"seq"` // 1-based position in the transaction
+	Actor   string `json:"actor"`
+}
+
+// CaptureResult reports a CaptureEvents transaction: the eventID anchored for
+// each captured event, in document order.
+type CaptureResult struct {
+	EventIDs []string `json:"eventIds"`
+	Count    int      `json:"count"` // codes changed, summed over the events
+	TxID     string   `json:"txId"`
+}

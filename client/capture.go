@@ -1,0 +1,53 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/chaincode/model"
+)
+
+// CaptureEvents captures EPCIS 2.0 events (JSON-LD objects, as in a
+// document's eventList) into the ledger in one transaction, all or nothing:
+// each event is applied by the ledger operation it stands for, and its CBV
+// 2.0 hash becomes the eventID of the ledger events it causes. The events
+// are wrapped in an EPCISDocument whose @context is epcis.ExportContext (the
+// EPCIS 2.0 standard context and the tracechain prefix); events that use
+// prefixes of their own carry their own @context, or go through
+// CaptureDocument. A refusal is a *ChaincodeError naming the event (its JSON
+// pointer) and, for a document the chaincode could not map, the field as its
+// Subject.
+func (c *Client) CaptureEvents(ctx context.Context, events []json.RawMessage) (*model.CaptureResult, error) {
+	doc, err := json.Marshal(struct {
+		Context       json.RawMessage `json:"@context"`
+		Type          string          `json:"type"`
+		SchemaVersion string          `json:"schemaVersion"`
+		CreationDate  string          `json:"creationDate"`
+		Body          struct {
+			EventList []json.RawMessage `json:"eventList"`
+		} `json:"epcisBody"`
+	}{
+		Context: epcis.ExportContext(), Type: "EPCISDocument", SchemaVersion: "2.0",
+		CreationDate: c.now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		Body: struct {
+			EventList []json.RawMessage `json:"eventList"`
+		}{events},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tracechain: encoding the events: %w", err)
+	}
+	return c.CaptureDocument(ctx, doc)
+}
+
+// CaptureDocument captures the events of an EPCIS 2.0 EPCISDocument, as
+// written, like CaptureEvents. A document holds at most
+// model.MaxCaptureEvents events and model.MaxCaptureBytes bytes.
+func (c *Client) CaptureDocument(ctx context.Context, doc []byte) (*model.CaptureResult, error) {
+	s, err := c.submit(ctx, call{Fn: model.FnCaptureEvents, Args: []string{string(doc)}})
+	if err != nil {
+		return nil, err
+	}
+	return decode[model.CaptureResult](model.FnCaptureEvents, s.result)
+}

@@ -1,0 +1,156 @@
+//go:build integration
+
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
+)
+
+// TestCaptureEPCISDocuments captures, on the real network, documents that
+// commission, pack and ship (the maker), and receive and decommission (the
+// distributor): every ledger event of the goods carries, as its eventID, the
+// hash of the captured event that caused it. A document with an invalid event
+// in the middle leaves nothing written.
+func TestCaptureEPCISDocuments(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A, D := org(t, mfrA), org(t, dist)
+	partyA, siteA := withCheck(t, "6901234"+"00001"), withCheck(t, "6901234"+"00002")
+	partyD, siteD := withCheck(t, "6905555"+"00001"), withCheck(t, "6905555"+"00005")
+	withGLNs(t, map[string][2]string{A.MSPID(): {partyA, siteA}, D.MSPID(): {partyD, siteD}})
+
+	units := f.units(0, 3)
+	for i, u := range units {
+		units[i] = mustCanonical(t, u)
+	}
+	caseCode := mustCanonical(t, f.sscc())
+	now := func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
+	ev := func(format string, args ...any) json.RawMessage { return json.RawMessage(fmt.Sprintf(format, args...)) }
+	codes := func(c []string) string { b, _ := json.Marshal(c); return string(b) }
+
+	maker := []json.RawMessage{
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":%s,"action":"ADD","bizStep":"commissioning","disposition":"active",
+			"readPoint":{"id":"https://id.gs1.org/414/%s"},"bizTransactionList":[{"type":"prodorder","bizTransaction":"urn:example:mo:%s"}],
+			"ilmd":{"cbvmda:lotNumber":%q,"cbvmda:productionDate":%q}}`, now(), codes(units), siteA, f.run, f.batch, time.Now().Format("2006-01-02")),
+		ev(`{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","parentID":%q,"childEPCs":%s,"action":"ADD","bizStep":"packing"}`,
+			now(), caseCode, codes(units)),
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",
+			"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/%s"}],"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/%s"}],
+			"sensorElementList":[{"sensorReport":[{"type":"Temperature","value":21.5,"uom":"CEL"}]}]}`, now(), caseCode, partyA, partyD),
+	}
+
+	// All or nothing: a refusal in the middle leaves the first event unwritten.
+	fresh := mustCanonical(t, f.unit(9))
+	bad := []json.RawMessage{
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:lotNumber":%q}}`, now(), fresh, f.batch),
+		ev(`{"type":"TransformationEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","inputEPCList":[%q]}`, now(), fresh),
+	}
+	_, err := A.CaptureEvents(ctx, bad)
+	require.ErrorIs(t, err, client.ErrInvalidArgument)
+	var ce *client.ChaincodeError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "/epcisBody/eventList/1/type", ce.Subject)
+	_, err = A.CaptureEvents(ctx, []json.RawMessage{bad[0], ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"OBSERVE","bizStep":"shipping","destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/%s"}]}`, now(), units[0], withCheck(t, "6909999"+"00001"))})
+	require.ErrorIs(t, err, client.ErrNotMember, "an unresolvable destination")
+	_, err = A.GetItem(ctx, fresh)
+	require.ErrorIs(t, err, client.ErrNotFound, "nothing of a refused document is written")
+
+	res, err := A.CaptureEvents(ctx, maker)
+	require.NoError(t, err)
+	want := hashes(t, maker)
+	assert.Equal(t, want, res.EventIDs)
+	_, err = A.CaptureEvents(ctx, maker[2:])
+	require.ErrorIs(t, err, client.ErrDuplicate, "a replayed event")
+	settle(t)
+
+	distributor := []json.RawMessage{
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"receiving","disposition":"active",
+			"bizLocation":{"id":"https://id.gs1.org/414/%s"},"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/%s"}]}`, now(), caseCode, siteD, partyA),
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"DELETE","bizStep":"decommissioning","disposition":"damaged"}`, now(), caseCode),
+	}
+	res2, err := D.CaptureEvents(ctx, distributor)
+	require.NoError(t, err)
+	want = append(want, hashes(t, distributor)...)
+	assert.Equal(t, want[3:], res2.EventIDs)
+	settle(t)
+
+	st, err := D.GetItem(ctx, units[1])
+	require.NoError(t, err)
+	assert.Equal(t, model.DispositionDamaged, st.Disposition, "the units follow their case")
+	assert.Equal(t, D.MSPID(), st.Holder.MSPID)
+
+	byType := map[string]string{
+		model.EventCommissioned: want[0], model.EventPacked: want[1], model.EventShipped: want[2],
+		model.EventReceived: want[3], model.EventDecommissioned: want[4],
+	}
+	for _, code := range []string{units[0], caseCode} {
+		events, err := client.Collect(D.Trace(ctx, code))
+		require.NoError(t, err)
+		var types []string
+		for _, e := range events {
+			types = append(types, e.Type)
+			assert.True(t, e.Captured, "%s of %s", e.Type, e.Subject)
+			id := byType[e.Type]
+			if e.Type == model.EventCommissioned && e.Subject == caseCode {
+				id = want[1] // the case came into being by the packing event
+			}
+			assert.Equal(t, id, e.EventID, "%s of %s is anchored by the captured event's hash", e.Type, e.Subject)
+		}
+		assert.Equal(t, []string{model.EventCommissioned, model.EventPacked, model.EventShipped, model.EventReceived, model.EventDecommissioned}, types, code)
+		_, err = epcis.FromTrace(code, events, epcis.MapOptions{CreationDate: time.Now()})
+		require.NoError(t, err, "the trace exports")
+	}
+}
+
+// hashes returns the CBV 2.0 hashes of events as CaptureEvents sends them.
+func hashes(t *testing.T, events []json.RawMessage) []string {
+	t.Helper()
+	ctx, err := epcis.ParseContext(epcis.ExportContext())
+	require.NoError(t, err)
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i], err = epcis.EventHash(e, ctx)
+		require.NoError(t, err)
+	}
+	return out
+}
+
+// withGLNs gives members (by MSP ID) party and location GLNs for one test,
+// and takes them away afterwards so that other tests see the members they
+// expect.
+func withGLNs(t *testing.T, glns map[string][2]string) {
+	t.Helper()
+	G := admin(t, reg)
+	var plain, with []model.MemberRequest
+	for i := range memberOrgs {
+		req := memberRequest(t, i)
+		if g, ok := glns[req.MSPID]; ok {
+			plain = append(plain, req)
+			req.PartyGLN, req.LocationGLNs = g[0], []string{g[1]}
+			with = append(with, req)
+		}
+	}
+	require.Len(t, with, len(glns), "every member named is a registered member")
+	update := func(reqs []model.MemberRequest) error {
+		for _, req := range reqs {
+			if _, err := G.UpdateMember(context.Background(), req); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	require.NoError(t, update(with))
+	t.Cleanup(func() { assert.NoError(t, update(plain)) })
+	settle(t)
+}
