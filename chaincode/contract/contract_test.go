@@ -19,6 +19,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/internal/mocks"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 func uscc(first17 string) string {
@@ -36,14 +37,14 @@ var gtinA = gtin("690123400001")
 // network is a ledger shared by successive mocked transactions.
 type network struct {
 	t   *testing.T
-	mem *state.Memory
+	mem *statetest.Memory
 	now time.Time
 	n   int
 }
 
 // newNetwork returns an initialised ledger: the Regulator is recorded.
 func newNetwork(t *testing.T) *network {
-	n := &network{t: t, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	n := &network{t: t, mem: statetest.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
 		_, err := tc.InitLedger(ctx, regulator)
 		return err
@@ -170,7 +171,7 @@ func TestSubmitSetsExactlyOneEventAndBatchesWrites(t *testing.T) {
 }
 
 // readsFrom serves a mock stub's reads from tx, as a peer's simulator would.
-func readsFrom(ctrl *gomock.Controller, stub *mocks.MockChaincodeStubInterface, tx *state.MemoryTx, at time.Time) {
+func readsFrom(ctrl *gomock.Controller, stub *mocks.MockChaincodeStubInterface, tx *statetest.MemoryTx, at time.Time) {
 	stub.EXPECT().CreateCompositeKey(gomock.Any(), gomock.Any()).DoAndReturn(func(typ string, attrs []string) (string, error) {
 		return state.CompositeKey(typ, attrs...)
 	}).AnyTimes()
@@ -190,7 +191,7 @@ func TestWriteBatchIsStartedAndFlushed(t *testing.T) {
 	n := newNetwork(t)
 	ctrl := gomock.NewController(t)
 	stub := mocks.NewMockChaincodeStubInterface(ctrl)
-	readsFrom(ctrl, stub, n.mem.Begin(state.Tx{}), n.now)
+	readsFrom(ctrl, stub, n.mem.Begin(statetest.Tx{}), n.now)
 	gomock.InOrder(
 		stub.EXPECT().StartWriteBatch(),
 		stub.EXPECT().PutState(gomock.Any(), gomock.Any()).Return(nil),
@@ -226,7 +227,7 @@ func TestErrorMapping(t *testing.T) {
 		n := newNetwork(t)
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
-		readsFrom(ctrl, stub, n.mem.Begin(state.Tx{}), n.now)
+		readsFrom(ctrl, stub, n.mem.Begin(statetest.Tx{}), n.now)
 		stub.EXPECT().StartWriteBatch()
 		stub.EXPECT().PutState(gomock.Any(), gomock.Any()).Return(nil)
 		stub.EXPECT().SetEvent(gomock.Any(), gomock.Any()).Return(nil)
@@ -238,7 +239,7 @@ func TestErrorMapping(t *testing.T) {
 	t.Run("an uninitialised ledger is refused", func(t *testing.T) {
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
-		readsFrom(ctrl, stub, state.NewMemory().Begin(state.Tx{}), time.Now())
+		readsFrom(ctrl, stub, statetest.NewMemory().Begin(statetest.Tx{}), time.Now())
 		_, err := contract.NewTracechain(regulator).GetMember(context(ctrl, stub, makerA), makerA)
 		requireModelError(t, err, model.CodeBadState)
 	})
@@ -246,7 +247,7 @@ func TestErrorMapping(t *testing.T) {
 		n := newNetwork(t)
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
-		readsFrom(ctrl, stub, n.mem.Begin(state.Tx{}), n.now)
+		readsFrom(ctrl, stub, n.mem.Begin(statetest.Tx{}), n.now)
 		_, err := contract.NewTracechain("OtherRegulatorMSP").GetMember(context(ctrl, stub, regulator), regulator)
 		requireModelError(t, err, model.CodeInternal)
 	})

@@ -14,7 +14,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/contract"
 	"github.com/tracechain/tracechain/chaincode/model"
-	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // peerSim invokes the full chaincode (contract API routing, argument
@@ -22,7 +22,7 @@ import (
 type peerSim struct {
 	t   *testing.T
 	cc  *contract.Chaincode
-	mem *state.Memory
+	mem *statetest.Memory
 	now time.Time
 	n   int
 }
@@ -30,7 +30,7 @@ type peerSim struct {
 func newPeerSim(t *testing.T) *peerSim {
 	cc, err := contract.NewCheckingResults(regulator)
 	require.NoError(t, err)
-	p := &peerSim{t: t, cc: cc, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	p := &peerSim{t: t, cc: cc, mem: statetest.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	p.ok(admin(regulator), model.FnInitLedger, nil, regulator)
 	return p
 }

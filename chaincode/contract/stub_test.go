@@ -25,6 +25,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/internal/mocks"
 	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // asAdmin marks an invocation's signer as an administrator of its
@@ -57,17 +58,17 @@ type invocation struct {
 // recorded collects what the chaincode told the stub.
 type recorded struct {
 	events []string
-	tx     *state.MemoryTx
+	tx     *statetest.MemoryTx
 }
 
 // ledgerStub returns a mock stub whose ledger calls are served by a
-// state.Memory transaction, so the contract runs against real state. Call
+// statetest.Memory transaction, so the contract runs against real state. Call
 // expectations that a test wants to pin can be added with .EXPECT() before
 // the permissive ones registered here (gomock matches in order).
-func ledgerStub(t *testing.T, ctrl *gomock.Controller, mem *state.Memory, inv invocation) (*mocks.MockChaincodeStubInterface, *recorded) {
+func ledgerStub(t *testing.T, ctrl *gomock.Controller, mem *statetest.Memory, inv invocation) (*mocks.MockChaincodeStubInterface, *recorded) {
 	t.Helper()
 	msp, isAdmin := strings.CutSuffix(strings.TrimSuffix(inv.msp, asReader), asAdmin)
-	tx := mem.Begin(state.Tx{MSPID: msp, Admin: isAdmin, TxID: inv.txID, Time: inv.at, Transient: inv.transient})
+	tx := mem.Begin(statetest.Tx{MSPID: msp, Admin: isAdmin, TxID: inv.txID, Time: inv.at, Transient: inv.transient})
 	rec := &recorded{tx: tx}
 	s := mocks.NewMockChaincodeStubInterface(ctrl)
 	s.EXPECT().GetTxID().Return(inv.txID).AnyTimes()

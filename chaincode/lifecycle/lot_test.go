@@ -8,6 +8,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // quantities returns the lot's remaining quantity plus that of every part.
@@ -35,7 +36,7 @@ func TestLotSplitsConserveQuantity(t *testing.T) {
 		_, err := c.l.CommissionLot(model.LotRequest{GTIN: gtinA, Batch: "L1", ProductionDate: "2026-02-01", Quantity: 1000})
 		return err
 	})
-	split := func(msp, source string, q int64, label string) (*model.Item, *state.MemoryTx) {
+	split := func(msp, source string, q int64, label string) (*model.Item, *statetest.MemoryTx) {
 		var part *model.Item
 		tx := w.ok(msp, func(c call) (err error) {
 			part, err = c.l.SplitLot(model.SplitRequest{Source: source, Quantity: q, Label: label})

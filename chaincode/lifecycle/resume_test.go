@@ -53,4 +53,3 @@ func TestCheckCommissionFindsWhatAResumedImportMustStillSend(t *testing.T) {
 	_, err = check("StrangerMSP", req)
 	requireCode(t, err, model.CodeNotMember)
 }
-

@@ -12,6 +12,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
 	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // peerStore is a state.Store that reads like the Fabric store (shimstore):
@@ -83,7 +84,7 @@ func BenchmarkVerify(b *testing.B) {
 			var ps *peerStore
 			var out []byte
 			for b.Loop() {
-				ps = &peerStore{Store: w.mem.Begin(state.Tx{MSPID: retailer, TxID: "verify", Time: w.now}), read: map[string][]byte{}}
+				ps = &peerStore{Store: w.mem.Begin(statetest.Tx{MSPID: retailer, TxID: "verify", Time: w.now}), read: map[string][]byte{}}
 				v, err := lifecycle.New(registry.New(ps, regulator)).Verify(code)
 				if err != nil {
 					b.Fatal(err)
@@ -115,7 +116,7 @@ func TestVerifyReads(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps := &peerStore{Store: w.mem.Begin(state.Tx{MSPID: retailer, TxID: "verify", Time: w.now}), read: map[string][]byte{}}
+			ps := &peerStore{Store: w.mem.Begin(statetest.Tx{MSPID: retailer, TxID: "verify", Time: w.now}), read: map[string][]byte{}}
 			v, err := lifecycle.New(registry.New(ps, regulator)).Verify(cases[tc.name])
 			require.NoError(t, err)
 			require.Equal(t, model.VerdictGenuine, v.Verdict, fmt.Sprint(v))

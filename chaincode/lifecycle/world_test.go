@@ -15,7 +15,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/lifecycle"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
-	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // Organisations of the test network.
@@ -95,21 +95,21 @@ func lot(g, batch string) string {
 // world is a ledger with the test network's members and products.
 type world struct {
 	t   testing.TB
-	mem *state.Memory
+	mem *statetest.Memory
 	now time.Time
 	n   int
 }
 
 // call is one simulated transaction.
 type call struct {
-	tx  *state.MemoryTx
+	tx  *statetest.MemoryTx
 	reg *registry.Registry
 	l   *lifecycle.Ledger
 }
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	w := &world{t: t, mem: state.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	w := &world{t: t, mem: statetest.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	w.ok(admin(regulator), func(c call) error { _, err := c.reg.InitLedger(regulator); return err })
 	members := []model.MemberRequest{
 		{MSPID: makerA, Role: model.RoleManufacturer, Name: "A Cable Co.", USCC: usccA, CompanyPrefixes: []string{"6901234"}, ProductionLicences: []string{"XK06-001-00001"}, CCCCertificates: []string{"2023011234000001"}, EcodeNumberSystems: []string{"10001"}},
@@ -141,14 +141,14 @@ func (w *world) begin(msp string, transient map[string][]byte) call {
 	w.now = w.now.Add(time.Minute)
 	id := fmt.Sprintf("%x", sha256.Sum256([]byte(strconv.Itoa(w.n))))
 	msp, isAdmin := strings.CutSuffix(msp, asAdmin)
-	tx := w.mem.Begin(state.Tx{MSPID: msp, Admin: isAdmin, TxID: id, Time: w.now, Transient: transient})
+	tx := w.mem.Begin(statetest.Tx{MSPID: msp, Admin: isAdmin, TxID: id, Time: w.now, Transient: transient})
 	reg := registry.New(tx, regulator)
 	return call{tx: tx, reg: reg, l: lifecycle.New(reg)}
 }
 
 // do runs fn as msp and commits when it succeeds. A successful transaction
 // that wrote anything must have set exactly one chaincode event.
-func (w *world) do(msp string, transient map[string][]byte, fn func(c call) error) (*state.MemoryTx, error) {
+func (w *world) do(msp string, transient map[string][]byte, fn func(c call) error) (*statetest.MemoryTx, error) {
 	c := w.begin(msp, transient)
 	err := fn(c)
 	if err == nil {
@@ -161,7 +161,7 @@ func (w *world) do(msp string, transient map[string][]byte, fn func(c call) erro
 }
 
 // ok runs fn as msp and requires success.
-func (w *world) ok(msp string, fn func(c call) error) *state.MemoryTx {
+func (w *world) ok(msp string, fn func(c call) error) *statetest.MemoryTx {
 	w.t.Helper()
 	tx, err := w.do(msp, nil, fn)
 	require.NoError(w.t, err)
@@ -223,7 +223,7 @@ func (w *world) unpack(msp, container string, children ...string) {
 	})
 }
 
-func (w *world) ship(msp, to string, codes ...string) *state.MemoryTx {
+func (w *world) ship(msp, to string, codes ...string) *statetest.MemoryTx {
 	w.t.Helper()
 	return w.ok(msp, func(c call) error {
 		_, err := c.l.Ship(model.ShipRequest{To: to, Codes: codes})
@@ -231,7 +231,7 @@ func (w *world) ship(msp, to string, codes ...string) *state.MemoryTx {
 	})
 }
 
-func (w *world) receive(msp string, codes ...string) *state.MemoryTx {
+func (w *world) receive(msp string, codes ...string) *statetest.MemoryTx {
 	w.t.Helper()
 	return w.ok(msp, func(c call) error {
 		_, err := c.l.Receive(model.MoveRequest{Codes: codes})

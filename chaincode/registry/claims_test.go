@@ -8,7 +8,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
-	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // TestEntitlementsAreExclusive: no two members may hold the same production
@@ -58,11 +58,11 @@ func TestPrivilegedRegistryCallsNeedAnAdministrator(t *testing.T) {
 }
 
 func TestTheRegulatorComesFromTheLedger(t *testing.T) {
-	mem := state.NewMemory()
+	mem := statetest.NewMemory()
 	n := 0
 	do := func(msp string, admin bool, expected string, fn func(r *registry.Registry) error) error {
 		n++
-		tx := mem.Begin(state.Tx{MSPID: msp, Admin: admin, TxID: "tx" + string(rune('a'+n)), Time: time.Date(2026, 1, 1, 0, n, 0, 0, time.UTC)})
+		tx := mem.Begin(statetest.Tx{MSPID: msp, Admin: admin, TxID: "tx" + string(rune('a'+n)), Time: time.Date(2026, 1, 1, 0, n, 0, 0, time.UTC)})
 		err := fn(registry.New(tx, expected))
 		if err == nil {
 			_ = tx.Commit()

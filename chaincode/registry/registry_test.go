@@ -12,7 +12,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
-	"github.com/tracechain/tracechain/chaincode/state"
+	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
 
 // asAdmin marks a caller as an administrator of its organisation.
@@ -44,14 +44,14 @@ func gtin(first12 string) string {
 
 type env struct {
 	t   *testing.T
-	mem *state.Memory
+	mem *statetest.Memory
 	n   int
 }
 
-func (e *env) do(msp string, fn func(r *registry.Registry) error) (*state.MemoryTx, error) {
+func (e *env) do(msp string, fn func(r *registry.Registry) error) (*statetest.MemoryTx, error) {
 	e.n++
 	msp, admin := strings.CutSuffix(msp, asAdmin)
-	tx := e.mem.Begin(state.Tx{MSPID: msp, Admin: admin, TxID: fmt.Sprintf("tx%03d", e.n), Time: time.Date(2026, 1, 1, 0, e.n, 0, 0, time.UTC)})
+	tx := e.mem.Begin(statetest.Tx{MSPID: msp, Admin: admin, TxID: fmt.Sprintf("tx%03d", e.n), Time: time.Date(2026, 1, 1, 0, e.n, 0, 0, time.UTC)})
 	err := fn(registry.New(tx, regulator))
 	if err == nil {
 		require.NoError(e.t, tx.Commit())
@@ -59,7 +59,7 @@ func (e *env) do(msp string, fn func(r *registry.Registry) error) (*state.Memory
 	return tx, err
 }
 
-func (e *env) ok(msp string, fn func(r *registry.Registry) error) *state.MemoryTx {
+func (e *env) ok(msp string, fn func(r *registry.Registry) error) *statetest.MemoryTx {
 	e.t.Helper()
 	tx, err := e.do(msp, fn)
 	require.NoError(e.t, err)
@@ -82,7 +82,7 @@ func makerRequest() model.MemberRequest {
 }
 
 func newEnv(t *testing.T) *env {
-	e := &env{t: t, mem: state.NewMemory()}
+	e := &env{t: t, mem: statetest.NewMemory()}
 	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.InitLedger(regulator); return err })
 	e.ok(regAdmin, func(r *registry.Registry) error { _, err := r.RegisterMember(makerRequest()); return err })
 	other := model.MemberRequest{MSPID: other, Role: model.RoleManufacturer, Name: "B", USCC: uscc("91110000M000200Y4"), CompanyPrefixes: []string{"6905678"}, ProductionLicences: []string{"XK-B"}}

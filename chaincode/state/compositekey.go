@@ -56,8 +56,9 @@ func checkKeyPart(s string) error {
 	return nil
 }
 
-// prefixRange returns the key range [start, end) of a partial composite key.
-func prefixRange(objectType string, attrs []string) (string, string, error) {
+// PrefixRange returns the key range [start, end) of a partial composite key:
+// what a Store's Scan covers, for Store implementations outside this package.
+func PrefixRange(objectType string, attrs []string) (string, string, error) {
 	start, err := CompositeKey(objectType, attrs...)
 	if err != nil {
 		return "", "", err

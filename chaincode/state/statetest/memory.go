@@ -1,8 +1,13 @@
-package state
+// Package statetest provides an in-memory world state for tests of code that
+// runs on a state.Store, as net/http/httptest does for HTTP handlers: a
+// Memory holds committed state and private data, and each simulated
+// transaction is a MemoryTx that implements state.Store.
+package statetest
 
 import (
 	"errors"
 	"fmt"
+	"github.com/tracechain/tracechain/chaincode/state"
 	"maps"
 	"slices"
 	"sort"
@@ -105,7 +110,7 @@ type MemoryTx struct {
 	readKeys  map[string]bool
 }
 
-var _ Store = (*MemoryTx)(nil)
+var _ state.Store = (*MemoryTx)(nil)
 
 // ClientMSPID implements Store.
 func (t *MemoryTx) ClientMSPID() string { return t.tx.MSPID }
@@ -183,15 +188,17 @@ func (t *MemoryTx) Delete(key string) error {
 
 // CreateKey implements Store.
 func (t *MemoryTx) CreateKey(objectType string, attrs ...string) (string, error) {
-	return CompositeKey(objectType, attrs...)
+	return state.CompositeKey(objectType, attrs...)
 }
 
 // SplitKey implements Store.
-func (t *MemoryTx) SplitKey(key string) (string, []string, error) { return SplitCompositeKey(key) }
+func (t *MemoryTx) SplitKey(key string) (string, []string, error) {
+	return state.SplitCompositeKey(key)
+}
 
 // Scan implements Store.
-func (t *MemoryTx) Scan(objectType string, attrs []string, fn func(KV) error) error {
-	start, end, err := prefixRange(objectType, attrs)
+func (t *MemoryTx) Scan(objectType string, attrs []string, fn func(state.KV) error) error {
+	start, end, err := state.PrefixRange(objectType, attrs)
 	if err != nil {
 		return err
 	}
@@ -202,7 +209,7 @@ func (t *MemoryTx) Scan(objectType string, attrs []string, fn func(KV) error) er
 		}
 		t.stats.Scanned++
 		t.readKeys[k] = true
-		if err := fn(KV{Key: k, Value: v}); err != nil {
+		if err := fn(state.KV{Key: k, Value: v}); err != nil {
 			return err
 		}
 	}
@@ -210,33 +217,33 @@ func (t *MemoryTx) Scan(objectType string, attrs []string, fn func(KV) error) er
 }
 
 // ScanPage implements Store. The bookmark is the first key of the next page.
-func (t *MemoryTx) ScanPage(objectType string, attrs []string, pageSize int32, bookmark string) (Page, error) {
+func (t *MemoryTx) ScanPage(objectType string, attrs []string, pageSize int32, bookmark string) (state.Page, error) {
 	if len(t.writes) > 0 || len(t.private) > 0 {
-		return Page{}, errors.New("paginated queries are supported only in a read-only transaction")
+		return state.Page{}, errors.New("paginated queries are supported only in a read-only transaction")
 	}
 	if pageSize <= 0 {
-		return Page{}, errors.New("page size must be positive")
+		return state.Page{}, errors.New("page size must be positive")
 	}
 	t.paginated = true
-	start, end, err := prefixRange(objectType, attrs)
+	start, end, err := state.PrefixRange(objectType, attrs)
 	if err != nil {
-		return Page{}, err
+		return state.Page{}, err
 	}
 	if bookmark != "" {
 		if bookmark < start || bookmark >= end {
-			return Page{}, fmt.Errorf("bookmark outside the queried range")
+			return state.Page{}, fmt.Errorf("bookmark outside the queried range")
 		}
 		start = bookmark
 	}
 	keys := t.mem.keysIn(start, end)
-	var page Page
+	var page state.Page
 	for i, k := range keys {
 		if i == int(pageSize) {
 			page.Bookmark = k
 			break
 		}
 		t.stats.Scanned++
-		page.Entries = append(page.Entries, KV{Key: k, Value: t.mem.Value(k)})
+		page.Entries = append(page.Entries, state.KV{Key: k, Value: t.mem.Value(k)})
 	}
 	return page, nil
 }

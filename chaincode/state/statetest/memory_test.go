@@ -1,4 +1,4 @@
-package state
+package statetest
 
 import (
 	"errors"
@@ -7,23 +7,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tracechain/tracechain/chaincode/state"
 )
-
-func TestCompositeKeyRoundTrip(t *testing.T) {
-	k, err := CompositeKey("batch", "06901234567892", "B1", "https://id.gs1.org/01/06901234567892/21/1")
-	require.NoError(t, err)
-	typ, attrs, err := SplitCompositeKey(k)
-	require.NoError(t, err)
-	assert.Equal(t, "batch", typ)
-	assert.Equal(t, []string{"06901234567892", "B1", "https://id.gs1.org/01/06901234567892/21/1"}, attrs)
-
-	_, err = CompositeKey("item", "a\x00b")
-	assert.Error(t, err)
-	_, err = CompositeKey("item", string(rune(0x10FFFF)))
-	assert.Error(t, err)
-	_, _, err = SplitCompositeKey("plain")
-	assert.Error(t, err)
-}
 
 func TestMemoryTxDoesNotReadItsOwnWrites(t *testing.T) {
 	m := NewMemory()
@@ -58,20 +44,20 @@ func TestMemoryScanAndPages(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, tx.Put(k, []byte("u")))
 	}
-	other, _ := CompositeKey("batches", "g", "b1", "x")
+	other, _ := state.CompositeKey("batches", "g", "b1", "x")
 	require.NoError(t, tx.Put(other, []byte("u")))
 	require.NoError(t, tx.Commit())
 
 	r := m.Begin(Tx{})
 	var got []string
-	require.NoError(t, r.Scan("batch", []string{"g", "b1"}, func(kv KV) error {
+	require.NoError(t, r.Scan("batch", []string{"g", "b1"}, func(kv state.KV) error {
 		_, a, err := r.SplitKey(kv.Key)
 		got = append(got, a[2])
 		return err
 	}))
 	assert.Equal(t, []string{"1", "2", "3"}, got)
 	stop := errors.New("stop")
-	assert.ErrorIs(t, r.Scan("batch", nil, func(KV) error { return stop }), stop)
+	assert.ErrorIs(t, r.Scan("batch", nil, func(state.KV) error { return stop }), stop)
 
 	p1, err := r.ScanPage("batch", []string{"g", "b1"}, 2, "")
 	require.NoError(t, err)
