@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ type network struct {
 // newNetwork returns an initialised ledger: the Regulator is recorded.
 func newNetwork(t *testing.T) *network {
 	n := &network{t: t, mem: statetest.NewMemory(), now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
-	_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+	_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 		_, err := tc.InitLedger(ctx, regulator)
 		return err
 	})
@@ -55,14 +56,14 @@ func newNetwork(t *testing.T) *network {
 
 // call runs fn against the Tracechain contract with mocked context, stub and
 // identity of msp, and commits when fn succeeds.
-func (n *network) call(msp string, transient map[string][]byte, fn func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error) (*recorded, error) {
+func (n *network) call(msp string, transient map[string][]byte, fn func(tc *contract.Tracechain, ctx *contract.TxContext) error) (*recorded, error) {
 	n.t.Helper()
 	n.n++
 	n.now = n.now.Add(time.Minute)
 	ctrl := gomock.NewController(n.t)
 	stub, rec := ledgerStub(n.t, ctrl, n.mem, invocation{msp: msp, txID: fmt.Sprintf("%064x", n.n), at: n.now, transient: transient})
 	tc := contract.NewTracechain(regulator)
-	err := fn(tc, context(ctrl, stub, msp))
+	err := contract.Run(tc, context(ctrl, stub, msp), func(ctx *contract.TxContext) error { return fn(tc, ctx) })
 	if err == nil {
 		require.NoError(n.t, rec.tx.Commit())
 	}
@@ -78,13 +79,13 @@ func (n *network) setup() {
 		{MSPID: retailer, Role: model.RoleRetailer, Name: "R", USCC: uscc("91440300M000400Y4")},
 	}
 	for _, m := range members {
-		_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		_, err := n.call(admin(regulator), nil, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 			_, err := tc.RegisterMember(ctx, m)
 			return err
 		})
 		require.NoError(n.t, err)
 	}
-	_, err := n.call(makerA, nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+	_, err := n.call(makerA, nil, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 		_, err := tc.RegisterProduct(ctx, model.ProductRequest{GTIN: gtinA, Name: "cable", Type: "cable", Licence: "XK06-001-00001", WarrantyMonths: 12})
 		return err
 	})
@@ -123,9 +124,11 @@ func TestCallerIdentityExtraction(t *testing.T) {
 			ctrl := gomock.NewController(t)
 			ctx := mocks.NewMockTransactionContextInterface(ctrl)
 			ctx.EXPECT().GetClientIdentity().Return(tc.identity(ctrl))
-			// The stub must not be touched before the caller is known.
-			ctx.EXPECT().GetStub().Times(0)
-			_, err := contract.NewTracechain(regulator).Verify(ctx, "anything")
+			// The stub must not be touched before the caller is known: it
+			// is handed over as nil, so any use would panic.
+			ctx.EXPECT().GetStub().Return(nil).MaxTimes(1)
+			tc := contract.NewTracechain(regulator)
+			err := contract.Run(tc, ctx, func(ctx *contract.TxContext) error { _, err := tc.Verify(ctx, "anything"); return err })
 			requireModelError(t, err, model.CodeNotMember)
 		})
 	}
@@ -134,13 +137,13 @@ func TestCallerIdentityExtraction(t *testing.T) {
 		n := newNetwork(t)
 		n.setup()
 		var m *model.Member
-		_, err := n.call(distributor, nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) (err error) {
+		_, err := n.call(distributor, nil, func(tc *contract.Tracechain, ctx *contract.TxContext) (err error) {
 			m, err = tc.GetMember(ctx, makerA)
 			return err
 		})
 		require.NoError(t, err)
 		assert.Equal(t, "A Cable Co.", m.Name)
-		_, err = n.call("OutsiderMSP", nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		_, err = n.call("OutsiderMSP", nil, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 			_, err := tc.GetMember(ctx, makerA)
 			return err
 		})
@@ -153,7 +156,7 @@ func TestSubmitSetsExactlyOneEventAndBatchesWrites(t *testing.T) {
 	n.setup()
 	codes := []string{"(01)" + gtinA + "(21)1", "(01)" + gtinA + "(21)2", "ecode:100011234567890"}
 	var res *model.CommissionResult
-	rec, err := n.call(makerA, nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) (err error) {
+	rec, err := n.call(makerA, nil, func(tc *contract.Tracechain, ctx *contract.TxContext) (err error) {
 		res, err = tc.Commission(ctx, model.CommissionRequest{GTIN: gtinA, Batch: "B1", ProductionDate: "2026-02-01", Codes: codes})
 		return err
 	})
@@ -198,8 +201,10 @@ func TestWriteBatchIsStartedAndFlushed(t *testing.T) {
 		stub.EXPECT().SetEvent(model.EventMemberRegistered, gomock.Any()).Return(nil),
 		stub.EXPECT().FinishWriteBatch().Return(nil),
 	)
-	_, err := contract.NewTracechain(regulator).RegisterMember(context(ctrl, stub, admin(regulator)),
-		model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")})
+	err := run(regulator, context(ctrl, stub, admin(regulator)), func(tc *contract.Tracechain, ctx *contract.TxContext) error {
+		_, err := tc.RegisterMember(ctx, model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")})
+		return err
+	})
 	require.NoError(t, err)
 }
 
@@ -207,7 +212,7 @@ func TestErrorMapping(t *testing.T) {
 	t.Run("domain errors pass through", func(t *testing.T) {
 		n := newNetwork(t)
 		n.setup()
-		_, err := n.call(distributor, nil, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		_, err := n.call(distributor, nil, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 			_, err := tc.Commission(ctx, model.CommissionRequest{GTIN: gtinA, Batch: "B1", ProductionDate: "2026-02-01", Codes: []string{"x"}})
 			return err
 		})
@@ -219,8 +224,11 @@ func TestErrorMapping(t *testing.T) {
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
 		stub.EXPECT().CreateCompositeKey(gomock.Any(), gomock.Any()).Return("k", nil).AnyTimes()
 		stub.EXPECT().GetMultipleStates(gomock.Any()).Return(nil, errors.New("peer unreachable"))
-		_, err := contract.NewTracechain(regulator).GetMember(context(ctrl, stub, makerA), makerA)
-		e := requireModelError(t, err, model.CodeInternal)
+		err := run(regulator, context(ctrl, stub, makerA), func(tc *contract.Tracechain, ctx *contract.TxContext) error {
+			_, err := tc.GetMember(ctx, makerA)
+			return err
+		})
+		e := requireModelError(t, contract.Answer(err), model.CodeInternal)
 		assert.Contains(t, e.Message, "peer unreachable")
 	})
 	t.Run("flush failures are INTERNAL", func(t *testing.T) {
@@ -232,15 +240,20 @@ func TestErrorMapping(t *testing.T) {
 		stub.EXPECT().PutState(gomock.Any(), gomock.Any()).Return(nil)
 		stub.EXPECT().SetEvent(gomock.Any(), gomock.Any()).Return(nil)
 		stub.EXPECT().FinishWriteBatch().Return(errors.New("write batch refused"))
-		_, err := contract.NewTracechain(regulator).RegisterMember(context(ctrl, stub, admin(regulator)),
-			model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")})
+		err := run(regulator, context(ctrl, stub, admin(regulator)), func(tc *contract.Tracechain, ctx *contract.TxContext) error {
+			_, err := tc.RegisterMember(ctx, model.MemberRequest{MSPID: distributor, Role: model.RoleDistributor, Name: "D", USCC: uscc("91310000M000300Y4")})
+			return err
+		})
 		requireModelError(t, err, model.CodeInternal)
 	})
 	t.Run("an uninitialised ledger is refused", func(t *testing.T) {
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
 		readsFrom(ctrl, stub, statetest.NewMemory().Begin(statetest.Tx{}), time.Now())
-		_, err := contract.NewTracechain(regulator).GetMember(context(ctrl, stub, makerA), makerA)
+		err := run(regulator, context(ctrl, stub, makerA), func(tc *contract.Tracechain, ctx *contract.TxContext) error {
+			_, err := tc.GetMember(ctx, makerA)
+			return err
+		})
 		requireModelError(t, err, model.CodeBadState)
 	})
 	t.Run("a server deployed for another Regulator refuses to serve", func(t *testing.T) {
@@ -248,7 +261,10 @@ func TestErrorMapping(t *testing.T) {
 		ctrl := gomock.NewController(t)
 		stub := mocks.NewMockChaincodeStubInterface(ctrl)
 		readsFrom(ctrl, stub, n.mem.Begin(statetest.Tx{}), n.now)
-		_, err := contract.NewTracechain("OtherRegulatorMSP").GetMember(context(ctrl, stub, regulator), regulator)
+		err := run("OtherRegulatorMSP", context(ctrl, stub, regulator), func(tc *contract.Tracechain, ctx *contract.TxContext) error {
+			_, err := tc.GetMember(ctx, regulator)
+			return err
+		})
 		requireModelError(t, err, model.CodeInternal)
 	})
 }
@@ -259,17 +275,17 @@ func TestSellReadsTransientDataAndWritesTheSellersCollection(t *testing.T) {
 	code := "https://id.gs1.org/01/" + gtinA + "/21/S1"
 	steps := []struct {
 		msp string
-		fn  func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error
+		fn  func(tc *contract.Tracechain, ctx *contract.TxContext) error
 	}{
-		{makerA, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		{makerA, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 			_, err := tc.Commission(ctx, model.CommissionRequest{GTIN: gtinA, Batch: "B1", ProductionDate: "2026-02-01", Codes: []string{code}})
 			return err
 		}},
-		{makerA, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		{makerA, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 			_, err := tc.Ship(ctx, model.ShipRequest{To: retailer, Codes: []string{code}})
 			return err
 		}},
-		{retailer, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+		{retailer, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 			_, err := tc.Receive(ctx, model.MoveRequest{Codes: []string{code}})
 			return err
 		}},
@@ -278,7 +294,7 @@ func TestSellReadsTransientDataAndWritesTheSellersCollection(t *testing.T) {
 		_, err := n.call(s.msp, nil, s.fn)
 		require.NoError(t, err)
 	}
-	sell := func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) error {
+	sell := func(tc *contract.Tracechain, ctx *contract.TxContext) error {
 		_, err := tc.Sell(ctx, model.SellRequest{Code: code})
 		return err
 	}
@@ -299,7 +315,7 @@ func TestSellReadsTransientDataAndWritesTheSellersCollection(t *testing.T) {
 
 	var sealed *model.SealedSale
 	readKey := make([]byte, model.ReadKeySize)
-	_, err = n.call(admin(regulator), map[string][]byte{model.TransientReadKey: readKey}, func(tc *contract.Tracechain, ctx *mocks.MockTransactionContextInterface) (err error) {
+	_, err = n.call(admin(regulator), map[string][]byte{model.TransientReadKey: readKey}, func(tc *contract.Tracechain, ctx *contract.TxContext) (err error) {
 		sealed, err = tc.GetSale(ctx, code)
 		return err
 	})
@@ -307,4 +323,10 @@ func TestSellReadsTransientDataAndWritesTheSellersCollection(t *testing.T) {
 	got, err := sealed.Open(readKey)
 	require.NoError(t, err)
 	assert.Equal(t, "赵六", got.BuyerName)
+}
+
+// run calls fn on a Tracechain deployed for regulatorMSPID, in a TxContext on ctx.
+func run(regulatorMSPID string, ctx contractapi.TransactionContextInterface, fn func(*contract.Tracechain, *contract.TxContext) error) error {
+	tc := contract.NewTracechain(regulatorMSPID)
+	return contract.Run(tc, ctx, func(tx *contract.TxContext) error { return fn(tc, tx) })
 }

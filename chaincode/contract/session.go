@@ -15,6 +15,34 @@ import (
 	"github.com/tracechain/tracechain/chaincode/state/shimstore"
 )
 
+// TxContext is the transaction context of every tracechain function:
+// contract-api's own, with the session that BeforeTransaction opened on it.
+// contract-api builds a new one for each invocation.
+type TxContext struct {
+	contractapi.TransactionContext
+	*session
+}
+
+// before opens the session of a transaction: the store on the stub, the
+// caller's identity and, for a read-only identity, the refusal of anything
+// but a read.
+func (c *Tracechain) before(ctx *TxContext) error {
+	s, err := open(ctx, c.regulator)
+	if err != nil {
+		return err
+	}
+	ctx.session = s
+	return nil
+}
+
+// after flushes the write batch of a function that succeeded.
+func (c *Tracechain) after(ctx *TxContext, _ any) error {
+	if err := ctx.store.Flush(); err != nil {
+		return modelError(err)
+	}
+	return nil
+}
+
 // session is what one transaction function works with.
 type session struct {
 	store  *shimstore.Store
@@ -101,18 +129,6 @@ func callerIsAdmin(ci cid.ClientIdentity) bool {
 		return false
 	}
 	return slices.Contains(cert.Subject.OrganizationalUnit, "admin")
-}
-
-// finish flushes the write batch of a successful call and maps errors.
-func finish[T any](s *session, v T, err error) (T, error) {
-	var zero T
-	if err != nil {
-		return zero, modelError(err)
-	}
-	if err := s.store.Flush(); err != nil {
-		return zero, modelError(err)
-	}
-	return v, nil
 }
 
 // modelError returns err's model.Error, or wraps a ledger failure as INTERNAL.
