@@ -185,10 +185,6 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		res.Mode = "short"
 	}
 	res.Config = ConfigInfo{Workers: cfg.Workers, InFlight: cfg.InFlight, Duration: cfg.Duration.String(), Warmup: cfg.Warmup.String(), Txs: cfg.Txs}
-	logf := func(format string, a ...any) {
-		fmt.Fprintf(cfg.Log, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
-	}
-
 	s := &suite{cfg: &cfg, conns: map[string]*orgConn{}, baseSrc: map[string]Source{}, notes: map[string]string{}, runTag: fmt.Sprintf("%x", rand.Uint32())} //nolint:gosec // a tag telling runs apart, not a secret
 	defer func() {
 		if s.service != nil {
@@ -198,12 +194,8 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 			c.close()
 		}
 	}()
-	for _, org := range []string{OrgManufacturer, OrgDistributor, OrgRetailer, OrgRegulator, OrgOther} {
-		c, err := connect(ctx, cfg.RunDir, org)
-		if err != nil {
-			return nil, fmt.Errorf("connecting as %s: %w", org, err)
-		}
-		s.conns[org] = c
+	if err := s.connect(ctx); err != nil {
+		return nil, err
 	}
 	mem := newMemSampler(cfg.RunDir, 250*time.Millisecond)
 	mem.start()
@@ -215,142 +207,18 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	}()
 
 	mem.setPhase("setup")
-	if err := waitWritable(ctx, s.conns[OrgManufacturer], s.runTag, time.Minute); err != nil {
+	if err := s.setUp(ctx, res); err != nil {
 		return nil, err
 	}
-	logf("setup: members and product (mode %s, %d workers, %d in flight)", res.Mode, cfg.Workers, cfg.InFlight)
-	if err := setupMembers(ctx, s.conns[OrgRegulator].admin, func(org string) string { return s.conns[org].mspID }); err != nil {
-		return nil, fmt.Errorf("setup: %w", err)
-	}
-	// Every peer must know the members before the manufacturer acts.
-	settle(ctx, s.conns, settleMax)
-	if s.fx, err = setupProduct(ctx, s.conns[OrgManufacturer].sdk, time.Now()); err != nil {
-		return nil, fmt.Errorf("setup: %w", err)
-	}
-	res.Fixture = FixtureInfo{GTIN: s.fx.gtin, Batch: s.fx.batch, CompanyPrefix: benchCompanyPrefix}
-	logf("setup: product GTIN %s batch %s", s.fx.gtin, s.fx.batch)
 
 	r := &runner{conns: s.conns}
 	runOne := func(sc Scenario, repeatOf string) error {
-		plan := sc.plan(&cfg)
-		name := sc.Name
-		if repeatOf != "" {
-			name += "-end"
-		}
-		mem.setPhase("prepare " + name)
-		prepStart := time.Now()
-		src, err := sc.prepare(ctx, s, plan)
+		sr, err := s.runScenario(ctx, r, mem, sc, repeatOf)
 		if err != nil {
-			return fmt.Errorf("preparing %s: %w", name, err)
+			return err
 		}
-		var base *Scenario
-		var baseSrc Source
-		if s.pairable(sc, plan) {
-			b := scenarioByName(sc.Against)
-			base = &b
-			if baseSrc, err = s.baselineSource(ctx, b); err != nil {
-				return fmt.Errorf("preparing %s for %s: %w", b.Name, name, err)
-			}
-		}
-		prep := time.Since(prepStart)
-		how := fmt.Sprintf("warm-up %s, measure %s", plan.Warmup, plan.Measure)
-		if base != nil {
-			how = fmt.Sprintf("%d slice(s) of %s, each after %s warm-up, interleaved with %s", cfg.Slices, sliceOf(plan, cfg.Slices), plan.Warmup, base.Name)
-		}
-		logf("%-18s %s, %d workers, %d in flight (prepared in %.1fs)", name, how, plan.Workers, plan.InFlight, prep.Seconds())
-		settle(ctx, s.conns, settleMax)
-		mem.setPhase(name)
-		load0 := loadAvg()
-		var phases, basePhases []*phaseResult
-		var cpuX, cpuB cpuAcc
-		// measure runs one phase and charges the CPU the network used for
-		// it (until every peer committed its blocks) to acc.
-		measure := func(p Plan, src Source, acc *cpuAcc) (*phaseResult, error) {
-			before := cpuSnapshot(cfg.RunDir)
-			pr, err := r.run(ctx, p, src)
-			if err != nil {
-				return nil, err
-			}
-			settle(ctx, s.conns, settleMax)
-			acc.add(before, cpuSnapshot(cfg.RunDir), okOps(pr))
-			return pr, nil
-		}
-		exhausted := false
-		if base == nil {
-			pr, err := measure(plan, src, &cpuX)
-			if err != nil {
-				return fmt.Errorf("running %s: %w", name, err)
-			}
-			phases, exhausted = append(phases, pr), pr.exhausted
-		} else {
-			bplan := base.plan(&cfg)
-			splan, sbplan := plan, bplan
-			splan.Measure = Budget{Duration: sliceOf(plan, cfg.Slices)}
-			sbplan.Measure, sbplan.Warmup = splan.Measure, plan.Warmup
-			// Baseline and scenario alternate B X, X B, B X, ... so a drift
-			// of the machine's load hits both alike.
-			seqX, seqB := 0, 0
-			for i := 0; i < cfg.Slices && !exhausted; i++ {
-				order := []bool{true, false}
-				if i%2 == 1 {
-					order = []bool{false, true}
-				}
-				for _, isBase := range order {
-					if isBase {
-						pr, err := measure(sbplan, offset(baseSrc, &seqB), &cpuB)
-						if err != nil {
-							return fmt.Errorf("running %s beside %s: %w", base.Name, name, err)
-						}
-						basePhases = append(basePhases, pr)
-						continue
-					}
-					pr, err := measure(splan, offset(src, &seqX), &cpuX)
-					if err != nil {
-						return fmt.Errorf("running %s: %w", name, err)
-					}
-					phases = append(phases, pr)
-					exhausted = exhausted || pr.exhausted
-				}
-			}
-		}
-		sr := ScenarioResult{
-			Name: name, Title: sc.Title, Kind: sc.Kind, UnitsPerOp: sc.UnitsPerOp, Against: sc.Against, ExpectConflicts: sc.ExpectConflicts,
-			RepeatOf: repeatOf,
-			Plan:     PlanInfo{Warmup: plan.Warmup.String(), Measure: plan.Measure.String(), Workers: plan.Workers, InFlight: plan.InFlight},
-			Summary:  summarize(phases...), Exhausted: exhausted, PrepareSeconds: prep.Seconds(),
-			LoadAvg: [2]float64{load0, loadAvg()},
-			CPUms:   cpuX.perOp(), PairedCPUms: cpuB.perOp(),
-		}
-		if base != nil {
-			ps := summarize(basePhases...)
-			sr.Paired, sr.PairedWith = &ps, base.Name
-			sr.Plan.Slices = len(phases)
-		}
-		if sc.note != nil {
-			sr.Note = sc.note(&cfg)
-		}
-		if sc.after != nil {
-			if err := sc.after(ctx, s); err != nil {
-				return fmt.Errorf("after %s: %w", name, err)
-			}
-		}
-		if n := s.notes[name]; n != "" {
-			sr.Note = strings.TrimPrefix(sr.Note+"; "+n, "; ")
-		}
-		if repeatOf != "" {
-			sr.Title += " (measured again at the end)"
-		}
-		if sr.Kind == KindPair && sr.Ops > 0 {
-			sr.UnitsPerOp = sr.Units / sr.Ops
-		}
-		if exhausted {
-			sr.Note = strings.TrimPrefix(sr.Note+"; prepared goods ran out before the measured budget", "; ")
-		}
-		if sc.Name == BaselineWrite && repeatOf == "" {
-			s.baselineWriteTPS = sr.TxPerSec
-		}
-		res.Scenarios = append(res.Scenarios, sr)
-		logf("%-18s %s", name, oneLine(sr))
+		res.Scenarios = append(res.Scenarios, *sr)
+		s.logf("%-18s %s", sr.Name, oneLine(*sr))
 		return nil
 	}
 	for _, sc := range scenarios {
@@ -371,7 +239,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	}
 	if len(cfg.Scenarios) == 0 {
 		mem.setPhase("anatomy")
-		logf("cost anatomy: endorsing one call of each kind without submitting it")
+		s.logf("cost anatomy: endorsing one call of each kind without submitting it")
 		if res.Anatomy, err = s.anatomy(ctx, r); err != nil {
 			return nil, fmt.Errorf("cost anatomy: %w", err)
 		}
@@ -388,9 +256,192 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		if err := res.WriteFiles(cfg.Out); err != nil {
 			return res, err
 		}
-		logf("wrote %s", strings.Join([]string{filepath.Join(cfg.Out, "results.json"), filepath.Join(cfg.Out, "results.md"), filepath.Join(cfg.Out, "chart.png")}, ", "))
+		s.logf("wrote %s", strings.Join([]string{filepath.Join(cfg.Out, "results.json"), filepath.Join(cfg.Out, "results.md"), filepath.Join(cfg.Out, "chart.png")}, ", "))
 	}
 	return res, nil
+}
+
+// connect opens the connection of every organisation the benchmark acts as.
+func (s *suite) connect(ctx context.Context) error {
+	for _, org := range []string{OrgManufacturer, OrgDistributor, OrgRetailer, OrgRegulator, OrgOther} {
+		c, err := connect(ctx, s.cfg.RunDir, org)
+		if err != nil {
+			return fmt.Errorf("connecting as %s: %w", org, err)
+		}
+		s.conns[org] = c
+	}
+	return nil
+}
+
+// setUp waits until the network takes writes, then registers the members and
+// the benchmark's product.
+func (s *suite) setUp(ctx context.Context, res *Results) error {
+	if err := waitWritable(ctx, s.conns[OrgManufacturer], s.runTag, time.Minute); err != nil {
+		return err
+	}
+	s.logf("setup: members and product (mode %s, %d workers, %d in flight)", res.Mode, s.cfg.Workers, s.cfg.InFlight)
+	if err := setupMembers(ctx, s.conns[OrgRegulator].admin, func(org string) string { return s.conns[org].mspID }); err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	// Every peer must know the members before the manufacturer acts.
+	settle(ctx, s.conns, settleMax)
+	fx, err := setupProduct(ctx, s.conns[OrgManufacturer].sdk, time.Now())
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	s.fx = fx
+	res.Fixture = FixtureInfo{GTIN: s.fx.gtin, Batch: s.fx.batch, CompanyPrefix: benchCompanyPrefix}
+	s.logf("setup: product GTIN %s batch %s", s.fx.gtin, s.fx.batch)
+	return nil
+}
+
+// runScenario prepares and measures one scenario (paired with its baseline
+// when it has one) and returns its result; repeatOf names the scenario it
+// measures again at the end of a full run.
+func (s *suite) runScenario(ctx context.Context, r *runner, mem *memSampler, sc Scenario, repeatOf string) (*ScenarioResult, error) {
+	plan := sc.plan(s.cfg)
+	name := sc.Name
+	if repeatOf != "" {
+		name += "-end"
+	}
+	mem.setPhase("prepare " + name)
+	prepStart := time.Now()
+	src, err := sc.prepare(ctx, s, plan)
+	if err != nil {
+		return nil, fmt.Errorf("preparing %s: %w", name, err)
+	}
+	var base *Scenario
+	var baseSrc Source
+	if s.pairable(sc, plan) {
+		b := scenarioByName(sc.Against)
+		base = &b
+		if baseSrc, err = s.baselineSource(ctx, b); err != nil {
+			return nil, fmt.Errorf("preparing %s for %s: %w", b.Name, name, err)
+		}
+	}
+	prep := time.Since(prepStart)
+	how := fmt.Sprintf("warm-up %s, measure %s", plan.Warmup, plan.Measure)
+	if base != nil {
+		how = fmt.Sprintf("%d slice(s) of %s, each after %s warm-up, interleaved with %s", s.cfg.Slices, sliceOf(plan, s.cfg.Slices), plan.Warmup, base.Name)
+	}
+	s.logf("%-18s %s, %d workers, %d in flight (prepared in %.1fs)", name, how, plan.Workers, plan.InFlight, prep.Seconds())
+	settle(ctx, s.conns, settleMax)
+	mem.setPhase(name)
+	load0 := loadAvg()
+	m, err := s.measureScenario(ctx, r, name, plan, src, base, baseSrc)
+	if err != nil {
+		return nil, err
+	}
+	phases, basePhases, cpuX, cpuB, exhausted := m.phases, m.basePhases, m.cpuX, m.cpuB, m.exhausted
+	sr := ScenarioResult{
+		Name: name, Title: sc.Title, Kind: sc.Kind, UnitsPerOp: sc.UnitsPerOp, Against: sc.Against, ExpectConflicts: sc.ExpectConflicts,
+		RepeatOf: repeatOf,
+		Plan:     PlanInfo{Warmup: plan.Warmup.String(), Measure: plan.Measure.String(), Workers: plan.Workers, InFlight: plan.InFlight},
+		Summary:  summarize(phases...), Exhausted: exhausted, PrepareSeconds: prep.Seconds(),
+		LoadAvg: [2]float64{load0, loadAvg()},
+		CPUms:   cpuX.perOp(), PairedCPUms: cpuB.perOp(),
+	}
+	if base != nil {
+		ps := summarize(basePhases...)
+		sr.Paired, sr.PairedWith = &ps, base.Name
+		sr.Plan.Slices = len(phases)
+	}
+	if sc.note != nil {
+		sr.Note = sc.note(s.cfg)
+	}
+	if sc.after != nil {
+		if err := sc.after(ctx, s); err != nil {
+			return nil, fmt.Errorf("after %s: %w", name, err)
+		}
+	}
+	if n := s.notes[name]; n != "" {
+		sr.Note = strings.TrimPrefix(sr.Note+"; "+n, "; ")
+	}
+	if repeatOf != "" {
+		sr.Title += " (measured again at the end)"
+	}
+	if sr.Kind == KindPair && sr.Ops > 0 {
+		sr.UnitsPerOp = sr.Units / sr.Ops
+	}
+	if exhausted {
+		sr.Note = strings.TrimPrefix(sr.Note+"; prepared goods ran out before the measured budget", "; ")
+	}
+	if sc.Name == BaselineWrite && repeatOf == "" {
+		s.baselineWriteTPS = sr.TxPerSec
+	}
+	return &sr, nil
+}
+
+// measureScenario runs the measured phases of a prepared scenario: one phase,
+// or slices alternating with its baseline (B X, X B, ...), so that a drift of
+// the machine's load hits both alike. The CPU the network used for each phase
+// (until every peer committed its blocks) is charged to cpuX or cpuB.
+func (s *suite) measureScenario(ctx context.Context, r *runner, name string, plan Plan, src Source, base *Scenario, baseSrc Source) (*measured, error) {
+	var phases, basePhases []*phaseResult
+	var cpuX, cpuB cpuAcc
+	// measure runs one phase and charges the CPU the network used for
+	// it (until every peer committed its blocks) to acc.
+	measure := func(p Plan, src Source, acc *cpuAcc) (*phaseResult, error) {
+		before := cpuSnapshot(s.cfg.RunDir)
+		pr, err := r.run(ctx, p, src)
+		if err != nil {
+			return nil, err
+		}
+		settle(ctx, s.conns, settleMax)
+		acc.add(before, cpuSnapshot(s.cfg.RunDir), okOps(pr))
+		return pr, nil
+	}
+	exhausted := false
+	if base == nil {
+		pr, err := measure(plan, src, &cpuX)
+		if err != nil {
+			return nil, fmt.Errorf("running %s: %w", name, err)
+		}
+		phases, exhausted = append(phases, pr), pr.exhausted
+	} else {
+		bplan := base.plan(s.cfg)
+		splan, sbplan := plan, bplan
+		splan.Measure = Budget{Duration: sliceOf(plan, s.cfg.Slices)}
+		sbplan.Measure, sbplan.Warmup = splan.Measure, plan.Warmup
+		// Baseline and scenario alternate B X, X B, B X, ... so a drift
+		// of the machine's load hits both alike.
+		seqX, seqB := 0, 0
+		for i := 0; i < s.cfg.Slices && !exhausted; i++ {
+			order := []bool{true, false}
+			if i%2 == 1 {
+				order = []bool{false, true}
+			}
+			for _, isBase := range order {
+				if isBase {
+					pr, err := measure(sbplan, offset(baseSrc, &seqB), &cpuB)
+					if err != nil {
+						return nil, fmt.Errorf("running %s beside %s: %w", base.Name, name, err)
+					}
+					basePhases = append(basePhases, pr)
+					continue
+				}
+				pr, err := measure(splan, offset(src, &seqX), &cpuX)
+				if err != nil {
+					return nil, fmt.Errorf("running %s: %w", name, err)
+				}
+				phases = append(phases, pr)
+				exhausted = exhausted || pr.exhausted
+			}
+		}
+	}
+	return &measured{phases: phases, basePhases: basePhases, cpuX: cpuX, cpuB: cpuB, exhausted: exhausted}, nil
+}
+
+// measured is what measureScenario measured.
+type measured struct {
+	phases, basePhases []*phaseResult // the scenario's and its baseline's
+	cpuX, cpuB         cpuAcc
+	exhausted          bool // prepared goods ran out before the budget
+}
+
+// logf writes one timestamped line of progress.
+func (s *suite) logf(format string, a ...any) {
+	fmt.Fprintf(s.cfg.Log, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
 }
 
 // UnexpectedFailures is the number of failed operations, warm-ups
