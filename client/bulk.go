@@ -154,14 +154,7 @@ func (c *Client) CommissionBulk(ctx context.Context, req model.CommissionRequest
 	if err := checkBulkCodes(req.Codes); err != nil {
 		return nil, err
 	}
-	res := &BulkResult{GTIN: req.GTIN, Batch: req.Batch, ChunkSize: size}
-	for start := 0; start < len(req.Codes); start += size {
-		end := min(start+size, len(req.Codes))
-		res.Chunks = append(res.Chunks, ChunkResult{
-			Index: len(res.Chunks), Start: start, Count: end - start,
-			First: req.Codes[start], Last: req.Codes[end-1], Status: ChunkPending,
-		})
-	}
+	res := newBulkResult(req, size)
 	done := previousDone(opts.Previous)
 
 	b := &bulkRun{c: c, req: req, res: res, progress: opts.Progress}
@@ -204,22 +197,34 @@ func (c *Client) CommissionBulk(ctx context.Context, req model.CommissionRequest
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			s, err := c.await(ctx, tx, cm)
-			if err != nil && retryableProposal(err) {
-				// The chunk did not commit: send it again as a new proposal.
-				s, err = c.submit(ctx, cl)
-			}
-			if err != nil {
-				b.fail(ctx, ch, err)
-				return
-			}
-			b.settle(ch, ChunkCommitted, s.txID, nil)
+			b.finish(ctx, ch, cl, tx, cm)
 		}()
 	}
 	wg.Wait()
+	if err := res.incomplete(ctx); err != nil {
+		return res, err
+	}
+	return res, nil
+}
 
+// newBulkResult splits the request's codes into pending chunks of size codes.
+func newBulkResult(req model.CommissionRequest, size int) *BulkResult {
+	res := &BulkResult{GTIN: req.GTIN, Batch: req.Batch, ChunkSize: size}
+	for start := 0; start < len(req.Codes); start += size {
+		end := min(start+size, len(req.Codes))
+		res.Chunks = append(res.Chunks, ChunkResult{
+			Index: len(res.Chunks), Start: start, Count: end - start,
+			First: req.Codes[start], Last: req.Codes[end-1], Status: ChunkPending,
+		})
+	}
+	return res
+}
+
+// incomplete is the *BulkError of the chunks that are not on the ledger, or
+// nil when every chunk is.
+func (r *BulkResult) incomplete(ctx context.Context) error {
 	var berr BulkError
-	for _, ch := range res.Chunks {
+	for _, ch := range r.Chunks {
 		if !ch.Status.Done() {
 			berr.Incomplete++
 			berr.Codes += ch.Count
@@ -228,13 +233,13 @@ func (c *Client) CommissionBulk(ctx context.Context, req model.CommissionRequest
 			}
 		}
 	}
-	if berr.Incomplete > 0 {
-		if len(berr.Errs) == 0 && ctx.Err() != nil {
-			berr.Errs = append(berr.Errs, ctx.Err())
-		}
-		return res, &berr
+	if berr.Incomplete == 0 {
+		return nil
 	}
-	return res, nil
+	if len(berr.Errs) == 0 && ctx.Err() != nil {
+		berr.Errs = append(berr.Errs, ctx.Err())
+	}
+	return &berr
 }
 
 // bulkRun is the shared state of one CommissionBulk call.
@@ -246,6 +251,20 @@ type bulkRun struct {
 
 	mu sync.Mutex
 	p  BulkProgress
+}
+
+// finish awaits a sent chunk's commit. A chunk that did not commit and may
+// be proposed again is sent as a new proposal.
+func (b *bulkRun) finish(ctx context.Context, ch *ChunkResult, cl call, tx transaction, cm commit) {
+	s, err := b.c.await(ctx, tx, cm)
+	if err != nil && retryableProposal(err) {
+		s, err = b.c.submit(ctx, cl)
+	}
+	if err != nil {
+		b.fail(ctx, ch, err)
+		return
+	}
+	b.settle(ch, ChunkCommitted, s.txID, nil)
 }
 
 func (b *bulkRun) chunkCall(ch *ChunkResult) (call, error) {
