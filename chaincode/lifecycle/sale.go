@@ -30,12 +30,9 @@ func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	days := req.RetentionDays
-	if days == 0 {
-		days = model.DefaultSaleRetentionDays
-	}
-	if days < model.MinSaleRetentionDays || days > model.DefaultSaleRetentionDays {
-		return nil, model.Errorf(model.CodeInvalidArgument, "retentionDays must be between %d and %d", model.MinSaleRetentionDays, model.DefaultSaleRetentionDays)
+	days, err := retentionDays(req.RetentionDays)
+	if err != nil {
+		return nil, err
 	}
 	r, err := parseCode(req.Code, "code")
 	if err != nil {
@@ -51,50 +48,14 @@ func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 	if it.Disposition == model.DispositionRetailSold {
 		return l.refuseResale(m.MSPID, it)
 	}
-	v, err := l.chain(it)
+	if err := l.takeForSale(it, m.MSPID); err != nil {
+		return nil, err
+	}
+	rec, err := l.keepSaleRecord(it.Code, m.MSPID, sale, days)
 	if err != nil {
 		return nil, err
 	}
-	if v, err = l.withRecall(v); err != nil {
-		return nil, err
-	}
-	if v.recall != nil {
-		return nil, model.SubjectErrorf(model.CodeRecalled, it.Code, "unit is under recall %s", v.recall.ID)
-	}
-	if h := v.holder(); h != m.MSPID {
-		return nil, model.SubjectErrorf(model.CodeNotHolder, it.Code, "unit is held by %s", h)
-	}
-	if d := v.disposition(); d != model.DispositionActive {
-		return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "unit is %s", d)
-	}
-	if len(v.chain) > 0 {
-		parent := v.chain[0]
-		if err := l.takeOut(parent, it, m.MSPID); err != nil {
-			return nil, err
-		}
-		l.save(parent)
-		if err := l.record(parent.Code, model.TraceEvent{Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive, Count: 1}); err != nil {
-			return nil, err
-		}
-	}
-	hash := model.SaleHash(sale.Salt, sale.SaleData)
-	now := l.now()
-	rec := model.SaleRecord{
-		Code: it.Code, Seller: m.MSPID, TxID: l.txID(), RecordedAt: now, RetainUntil: now.AddDate(0, 0, days),
-		SalesTime: sale.SalesTime.UTC(), BuyerName: sale.BuyerName, BuyerAddress: sale.BuyerAddress, BuyerContact: sale.BuyerContact,
-		Salt: sale.Salt, SaleHash: hash,
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return nil, err
-	}
-	k, err := l.key(saleKey, it.Code)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.store.PutPrivate(model.SalesCollection(m.MSPID), k, raw); err != nil {
-		return nil, err
-	}
+	hash, now := rec.SaleHash, rec.RecordedAt
 	it.Holder, it.Disposition = m.MSPID, model.DispositionRetailSold
 	it.SaleHash, it.SoldBy, it.SoldAt, it.SaleRetainUntil = hash, m.MSPID, now, rec.RetainUntil
 	l.save(it)
@@ -107,6 +68,73 @@ func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 		return nil, err
 	}
 	return &model.SellResult{Outcome: model.OutcomeSold, Code: it.Code, SaleHash: hash, TxID: l.txID()}, nil
+}
+
+// retentionDays is how long a sale record is kept: the default, or what the
+// request asks within the allowed range.
+func retentionDays(requested int) (int, error) {
+	if requested == 0 {
+		return model.DefaultSaleRetentionDays, nil
+	}
+	if requested < model.MinSaleRetentionDays || requested > model.DefaultSaleRetentionDays {
+		return 0, model.Errorf(model.CodeInvalidArgument, "retentionDays must be between %d and %d", model.MinSaleRetentionDays, model.DefaultSaleRetentionDays)
+	}
+	return requested, nil
+}
+
+// takeForSale checks that seller may sell unit it now (not recalled, held by
+// the seller, active) and takes it out of the case it is in, recording the
+// case's unpacking.
+func (l *Ledger) takeForSale(it *model.Item, seller string) error {
+	v, err := l.chain(it)
+	if err != nil {
+		return err
+	}
+	if v, err = l.withRecall(v); err != nil {
+		return err
+	}
+	if v.recall != nil {
+		return model.SubjectErrorf(model.CodeRecalled, it.Code, "unit is under recall %s", v.recall.ID)
+	}
+	if h := v.holder(); h != seller {
+		return model.SubjectErrorf(model.CodeNotHolder, it.Code, "unit is held by %s", h)
+	}
+	if d := v.disposition(); d != model.DispositionActive {
+		return model.SubjectErrorf(model.CodeBadState, it.Code, "unit is %s", d)
+	}
+	if len(v.chain) == 0 {
+		return nil
+	}
+	parent := v.chain[0]
+	if err := l.takeOut(parent, it, seller); err != nil {
+		return err
+	}
+	l.save(parent)
+	return l.record(parent.Code, model.TraceEvent{Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive, Count: 1})
+}
+
+// keepSaleRecord writes the sale's buyer data to the seller's private
+// collection, where only the seller and the Regulator read it, and returns
+// the record; the public ledger gets only its salted hash.
+func (l *Ledger) keepSaleRecord(code, seller string, sale *model.SaleTransient, days int) (*model.SaleRecord, error) {
+	now := l.now()
+	rec := &model.SaleRecord{
+		Code: code, Seller: seller, TxID: l.txID(), RecordedAt: now, RetainUntil: now.AddDate(0, 0, days),
+		SalesTime: sale.SalesTime.UTC(), BuyerName: sale.BuyerName, BuyerAddress: sale.BuyerAddress, BuyerContact: sale.BuyerContact,
+		Salt: sale.Salt, SaleHash: model.SaleHash(sale.Salt, sale.SaleData),
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	k, err := l.key(saleKey, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.store.PutPrivate(model.SalesCollection(seller), k, raw); err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // refuseResale turns a second sale of it into a clone report. The first
