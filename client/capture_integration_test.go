@@ -15,6 +15,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 // TestCaptureEPCISDocuments captures, on the real network, documents that
@@ -26,8 +27,8 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 	f := newProduct(t)
 	ctx := ctxT(t)
 	A, D := org(t, mfrA), org(t, dist)
-	partyA, siteA := withCheck(t, "6901234"+"00001"), withCheck(t, "6901234"+"00002")
-	partyD, siteD := withCheck(t, "6905555"+"00001"), withCheck(t, "6905555"+"00005")
+	partyA, siteA := withCheck(t, testnet.PrefixA+"00001"), withCheck(t, testnet.PrefixA+"00002")
+	partyD, siteD := withCheck(t, testnet.PrefixD+"00001"), withCheck(t, testnet.PrefixD+"00005")
 	withGLNs(t, map[string][2]string{A.MSPID(): {partyA, siteA}, D.MSPID(): {partyD, siteD}})
 
 	units := f.units(0, 3)
