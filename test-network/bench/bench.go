@@ -47,8 +47,8 @@ const (
 	DefaultInFlight      = 64
 	DefaultDuration      = 30 * time.Second
 	DefaultWarmup        = 3 * time.Second
-	DefaultShortDuration = 3 * time.Second
-	DefaultShortWarmup   = time.Second
+	DefaultShortDuration = 2 * time.Second
+	DefaultShortWarmup   = 500 * time.Millisecond
 	DefaultSlices        = 3
 	// settleMax bounds the wait for every peer to reach the same height
 	// before a measurement starts.
