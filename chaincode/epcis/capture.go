@@ -2,6 +2,8 @@ package epcis
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -296,7 +298,10 @@ func (p *capParser) commissioning(c *Capture) error {
 // ilmd reads the lot number and dates of commissioning.
 func (p *capParser) ilmd(c *Capture) error {
 	values := map[string]string{}
-	for k, raw := range p.ev.ILMD {
+	// In key order, so that every endorser reports the same refusal and,
+	// when two keys name one attribute, keeps the same value.
+	for _, k := range slices.Sorted(maps.Keys(p.ev.ILMD)) {
+		raw := p.ev.ILMD[k]
 		key := p.ctx.expandKey(k)
 		if rest, ok := strings.CutPrefix(k, "urn:epcglobal:cbv:mda:"); ok {
 			key = "{urn:epcglobal:cbv:mda:}" + rest // the attribute's full name

@@ -108,6 +108,35 @@ func TestParseCaptureRefusals(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalid, "more than the maximum")
 }
 
+// TestParseCaptureILMDKeyOrder parses ILMD whose keys name one attribute
+// twice, or are invalid twice, many times: Go's map order changes each time,
+// and every endorser must still find the same lot number and refusal.
+func TestParseCaptureILMDKeyOrder(t *testing.T) {
+	tests := []struct {
+		name, ilmd string
+		lot        string // the lot number kept, "" for a refusal
+		in         string // in the refusal
+	}{
+		{"the lot number twice", `{"cbvmda:lotNumber":"B1","urn:epcglobal:cbv:mda:lotNumber":"B2","cbvmda:productionDate":"2026-02-01"}`, "B2", ""},
+		{"two values that are not strings", `{"cbvmda:productionDate":1,"cbvmda:lotNumber":2,"cbvmda:itemExpirationDate":3}`, "", "cbvmda:itemExpirationDate must be a string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := captureDoc(`{"type":"ObjectEvent",` + capTime + `,"epcList":["urn:epc:id:sgtin:6901234.000001.A1"],"action":"ADD","bizStep":"commissioning","ilmd":` + tt.ilmd + `}`)
+			for range 50 {
+				caps, err := ParseCapture(doc, 1)
+				if tt.lot == "" {
+					require.Error(t, err)
+					assert.Contains(t, err.Error(), tt.in)
+					continue
+				}
+				require.NoError(t, err)
+				assert.Equal(t, tt.lot, caps[0].LotNumber)
+			}
+		})
+	}
+}
+
 // FuzzParseCapture checks that the mapping never panics, is deterministic,
 // and that every accepted event maps to an operation with what it needs.
 func FuzzParseCapture(f *testing.F) {

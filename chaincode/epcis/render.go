@@ -2,6 +2,8 @@ package epcis
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 )
 
 // value returns the event as decodeJSON would decode its JSON encoding, for
@@ -98,12 +100,13 @@ func (e *Event) value() (map[string]any, error) {
 	return m, nil
 }
 
-// decodeEach decodes every value of a map of raw JSON.
+// decodeEach decodes every value of a map of raw JSON, in key order, so
+// that the first error is the same on every endorser.
 func decodeEach(raw map[string]json.RawMessage) (map[string]any, error) {
 	out := make(map[string]any, len(raw))
-	for k, r := range raw {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		var v any
-		if err := decodeJSON(r, &v); err != nil {
+		if err := decodeJSON(raw[k], &v); err != nil {
 			return nil, err
 		}
 		out[k] = v

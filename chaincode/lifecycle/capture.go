@@ -149,14 +149,16 @@ func (l *Ledger) applyCapture(m *model.Member, c epcis.Capture) error {
 	case epcis.CaptureUnpack:
 		_, err = l.Unpack(model.UnpackRequest{Container: c.ParentID, Children: c.EPCs})
 	case epcis.CaptureShip:
-		var to string
-		if to, err = l.sentBy(m, c, "sourceList", c.Source); err == nil {
+		// The source, if named, must be the caller; the destination is where
+		// the goods go, and Ship applies its own checks to it.
+		if err = l.checkCallerParty(m, "sourceList", c.Source); err == nil {
+			var to string
 			if to, err = l.resolveParty(c.Destination, "destinationList"); err == nil {
 				_, err = l.Ship(model.ShipRequest{To: to, Codes: c.EPCs, Location: loc})
 			}
 		}
 	case epcis.CaptureReceive:
-		if _, err = l.sentBy(m, c, "destinationList", c.Destination); err == nil {
+		if err = l.checkCallerParty(m, "destinationList", c.Destination); err == nil {
 			if err = l.checkSenders(c.Source, "sourceList", moved); err == nil {
 				_, err = l.Receive(model.MoveRequest{Codes: c.EPCs, Location: loc})
 			}
@@ -164,7 +166,7 @@ func (l *Ledger) applyCapture(m *model.Member, c epcis.Capture) error {
 	case epcis.CaptureReject:
 		// A rejection goes from the rejecting member back to the sender, as
 		// the ledger records it.
-		if _, err = l.sentBy(m, c, "sourceList", c.Source); err == nil {
+		if err = l.checkCallerParty(m, "sourceList", c.Source); err == nil {
 			if err = l.checkSenders(c.Destination, "destinationList", moved); err == nil {
 				_, err = l.Reject(model.MoveRequest{Codes: c.EPCs, Location: loc})
 			}
@@ -201,20 +203,21 @@ func capturedLocation(m *model.Member, c epcis.Capture) (string, error) {
 	return out, nil
 }
 
-// sentBy checks that a party the event names as the caller's side is the
-// caller; "" (not named) is accepted.
-func (l *Ledger) sentBy(m *model.Member, c epcis.Capture, field, party string) (string, error) {
+// checkCallerParty checks that a party the event names as the caller's side
+// of a move is the caller; "" (not named) is accepted. The caller's MSP ID is
+// known already, so only the refusal is returned.
+func (l *Ledger) checkCallerParty(m *model.Member, field, party string) error {
 	if party == "" {
-		return "", nil
+		return nil
 	}
 	msp, err := l.resolveParty(party, field)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if msp != m.MSPID {
-		return "", model.SubjectErrorf(model.CodeForbidden, party, "%s names %s, not the caller %s", field, msp, m.MSPID)
+		return model.SubjectErrorf(model.CodeForbidden, party, "%s names %s, not the caller %s", field, msp, m.MSPID)
 	}
-	return msp, nil
+	return nil
 }
 
 // checkSenders checks that a party the event names as the other side of a

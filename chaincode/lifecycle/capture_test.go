@@ -202,6 +202,57 @@ func TestCaptureRefusals(t *testing.T) {
 	assert.Equal(t, makerA, w.status(u[0]).Holder.MSPID)
 }
 
+// TestCaptureMoveParties asks whether a member can capture a move it is not
+// a party to, or misstate the other party of its own: the caller's side of
+// every move must be the caller, and the other side of a receipt or
+// rejection the member that shipped the goods. Each refusal leaves nothing
+// written.
+func TestCaptureMoveParties(t *testing.T) {
+	w := newWorld(t)
+	withGLNs(t, w)
+	u := w.units("B1", "P", 1)
+	w.ship(makerA, distributor, u...)
+	at := w.epcisTime()
+	maker, dist, shop := epcis.PartyGLNURIBase+partyA, epcis.PartyGLNURIBase+partyD, epcis.PartyURI(retailer)
+
+	tests := []struct {
+		name                string
+		msp                 string
+		step, disposition   string
+		source, destination string
+		code                model.Code
+		in                  string // in the message
+	}{
+		{"a shipment naming the sender's own source", distributor, "shipping", "in_transit", maker, shop, model.CodeForbidden, "not the caller"},
+		{"a shipment of goods in transit to the caller", distributor, "shipping", "in_transit", dist, shop, model.CodeNotHolder, "held by"},
+		{"a shipment back to the caller itself", makerA, "shipping", "in_transit", maker, maker, model.CodeInvalidArgument, "yourself"},
+		{"a receipt for another destination", distributor, "receiving", "active", maker, shop, model.CodeForbidden, "not the caller"},
+		{"a receipt naming another sender", distributor, "receiving", "active", epcis.PartyURI(makerB), dist, model.CodeForbidden, "shipped by"},
+		{"a receipt by a member the goods are not shipped to", retailer, "receiving", "active", maker, shop, model.CodeNotHolder, "shipped to"},
+		{"a rejection in the sender's name", distributor, "void_shipping", "active", maker, maker, model.CodeForbidden, "not the caller"},
+		{"a rejection back to another member", distributor, "void_shipping", "active", dist, shop, model.CodeForbidden, "shipped by"},
+		{"a rejection by a member the goods are not shipped to", retailer, "void_shipping", "active", shop, maker, model.CodeNotHolder, "shipped to"},
+	}
+	before := w.mem.Len()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := document(moving(at, tc.step, tc.disposition, u, tc.source, tc.destination))
+			tx, err := w.do(tc.msp, nil, func(c call) error { _, err := c.l.CaptureEvents(doc); return err })
+			e := requireCode(t, err, tc.code)
+			assert.Contains(t, e.Error(), tc.in)
+			assert.False(t, tx.Committed())
+			assert.Equal(t, before, w.mem.Len(), "nothing written")
+		})
+	}
+	st := w.status(u[0])
+	assert.Equal(t, makerA, st.Holder.MSPID)
+	assert.Equal(t, distributor, st.Destination)
+
+	_, err := w.capture(distributor, document(moving(at, "receiving", "active", u, maker, dist)))
+	require.NoError(t, err, "the honest receipt, both parties named")
+	assert.Equal(t, distributor, w.status(u[0]).Holder.MSPID)
+}
+
 // TestCaptureLotsUnpackingAndRejection covers the mapped operations the
 // main story does not: a lot commissioned from a quantityList, an unpacking
 // that names its children, and a rejection back to the sender.

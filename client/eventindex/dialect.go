@@ -97,7 +97,9 @@ func (d dialect) withoutRowID() string {
 // dropTables lists the tables Reset drops, children first.
 var dropTables = []string{"event_epcs", "events", "index_state"}
 
-// args numbers bind parameters while a statement is built.
+// args numbers bind parameters while a statement is built. A value goes
+// into vals and only its placeholder into the text, so a statement built
+// with args never carries a value.
 type args struct {
 	d    dialect
 	vals []any

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -224,6 +225,10 @@ func TestQuerySemantics(t *testing.T) {
 		{"two MATCH filters AND", Query{EPCs: []string{unitA}, ParentIDs: []string{pallet}}, []string{"pack"}},
 		{"no match", Query{BizSteps: []string{"shipping"}, EPCs: []string{unitA}}, []string{}},
 		{"descending", Query{Descending: true, BizSteps: []string{"shipping", "packing"}}, []string{"shipLot", "ship", "pack"}},
+		// Values are bound, never part of the statement: SQL in them matches nothing.
+		{"SQL in an EQ_ value", Query{ReadPoints: []string{"x' OR '1'='1"}}, []string{}},
+		{"SQL in a MATCH_ value", Query{EPCs: []string{"x') OR 1=1 --"}}, []string{}},
+		{"SQL in an eventType", Query{EventTypes: []string{"ObjectEvent' OR event_type <> '"}}, []string{}},
 	}
 	for backend, s := range backends(t) {
 		l := load(t, s)
@@ -277,6 +282,21 @@ func TestPaging(t *testing.T) {
 					t.Errorf("%d pages %v, want 3 pages %v", pages, got, want)
 				}
 			})
+		}
+	}
+}
+
+// TestPageTokenSortKey round-trips sort keys through a page token,
+// including eventTimes before 1970, which are negative.
+func TestPageTokenSortKey(t *testing.T) {
+	p, err := prepare(Query{BizSteps: []string{"shipping"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []cursor{{0, 1}, {at("2026-01-01T00:00:00Z").UnixMicro(), 42}, {at("1969-12-31T23:59:59Z").UnixMicro(), 7}, {math.MinInt64, math.MaxInt64}} {
+		got, err := decodeToken(p.token(c), p.fingerprint())
+		if err != nil || got != c {
+			t.Errorf("%+v: got %+v, %v", c, got, err)
 		}
 	}
 }
@@ -343,8 +363,10 @@ func TestEvent(t *testing.T) {
 			if err != nil || !d.RecordTime.Equal(at("2026-01-02T00:00:00Z")) {
 				t.Errorf("recordTime %v, %v", d.RecordTime, err)
 			}
-			if _, err := s.Event(context.Background(), "ni:///sha-256;00?ver=CBV2.0"); !errors.Is(err, ErrNotFound) {
-				t.Errorf("unknown event: %v, want ErrNotFound", err)
+			for _, id := range []string{"ni:///sha-256;00?ver=CBV2.0", "x' OR '1'='1"} {
+				if _, err := s.Event(context.Background(), id); !errors.Is(err, ErrNotFound) {
+					t.Errorf("unknown event %q: %v, want ErrNotFound", id, err)
+				}
 			}
 		})
 	}

@@ -168,11 +168,11 @@ func (p *plan) fingerprint() uint64 {
 const tokenLen = 24
 
 func (p *plan) token(c cursor) string {
-	var b [tokenLen]byte
-	binary.BigEndian.PutUint64(b[0:], uint64(c.eventTime))
-	binary.BigEndian.PutUint64(b[8:], uint64(c.seq))
-	binary.BigEndian.PutUint64(b[16:], p.fingerprint())
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	// binary stores the signed sort key in two's complement, which
+	// decodeToken reads back bit for bit; fixed-size data cannot fail.
+	b, _ := binary.Append(make([]byte, 0, tokenLen), binary.BigEndian, []int64{c.eventTime, c.seq})
+	b = binary.BigEndian.AppendUint64(b, p.fingerprint())
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func decodeToken(s string, fingerprint uint64) (cursor, error) {
@@ -183,7 +183,11 @@ func decodeToken(s string, fingerprint uint64) (cursor, error) {
 	if binary.BigEndian.Uint64(b[16:]) != fingerprint {
 		return cursor{}, &QueryError{Param: "nextPageToken", Msg: "the token belongs to a different query"}
 	}
-	return cursor{eventTime: int64(binary.BigEndian.Uint64(b[0:])), seq: int64(binary.BigEndian.Uint64(b[8:]))}, nil
+	key := make([]int64, 2)
+	if _, err := binary.Decode(b[:16], binary.BigEndian, key); err != nil {
+		return cursor{}, &QueryError{Param: "nextPageToken", Msg: "not a page token of this index"}
+	}
+	return cursor{eventTime: key[0], seq: key[1]}, nil
 }
 
 // micros is the stored form of an instant: microseconds since the Unix

@@ -11,7 +11,7 @@ const selectRecord = `SELECT e.seq, e.event_id, e.block, e.tx_id, e.event_time, 
 
 // Event returns the event with this eventID, or ErrNotFound.
 func (s *Store) Event(ctx context.Context, eventID string) (Record, error) {
-	rows, err := s.db.QueryContext(ctx, selectRecord+` WHERE e.event_id = `+s.d.placeholder(1), eventID)
+	rows, err := s.db.QueryContext(ctx, s.stmt.eventByID, eventID)
 	if err != nil {
 		return Record{}, fmt.Errorf("eventindex: event: %w", err)
 	}
@@ -34,7 +34,7 @@ func (s *Store) Query(ctx context.Context, q Query) (Page, error) {
 		return Page{}, err
 	}
 	stmt, vals := s.sql(p)
-	rows, err := s.db.QueryContext(ctx, stmt, vals...)
+	rows, err := s.db.QueryContext(ctx, stmt, vals...) //nolint:gosec // G701: q's values are in vals only; sql writes constant columns and operators and the dialect's placeholders (args)
 	if err != nil {
 		return Page{}, fmt.Errorf("eventindex: query: %w", err)
 	}
@@ -53,7 +53,9 @@ func (s *Store) Query(ctx context.Context, q Query) (Page, error) {
 	return page, nil
 }
 
-// sql builds the statement of a query plan.
+// sql builds the statement of a query plan. Its text is made of constant
+// column names, operators and the dialect's placeholders only: every value
+// of the query, whoever wrote it, goes through args into the bound values.
 func (s *Store) sql(p *plan) (string, []any) {
 	a := &args{d: s.d}
 	var where []string
@@ -113,17 +115,15 @@ func scanRecords(rows *sql.Rows) ([]Record, []cursor, error) {
 	var cursors []cursor
 	for rows.Next() {
 		var (
-			r     Record
-			c     cursor
-			block int64
-			rec   sql.NullInt64
-			ctx   sql.NullString
-			body  string
+			r    Record
+			c    cursor
+			rec  sql.NullInt64
+			ctx  sql.NullString
+			body string
 		)
-		if err := rows.Scan(&c.seq, &r.EventID, &block, &r.TxID, &c.eventTime, &rec, &ctx, &body); err != nil {
+		if err := rows.Scan(&c.seq, &r.EventID, &r.Block, &r.TxID, &c.eventTime, &rec, &ctx, &body); err != nil {
 			return nil, nil, err
 		}
-		r.Block = uint64(block)
 		r.EventTime = fromMicros(c.eventTime)
 		if rec.Valid {
 			r.RecordTime = fromMicros(rec.Int64)

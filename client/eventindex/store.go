@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 )
@@ -14,14 +13,15 @@ import (
 // Store is the event index on a SQL database. It is safe for concurrent
 // use; Index calls must come from one feeder, in block order.
 type Store struct {
-	db *sql.DB
-	d  dialect
+	db   *sql.DB
+	d    dialect
+	stmt statements
 }
 
 // open prepares the schema on db, rebuilding an index of another schema
 // version.
 func open(ctx context.Context, db *sql.DB, d dialect) (*Store, error) {
-	s := &Store{db: db, d: d}
+	s := &Store{db: db, d: d, stmt: d.statements()}
 	if err := s.create(ctx); err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func open(ctx context.Context, db *sql.DB, d dialect) (*Store, error) {
 	err := db.QueryRowContext(ctx, `SELECT schema_version FROM index_state WHERE id = 1`).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = db.ExecContext(ctx, `INSERT INTO index_state (id, schema_version) VALUES (1, `+d.placeholder(1)+`)`, schemaVersion)
+		_, err = db.ExecContext(ctx, s.stmt.initState, schemaVersion)
 	case err == nil && v != schemaVersion:
 		err = s.Reset(ctx)
 	}
@@ -54,11 +54,11 @@ func (s *Store) Close() error { return s.db.Close() }
 // Checkpoint returns the number of the last indexed block; indexed is false
 // while no block has been indexed, and the feeder starts at block 0.
 func (s *Store) Checkpoint(ctx context.Context) (block uint64, indexed bool, err error) {
-	var b sql.NullInt64
+	var b sql.Null[uint64]
 	if err := s.db.QueryRowContext(ctx, `SELECT block FROM index_state WHERE id = 1`).Scan(&b); err != nil {
 		return 0, false, fmt.Errorf("eventindex: checkpoint: %w", err)
 	}
-	return uint64(b.Int64), b.Valid, nil
+	return b.V, b.Valid, nil
 }
 
 // Index applies the EPCIS events of one block and advances the checkpoint
@@ -119,31 +119,28 @@ func decodeAll(block uint64, events []Entry) ([]row, error) {
 }
 
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, block uint64, rows []row) error {
-	p := s.d.placeholder
 	// Reading the checkpoint inside the transaction makes the replay check
 	// and the write one atomic step.
-	var last sql.NullInt64
+	var last sql.Null[uint64]
 	if err := tx.QueryRowContext(ctx, `SELECT block FROM index_state WHERE id = 1`).Scan(&last); err != nil {
 		return err
 	}
-	if last.Valid && block <= uint64(last.Int64) {
+	if last.Valid && block <= last.V {
 		return nil
 	}
-	insEvent, err := tx.PrepareContext(ctx, `INSERT INTO events (event_id, block, tx_id, event_type, event_time,
-		record_time, action, biz_step, disposition, read_point, biz_location, context, body)
-		VALUES (`+placeholders(p, 1, 13)+`) ON CONFLICT (event_id) DO NOTHING RETURNING seq`)
+	insEvent, err := tx.PrepareContext(ctx, s.stmt.insertEvent) //nolint:gosec // G701: a fixed statement (statements.go); the taint is load_test's database path from the environment, which reaches s but no SQL text
 	if err != nil {
 		return err
 	}
 	defer insEvent.Close()
-	insEPC, err := tx.PrepareContext(ctx, `INSERT INTO event_epcs (epc, role, seq) VALUES (`+placeholders(p, 1, 3)+`)`)
+	insEPC, err := tx.PrepareContext(ctx, s.stmt.insertEPC) //nolint:gosec // G701: as insertEvent's
 	if err != nil {
 		return err
 	}
 	defer insEPC.Close()
 	for _, r := range rows {
 		var seq int64
-		err := insEvent.QueryRowContext(ctx, r.EventID, int64(r.Block), r.TxID, r.eventType, micros(r.EventTime),
+		err := insEvent.QueryRowContext(ctx, r.EventID, r.Block, r.TxID, r.eventType, micros(r.EventTime),
 			nullMicros(r.RecordTime), null(r.action), null(r.bizStep), null(r.disposition), null(r.readPoint),
 			null(r.bizLocation), null(string(r.Context)), string(r.Event)).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -158,7 +155,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, block uint64, rows []row)
 			}
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE index_state SET block = `+p(1)+` WHERE id = 1`, int64(block))
+	_, err = tx.ExecContext(ctx, s.stmt.setCheckpoint, block) //nolint:gosec // G701: as insertEvent's
 	return err
 }
 
@@ -182,21 +179,13 @@ func (s *Store) Reset(ctx context.Context) error {
 			return fmt.Errorf("eventindex: reset: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO index_state (id, schema_version) VALUES (1, `+s.d.placeholder(1)+`)`, schemaVersion); err != nil {
+	if _, err := tx.ExecContext(ctx, s.stmt.initState, schemaVersion); err != nil {
 		return fmt.Errorf("eventindex: reset: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("eventindex: reset: %w", err)
 	}
 	return nil
-}
-
-func placeholders(p func(int) string, from, to int) string {
-	ps := make([]string, 0, to-from+1)
-	for i := from; i <= to; i++ {
-		ps = append(ps, p(i))
-	}
-	return strings.Join(ps, ", ")
 }
 
 // null stores an absent field as SQL NULL, so that EQ_ filters (which

@@ -72,7 +72,7 @@ func (s *Server) start(ctx context.Context, bin string, cred *syscall.Credential
 		}
 	}
 	var out strings.Builder
-	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
+	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", //nolint:gosec // G204: bin is findBin's /usr/lib/postgresql/{major}/bin, data our own temp dir
 		"-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	initdb.Dir = s.dir
@@ -89,7 +89,7 @@ func (s *Server) start(ctx context.Context, bin string, cred *syscall.Credential
 		return err
 	}
 	// Durability settings are off: the cluster lives for one test run.
-	s.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-h", "127.0.0.1",
+	s.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-h", "127.0.0.1", //nolint:gosec // G204: as initdb's, plus a port from freePort
 		"-p", strconv.Itoa(port), "-k", s.dir,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
@@ -215,8 +215,16 @@ func serverUser() (*syscall.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: running as root and there is no postgres user: %v", ErrUnavailable, err)
 	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
+	// An unparsed ID would be 0, root, which PostgreSQL refuses with a less
+	// helpful message.
+	uid, err := strconv.ParseUint(u.Uid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("pgtest: postgres user's uid %q: %w", u.Uid, err)
+	}
+	gid, err := strconv.ParseUint(u.Gid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("pgtest: postgres user's gid %q: %w", u.Gid, err)
+	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
