@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
@@ -160,33 +161,34 @@ func (o *orgConn) close() {
 	_ = o.conn.Close()
 }
 
-// settle waits until every peer has committed the same height twice in a
-// row (the previous slice's blocks are validated everywhere), at most limit.
+// settle waits, at most limit, until every peer has committed every block
+// that any peer had when it was called (the previous slice's blocks are
+// validated everywhere). It listens to each peer's block events from that
+// block on: the first one delivered proves the peer has it.
 func settle(ctx context.Context, conns map[string]*orgConn, limit time.Duration) {
-	deadline := time.Now().Add(limit)
-	last := uint64(0)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		var lo, hi uint64
-		ok := true
-		for _, c := range conns {
-			h, err := c.height(ctx)
-			if err != nil {
-				ok = false
-				break
-			}
-			if lo == 0 || h < lo {
-				lo = h
-			}
-			hi = max64(hi, h)
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	var top uint64
+	for _, c := range conns {
+		if h, err := c.height(ctx); err == nil {
+			top = max64(top, h)
 		}
-		if ok && lo == hi && hi == last {
-			return
-		}
-		if ok && lo == hi {
-			last = hi
-		}
-		time.Sleep(150 * time.Millisecond)
 	}
+	if top == 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			blocks, err := c.network.FilteredBlockEvents(ctx, gateway.WithStartBlock(top-1))
+			if err == nil {
+				<-blocks
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func max64(a, b uint64) uint64 {
