@@ -45,9 +45,32 @@ func (c *Client) CaptureEvents(ctx context.Context, events []json.RawMessage) (*
 // written, like CaptureEvents. A document holds at most
 // model.MaxCaptureEvents events and model.MaxCaptureBytes bytes.
 func (c *Client) CaptureDocument(ctx context.Context, doc []byte) (*model.CaptureResult, error) {
+	cc, err := c.CaptureDocumentCommit(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	return &cc.CaptureResult, nil
+}
+
+// CaptureCommit is a committed CaptureEvents transaction: the chaincode's
+// result and the block that holds it, which is where anyone checks the
+// anchored eventIDs.
+type CaptureCommit struct {
+	model.CaptureResult
+	BlockNumber uint64
+}
+
+// CaptureDocumentCommit is CaptureDocument that also reports the block the
+// transaction committed in, for a service that keeps the captured events
+// with their place on the ledger.
+func (c *Client) CaptureDocumentCommit(ctx context.Context, doc []byte) (*CaptureCommit, error) {
 	s, err := c.submit(ctx, call{Fn: model.FnCaptureEvents, Args: []string{string(doc)}})
 	if err != nil {
 		return nil, err
 	}
-	return decode[model.CaptureResult](model.FnCaptureEvents, s.result)
+	res, err := decode[model.CaptureResult](model.FnCaptureEvents, s.result)
+	if err != nil {
+		return nil, err
+	}
+	return &CaptureCommit{CaptureResult: *res, BlockNumber: s.blockNumber}, nil
 }

@@ -27,29 +27,9 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 	f := newProduct(t)
 	ctx := ctxT(t)
 	A, D := org(t, mfrA), org(t, dist)
-	partyA, siteA := withCheck(t, testnet.PrefixA+"00001"), withCheck(t, testnet.PrefixA+"00002")
-	partyD, siteD := withCheck(t, testnet.PrefixD+"00001"), withCheck(t, testnet.PrefixD+"00005")
-	withGLNs(t, map[string][2]string{A.MSPID(): {partyA, siteA}, D.MSPID(): {partyD, siteD}})
-
-	units := f.units(0, 3)
-	for i, u := range units {
-		units[i] = mustCanonical(t, u)
-	}
-	caseCode := mustCanonical(t, f.sscc())
-	now := func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
-	ev := func(format string, args ...any) json.RawMessage { return json.RawMessage(fmt.Sprintf(format, args...)) }
-	codes := func(c []string) string { b, _ := json.Marshal(c); return string(b) }
-
-	maker := []json.RawMessage{
-		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":%s,"action":"ADD","bizStep":"commissioning","disposition":"active",
-			"readPoint":{"id":"https://id.gs1.org/414/%s"},"bizTransactionList":[{"type":"prodorder","bizTransaction":"urn:example:mo:%s"}],
-			"ilmd":{"cbvmda:lotNumber":%q,"cbvmda:productionDate":%q}}`, now(), codes(units), siteA, f.run, f.batch, time.Now().Format("2006-01-02")),
-		ev(`{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","parentID":%q,"childEPCs":%s,"action":"ADD","bizStep":"packing"}`,
-			now(), caseCode, codes(units)),
-		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",
-			"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/%s"}],"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/%s"}],
-			"sensorElementList":[{"sensorReport":[{"type":"Temperature","value":21.5,"uom":"CEL"}]}]}`, now(), caseCode, partyA, partyD),
-	}
+	story := newCaptureStory(t, f, A, D)
+	units, caseCode, maker := story.units, story.caseCode, story.maker
+	now, ev := captureNow, rawEvent
 
 	// All or nothing: a refusal in the middle leaves the first event unwritten.
 	fresh := mustCanonical(t, f.unit(9))
@@ -75,11 +55,7 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 	require.ErrorIs(t, err, client.ErrDuplicate, "a replayed event")
 	settle(t)
 
-	distributor := []json.RawMessage{
-		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"receiving","disposition":"active",
-			"bizLocation":{"id":"https://id.gs1.org/414/%s"},"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/%s"}]}`, now(), caseCode, siteD, partyA),
-		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"DELETE","bizStep":"decommissioning","disposition":"damaged"}`, now(), caseCode),
-	}
+	distributor := story.distributor
 	res2, err := D.CaptureEvents(ctx, distributor)
 	require.NoError(t, err)
 	want = append(want, hashes(t, distributor)...)
@@ -112,6 +88,56 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 		_, err = epcis.FromTrace(code, events, epcis.MapOptions{CreationDate: time.Now()})
 		require.NoError(t, err, "the trace exports")
 	}
+}
+
+// captureStory is what the capture tests capture: three units of a product
+// packed into a case, the maker's events (commission, pack, ship to the
+// distributor, with a readPoint, a bizTransactionList and sensor data the
+// ledger does not model) and the distributor's (receive, decommission).
+type captureStory struct {
+	units              []string
+	caseCode           string
+	maker, distributor []json.RawMessage
+}
+
+// newCaptureStory gives the maker A and the distributor D party and location
+// GLNs under their company prefixes for the test, and writes their events.
+func newCaptureStory(t *testing.T, f *fixture, A, D *client.Client) *captureStory {
+	t.Helper()
+	partyA, siteA := withCheck(t, testnet.PrefixA+"00001"), withCheck(t, testnet.PrefixA+"00002")
+	partyD, siteD := withCheck(t, testnet.PrefixD+"00001"), withCheck(t, testnet.PrefixD+"00005")
+	withGLNs(t, map[string][2]string{A.MSPID(): {partyA, siteA}, D.MSPID(): {partyD, siteD}})
+	st := &captureStory{units: f.units(0, 3), caseCode: mustCanonical(t, f.sscc())}
+	for i, u := range st.units {
+		st.units[i] = mustCanonical(t, u)
+	}
+	now, ev := captureNow, rawEvent
+	codes, err := json.Marshal(st.units)
+	require.NoError(t, err)
+	st.maker = []json.RawMessage{
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":%s,"action":"ADD","bizStep":"commissioning","disposition":"active",
+			"readPoint":{"id":"https://id.gs1.org/414/%s"},"bizTransactionList":[{"type":"prodorder","bizTransaction":"urn:example:mo:%s"}],
+			"ilmd":{"cbvmda:lotNumber":%q,"cbvmda:productionDate":%q}}`, now(), codes, siteA, f.run, f.batch, time.Now().Format("2006-01-02")),
+		ev(`{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","parentID":%q,"childEPCs":%s,"action":"ADD","bizStep":"packing"}`,
+			now(), st.caseCode, codes),
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",
+			"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/%s"}],"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/%s"}],
+			"sensorElementList":[{"sensorReport":[{"type":"Temperature","value":21.5,"uom":"CEL"}]}]}`, now(), st.caseCode, partyA, partyD),
+	}
+	st.distributor = []json.RawMessage{
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"receiving","disposition":"active",
+			"bizLocation":{"id":"https://id.gs1.org/414/%s"},"sourceList":[{"type":"owning_party","source":"https://id.gs1.org/417/%s"}]}`, now(), st.caseCode, siteD, partyA),
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"DELETE","bizStep":"decommissioning","disposition":"damaged"}`, now(), st.caseCode),
+	}
+	return st
+}
+
+// captureNow is an eventTime of now.
+func captureNow() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// rawEvent is an event written as a format string.
+func rawEvent(format string, args ...any) json.RawMessage {
+	return json.RawMessage(fmt.Sprintf(format, args...))
 }
 
 // hashes returns the CBV 2.0 hashes of events as CaptureEvents sends them.

@@ -36,3 +36,8 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 func badParameter(detail string) Problem {
 	return Problem{Type: QueryParameterException, Title: "Invalid query parameter", Status: http.StatusBadRequest, Detail: detail}
 }
+
+// WriteProblem writes p as the answer to r, with the version headers of
+// every answer; the capture handler mounted with WithCapture answers its
+// errors with it.
+func WriteProblem(w http.ResponseWriter, r *http.Request, p Problem) { writeProblem(w, r, p) }

@@ -55,7 +55,7 @@ by its JSON pointer (e.g. /epcisBody/eventList/3/eventTime).`,
 		},
 	}
 	hash.Flags().BoolVar(&pre, "prehash", false, "print the pre-hash strings instead of the hashes")
-	cmd.AddCommand(hash, a.epcisTraceCommand())
+	cmd.AddCommand(hash, a.epcisTraceCommand(), a.epcisCaptureCommand())
 	return cmd
 }
 

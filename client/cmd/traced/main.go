@@ -10,11 +10,19 @@
 // Without --tls-cert and --tls-key it speaks plain HTTP, for a reverse proxy
 // that terminates TLS in front of it (the conformance list requires HTTPS);
 // docs/resolver.md shows such a setup.
+//
+// With --epcis-listen it also serves the member-facing EPCIS 2.0 interface
+// (capture and query, docs/epcis.md) on a second listener, with mutual TLS
+// only, capturing as the profile's user identity:
+//
+//	traced --org ManufacturerA --epcis-listen 127.0.0.1:9443 --epcis-index epcis.db \
+//	    --epcis-tls-cert srv.pem --epcis-tls-key srv.key --epcis-client-ca member-ca.pem
 package main
 
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -66,6 +74,7 @@ type config struct {
 	rateBurst   int
 	trustProxy  bool
 	cacheTTL    time.Duration
+	epcis       epcisConfig
 }
 
 // runDir is where the test network keeps its connection material, as for
@@ -95,6 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.rateBurst, "rate-burst", 20, "requests a client may send at once")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "tell clients apart by the last X-Forwarded-For address (only behind a reverse proxy)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", defaultCacheTTL, "how long a verdict is reused at most; block events invalidate it as soon as it changes; 0 disables the cache")
+	c.epcis.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: traced (--org NAME | --profile FILE) [--listen ADDR] [--domain URL] [--tls-cert FILE --tls-key FILE] [--rate-limit N]")
 		fs.PrintDefaults()
@@ -141,6 +151,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if c.cacheTTL < 0 {
 		return nil, configErrorf("--cache-ttl must not be negative")
+	}
+	if err := c.epcis.check(); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }
@@ -231,8 +244,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stdout, "Public base URL: %s\n", c.domain)
 	}
 
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	var member *epcisService
+	if c.epcis.listen != "" {
+		if member, err = c.epcis.start(ctx, c.profilePath, open); err != nil {
+			fmt.Fprintf(stderr, "traced: EPCIS interface: %v\n", err)
+			_ = srv.Close()
+			var ce *ConfigError
+			if errors.As(err, &ce) {
+				return exitUsage
+			}
+			return exitError
+		}
+		go func() { served <- member.serve() }()
+		fmt.Fprintf(stdout, "EPCIS capture and query (mutual TLS): https://%s/\n", member.ln.Addr())
+	}
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "traced: %v\n", err)
@@ -241,6 +268,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	if member != nil {
+		if err := member.stop(sctx); err != nil {
+			fmt.Fprintf(stderr, "traced: EPCIS shutdown: %v\n", err)
+		}
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		fmt.Fprintf(stderr, "traced: shutdown: %v\n", err)
 		return exitError

@@ -40,6 +40,11 @@ func TestParseFlags(t *testing.T) {
 	assert.Zero(t, c.rateLimit)
 	assert.True(t, c.trustProxy)
 
+	c, err = parseFlags([]string{"--org", "ManufacturerA", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "postgres://u@127.0.0.1/epcis",
+		"--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, epcisConfig{listen: "127.0.0.1:9443", index: "postgres://u@127.0.0.1/epcis", tlsCert: "c.pem", tlsKey: "k.pem", clientCA: "ca.pem"}, c.epcis)
+
 	t.Setenv("TRACECHAIN_ORG", "ManufacturerA")
 	c, err = parseFlags([]string{"--profile", "p.json"}, io.Discard)
 	require.NoError(t, err, "the environment's org yields to --profile")
@@ -61,6 +66,10 @@ func TestConfigErrors(t *testing.T) {
 		"negative cache TTL":  {"--org", "A", "--cache-ttl", "-1s"},
 		"unknown flag":        {"--org", "A", "--nope"},
 		"positional argument": {"--org", "A", "extra"},
+		"EPCIS without mTLS":  {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem"},
+		"EPCIS without index": {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
+		"EPCIS bad listen":    {"--org", "A", "--epcis-listen", "9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
+		"EPCIS index alone":   {"--org", "A", "--epcis-index", "x.db"},
 	} {
 		_, err := parseFlags(args, io.Discard)
 		var ce *ConfigError

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/client/epcisapi"
+	"github.com/tracechain/tracechain/client/epciscapture"
+	"github.com/tracechain/tracechain/client/eventindex"
+)
+
+// epcisConfig is the member-facing EPCIS 2.0 interface: capture and query,
+// for the member's own systems only.
+type epcisConfig struct {
+	listen   string
+	index    string // SQLite file, or a postgres:// DSN
+	tlsCert  string
+	tlsKey   string
+	clientCA string
+}
+
+func (e *epcisConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&e.listen, "epcis-listen", "", "address of the member-facing EPCIS 2.0 capture and query interface, host:port (off when empty)")
+	fs.StringVar(&e.index, "epcis-index", "", "EPCIS event index: a SQLite file, or a postgres:// DSN for PostgreSQL")
+	fs.StringVar(&e.tlsCert, "epcis-tls-cert", "", "PEM certificate of the EPCIS interface")
+	fs.StringVar(&e.tlsKey, "epcis-tls-key", "", "PEM private key of --epcis-tls-cert")
+	fs.StringVar(&e.clientCA, "epcis-client-ca", "", "PEM CA certificates of the member's own CA: only clients with a certificate it issued are served")
+}
+
+// check refuses an EPCIS interface without mutual TLS: it captures into the
+// ledger as the member, so it serves only the member's own clients.
+func (e *epcisConfig) check() error {
+	if e.listen == "" {
+		if e.index != "" || e.tlsCert != "" || e.tlsKey != "" || e.clientCA != "" {
+			return configErrorf("--epcis-index and --epcis-tls-* need --epcis-listen")
+		}
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(e.listen); err != nil {
+		return configErrorf("--epcis-listen %q: %v", e.listen, err)
+	}
+	if e.tlsCert == "" || e.tlsKey == "" || e.clientCA == "" {
+		return configErrorf("--epcis-listen needs --epcis-tls-cert, --epcis-tls-key and --epcis-client-ca: the interface is served with mutual TLS only")
+	}
+	if e.index == "" {
+		return configErrorf("--epcis-listen needs --epcis-index")
+	}
+	return nil
+}
+
+// tlsConfig requires and verifies a client certificate issued by the
+// member's CA.
+func (e *epcisConfig) tlsConfig() (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(e.tlsCert, e.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("EPCIS TLS certificate: %w", err)
+	}
+	pem, err := os.ReadFile(e.clientCA)
+	if err != nil {
+		return nil, fmt.Errorf("EPCIS client CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("EPCIS client CA %s: no PEM certificate in it", e.clientCA)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool,
+		MinVersion: tls.VersionTLS12}, nil
+}
+
+func (e *epcisConfig) openIndex(ctx context.Context) (*eventindex.Store, error) {
+	if strings.HasPrefix(e.index, "postgres://") || strings.HasPrefix(e.index, "postgresql://") {
+		return eventindex.OpenPostgres(ctx, e.index)
+	}
+	return eventindex.OpenSQLite(ctx, e.index)
+}
+
+// epcisService is the running EPCIS interface.
+type epcisService struct {
+	srv     *http.Server
+	ln      net.Listener
+	capture *epciscapture.Handler
+	index   *eventindex.Store
+	member  ledger
+}
+
+// start opens the index and the member's own identity (user: captures
+// write, so not the reader the public resolver uses) and listens.
+func (e *epcisConfig) start(ctx context.Context, profilePath string,
+	open func(ctx context.Context, profilePath, identity string) (ledger, error)) (*epcisService, error) {
+	tc, err := e.tlsConfig()
+	if err != nil {
+		return nil, &ConfigError{Msg: err.Error()}
+	}
+	idx, err := e.openIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := open(ctx, profilePath, client.IdentityUser)
+	if err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	cl, ok := m.(epciscapture.Ledger)
+	if !ok {
+		_ = m.Close()
+		_ = idx.Close()
+		return nil, errors.New("the ledger client cannot capture")
+	}
+	ln, err := net.Listen("tcp", e.listen)
+	if err != nil {
+		_ = m.Close()
+		_ = idx.Close()
+		return nil, err
+	}
+	capture := epciscapture.New(cl, epciscapture.WithIndex(idx), epciscapture.WithMaxWait(epcisMaxWait))
+	s := &epcisService{capture: capture, index: idx, member: m, ln: tls.NewListener(ln, tc), srv: &http.Server{
+		Handler:           epcisapi.New(idx, epcisapi.WithCapture(capture)),
+		TLSConfig:         tc,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a 64 MiB document on a slow link
+		WriteTimeout:      epcisMaxWait + 15*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}}
+	return s, nil
+}
+
+// epcisMaxWait bounds GET /capture/{id}?wait=; the write timeout leaves room for it.
+const epcisMaxWait = time.Minute
+
+func (s *epcisService) serve() error { return s.srv.Serve(s.ln) }
+
+// stop lets requests finish, then stops the jobs, the identity and the index.
+func (s *epcisService) stop(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	s.capture.Close()
+	return errors.Join(err, s.member.Close(), s.index.Close())
+}

@@ -1,0 +1,18 @@
+// Package epciscapture is the capture interface of the EPCIS 2.0 REST
+// binding on the member-facing part of the verification service: POST
+// /capture takes an EPCISDocument, validates it, and captures its events
+// into the ledger as a capture job whose outcome GET /capture/{captureID}
+// reports.
+//
+// A document is one CaptureEvents transaction, all or nothing, unless the
+// client sends GS1-Capture-Error-Behaviour: proceed; then a document larger
+// than one transaction is split into parts, captured in order, each part all
+// or nothing. The events of every committed part are kept verbatim in the
+// query index (package eventindex), with the block and transaction that
+// anchor them, so that a query answer can be proven against the ledger.
+//
+// The handler is mounted with epcisapi.WithCapture. It trusts the TLS layer
+// to authenticate clients (traced requires a client certificate from the
+// member's own CA) and records the subject of the client's certificate with
+// each job.
+package epciscapture

@@ -1,0 +1,325 @@
+package epciscapture
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/client"
+	"github.com/tracechain/tracechain/client/epcisapi"
+	"github.com/tracechain/tracechain/client/eventindex"
+)
+
+// Exception types of the capture interface, as the EPCIS 2.0 OpenAPI names
+// them.
+const (
+	ValidationException           = "epcisException:ValidationException"
+	CaptureLimitExceededException = "epcisException:CaptureLimitExceededException"
+)
+
+// Headers of the capture interface.
+const (
+	HeaderErrorBehaviour = "GS1-Capture-Error-Behaviour"
+	HeaderEventLimit     = "GS1-EPCIS-Capture-Limit"
+	HeaderFileSizeLimit  = "GS1-EPCIS-Capture-File-Size-Limit"
+	// The bounds of one transaction, which a rollback document must keep;
+	// the OpenAPI has no header for them.
+	HeaderTransactionEventLimit    = "Tracechain-Transaction-Capture-Limit"
+	HeaderTransactionFileSizeLimit = "Tracechain-Transaction-File-Size-Limit"
+)
+
+// Ledger captures an EPCISDocument in one CaptureEvents transaction;
+// *client.Client satisfies it.
+type Ledger interface {
+	CaptureDocumentCommit(ctx context.Context, doc []byte) (*client.CaptureCommit, error)
+}
+
+// Index keeps captured events for queries; *eventindex.Store satisfies it.
+type Index interface {
+	Index(ctx context.Context, block uint64, events []eventindex.Entry) error
+}
+
+// Handler is the EPCIS capture interface over a member's ledger identity.
+// Jobs run one at a time, in the order they were posted, so that the blocks
+// they commit, and the blocks given to the index, only grow.
+type Handler struct {
+	ledger  Ledger
+	index   Index
+	limits  Limits
+	jobs    *jobs
+	maxWait time.Duration
+	now     func() time.Time
+
+	turn   chan struct{} // held by the running job
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New returns the capture handler over ledger.
+func New(ledger Ledger, opts ...Option) *Handler {
+	h := &Handler{ledger: ledger, limits: DefaultLimits, jobs: newJobs(1000), maxWait: time.Minute,
+		now: time.Now, turn: make(chan struct{}, 1)}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// Close stops the jobs in progress and waits for them: a part already sent
+// to the ledger then ends as unknown.
+func (h *Handler) Close() {
+	h.cancel()
+	h.wg.Wait()
+}
+
+// ServeHTTP serves /capture, /capture/{captureID} and POST /events.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id, isJob := strings.CutPrefix(r.URL.Path, "/capture/")
+	switch {
+	case r.URL.Path == "/capture" && r.Method == http.MethodPost:
+		h.post(w, r)
+	case r.URL.Path == "/capture" && r.Method == http.MethodOptions:
+		h.options(w)
+	case r.URL.Path == "/capture" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		list := []Job{}
+		for _, j := range h.jobs.all() {
+			list = append(list, j.snapshot())
+		}
+		writeJSON(w, r, http.StatusOK, list)
+	case isJob && id != "" && !strings.Contains(id, "/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		h.get(w, r, id)
+	case isJob && r.Method == http.MethodOptions:
+		setVersions(w.Header())
+		w.Header().Set("Allow", "OPTIONS, GET, HEAD")
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/events":
+		// POST /events captures one event in the OpenAPI; here every capture
+		// is a document, so that its context and its job are explicit.
+		w.Header().Set("Allow", "OPTIONS, GET, HEAD")
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: "about:blank", Title: epcisapi.MethodNotAllowedTitle, Status: http.StatusMethodNotAllowed,
+			Detail: "events are captured as an EPCISDocument with POST /capture"})
+	case r.URL.Path == "/capture" || isJob && id != "":
+		allow := "OPTIONS, POST, GET, HEAD"
+		if isJob {
+			allow = "OPTIONS, GET, HEAD"
+		}
+		w.Header().Set("Allow", allow)
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: "about:blank", Title: epcisapi.MethodNotAllowedTitle, Status: http.StatusMethodNotAllowed,
+			Detail: r.Method + " is not served on " + r.URL.Path})
+	default:
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.NoSuchResourceException, Title: "Resource not found", Status: http.StatusNotFound,
+			Detail: "no capture resource at " + r.URL.Path})
+	}
+}
+
+// options advertises the capture limits and behaviours.
+func (h *Handler) options(w http.ResponseWriter) {
+	hd := w.Header()
+	setVersions(hd)
+	hd.Set("Allow", "OPTIONS, POST, GET, HEAD")
+	h.setLimits(hd)
+	hd.Set(HeaderErrorBehaviour, "all")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) setLimits(hd http.Header) {
+	hd.Set(HeaderEventLimit, strconv.Itoa(h.limits.DocumentEvents))
+	hd.Set(HeaderFileSizeLimit, strconv.FormatInt(h.limits.DocumentBytes, 10))
+	hd.Set(HeaderTransactionEventLimit, strconv.Itoa(h.limits.TransactionEvents))
+	hd.Set(HeaderTransactionFileSizeLimit, strconv.Itoa(h.limits.TransactionBytes))
+}
+
+// post validates a document and starts its job.
+func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" && mt != "application/ld+json" {
+			epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: "about:blank", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
+				Detail: "capture takes application/ld+json or application/json, not " + ct})
+			return
+		}
+	}
+	behaviour := Behaviour(strings.ToLower(strings.TrimSpace(r.Header.Get(HeaderErrorBehaviour))))
+	switch behaviour {
+	case "":
+		behaviour = Rollback
+	case Rollback, Proceed:
+	default:
+		epcisapi.WriteProblem(w, r, invalid(HeaderErrorBehaviour+" must be rollback or proceed, not "+string(behaviour)))
+		return
+	}
+	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.limits.DocumentBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		h.tooLarge(w, r, &LimitError{What: "bytes", Have: r.ContentLength, Max: h.limits.DocumentBytes})
+		return
+	}
+	if err != nil {
+		epcisapi.WriteProblem(w, r, invalid("reading the document: "+err.Error()))
+		return
+	}
+	if n := countEvents(doc); n > h.limits.DocumentEvents {
+		h.tooLarge(w, r, &LimitError{What: "events", Have: int64(n), Max: int64(h.limits.DocumentEvents)})
+		return
+	}
+	caps, err := epcis.ParseCapture(doc, h.limits.DocumentEvents)
+	var ee *epcis.Error
+	if errors.As(err, &ee) {
+		// The detail names the first error by its JSON pointer; a sale is
+		// refused here too (UNSUPPORTED at .../bizStep), as the chaincode
+		// would: it goes through Sell, so buyer data never enters an event.
+		epcisapi.WriteProblem(w, r, invalid(ee.Error()))
+		return
+	}
+	if err != nil {
+		epcisapi.WriteProblem(w, r, invalid(err.Error()))
+		return
+	}
+	d, err := epcis.ParseDocument(doc)
+	if err != nil { // ParseCapture has read it already
+		epcisapi.WriteProblem(w, r, invalid(err.Error()))
+		return
+	}
+	parts, err := plan(doc, d, caps, h.limits, behaviour == Proceed)
+	var le *LimitError
+	if errors.As(err, &le) {
+		h.tooLarge(w, r, le)
+		return
+	}
+	if err != nil {
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError, Detail: err.Error()})
+		return
+	}
+	j := h.newJob(r, behaviour, len(caps), parts)
+	if !h.jobs.add(j) {
+		w.Header().Set("Retry-After", "5")
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Too many capture jobs", Status: http.StatusServiceUnavailable,
+			Detail: "every capture job held is still running; try again"})
+		return
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		h.run(j, parts, d.Context)
+	}()
+	w.Header().Set("Location", "/capture/"+j.view.CaptureID)
+	writeJSON(w, r, http.StatusAccepted, j.snapshot())
+}
+
+func (h *Handler) newJob(r *http.Request, b Behaviour, events int, parts []part) *job {
+	var id [12]byte
+	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails
+	j := &job{done: make(chan struct{}), view: Job{
+		CaptureID: "id" + hex.EncodeToString(id[:]), CreatedAt: h.stamp(), Running: true, Success: true,
+		CaptureErrorBehaviour: b, Errors: []JobError{}, CapturedBy: clientSubject(r), Events: events, EventIDs: []string{},
+	}}
+	for _, p := range parts {
+		j.view.Parts = append(j.view.Parts, Part{FirstEvent: p.first, Events: len(p.events), Status: PartPending})
+	}
+	return j
+}
+
+// get reports a job; ?wait=DURATION (or seconds) blocks until it finishes,
+// at most maxWait, so that a client need not poll.
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, id string) {
+	j, ok := h.jobs.get(id)
+	if !ok {
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.NoSuchResourceException, Title: "Capture job not found", Status: http.StatusNotFound,
+			Detail: "no capture job " + id + " (jobs are kept in memory, the most recent ones only)"})
+		return
+	}
+	if s := r.URL.Query().Get("wait"); s != "" {
+		d, err := parseWait(s)
+		if err != nil {
+			epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.QueryParameterException, Title: "Invalid query parameter", Status: http.StatusBadRequest,
+				Detail: "wait: " + err.Error()})
+			return
+		}
+		t := time.NewTimer(min(d, h.maxWait))
+		select {
+		case <-j.done:
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		t.Stop()
+	}
+	writeJSON(w, r, http.StatusOK, j.snapshot())
+}
+
+func parseWait(s string) (time.Duration, error) {
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is neither seconds nor a duration such as 30s", s)
+	}
+	return d, nil
+}
+
+func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request, e *LimitError) {
+	h.setLimits(w.Header())
+	epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: CaptureLimitExceededException, Title: "Capture payload too large", Status: http.StatusRequestEntityTooLarge,
+		Detail: e.Error()})
+}
+
+func (h *Handler) stamp() string { return h.now().UTC().Format(time.RFC3339Nano) }
+
+func invalid(detail string) epcisapi.Problem {
+	return epcisapi.Problem{Type: ValidationException, Title: "Invalid EPCIS document", Status: http.StatusBadRequest, Detail: detail}
+}
+
+// countEvents counts the events of a document without decoding them, so
+// that an oversized document is refused before it is parsed; -1 when it is
+// not a document (ParseCapture then says why).
+func countEvents(doc []byte) int {
+	var d struct {
+		Body struct {
+			EventList []json.RawMessage `json:"eventList"`
+		} `json:"epcisBody"`
+	}
+	if json.Unmarshal(doc, &d) != nil {
+		return -1
+	}
+	return len(d.Body.EventList)
+}
+
+// clientSubject is the subject of the verified client certificate.
+func clientSubject(r *http.Request) string {
+	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+		return ""
+	}
+	return r.TLS.PeerCertificates[0].Subject.String()
+}
+
+func setVersions(hd http.Header) {
+	hd.Set("GS1-EPCIS-Version", epcisapi.EPCISVersion)
+	hd.Set("GS1-CBV-Version", epcisapi.CBVVersion)
+}
+
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError, Detail: err.Error()})
+		return
+	}
+	setVersions(w.Header())
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(b)
+	}
+}

@@ -1,0 +1,23 @@
+package epciscapture
+
+import "time"
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithIndex keeps the events of every committed part in idx.
+func WithIndex(idx Index) Option { return func(h *Handler) { h.index = idx } }
+
+// WithLimits replaces DefaultLimits.
+func WithLimits(l Limits) Option { return func(h *Handler) { h.limits = l } }
+
+// WithMaxJobs bounds the jobs kept in memory (default 1000).
+func WithMaxJobs(n int) Option { return func(h *Handler) { h.jobs = newJobs(n) } }
+
+// WithMaxWait bounds how long GET /capture/{captureID}?wait= blocks
+// (default 60 s); the server's write timeout must be longer.
+func WithMaxWait(d time.Duration) Option { return func(h *Handler) { h.maxWait = d } }
+
+// WithClock sets the clock of createdAt, finishedAt and the record time of
+// indexed events; tests pass a fixed one.
+func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
