@@ -25,11 +25,7 @@ func TestTraceExportsAsEPCIS(t *testing.T) {
 	u := f.units(0, 1)
 	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
 	require.NoError(t, err)
-	_, err = A.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: u})
-	require.NoError(t, err)
-	settle(t)
-	_, err = R.Receive(ctx, model.MoveRequest{Codes: u})
-	require.NoError(t, err)
+	deliver(t, A, R, u)
 	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
 	require.NoError(t, err)
 

@@ -146,6 +146,18 @@ func (f *fixture) units(from, to int) []string {
 	return out
 }
 
+// deliver ships codes from one member to another, waits until the
+// receiver's peer has the shipment, and receives them there.
+func deliver(t *testing.T, from, to *client.Client, codes []string) {
+	t.Helper()
+	ctx := ctxT(t)
+	_, err := from.Ship(ctx, model.ShipRequest{To: to.MSPID(), Codes: codes})
+	require.NoError(t, err)
+	settle(t)
+	_, err = to.Receive(ctx, model.MoveRequest{Codes: codes})
+	require.NoError(t, err)
+}
+
 // sscc returns a fresh SSCC under the fixture's prefix.
 func (f *fixture) sscc() string { return ssccUnder(f.t, f.prefix) }
 
@@ -634,11 +646,7 @@ func TestContainerCodesMustBeThePackersOwn(t *testing.T) {
 	units := f.units(0, 4)
 	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
 	require.NoError(t, err)
-	_, err = A.Ship(ctx, model.ShipRequest{To: "DistributorMSP", Codes: units})
-	require.NoError(t, err)
-	settle(t)
-	_, err = D.Receive(ctx, model.MoveRequest{Codes: units})
-	require.NoError(t, err)
+	deliver(t, A, D, units)
 
 	// The Distributor may not create a case or pallet under the maker's prefix:
 	// neither an SSCC of its range nor a case SGTIN of its GTIN.
@@ -673,11 +681,7 @@ func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
 	sold, other := units[0], units[1]
 	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
 	require.NoError(t, err)
-	_, err = A.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: units})
-	require.NoError(t, err)
-	settle(t)
-	_, err = R.Receive(ctx, model.MoveRequest{Codes: units})
-	require.NoError(t, err)
+	deliver(t, A, R, units)
 	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
 	require.NoError(t, err)
 	require.Equal(t, model.OutcomeSold, sr.Outcome)

@@ -364,15 +364,12 @@ func (r *Results) hasCPU() bool {
 	return false
 }
 
+// cpuStr is num, but a zero CPU time reads 0.00, like the small ones beside it.
 func cpuStr(v float64) string {
-	switch {
-	case v >= 100:
-		return commas(int(v + 0.5))
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	default:
-		return fmt.Sprintf("%.2f", v)
+	if v == 0 {
+		return "0.00"
 	}
+	return num(v)
 }
 
 func (r *Results) hasConflictScenario() bool {

@@ -90,7 +90,7 @@ func (n *Network) Gateway(org, identity string) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, sign, err := files.Load(p.MSPID)
+	id, sign, err := files.Load(p.MSPID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (n *Network) Gateway(org, identity string) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw, err := p.Gateway(conn, identity,
+	gw, err := gateway.Connect(id, gateway.WithSign(sign), gateway.WithClientConnection(conn),
 		gateway.WithEvaluateTimeout(15*time.Second), gateway.WithEndorseTimeout(30*time.Second),
 		gateway.WithSubmitTimeout(15*time.Second), gateway.WithCommitStatusTimeout(45*time.Second))
 	if err != nil {
