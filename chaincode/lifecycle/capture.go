@@ -77,7 +77,7 @@ func (l *Ledger) CaptureEvents(doc []byte) (*model.CaptureResult, error) {
 		}
 	}
 	e := l.event(model.EventCaptured)
-	e.Count, e.Codes, e.EventIDs = len(codes), eventCodes(codes), ids
+	e.Count, e.Codes, e.EventIDs, e.Contents = len(codes), eventCodes(codes), ids, l.contentsChanged
 	if err := l.commit(e); err != nil {
 		return nil, err
 	}

@@ -100,9 +100,18 @@ func TestCaptureAppliesEventsThroughTheLedger(t *testing.T) {
 
 	at = w.epcisTime()
 	decommission := fmt.Sprintf(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"DELETE","bizStep":"decommissioning","disposition":"damaged"}`, at, caseA)
-	res3, err := w.capture(distributor, document(decommission))
+	var captured model.Event
+	_, err = w.do(distributor, nil, func(c call) error {
+		if _, err := c.l.CaptureEvents(document(decommission)); err != nil {
+			return err
+		}
+		_, payload := c.tx.Event()
+		return json.Unmarshal(payload, &captured)
+	})
 	require.NoError(t, err)
 	assert.Equal(t, model.DispositionDamaged, w.status(u[0]).Disposition, "the contents follow the case")
+	assert.True(t, captured.Contents, "the Captured event says that unlisted contents changed")
+	res3 := &model.CaptureResult{EventIDs: captured.EventIDs}
 
 	want := map[string]string{
 		model.EventCommissioned: hashes[0], model.EventPacked: hashes[1], model.EventShipped: hashes[2],

@@ -52,6 +52,9 @@ type Ledger struct {
 	dirty   []string
 	isDirty map[string]bool
 	capture *capturing // set while CaptureEvents applies one captured event
+	// contents is set when the transaction decommissioned a container that
+	// holds goods: their disposition changes too, unlisted (model.Event.Contents).
+	contentsChanged bool
 }
 
 // New returns the lifecycle view of the transaction behind reg.

@@ -259,6 +259,7 @@ func (l *Ledger) Decommission(req model.DecommissionRequest) (*model.MoveResult,
 	for _, r := range refs {
 		it := l.items[r.code]
 		it.Disposition = disp
+		l.contentsChanged = l.contentsChanged || (it.Class == model.ClassContainer && it.Children > 0)
 		l.save(it)
 		if err := l.record(it.Code, model.TraceEvent{Type: model.EventDecommissioned, BizStep: model.BizStepDecommissioning, Disposition: disp, Quantity: it.Quantity}); err != nil {
 			return nil, err
@@ -266,7 +267,7 @@ func (l *Ledger) Decommission(req model.DecommissionRequest) (*model.MoveResult,
 	}
 	codes := codesOf(refs)
 	e := l.event(model.EventDecommissioned)
-	e.Disposition, e.Count, e.Codes = disp, len(codes), eventCodes(codes)
+	e.Disposition, e.Count, e.Codes, e.Contents = disp, len(codes), eventCodes(codes), l.contentsChanged
 	if err := l.commit(e); err != nil {
 		return nil, err
 	}

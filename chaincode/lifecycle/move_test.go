@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -130,4 +131,30 @@ func TestShipReceiveManyAndEvents(t *testing.T) {
 	for _, code := range u {
 		assert.Equal(t, distributor, w.status(code).Holder.MSPID)
 	}
+}
+
+// TestDecommissionMarksChangedContents: the event of a decommissioned
+// container that holds goods says so, because their disposition changes
+// without the event listing them; a unit's or an empty container's does not.
+func TestDecommissionMarksChangedContents(t *testing.T) {
+	w := newWorld(t)
+	u := w.units("B1", "U", 3)
+	full, empty := sscc("6901234", 1), sscc("6901234", 2)
+	w.pack(makerA, full, u[0], u[1])
+	w.pack(makerA, empty, u[2])
+	w.unpack(makerA, empty, u[2])
+	for _, tc := range []struct {
+		code     string
+		contents bool
+	}{{u[2], false}, {empty, false}, {full, true}} {
+		tx := w.ok(makerA, func(c call) error {
+			_, err := c.l.Decommission(model.DecommissionRequest{Codes: []string{tc.code}, Reason: model.ReasonDamaged})
+			return err
+		})
+		_, payload := tx.Event()
+		var e model.Event
+		require.NoError(t, json.Unmarshal(payload, &e))
+		assert.Equal(t, tc.contents, e.Contents, tc.code)
+	}
+	assert.Equal(t, model.DispositionDamaged, w.status(u[0]).Disposition, "the contents follow the container")
 }

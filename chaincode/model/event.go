@@ -53,4 +53,9 @@ type Event struct {
 	SaleHash    string      `json:"saleHash,omitempty"`
 	Version     int         `json:"version,omitempty"`
 	EventIDs    []string    `json:"eventIds,omitempty"` // Captured: the anchored eventIDs, in capture order
+	// Contents is true when the transaction also changed goods that it does
+	// not list: those inside a container it decommissioned, whose
+	// disposition follows the container. A reader that keeps derived state
+	// per code (a verdict cache) must then forget more than Codes.
+	Contents bool `json:"contents,omitempty"`
 }

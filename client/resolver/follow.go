@@ -28,12 +28,13 @@ var verdictEvents = []string{
 // Invalidates applies one event to the cache: the codes it lists when it
 // lists them all and they are all it changes; the whole cache otherwise (a
 // batch recall names no code, a decommissioned container changes the verdict
-// of everything inside it, so may a captured document, and events list at
-// most model.MaxEventCodes codes).
+// of everything inside it, which the event marks as Contents, and events list
+// at most model.MaxEventCodes codes). A captured document is no different:
+// its event lists every code its events changed.
 func (h *Resolver) Invalidates(e client.Event) {
 	listed := len(e.Codes) > 0 && len(e.Codes) == e.Count
 	switch {
-	case e.Type == model.EventDecommissioned, e.Type == model.EventCaptured, e.Type == model.EventRecalled && e.GTIN != "", !listed:
+	case e.Contents, e.Type == model.EventRecalled && e.GTIN != "", !listed:
 		h.InvalidateAll()
 	default:
 		for _, code := range e.Codes {

@@ -730,7 +730,10 @@ func TestBlockEventsInvalidateTheVerdictsTheyChange(t *testing.T) {
 		"a confirmed clone":               {model.Event{Type: model.EventAlertDecided, Count: 1, Codes: []string{u}}, []string{u}, false},
 		"a unit-list recall":              {model.Event{Type: model.EventRecalled, Count: 1, Codes: []string{u}}, []string{u}, false},
 		"a batch recall names no code":    {model.Event{Type: model.EventRecalled, GTIN: "09506000134352", Batch: "B1"}, nil, true},
-		"a decommissioned container":      {model.Event{Type: model.EventDecommissioned, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520007"}}, nil, true},
+		"a decommissioned unit":           {model.Event{Type: model.EventDecommissioned, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a decommissioned container":      {model.Event{Type: model.EventDecommissioned, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520007"}, Contents: true}, nil, true},
+		"a capture lists what it changed": {model.Event{Type: model.EventCaptured, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a capture emptied a container":   {model.Event{Type: model.EventCaptured, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520007"}, Contents: true}, nil, true},
 		"more codes than the event lists": {model.Event{Type: model.EventCommissioned, Count: 500}, nil, true},
 	} {
 		t.Run(name, func(t *testing.T) {
