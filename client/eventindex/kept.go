@@ -35,7 +35,7 @@ func (s *Store) Keep(ctx context.Context, events []Kept) error {
 	if err != nil {
 		return fmt.Errorf("eventindex: keep: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	defer tx.Rollback()                             //nolint:errcheck // a no-op after Commit
 	ins, err := tx.PrepareContext(ctx, s.stmt.keep) //nolint:gosec // G701: a fixed statement (statements.go)
 	if err != nil {
 		return fmt.Errorf("eventindex: keep: %w", err)
