@@ -65,6 +65,14 @@ func New(src Source, idx Index, opts ...Option) *Feeder {
 // the source skips a block, or the source's error; the index then holds
 // every block before the failed one, and a later Run resumes there.
 func (f *Feeder) Run(ctx context.Context) error {
+	err := f.run(ctx)
+	if ctx.Err() != nil {
+		return nil // what failed was cut short by the end of ctx
+	}
+	return err
+}
+
+func (f *Feeder) run(ctx context.Context) error {
 	last, indexed, err := f.idx.Checkpoint(ctx)
 	if err != nil {
 		return err
