@@ -141,12 +141,12 @@ func chaincodeTransaction(data []byte, chaincode string) (BlockTransaction, bool
 // actionWrites returns the writes of one action in chaincode's namespace;
 // ok is false for an action of another chaincode.
 func actionWrites(action *peer.TransactionAction, chaincode string) ([]Write, bool, error) {
-	var cap peer.ChaincodeActionPayload
-	if err := proto.Unmarshal(action.GetPayload(), &cap); err != nil {
+	var payload peer.ChaincodeActionPayload
+	if err := proto.Unmarshal(action.GetPayload(), &payload); err != nil {
 		return nil, false, fmt.Errorf("action payload: %w", err)
 	}
 	var prp peer.ProposalResponsePayload
-	if err := proto.Unmarshal(cap.GetAction().GetProposalResponsePayload(), &prp); err != nil {
+	if err := proto.Unmarshal(payload.GetAction().GetProposalResponsePayload(), &prp); err != nil {
 		return nil, false, fmt.Errorf("proposal response: %w", err)
 	}
 	var cc peer.ChaincodeAction

@@ -32,9 +32,9 @@ func envelope(t *testing.T, typ common.HeaderType, txID string, at time.Time, ch
 		{Namespace: chaincode, Rwset: mustMarshal(t, &kvrwset.KVRWSet{Writes: writes})},
 	}})
 	action := mustMarshal(t, &peer.ChaincodeAction{ChaincodeId: &peer.ChaincodeID{Name: chaincode}, Results: set})
-	cap := mustMarshal(t, &peer.ChaincodeActionPayload{Action: &peer.ChaincodeEndorsedAction{
+	actionPayload := mustMarshal(t, &peer.ChaincodeActionPayload{Action: &peer.ChaincodeEndorsedAction{
 		ProposalResponsePayload: mustMarshal(t, &peer.ProposalResponsePayload{Extension: action})}})
-	tx := mustMarshal(t, &peer.Transaction{Actions: []*peer.TransactionAction{{Payload: cap}}})
+	tx := mustMarshal(t, &peer.Transaction{Actions: []*peer.TransactionAction{{Payload: actionPayload}}})
 	header := mustMarshal(t, &common.ChannelHeader{Type: int32(typ), TxId: txID, Timestamp: timestamppb.New(at)})
 	payload := mustMarshal(t, &common.Payload{Header: &common.Header{ChannelHeader: header}, Data: tx})
 	return mustMarshal(t, &common.Envelope{Payload: payload})

@@ -93,12 +93,19 @@ func (f *Feeder) verbatim(ctx context.Context, eventID string) (*eventindex.Kept
 	if err != nil || !ok {
 		return nil, err
 	}
-	docContext, err := epcis.ParseContext(k.Context)
-	if err != nil {
-		return nil, nil //nolint:nilerr // an unreadable copy is no copy: the ledger's rendering is indexed
-	}
-	if id, err := epcis.EventHash(k.Event, docContext); err != nil || id != eventID {
-		return nil, nil //nolint:nilerr // as above
+	if !hashesTo(k, eventID) {
+		return nil, nil
 	}
 	return &k, nil
+}
+
+// hashesTo reports whether a kept copy is the event eventID names; an
+// unreadable copy is not.
+func hashesTo(k eventindex.Kept, eventID string) bool {
+	docContext, err := epcis.ParseContext(k.Context)
+	if err != nil {
+		return false
+	}
+	id, err := epcis.EventHash(k.Event, docContext)
+	return err == nil && id == eventID
 }
