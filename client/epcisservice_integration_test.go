@@ -4,6 +4,7 @@ package client_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -25,6 +26,7 @@ import (
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
 	"github.com/tracechain/tracechain/client/epciscapture"
+	"github.com/tracechain/tracechain/client/epcisfeed"
 	"github.com/tracechain/tracechain/client/eventindex"
 	"github.com/tracechain/tracechain/test-network/testnet"
 )
@@ -42,24 +44,68 @@ func tlsOf(org string) memberTLS {
 }
 
 // epcisMember is one member's EPCIS interface, served as traced serves it:
-// capture as the member's user, its own index, mutual TLS with the member's
-// CA.
+// capture as the member's user, its own index fed from the ledger's blocks
+// by the same identity, mutual TLS with the member's CA.
 type epcisMember struct {
-	srv  *httptest.Server
-	http *http.Client // the member's EPCIS client, with User1's certificate
+	srv    *httptest.Server
+	http   *http.Client // the member's EPCIS client, with User1's certificate
+	index  *eventindex.Store
+	source epcisfeed.Source
+	feeder *epcisfeed.Feeder
+	stop   func() // stops the running feeder and waits for it
 }
 
 func epcisService(t *testing.T, org string, member *client.Client) *epcisMember {
 	t.Helper()
 	idx, err := eventindex.OpenSQLite(ctxT(t), filepath.Join(t.TempDir(), "epcis.db"))
 	require.NoError(t, err)
+	return epcisServiceOn(t, org, member, member, idx)
+}
+
+// epcisServiceOn serves the interface on idx, its feeder reading src.
+func epcisServiceOn(t *testing.T, org string, member *client.Client, src epcisfeed.Source, idx *eventindex.Store) *epcisMember {
+	t.Helper()
 	capture := epciscapture.New(member, epciscapture.WithIndex(idx))
 	srv := httptest.NewUnstartedServer(epcisapi.New(idx, epcisapi.WithCapture(capture)))
 	m := tlsOf(org)
 	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool(t, m.ca), MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
-	t.Cleanup(func() { srv.Close(); capture.Close(); _ = idx.Close() })
-	return &epcisMember{srv: srv, http: httpsClient(t, srv, &m)}
+	e := &epcisMember{srv: srv, http: httpsClient(t, srv, &m), index: idx, source: src}
+	e.startFeeder(t)
+	t.Cleanup(func() { srv.Close(); capture.Close(); e.stop(); _ = idx.Close() })
+	return e
+}
+
+// startFeeder runs a new feeder of the member's index, as traced does at
+// start, until stop.
+func (e *epcisMember) startFeeder(t *testing.T, opts ...epcisfeed.Option) {
+	t.Helper()
+	e.feeder = epcisfeed.New(e.source, e.index, opts...)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.feeder.Run(ctx) }()
+	e.stop = func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("feeder: %v", err)
+		}
+		e.stop = func() {}
+	}
+}
+
+// indexed waits until the member's index holds block.
+func (e *epcisMember) indexed(t *testing.T, block uint64) {
+	t.Helper()
+	require.NoError(t, e.feeder.WaitFor(ctxT(t), block))
+}
+
+// caughtUp waits until the member's index holds every block committed so far.
+func (e *epcisMember) caughtUp(t *testing.T) {
+	t.Helper()
+	settle(t)
+	h, err := testnet.Current().ChainHeight(ctxT(t), testnet.Distributor)
+	require.NoError(t, err)
+	e.indexed(t, h-1)
 }
 
 func pool(t *testing.T, pemFile string) *x509.CertPool {
@@ -201,12 +247,16 @@ func TestEPCISServiceCaptureAndQuery(t *testing.T) {
 	require.True(t, jm.Success, "%+v", jm.Errors)
 	require.Len(t, jm.EventIDs, 3)
 	require.NotNil(t, jm.Block)
-	assert.True(t, jm.Parts[0].Indexed)
 	assert.Contains(t, jm.CapturedBy, "User1@manufacturera.tracechain.example")
+	svcA.indexed(t, *jm.Block)
+	svcA.get(t, "/capture/"+jm.CaptureID, &jm)
+	assert.True(t, jm.Parts[0].Indexed, "the job says so once the feeder has passed its block")
 	settle(t)
 	jd := svcD.capture(t, captureDocument(t, story.distributor...))
 	require.True(t, jd.Success, "%+v", jd.Errors)
 	settle(t)
+	svcA.indexed(t, *jd.Block)
+	svcD.indexed(t, *jd.Block)
 
 	// Query the shipment back and prove it against the ledger.
 	actx, list := svcA.events(t, url.Values{"EQ_bizStep": {"shipping"}, "MATCH_epc": {caseCode}})
@@ -229,8 +279,16 @@ func TestEPCISServiceCaptureAndQuery(t *testing.T) {
 	}
 	assert.Equal(t, []string{id}, onLedger, "the queried event's hash is the shipment's eventID on the ledger")
 
-	_, all := svcA.events(t, url.Values{"MATCH_anyEPC": {caseCode}})
-	assert.Len(t, all, 2, "the maker's service holds what it captured: packing and shipping; the distributor's events are in its own service")
+	// The maker's service holds its own captures verbatim, and the
+	// distributor's as the ledger renders them; and the other way round.
+	_, recvA := svcA.events(t, url.Values{"MATCH_epc": {caseCode}, "EQ_bizStep": {"receiving"}})
+	require.Len(t, recvA, 1)
+	assert.Contains(t, string(recvA[0].Raw), `"tracechain:capturedEventId":"`+jd.EventIDs[0]+`"`, "A did not capture it: the ledger's rendering")
 	_, recv := svcD.events(t, url.Values{"MATCH_epc": {caseCode}, "EQ_bizStep": {"receiving"}})
 	require.Len(t, recv, 1)
+	assert.NotContains(t, string(recv[0].Raw), "capturedEventId", "D captured it: its verbatim copy")
+	assert.Contains(t, string(recv[0].Raw), "bizLocation")
+	_, shipD := svcD.events(t, url.Values{"MATCH_epc": {caseCode}, "EQ_bizStep": {"shipping"}})
+	require.Len(t, shipD, 1)
+	assert.NotContains(t, string(shipD[0].Raw), "sensorElementList", "the maker's sensor data stays with the maker's service")
 }

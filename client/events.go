@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -82,48 +81,27 @@ func (c *Client) Events(ctx context.Context, opts EventOptions) iter.Seq2[Event,
 		case opts.StartBlock != nil:
 			pos = eventPosition{Set: true, Block: *opts.StartBlock}
 		}
-		r := c.retrier(time.Time{})
-		_, err := retry(ctx, r, streamClass, func() (struct{}, error) {
-			sctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			ch, err := c.cc.ChaincodeEvents(sctx, c.cfg.chaincode, pos)
-			if err != nil {
-				if ctx.Err() != nil {
-					return struct{}{}, nil
-				}
-				return struct{}{}, err
+		open := func(sctx context.Context) (<-chan *gateway.ChaincodeEvent, error) {
+			return c.cc.ChaincodeEvents(sctx, c.cfg.chaincode, pos)
+		}
+		err := follow(ctx, c.retrier(time.Time{}), "event", open, func(raw *gateway.ChaincodeEvent) bool {
+			ev, derr := decodeEvent(raw)
+			yielded := derr != nil || len(opts.Types) == 0 || slices.Contains(opts.Types, ev.Type)
+			more := true
+			if yielded {
+				more = yield(ev, derr)
 			}
-			for raw := range ch {
-				r.progressed()
-				ev, derr := decodeEvent(raw)
-				yielded := derr != nil || len(opts.Types) == 0 || slices.Contains(opts.Types, ev.Type)
-				more := true
-				if yielded {
-					more = yield(ev, derr)
+			if err := cp.CheckpointChaincodeEvent(raw); err != nil {
+				if more {
+					yield(Event{}, fmt.Errorf("tracechain: event checkpoint: %w", err))
 				}
-				if err := cp.CheckpointChaincodeEvent(raw); err != nil {
-					if more {
-						yield(Event{}, fmt.Errorf("tracechain: event checkpoint: %w", err))
-					}
-					return struct{}{}, nil
-				}
-				pos = eventPosition{Set: true, Block: raw.BlockNumber, AfterTxID: raw.TransactionID}
-				if !more {
-					return struct{}{}, nil
-				}
+				return false
 			}
-			if ctx.Err() != nil {
-				return struct{}{}, nil
-			}
-			return struct{}{}, errors.New("event stream closed by the peer")
+			pos = eventPosition{Set: true, Block: raw.BlockNumber, AfterTxID: raw.TransactionID}
+			return more
 		})
-		// A stream that could not be kept open, unless the caller ended it.
-		if err != nil && ctx.Err() == nil {
-			terr := mapError(opEvents, "", err)
-			if _, ok := terr.(*TransportError); !ok {
-				terr = &TransportError{Op: opEvents, Code: codes.Unavailable, Err: err}
-			}
-			yield(Event{}, terr)
+		if err != nil {
+			yield(Event{}, err)
 		}
 	}
 }
@@ -147,4 +125,42 @@ type memoryCheckpointer struct{ gateway.InMemoryCheckpointer }
 func (m *memoryCheckpointer) CheckpointChaincodeEvent(e *gateway.ChaincodeEvent) error {
 	m.InMemoryCheckpointer.CheckpointChaincodeEvent(e)
 	return nil
+}
+
+// follow keeps a stream of the peer open: open starts it, where the
+// previous one left off, and each item goes to handle until handle returns
+// false. A stream that breaks is reopened with the retry policy r. It
+// returns nil when handle or ctx ended the stream, and otherwise a
+// *TransportError matching ErrUnavailable: the stream could not be kept
+// open.
+func follow[T any](ctx context.Context, r *retrier, what string, open func(ctx context.Context) (<-chan T, error), handle func(T) bool) error {
+	_, err := retry(ctx, r, streamClass, func() (struct{}, error) {
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		ch, err := open(sctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return struct{}{}, nil
+			}
+			return struct{}{}, err
+		}
+		for item := range ch {
+			r.progressed()
+			if !handle(item) {
+				return struct{}{}, nil
+			}
+		}
+		if ctx.Err() != nil {
+			return struct{}{}, nil
+		}
+		return struct{}{}, fmt.Errorf("%s stream closed by the peer", what)
+	})
+	if err == nil || ctx.Err() != nil {
+		return nil
+	}
+	terr := mapError(opEvents, "", err)
+	if _, ok := terr.(*TransportError); !ok {
+		terr = &TransportError{Op: opEvents, Code: codes.Unavailable, Err: err}
+	}
+	return terr
 }

@@ -75,6 +75,55 @@ func exported(t *testing.T, w *world, code string) []model.TraceEvent {
 // from it, and a later change of master data does not change it.
 func TestStoredEventIDIsTheHashOfTheExport(t *testing.T) {
 	w := newWorld(t)
+	codes := tellEveryEvent(t, w)
+
+	seen := map[string]bool{}
+	var before []model.TraceEvent
+	for _, code := range codes {
+		for _, e := range exported(t, w, code) {
+			seen[e.Type] = true
+			before = append(before, e)
+		}
+	}
+	for _, typ := range []string{model.EventCommissioned, model.EventLotCommissioned, model.EventLotSplit, model.EventPacked,
+		model.EventUnpacked, model.EventShipped, model.EventReceived, model.EventRejected, model.EventSold,
+		model.EventRecalled, model.EventDecommissioned} {
+		assert.True(t, seen[typ], "the trace covers %s", typ)
+	}
+
+	// Parties and locations as written at the time.
+	var ship model.TraceEvent
+	for _, e := range before {
+		if e.Type == model.EventShipped && e.Location != "" {
+			ship = e
+		}
+	}
+	assert.Equal(t, epcis.PartyGLNURIBase+partyA, ship.FromParty)
+	assert.Equal(t, epcis.PartyGLNURIBase+partyD, ship.ToParty)
+	assert.Equal(t, epcis.LocationGLNURIBase+siteA, ship.Location)
+
+	// The distributor changes its party GLN: old events keep their rendering.
+	w.ok(admin(regulator), func(c call) error {
+		m, err := c.reg.GetMember(distributor)
+		if err != nil {
+			return err
+		}
+		_, err = c.reg.UpdateMember(model.MemberRequest{MSPID: m.MSPID, Role: m.Role, Name: m.Name, USCC: m.USCC,
+			CompanyPrefixes: m.CompanyPrefixes, PartyGLN: gln("6907777", 9), LocationGLNs: m.LocationGLNs})
+		return err
+	})
+	var after []model.TraceEvent
+	for _, code := range codes {
+		after = append(after, exported(t, w, code)...)
+	}
+	assert.Equal(t, before, after)
+}
+
+// tellEveryEvent runs a story that records every ledger event type with an
+// EPCIS rendering, with party and location GLNs, and returns the codes
+// whose traces show them all.
+func tellEveryEvent(t *testing.T, w *world) []string {
+	t.Helper()
 	withGLNs(t, w)
 	u := w.units("B1", "U", 3)
 	caseA := sscc("6901234", 21)
@@ -117,47 +166,7 @@ func TestStoredEventIDIsTheHashOfTheExport(t *testing.T) {
 		_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "L7", Reason: "batch defect"})
 		return err
 	})
-
-	seen := map[string]bool{}
-	var before []model.TraceEvent
-	for _, code := range []string{u[0], u[1], u[2], caseA, lotB, lotB + model.PartSeparator + "r1"} {
-		for _, e := range exported(t, w, code) {
-			seen[e.Type] = true
-			before = append(before, e)
-		}
-	}
-	for _, typ := range []string{model.EventCommissioned, model.EventLotCommissioned, model.EventLotSplit, model.EventPacked,
-		model.EventUnpacked, model.EventShipped, model.EventReceived, model.EventRejected, model.EventSold,
-		model.EventRecalled, model.EventDecommissioned} {
-		assert.True(t, seen[typ], "the trace covers %s", typ)
-	}
-
-	// Parties and locations as written at the time.
-	var ship model.TraceEvent
-	for _, e := range before {
-		if e.Type == model.EventShipped && e.Location != "" {
-			ship = e
-		}
-	}
-	assert.Equal(t, epcis.PartyGLNURIBase+partyA, ship.FromParty)
-	assert.Equal(t, epcis.PartyGLNURIBase+partyD, ship.ToParty)
-	assert.Equal(t, epcis.LocationGLNURIBase+siteA, ship.Location)
-
-	// The distributor changes its party GLN: old events keep their rendering.
-	w.ok(admin(regulator), func(c call) error {
-		m, err := c.reg.GetMember(distributor)
-		if err != nil {
-			return err
-		}
-		_, err = c.reg.UpdateMember(model.MemberRequest{MSPID: m.MSPID, Role: m.Role, Name: m.Name, USCC: m.USCC,
-			CompanyPrefixes: m.CompanyPrefixes, PartyGLN: gln("6907777", 9), LocationGLNs: m.LocationGLNs})
-		return err
-	})
-	var after []model.TraceEvent
-	for _, code := range []string{u[0], u[1], u[2], caseA, lotB, lotB + model.PartSeparator + "r1"} {
-		after = append(after, exported(t, w, code)...)
-	}
-	assert.Equal(t, before, after)
+	return []string{u[0], u[1], u[2], caseA, lotB, lotB + model.PartSeparator + "r1"}
 }
 
 // TestMoveLocations lets a member name only its own registered locations.

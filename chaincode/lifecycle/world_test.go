@@ -98,6 +98,8 @@ type world struct {
 	mem *statetest.Memory
 	now time.Time
 	n   int
+	// committed, when set, sees every transaction right after it commits.
+	committed func(tx *statetest.MemoryTx)
 }
 
 // call is one simulated transaction.
@@ -156,6 +158,9 @@ func (w *world) do(msp string, transient map[string][]byte, fn func(c call) erro
 			require.Equal(w.t, 1, s.Events, "exactly one chaincode event per transaction")
 		}
 		require.NoError(w.t, c.tx.Commit())
+		if w.committed != nil {
+			w.committed(c.tx)
+		}
 	}
 	return c.tx, err
 }

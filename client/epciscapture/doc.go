@@ -7,9 +7,11 @@
 // A document is one CaptureEvents transaction, all or nothing, unless the
 // client sends GS1-Capture-Error-Behaviour: proceed; then a document larger
 // than one transaction is split into parts, captured in order, each part all
-// or nothing. The events of every committed part are kept verbatim in the
-// query index (package eventindex), with the block and transaction that
-// anchor them, so that a query answer can be proven against the ledger.
+// or nothing. Every event is kept verbatim (eventindex.Store.Keep) before
+// its part is sent; the feeder (package epcisfeed), the index's only writer,
+// indexes that copy, with the block and transaction that anchor it, when it
+// reaches the block, so that a query answer carries the full event and can
+// be proven against the ledger.
 //
 // The handler is mounted with epcisapi.WithCapture. It trusts the TLS layer
 // to authenticate clients (traced requires a client certificate from the

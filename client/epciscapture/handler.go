@@ -45,14 +45,18 @@ type Ledger interface {
 	CaptureDocumentCommit(ctx context.Context, doc []byte) (*client.CaptureCommit, error)
 }
 
-// Index keeps captured events for queries; *eventindex.Store satisfies it.
+// Index keeps the verbatim copies of captured events, which the feeder
+// (package epcisfeed) indexes when it reaches their block, and says how far
+// it got; *eventindex.Store satisfies it. The handler never indexes itself:
+// the feeder is the index's only writer, so the checkpoint is the feeder's.
 type Index interface {
-	Index(ctx context.Context, block uint64, events []eventindex.Entry) error
+	Keep(ctx context.Context, events []eventindex.Kept) error
+	Checkpoint(ctx context.Context) (block uint64, indexed bool, err error)
 }
 
 // Handler is the EPCIS capture interface over a member's ledger identity.
 // Jobs run one at a time, in the order they were posted, so that the blocks
-// they commit, and the blocks given to the index, only grow.
+// they commit only grow.
 type Handler struct {
 	ledger  Ledger
 	index   Index
@@ -96,7 +100,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/capture" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		list := []Job{}
 		for _, j := range h.jobs.all() {
-			list = append(list, j.snapshot())
+			list = append(list, h.report(r.Context(), j))
 		}
 		writeJSON(w, r, http.StatusOK, list)
 	case isJob && id != "" && !strings.Contains(id, "/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
@@ -203,6 +207,11 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError, Detail: err.Error()})
 		return
 	}
+	if err := h.keep(r.Context(), d, caps); err != nil {
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Index unavailable", Status: http.StatusServiceUnavailable,
+			Detail: err.Error()})
+		return
+	}
 	j := h.newJob(r, behaviour, len(caps), parts)
 	if !h.jobs.add(j) {
 		w.Header().Set("Retry-After", "5")
@@ -256,7 +265,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, id string) {
 		}
 		t.Stop()
 	}
-	writeJSON(w, r, http.StatusOK, j.snapshot())
+	writeJSON(w, r, http.StatusOK, h.report(r.Context(), j))
 }
 
 func parseWait(s string) (time.Duration, error) {

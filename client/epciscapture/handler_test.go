@@ -3,6 +3,7 @@ package epciscapture_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -137,7 +138,23 @@ func problem(t *testing.T, resp *http.Response) epcisapi.Problem {
 	return p
 }
 
-func TestCaptureCommitsAndIndexes(t *testing.T) {
+// feed stands in for the feeder (package epcisfeed, which has its own
+// tests): it indexes the kept copies of eventIDs as block's events and
+// moves the checkpoint there.
+func (s *service) feed(t *testing.T, block uint64, txID string, eventIDs ...string) {
+	t.Helper()
+	ctx := context.Background()
+	var entries []eventindex.Entry
+	for _, id := range eventIDs {
+		k, ok, err := s.index.KeptEvent(ctx, id)
+		require.NoError(t, err)
+		require.True(t, ok, "%s is kept", id)
+		entries = append(entries, eventindex.Entry{TxID: txID, Event: k.Event, Context: k.Context})
+	}
+	require.NoError(t, s.index.Index(ctx, block, entries))
+}
+
+func TestCaptureCommitsAndKeeps(t *testing.T) {
 	s := newService(t, &ledger{})
 	doc := document(units(3)...)
 	j := s.capture(t, doc, nil)
@@ -151,17 +168,22 @@ func TestCaptureCommitsAndIndexes(t *testing.T) {
 	assert.Equal(t, "tx1", j.TxID)
 	assert.Empty(t, j.Errors)
 	require.Len(t, j.Parts, 1)
-	assert.True(t, j.Parts[0].Indexed)
+	assert.False(t, j.Parts[0].Indexed, "the feeder has not reached block 1")
 	assert.Equal(t, []string{doc}, []string{string(s.ledger.docs[0])}, "a document that fits one transaction goes to the ledger as posted")
 
-	rec, err := s.index.Event(context.Background(), want[1])
+	k, ok, err := s.index.KeptEvent(context.Background(), want[1])
 	require.NoError(t, err)
-	assert.Equal(t, uint64(1), rec.Block)
-	assert.Equal(t, "tx1", rec.TxID)
-	assert.JSONEq(t, units(3)[1], string(rec.Event), "the event is kept as posted")
-	assert.False(t, rec.RecordTime.IsZero())
+	require.True(t, ok)
+	assert.JSONEq(t, units(3)[1], string(k.Event), "the event is kept as posted")
+	_, indexed, err := s.index.Checkpoint(context.Background())
+	require.NoError(t, err)
+	assert.False(t, indexed, "the handler never moves the feeder's checkpoint")
 
-	// The query side finds it and proves it: the stored event hashes to its eventID.
+	// Once the feeder has passed the block, the job says so, and the query
+	// side finds the kept event and proves it.
+	s.feed(t, 1, "tx1", want...)
+	j = s.job(t, "/capture/"+j.CaptureID)
+	assert.True(t, j.Parts[0].Indexed)
 	resp, err := s.srv.Client().Get(s.srv.URL + "/events?EQ_bizStep=commissioning&MATCH_epc=" + "https://id.gs1.org/01/06901234000016/21/S2")
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -259,9 +281,7 @@ func TestCaptureLedgerRefusal(t *testing.T) {
 	assert.Equal(t, "/epcisBody/eventList/1/epcList/0", e.Subject)
 	assert.Empty(t, j.EventIDs)
 	assert.Equal(t, epciscapture.PartFailed, j.Parts[0].Status)
-	last, indexed, err := s.index.Checkpoint(context.Background())
-	require.NoError(t, err)
-	assert.False(t, indexed, "nothing indexed: %d", last)
+	assert.False(t, j.Parts[0].Indexed)
 }
 
 func TestCaptureSplits(t *testing.T) {
@@ -289,14 +309,18 @@ func TestCaptureSplits(t *testing.T) {
 		for i, p := range j.Parts {
 			assert.Equal(t, 4*i, p.FirstEvent)
 			assert.Equal(t, uint64(i+1), *p.Block)
-			assert.True(t, p.Indexed)
 		}
 		assert.Equal(t, 2, j.Parts[2].Events)
 		assert.Nil(t, j.Block, "several transactions: see the parts")
 		for _, id := range want {
-			_, err := s.index.Event(context.Background(), id)
+			_, ok, err := s.index.KeptEvent(context.Background(), id)
 			assert.NoError(t, err)
+			assert.True(t, ok, "every event is kept before its part is sent")
 		}
+		s.feed(t, 2, "tx2")
+		j = s.job(t, "/capture/"+j.CaptureID)
+		assert.Equal(t, []bool{true, true, false}, []bool{j.Parts[0].Indexed, j.Parts[1].Indexed, j.Parts[2].Indexed},
+			"a part is indexed once the feeder has passed its block")
 	})
 	t.Run("proceed goes on after a failed part", func(t *testing.T) {
 		l := &ledger{refuse: func(n int, _ []byte) error {
@@ -313,7 +337,32 @@ func TestCaptureSplits(t *testing.T) {
 		assert.Equal(t, "/epcisBody/eventList/6", j.Errors[0].Subject, "the pointer names the event in the posted document")
 		assert.Equal(t, http.StatusConflict, j.Errors[0].Status)
 		assert.Equal(t, append(append([]string{}, want[:4]...), want[8:]...), j.EventIDs)
-		_, err := s.index.Event(context.Background(), want[5])
-		assert.ErrorIs(t, err, eventindex.ErrNotFound)
+		s.feed(t, 3, "tx3")
+		j = s.job(t, "/capture/"+j.CaptureID)
+		assert.False(t, j.Parts[1].Indexed, "a failed part is never indexed")
 	})
+}
+
+// brokenIndex cannot keep anything.
+type brokenIndex struct{}
+
+func (brokenIndex) Keep(context.Context, []eventindex.Kept) error { return errors.New("disk full") }
+func (brokenIndex) Checkpoint(context.Context) (uint64, bool, error) {
+	return 0, false, errors.New("disk full")
+}
+
+// TestCaptureNeedsTheKeptCopy sends nothing when the verbatim copy cannot
+// be kept: the feeder would index the ledger's summary in its place.
+func TestCaptureNeedsTheKeptCopy(t *testing.T) {
+	l := &ledger{}
+	h := epciscapture.New(l, epciscapture.WithIndex(brokenIndex{}))
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	s := &service{srv: srv, ledger: l}
+	resp := s.post(t, document(units(1)...), nil)
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	p := problem(t, resp)
+	assert.Equal(t, epcisapi.ImplementationException, p.Type)
+	assert.Contains(t, p.Detail, "disk full")
+	assert.Empty(t, l.docs, "nothing was sent to the ledger")
 }

@@ -34,11 +34,11 @@ type Part struct {
 	EventIDs   []string   `json:"eventIDs,omitempty"` // the anchored hashes, in document order
 	Block      *uint64    `json:"block,omitempty"`
 	TxID       string     `json:"txID,omitempty"`
-	// Indexed says the part's events are in the query index; a committed
-	// part that is not was captured, but GET /events does not find it.
-	Indexed    bool      `json:"indexed"`
-	IndexError string    `json:"indexError,omitempty"`
-	Error      *JobError `json:"error,omitempty"`
+	// Indexed says the feeder has indexed the part's block, so GET /events
+	// finds its events; a committed part that is not yet is on the ledger
+	// and will be found once the feeder gets there.
+	Indexed bool      `json:"indexed"`
+	Error   *JobError `json:"error,omitempty"`
 }
 
 // JobError is an RFC 7807 problem in a job's errors, with the ledger's

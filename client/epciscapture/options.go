@@ -5,7 +5,9 @@ import "time"
 // Option configures a Handler.
 type Option func(*Handler)
 
-// WithIndex keeps the events of every committed part in idx.
+// WithIndex keeps every posted event verbatim in idx, for the feeder that
+// indexes it, and reports a part indexed once idx's checkpoint passes its
+// block.
 func WithIndex(idx Index) Option { return func(h *Handler) { h.index = idx } }
 
 // WithLimits replaces DefaultLimits.
@@ -18,6 +20,6 @@ func WithMaxJobs(n int) Option { return func(h *Handler) { h.jobs = newJobs(n) }
 // (default 60 s); the server's write timeout must be longer.
 func WithMaxWait(d time.Duration) Option { return func(h *Handler) { h.maxWait = d } }
 
-// WithClock sets the clock of createdAt, finishedAt and the record time of
-// indexed events; tests pass a fixed one.
+// WithClock sets the clock of createdAt and finishedAt; tests pass a fixed
+// one.
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }

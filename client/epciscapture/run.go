@@ -9,7 +9,6 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
-	"github.com/tracechain/tracechain/client/eventindex"
 )
 
 // run captures a job's parts in order, after the jobs posted before it. In
@@ -48,28 +47,7 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 				v.Block, v.TxID = &block, res.TxID
 			}
 		})
-		if h.index == nil {
-			continue
-		}
-		err = h.index.Index(h.ctx, block, h.entries(p, res.TxID, docContext))
-		j.update(func(v *Job) {
-			v.Parts[i].Indexed = err == nil
-			if err != nil {
-				v.Parts[i].IndexError = err.Error()
-			}
-		})
 	}
-}
-
-// entries are a committed part's events as the index keeps them: verbatim,
-// under the document's @context, recorded when their commit was seen.
-func (h *Handler) entries(p part, txID string, docContext json.RawMessage) []eventindex.Entry {
-	at := h.now().UTC()
-	out := make([]eventindex.Entry, len(p.events))
-	for i, ev := range p.events {
-		out[i] = eventindex.Entry{TxID: txID, Event: ev, Context: docContext, RecordTime: at}
-	}
-	return out
 }
 
 // fail records an error: success is false from the first one on.

@@ -7,8 +7,10 @@ import (
 
 // schemaVersion is the layout of the tables below. An index written with
 // another version is dropped and rebuilt, which is safe because it is
-// derived from the ledger.
-const schemaVersion = 1
+// derived from the ledger. Version 2 added kept_events; an index of version
+// 1 was written by the capture service alone, so its events are kept
+// verbatim before it is rebuilt (see migrate).
+const schemaVersion = 2
 
 // dialect holds what differs between the SQL databases the Store runs on.
 type dialect struct {
@@ -73,6 +75,13 @@ func (d dialect) schema() []string {
 			PRIMARY KEY (epc, role, seq)
 		)` + d.withoutRowID(),
 		`CREATE INDEX IF NOT EXISTS events_time ON events (event_time, seq)`,
+		// Not derived data: the verbatim captured events, which the ledger
+		// holds only as hashes. Reset leaves it alone.
+		`CREATE TABLE IF NOT EXISTS kept_events (
+			event_id TEXT PRIMARY KEY,
+			context TEXT,
+			body TEXT NOT NULL
+		)`,
 	}
 	for _, col := range filterColumns {
 		stmts = append(stmts, `CREATE INDEX IF NOT EXISTS events_`+col+` ON events (`+col+`, event_time, seq)`)
@@ -94,7 +103,8 @@ func (d dialect) withoutRowID() string {
 	return ""
 }
 
-// dropTables lists the tables Reset drops, children first.
+// dropTables lists the tables Reset drops, children first; kept_events is
+// not among them.
 var dropTables = []string{"event_epcs", "events", "index_state"}
 
 // args numbers bind parameters while a statement is built. A value goes

@@ -18,7 +18,8 @@ type Entry struct {
 	// user extensions need prefixes from it; nil otherwise. The eventID is
 	// the hash of Event under this context.
 	Context json.RawMessage
-	// RecordTime is when the ledger recorded the event (its block's time).
+	// RecordTime is when the ledger recorded the event (the feeder gives its
+	// transaction's timestamp).
 	// Zero: the event's own recordTime, if it has one.
 	RecordTime time.Time
 }

@@ -13,6 +13,8 @@ type statements struct {
 	insertEPC     string // (epc, role, seq)
 	setCheckpoint string // (block)
 	eventByID     string // (event_id)
+	keep          string // (event_id, context, body)
+	kept          string // (event_id)
 }
 
 // statements builds the fixed statements in d.
@@ -25,6 +27,9 @@ func (d dialect) statements() statements {
 		insertEPC:     `INSERT INTO event_epcs (epc, role, seq) VALUES (` + d.placeholders(3) + `)`,
 		setCheckpoint: `UPDATE index_state SET block = ` + d.placeholders(1) + ` WHERE id = 1`,
 		eventByID:     selectRecord + ` WHERE e.event_id = ` + d.placeholders(1),
+		keep: `INSERT INTO kept_events (event_id, context, body) VALUES (` + d.placeholders(3) + `)
+			ON CONFLICT (event_id) DO NOTHING`,
+		kept: `SELECT context, body FROM kept_events WHERE event_id = ` + d.placeholders(1),
 	}
 }
 

@@ -31,7 +31,7 @@ func open(ctx context.Context, db *sql.DB, d dialect) (*Store, error) {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err = db.ExecContext(ctx, s.stmt.initState, schemaVersion)
 	case err == nil && v != schemaVersion:
-		err = s.Reset(ctx)
+		err = s.migrate(ctx, v)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("eventindex: open: %w", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
 	"github.com/tracechain/tracechain/client/epciscapture"
+	"github.com/tracechain/tracechain/client/epcisfeed"
 	"github.com/tracechain/tracechain/client/eventindex"
 )
 
@@ -27,6 +29,7 @@ type epcisConfig struct {
 	tlsCert  string
 	tlsKey   string
 	clientCA string
+	rebuild  bool // empty the index at start, so the feeder rebuilds it from block 0
 }
 
 func (e *epcisConfig) flags(fs *flag.FlagSet) {
@@ -35,14 +38,15 @@ func (e *epcisConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&e.tlsCert, "epcis-tls-cert", "", "PEM certificate of the EPCIS interface")
 	fs.StringVar(&e.tlsKey, "epcis-tls-key", "", "PEM private key of --epcis-tls-cert")
 	fs.StringVar(&e.clientCA, "epcis-client-ca", "", "PEM CA certificates of the member's own CA: only clients with a certificate it issued are served")
+	fs.BoolVar(&e.rebuild, "epcis-rebuild", false, "empty the EPCIS index at start and rebuild it from the ledger's block 0 (captured events kept verbatim survive)")
 }
 
 // check refuses an EPCIS interface without mutual TLS: it captures into the
 // ledger as the member, so it serves only the member's own clients.
 func (e *epcisConfig) check() error {
 	if e.listen == "" {
-		if e.index != "" || e.tlsCert != "" || e.tlsKey != "" || e.clientCA != "" {
-			return configErrorf("--epcis-index and --epcis-tls-* need --epcis-listen")
+		if e.index != "" || e.tlsCert != "" || e.tlsKey != "" || e.clientCA != "" || e.rebuild {
+			return configErrorf("--epcis-index, --epcis-rebuild and --epcis-tls-* need --epcis-listen")
 		}
 		return nil
 	}
@@ -86,17 +90,21 @@ func (e *epcisConfig) openIndex(ctx context.Context) (*eventindex.Store, error) 
 
 // epcisService is the running EPCIS interface.
 type epcisService struct {
-	srv     *http.Server
-	ln      net.Listener
-	capture *epciscapture.Handler
-	index   *eventindex.Store
-	member  ledger
+	srv      *http.Server
+	ln       net.Listener
+	capture  *epciscapture.Handler
+	index    *eventindex.Store
+	member   ledger
+	feeder   *epcisfeed.Feeder
+	stopFeed context.CancelFunc
+	fed      chan struct{} // closed when the feeder has stopped
 }
 
 // start opens the index and the member's own identity (user: captures
-// write, so not the reader the public resolver uses) and listens.
+// write, so not the reader the public resolver uses), starts the feeder that
+// keeps the index in step with the ledger, and listens.
 func (e *epcisConfig) start(ctx context.Context, profilePath string,
-	open func(ctx context.Context, profilePath, identity string) (ledger, error)) (*epcisService, error) {
+	open func(ctx context.Context, profilePath, identity string) (ledger, error), logw io.Writer) (*epcisService, error) {
 	tc, err := e.tlsConfig()
 	if err != nil {
 		return nil, &ConfigError{Msg: err.Error()}
@@ -111,10 +119,18 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 		return nil, err
 	}
 	cl, ok := m.(epciscapture.Ledger)
-	if !ok {
+	src, follows := m.(epcisfeed.Source)
+	if !ok || !follows {
 		_ = m.Close()
 		_ = idx.Close()
-		return nil, errors.New("the ledger client cannot capture")
+		return nil, errors.New("the ledger client cannot capture or follow blocks")
+	}
+	if e.rebuild {
+		if err := idx.Reset(ctx); err != nil {
+			_ = m.Close()
+			_ = idx.Close()
+			return nil, err
+		}
 	}
 	ln, err := net.Listen("tcp", e.listen)
 	if err != nil {
@@ -123,16 +139,40 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 		return nil, err
 	}
 	capture := epciscapture.New(cl, epciscapture.WithIndex(idx), epciscapture.WithMaxWait(epcisMaxWait))
-	s := &epcisService{capture: capture, index: idx, member: m, ln: tls.NewListener(ln, tc), srv: &http.Server{
-		Handler:           epcisapi.New(idx, epcisapi.WithCapture(capture)),
-		TLSConfig:         tc,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a 64 MiB document on a slow link
-		WriteTimeout:      epcisMaxWait + 15*time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}}
+	s := &epcisService{capture: capture, index: idx, member: m, feeder: epcisfeed.New(src, idx), fed: make(chan struct{}),
+		ln: tls.NewListener(ln, tc), srv: &http.Server{
+			Handler:           epcisapi.New(idx, epcisapi.WithCapture(capture)),
+			TLSConfig:         tc,
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       2 * time.Minute, // a 64 MiB document on a slow link
+			WriteTimeout:      epcisMaxWait + 15*time.Second,
+			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    64 << 10,
+		}}
+	fctx, stop := context.WithCancel(context.Background())
+	s.stopFeed = stop
+	go s.follow(fctx, logw)
 	return s, nil
+}
+
+// feedRetry is how long the feeder waits before it tries a failed block
+// again (the block stream itself reconnects with the client's retry policy).
+const feedRetry = 5 * time.Second
+
+// follow runs the feeder until ctx ends. A failed run is reported and run
+// again from the checkpoint: a block that cannot be indexed stops the index
+// there rather than lose its events, and it is tried again.
+func (s *epcisService) follow(ctx context.Context, logw io.Writer) {
+	defer close(s.fed)
+	for ctx.Err() == nil {
+		if err := s.feeder.Run(ctx); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(logw, "traced: EPCIS index: %v\n", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(feedRetry):
+		}
+	}
 }
 
 // epcisMaxWait bounds GET /capture/{id}?wait=; the write timeout leaves room for it.
@@ -140,9 +180,12 @@ const epcisMaxWait = time.Minute
 
 func (s *epcisService) serve() error { return s.srv.Serve(s.ln) }
 
-// stop lets requests finish, then stops the jobs, the identity and the index.
+// stop lets requests finish, then stops the jobs, the feeder, the identity
+// and the index.
 func (s *epcisService) stop(ctx context.Context) error {
 	err := s.srv.Shutdown(ctx)
 	s.capture.Close()
+	s.stopFeed()
+	<-s.fed
 	return errors.Join(err, s.member.Close(), s.index.Close())
 }

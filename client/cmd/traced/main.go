@@ -13,7 +13,9 @@
 //
 // With --epcis-listen it also serves the member-facing EPCIS 2.0 interface
 // (capture and query, docs/epcis.md) on a second listener, with mutual TLS
-// only, capturing as the profile's user identity:
+// only, capturing as the profile's user identity; its query index is fed
+// from the ledger's blocks by the same identity (--epcis-rebuild rebuilds it
+// from block 0):
 //
 //	traced --org ManufacturerA --epcis-listen 127.0.0.1:9443 --epcis-index epcis.db \
 //	    --epcis-tls-cert srv.pem --epcis-tls-key srv.key --epcis-client-ca member-ca.pem
@@ -248,7 +250,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	go func() { served <- srv.Serve(ln) }()
 	var member *epcisService
 	if c.epcis.listen != "" {
-		if member, err = c.epcis.start(ctx, c.profilePath, open); err != nil {
+		if member, err = c.epcis.start(ctx, c.profilePath, open, stderr); err != nil {
 			fmt.Fprintf(stderr, "traced: EPCIS interface: %v\n", err)
 			_ = srv.Close()
 			var ce *ConfigError

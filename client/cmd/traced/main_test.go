@@ -70,6 +70,7 @@ func TestConfigErrors(t *testing.T) {
 		"EPCIS without index": {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
 		"EPCIS bad listen":    {"--org", "A", "--epcis-listen", "9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
 		"EPCIS index alone":   {"--org", "A", "--epcis-index", "x.db"},
+		"EPCIS rebuild alone": {"--org", "A", "--epcis-rebuild"},
 	} {
 		_, err := parseFlags(args, io.Discard)
 		var ce *ConfigError

@@ -1,0 +1,42 @@
+package epciscapture
+
+import (
+	"context"
+
+	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/client/eventindex"
+)
+
+// keep stores a document's events verbatim, under its @context, before any
+// part is sent: the feeder may reach the part's block before the job sees
+// the commit, and must find the copy then. Copies of events that never
+// commit are never indexed, because the feeder looks copies up only by the
+// eventIDs the ledger anchored.
+func (h *Handler) keep(ctx context.Context, d *epcis.Document, caps []epcis.Capture) error {
+	if h.index == nil {
+		return nil
+	}
+	events := d.Events()
+	kept := make([]eventindex.Kept, len(events))
+	for i := range events {
+		kept[i] = eventindex.Kept{EventID: caps[i].EventID, Event: events[i].Raw, Context: d.Context}
+	}
+	return h.index.Keep(ctx, kept)
+}
+
+// report is a job as GET /capture reports it: a committed part is indexed
+// once the feeder has passed its block.
+func (h *Handler) report(ctx context.Context, j *job) Job {
+	v := j.snapshot()
+	if h.index == nil {
+		return v
+	}
+	last, indexed, err := h.index.Checkpoint(ctx)
+	if err != nil || !indexed {
+		return v
+	}
+	for i, p := range v.Parts {
+		v.Parts[i].Indexed = p.Status == PartCommitted && p.Block != nil && *p.Block <= last
+	}
+	return v
+}
