@@ -124,7 +124,7 @@ func onPeer(ctx context.Context, c *client.Client, lt *lot) []error {
 			errs = append(errs, fmt.Errorf("unit %s: %w", unit, err))
 		case sold && (st.Disposition != model.DispositionRetailSold || st.Holder.MSPID != testnet.MSPID(testnet.Retailer)):
 			errs = append(errs, fmt.Errorf("unit %s: acknowledged sale, but it is %s at %s", unit, st.Disposition, st.Holder.MSPID))
-		case !sold && lt.stoppedA == "sell" && st.Disposition == model.DispositionRetailSold:
+		case !sold && lt.stoppedAt == "sell" && st.Disposition == model.DispositionRetailSold:
 			errs = append(errs, fmt.Errorf("unit %s: sale reported failed, but it is sold", unit))
 		}
 	}
@@ -171,7 +171,7 @@ func expected(lt *lot) (state, bool) {
 		return state{testnet.MSPID(lt.maker), model.DispositionInTransit, d}, true
 	case has(stepPack):
 		return state{testnet.MSPID(lt.maker), model.DispositionActive, ""}, true
-	case lt.stoppedA == stepPack:
+	case lt.stoppedAt == stepPack:
 		return state{}, true
 	}
 	return state{}, false

@@ -42,11 +42,11 @@ type lot struct {
 	codes     []string
 	container string
 
-	chunks   []client.ChunkResult // the bulk commissioning's chunks
-	txs      map[string]string    // acknowledged step (stepPack, ...) -> transaction ID
-	sold     map[string]string    // unit -> acknowledged Sell's transaction ID
-	stopped  outcome              // failed or unknown: the step at which the lot stopped
-	stoppedA string               // that step
+	chunks    []client.ChunkResult // the bulk commissioning's chunks
+	txs       map[string]string    // acknowledged step (stepPack, ...) -> transaction ID
+	sold      map[string]string    // unit -> acknowledged Sell's transaction ID
+	stopped   outcome              // failed or unknown: the outcome of the write the lot stopped at
+	stoppedAt string               // that write's step
 }
 
 // Steps of a lot after commissioning, in order.
@@ -158,7 +158,7 @@ func (l *load) do(org, op, subject string, fn func(ctx context.Context) (string,
 }
 
 // halt records that a lot stopped at step, whose write had outcome o.
-func (lt *lot) halt(step string, o outcome) { lt.stoppedA, lt.stopped = step, o }
+func (lt *lot) halt(step string, o outcome) { lt.stoppedAt, lt.stopped = step, o }
 
 func (l *load) manufacture(c *client.Client, maker string) {
 	defer l.makers.Done()
