@@ -78,14 +78,22 @@ func New(opts ...Option) (*Client, error) {
 		}
 		return nil, fmt.Errorf("tracechain: %w", err)
 	}
-	c := newClient(&fabricContract{network: fabric.GetNetwork(cfg.channel), chaincode: cfg.chaincode}, cfg)
+	fc := &fabricContract{network: fabric.GetNetwork(cfg.channel), chaincode: cfg.chaincode}
+	if cfg.clock != nil {
+		fc.stamper = &stamper{gw: fabric, sign: cfg.sign, now: cfg.clock}
+	}
+	c := newClient(fc, cfg)
 	c.conn, c.fabric = owned, fabric
 	return c, nil
 }
 
 // newClient builds a Client on any contract implementation (tests use mocks).
 func newClient(cc contract, cfg config) *Client {
-	return &Client{cfg: cfg, cc: cc, sleep: sleepCtx, random: rand.Reader, now: time.Now}
+	now := time.Now
+	if cfg.clock != nil {
+		now = cfg.clock
+	}
+	return &Client{cfg: cfg, cc: cc, sleep: sleepCtx, random: rand.Reader, now: now}
 }
 
 // Connect is New followed by waiting until the gRPC connection to the peer

@@ -196,6 +196,9 @@ func mapError(op, txID string, err error) error {
 	if txID == "" {
 		txID = gatewayTxID(err)
 	}
+	if skew := findClockSkew(op, txID, err); skew != nil {
+		return skew
+	}
 	if me, msp := findChaincodeError(err); me != nil {
 		return &ChaincodeError{Code: me.Code, Message: me.Message, Subject: me.Subject, TxID: txID, MSPID: msp, Err: err}
 	}

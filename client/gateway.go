@@ -59,6 +59,7 @@ type commit interface {
 type fabricContract struct {
 	network   *gateway.Network
 	chaincode string
+	stamper   *stamper // nil: proposals carry fabric-gateway's own timestamp
 }
 
 func (f *fabricContract) contract(name string) *gateway.Contract {
@@ -79,8 +80,17 @@ func proposalOptions(c call) []gateway.ProposalOption {
 	return opts
 }
 
-func (f *fabricContract) Evaluate(ctx context.Context, c call) ([]byte, error) {
+// proposal builds the proposal of c, stamped with the client's clock when it has one.
+func (f *fabricContract) proposal(c call) (*gateway.Proposal, error) {
 	p, err := f.contract(c.Contract).NewProposal(c.Fn, proposalOptions(c)...)
+	if err != nil || f.stamper == nil {
+		return p, err
+	}
+	return f.stamper.stamp(p)
+}
+
+func (f *fabricContract) Evaluate(ctx context.Context, c call) ([]byte, error) {
+	p, err := f.proposal(c)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +98,7 @@ func (f *fabricContract) Evaluate(ctx context.Context, c call) ([]byte, error) {
 }
 
 func (f *fabricContract) Endorse(ctx context.Context, c call) (transaction, error) {
-	p, err := f.contract(c.Contract).NewProposal(c.Fn, proposalOptions(c)...)
+	p, err := f.proposal(c)
 	if err != nil {
 		return nil, err
 	}

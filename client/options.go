@@ -53,6 +53,7 @@ type config struct {
 	resendAfter         time.Duration
 	maxRecvMsgSize      int
 
+	clock         func() time.Time // nil: time.Now, and fabric-gateway stamps proposals itself
 	retry         RetryPolicy
 	conn          grpc.ClientConnInterface
 	dialOptions   []grpc.DialOption
@@ -265,6 +266,21 @@ func WithRetry(p RetryPolicy) Option {
 			return errors.New("retry policy needs at least one attempt")
 		}
 		c.retry = p
+		return nil
+	}
+}
+
+// WithClock sets the client's clock (default time.Now): it stamps the client's proposals, and
+// a sale's default sales time. A peer refuses a proposal stamped outside its time window
+// (peer.authentication.timewindow, 15 minutes by default) with ErrClockSkew. Use it where the
+// host's clock is known to be off and a corrected one is at hand, or to see what a client with
+// a wrong clock gets.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("nil clock")
+		}
+		c.clock = now
 		return nil
 	}
 }

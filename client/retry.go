@@ -19,9 +19,12 @@ import (
 //   - a commit that failed with MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT:
 //     nothing was written, so a NEW proposal (new transaction ID) is endorsed
 //     and submitted;
-//   - an endorsement that failed with gRPC Unavailable, or Aborted without a
-//     chaincode error (e.g. endorsers that disagreed): nothing reached the
-//     orderer, so a new proposal is built;
+//   - an endorsement that failed with gRPC Unavailable, Aborted without a
+//     chaincode error (e.g. endorsers that disagreed), or FailedPrecondition
+//     (the gateway knows no set of peers that satisfies the endorsement
+//     policy, as for a few seconds after its peer restarts, until gossip finds
+//     the others again): nothing reached the orderer, so a new proposal is
+//     built;
 //   - an endorsement refused by ANOTHER organisation's peer: the gateway
 //     endorses on the client's own peer first and stops if that refuses, so a
 //     refusal from elsewhere means our peer accepted and the other peer is
@@ -233,7 +236,7 @@ func retryableProposal(err error) bool {
 	}
 	var te *TransportError
 	if errors.As(err, &te) && te.Op == opEndorse {
-		return te.Code == codes.Unavailable || te.Code == codes.Aborted
+		return te.Code == codes.Unavailable || te.Code == codes.Aborted || te.Code == codes.FailedPrecondition
 	}
 	return false
 }

@@ -62,6 +62,20 @@ func TestUnavailableEndorsementIsRetried(t *testing.T) {
 	assert.Equal(t, "tx2", res.TxID)
 }
 
+func TestUnsatisfiableEndorsementPolicyIsRetried(t *testing.T) {
+	// What a restarted gateway peer answers until gossip has found the other
+	// organisations' peers again: nothing was sent to the orderer.
+	c, cc, ctrl := newTestClient(t)
+	gomock.InOrder(
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, transportStatus(codes.FailedPrecondition,
+			"no combination of peers can be derived which satisfy the endorsement policy")),
+		expectSubmit(ctrl, cc, "tx2", model.MoveResult{TxID: "tx2"}, peer.TxValidationCode_VALID, nil),
+	)
+	res, err := c.Receive(context.Background(), model.MoveRequest{Codes: []string{"sscc"}})
+	require.NoError(t, err)
+	assert.Equal(t, "tx2", res.TxID)
+}
+
 func TestChaincodeRefusalIsNotRetried(t *testing.T) {
 	c, cc, _ := newTestClient(t)
 	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeNotHolder, Message: "held by X"})).Times(1)

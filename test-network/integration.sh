@@ -7,9 +7,10 @@
 # The suites attach to it through TRACECHAIN_TESTNET_DIR (test-network/testnet). They run in
 # an order that lets them share it: the chaincode suite first, because some of its checks
 # need a ledger on which no member is registered yet; the suites that only add data next;
-# and last test-network/testnet's own tests, which stop and restart nodes and upgrade the
-# chaincode. Each suite still runs on its own too: go test -tags integration ./client/ starts
-# a network of its own.
+# then test-network/testnet's own tests, which stop and restart nodes and upgrade the
+# chaincode; and last the fault suite (test-network/faults), which kills nodes under load.
+# TRACECHAIN_FAULTS=full runs the fault suite's long form. Each suite still runs on its own
+# too: go test -tags integration ./client/ starts a network of its own.
 #
 # If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
 # and stops the network: it stops exactly the processes the network recorded.
@@ -22,11 +23,12 @@ GO=${GO:-go}
 
 first=./chaincode/integration
 last=./test-network/testnet
+faults=./test-network/faults
 mapfile -t all < <(grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network |
 	xargs -n1 dirname | sort -u | sed 's|^|./|')
 middle=()
 for p in "${all[@]}"; do
-	[[ $p == "$first" || $p == "$last" ]] || middle+=("$p")
+	[[ $p == "$first" || $p == "$last" || $p == "$faults" ]] || middle+=("$p")
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tracechain-it-XXXXXX")
@@ -60,7 +62,7 @@ echo "integration.sh: one network for every suite, ports from $TRACECHAIN_PORT_B
 
 export TRACECHAIN_TESTNET_DIR=$TRACECHAIN_RUN_DIR
 status=0
-for group in "$first" "${middle[*]}" "$last"; do
+for group in "$first" "${middle[*]}" "$last" "$faults"; do
 	[[ -n $group ]] || continue
 	# shellcheck disable=SC2086 # a group is a list of packages
 	$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" $group || status=1

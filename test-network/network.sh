@@ -12,6 +12,8 @@
 #   network.sh status             health, PID and memory of every node
 #   network.sh stop-node NODE     stop one node (orderer0, peer0.retailer, chaincode, ...)
 #   network.sh start-node NODE    start it again with the same configuration and data
+#   network.sh kill-node NODE     SIGKILL one node by its recorded PID (a crash: no clean shutdown)
+#   network.sh metrics NODE       the Prometheus metrics of an orderer or peer (operations endpoint)
 #   network.sh peer ORG ARGS...   run the peer CLI as ORG's admin against ORG's peer
 #   network.sh serve              start the verification service (traced) as the Regulator's
 #                                 read-only identity and print its address
@@ -159,14 +161,21 @@ start_node() {
 	echo $! >"$dir/pid"
 }
 
-stop_node() {
+stop_node() { end_node "$1" TERM; }
+
+# kill_node NAME: SIGKILL the node, as a crash would end it: no clean shutdown.
+kill_node() { end_node "$1" KILL; }
+
+# end_node NAME SIGNAL: signal the recorded process and wait until it is gone (SIGKILL after
+# 10 s). Only a PID that still runs the recorded binary is signalled (node_alive).
+end_node() {
 	local name=$1 pid i
 	node_alive "$name" || {
 		rm -f "$(node_dir "$name")/pid"
 		return 0
 	}
 	pid=$(node_pid "$name")
-	kill -TERM "$pid" 2>/dev/null || true
+	kill "-$2" "$pid" 2>/dev/null || true
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
@@ -788,6 +797,16 @@ stop-node)
 	stop_node "$2"
 	;;
 start-node) cmd_start_node "${2:?node name}" ;;
+kill-node)
+	node_exists "${2:?node name}"
+	kill_node "$2"
+	;;
+metrics)
+	node_exists "${2:?node name}"
+	port=$(node_ops_port "$2")
+	[[ -n $port ]] || die "$2 has no operations endpoint"
+	curl -fsS "http://127.0.0.1:$port/metrics"
+	;;
 peer)
 	shift
 	org=${1:?organisation}

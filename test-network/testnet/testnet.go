@@ -146,6 +146,14 @@ func (n *Network) StopNode(ctx context.Context, node string) error {
 	return err
 }
 
+// KillNode ends one node with SIGKILL, as a crash or an out-of-memory kill would: no clean
+// shutdown, no flushed buffers. Only the process recorded in the network's run directory is
+// signalled. StartNode starts it again on the data it left.
+func (n *Network) KillNode(ctx context.Context, node string) error {
+	_, err := n.run(ctx, "kill-node", node)
+	return err
+}
+
 // StartNode starts a stopped node again and waits until it is healthy.
 func (n *Network) StartNode(ctx context.Context, node string) error {
 	_, err := n.run(ctx, "start-node", node)
