@@ -6,7 +6,7 @@ FUZZTIME ?= 30s
 FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis ./client/resolver ./client/label
 export TRACECHAIN_BIN := $(BIN)
 
-.PHONY: all help build tools demo test unit-test lint fuzz integration-test browser-test up down status bench clean
+.PHONY: all help build tools demo test unit-test lint fuzz integration-test browser-test up down status bench soak clean
 
 all: build
 
@@ -71,6 +71,11 @@ down:
 	$(NETWORK) down
 status:
 	$(NETWORK) status
+
+## soak: the fault suite's mixed load for DURATION (default 30m) with faults injected at random, on a network of its own, then the end checks
+DURATION ?= 30m
+soak: build
+	TRACECHAIN_SOAK=$(DURATION) $(GO) test -tags integration -count=1 -timeout 0 -run '^TestSoak$$' -v ./test-network/faults/
 
 ## bench: the short benchmark suite on the running network (make up); BENCH_FLAGS adds tracebench flags
 BENCH_OUT ?= $(CURDIR)/.scratch/bench
