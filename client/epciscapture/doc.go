@@ -6,10 +6,14 @@
 //
 // A document is one CaptureEvents transaction, all or nothing, unless the
 // client sends GS1-Capture-Error-Behaviour: proceed; then a document larger
-// than one transaction is split into parts, captured in order, each part all
-// or nothing. The events of every committed part are kept verbatim in the
-// query index (package eventindex), with the block and transaction that
-// anchor them, so that a query answer can be proven against the ledger.
+// than one transaction is split into parts, each part all or nothing, and the
+// parts are pipelined as CommissionBulk's chunks are: several are endorsed and
+// sent while earlier ones await their commit (WithInFlight). The job reports
+// every part in document order, committed, failed, unknown or, when the
+// service stopped first, pending. The events of every committed part are
+// kept verbatim in the query index (package eventindex), with the block and
+// transaction that anchor them, so that a query answer can be proven against
+// the ledger.
 //
 // The handler is mounted with epcisapi.WithCapture. It trusts the TLS layer
 // to authenticate clients (traced requires a client certificate from the

@@ -39,10 +39,11 @@ const (
 	HeaderTransactionFileSizeLimit = "Tracechain-Transaction-File-Size-Limit"
 )
 
-// Ledger captures an EPCISDocument in one CaptureEvents transaction;
-// *client.Client satisfies it.
+// Ledger sends an EPCISDocument to the ledger as one CaptureEvents
+// transaction, and awaits its commit separately, so that the parts of a
+// document can be in flight together; *client.Client satisfies it.
 type Ledger interface {
-	CaptureDocumentCommit(ctx context.Context, doc []byte) (*client.CaptureCommit, error)
+	SendCaptureDocument(ctx context.Context, doc []byte) (client.AwaitCapture, error)
 }
 
 // Index keeps captured events for queries; *eventindex.Store satisfies it.
@@ -52,7 +53,8 @@ type Index interface {
 
 // Handler is the EPCIS capture interface over a member's ledger identity.
 // Jobs run one at a time, in the order they were posted, so that the blocks
-// they commit, and the blocks given to the index, only grow.
+// they commit, and the blocks given to the index, only grow; the parts of one
+// job are pipelined (WithInFlight).
 type Handler struct {
 	ledger  Ledger
 	index   Index
@@ -60,6 +62,8 @@ type Handler struct {
 	jobs    *jobs
 	maxWait time.Duration
 	now     func() time.Time
+	// inFlight bounds the parts of a job sent and awaiting their commit.
+	inFlight int
 
 	turn   chan struct{} // held by the running job
 	ctx    context.Context
@@ -70,7 +74,7 @@ type Handler struct {
 // New returns the capture handler over ledger.
 func New(ledger Ledger, opts ...Option) *Handler {
 	h := &Handler{ledger: ledger, limits: DefaultLimits, jobs: newJobs(1000), maxWait: time.Minute,
-		now: time.Now, turn: make(chan struct{}, 1)}
+		now: time.Now, inFlight: client.DefaultInFlight, turn: make(chan struct{}, 1)}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(h)

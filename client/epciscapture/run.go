@@ -1,10 +1,13 @@
 package epciscapture
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
+	"sync"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
@@ -12,9 +15,13 @@ import (
 	"github.com/tracechain/tracechain/client/eventindex"
 )
 
-// run captures a job's parts in order, after the jobs posted before it. In
-// rollback mode there is one part; in proceed mode a failed part does not
-// stop the later ones.
+// run captures a job's parts after the jobs posted before it: a job holds
+// the turn until each of its parts has settled, so jobs still apply in the
+// order they were posted. In rollback mode there is one part. In proceed mode
+// up to h.inFlight parts are sent and awaiting their commit at once, as
+// CommissionBulk pipelines its chunks; a failed part does not stop the later
+// ones, and each part is reported in its place in the document whatever the
+// order its commit arrives in.
 func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 	defer close(j.done)
 	defer j.update(func(v *Job) { v.Running, v.FinishedAt = false, h.stamp() })
@@ -25,12 +32,23 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 		j.update(func(v *Job) { v.fail(jobError(h.ctx.Err(), 0)) })
 		return
 	}
+	outcomes := make([]chan outcome, len(parts))
+	for i := range outcomes {
+		outcomes[i] = make(chan outcome, 1)
+	}
+	var sender sync.WaitGroup
+	sender.Go(func() { h.send(parts, outcomes) })
+	defer sender.Wait()
+	committed := make([]*client.CaptureCommit, len(parts))
 	for i, p := range parts {
-		res, err := h.ledger.CaptureDocumentCommit(h.ctx, p.doc)
-		if err != nil {
-			je := jobError(err, p.first)
+		o := <-outcomes[i]
+		if o.err != nil {
+			je := jobError(o.err, p.first)
 			status := PartFailed
-			if errors.Is(err, client.ErrOutcomeUnknown) || errors.Is(err, context.Canceled) {
+			switch {
+			case o.unsent:
+				status = PartPending
+			case errors.Is(o.err, client.ErrOutcomeUnknown), o.sent && (errors.Is(o.err, context.Canceled) || errors.Is(o.err, context.DeadlineExceeded)):
 				status = PartUnknown
 			}
 			j.update(func(v *Job) {
@@ -39,6 +57,8 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 			})
 			continue
 		}
+		res := o.res
+		committed[i] = res
 		block := res.BlockNumber
 		j.update(func(v *Job) {
 			pt := &v.Parts[i]
@@ -48,17 +68,98 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 				v.Block, v.TxID = &block, res.TxID
 			}
 		})
-		if h.index == nil {
-			continue
+	}
+	if h.index == nil {
+		return
+	}
+	// The index applies a block once (a block at or below its checkpoint is
+	// a no-op), and parts in flight together may share a block or commit in
+	// another order than sent: so the committed parts are indexed once the
+	// job has settled, a block at a time, in block order.
+	for _, g := range byBlock(committed) {
+		var entries []eventindex.Entry
+		for _, i := range g.parts {
+			entries = append(entries, h.entries(parts[i], committed[i].TxID, docContext)...)
 		}
-		err = h.index.Index(h.ctx, block, h.entries(p, res.TxID, docContext))
+		block := g.block
+		err := h.index.Index(h.ctx, block, entries)
 		j.update(func(v *Job) {
-			v.Parts[i].Indexed = err == nil
-			if err != nil {
-				v.Parts[i].IndexError = err.Error()
+			for _, i := range g.parts {
+				v.Parts[i].Indexed = err == nil
+				if err != nil {
+					v.Parts[i].IndexError = err.Error()
+				}
 			}
 		})
 	}
+}
+
+// outcome is what became of one part: committed (res), or not (err), with
+// whether it was sent to the orderer and whether it was sent at all.
+type outcome struct {
+	res    *client.CaptureCommit
+	err    error
+	sent   bool // endorsed and handed to the orderer: a failure to learn its commit leaves it unknown
+	unsent bool // never sent: the service stopped first
+}
+
+// errStopped is the outcome of a part the service had not sent when it was
+// closed: none of its events is on the ledger.
+var errStopped = errors.New("the capture service stopped before this part was sent: none of its events is on the ledger; capture them again")
+
+// send endorses and sends the parts in document order, keeping at most
+// h.inFlight of them awaiting their commit, and delivers each part's outcome
+// on its channel.
+func (h *Handler) send(parts []part, out []chan outcome) {
+	window := make(chan struct{}, h.inFlight)
+	var waiting sync.WaitGroup
+	defer waiting.Wait()
+	for i, p := range parts {
+		select {
+		case window <- struct{}{}:
+		case <-h.ctx.Done():
+		}
+		if h.ctx.Err() != nil {
+			for _, o := range out[i:] {
+				o <- outcome{err: errStopped, unsent: true}
+			}
+			return
+		}
+		await, err := h.ledger.SendCaptureDocument(h.ctx, p.doc)
+		if err != nil {
+			<-window
+			out[i] <- outcome{err: err}
+			continue
+		}
+		waiting.Go(func() {
+			res, err := await(h.ctx)
+			<-window
+			out[i] <- outcome{res: res, err: err, sent: true}
+		})
+	}
+}
+
+// blockGroup is the committed parts of a job in one block.
+type blockGroup struct {
+	block uint64
+	parts []int
+}
+
+// byBlock groups the committed parts (nil: not committed) by block, in
+// block order, each group in document order.
+func byBlock(committed []*client.CaptureCommit) []blockGroup {
+	var out []blockGroup
+	for i, c := range committed {
+		if c == nil {
+			continue
+		}
+		k, found := slices.BinarySearchFunc(out, c.BlockNumber, func(g blockGroup, b uint64) int { return cmp.Compare(g.block, b) })
+		if !found {
+			out = slices.Insert(out, k, blockGroup{block: c.BlockNumber})
+		}
+		out[k].parts = append(out[k].parts, i)
+	}
+	return out
 }
 
 // entries are a committed part's events as the index keeps them: verbatim,
