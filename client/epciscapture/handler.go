@@ -179,7 +179,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		h.tooLarge(w, r, &LimitError{What: "events", Have: int64(n), Max: int64(h.limits.DocumentEvents)})
 		return
 	}
-	caps, err := epcis.ParseCapture(doc, h.limits.DocumentEvents)
+	d, caps, err := epcis.ParseCaptureDocument(doc, h.limits.DocumentEvents)
 	var ee *epcis.Error
 	if errors.As(err, &ee) {
 		// The detail names the first error by its JSON pointer; a sale is
@@ -189,11 +189,6 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		epcisapi.WriteProblem(w, r, invalid(err.Error()))
-		return
-	}
-	d, err := epcis.ParseDocument(doc)
-	if err != nil { // ParseCapture has read it already
 		epcisapi.WriteProblem(w, r, invalid(err.Error()))
 		return
 	}
