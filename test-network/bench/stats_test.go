@@ -236,7 +236,7 @@ func TestTargetsVerdicts(t *testing.T) {
 		"verify throughput":           Miss,    // 0.7 < 0.9
 		"verify-http throughput":      Skipped, // not among the fake results
 		"capture-10000 throughput":    Skipped,
-		"no failed transactions":      Pass,    // only the conflict scenario failed
+		"no failed transactions":      Pass, // only the conflict scenario failed
 		"peak network memory":         Pass,
 	}, verdicts(r))
 	assert.Equal(t, 0, r.UnexpectedFailures())
