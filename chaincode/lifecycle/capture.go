@@ -74,7 +74,7 @@ func (l *Ledger) CaptureEvents(doc []byte) (*model.CaptureResult, error) {
 	ids := make([]string, len(caps))
 	for i, c := range caps {
 		ids[i] = c.EventID
-		rec := model.CapturedEvent{EventID: c.EventID, TxID: l.txID(), Seq: i + 1, Actor: m.MSPID}
+		rec := model.CapturedEvent{TxID: l.txID(), Seq: i + 1, Actor: m.MSPID} // the key holds the eventID
 		if err := l.put(rec, capturedKey, c.EventID); err != nil {
 			return nil, err
 		}

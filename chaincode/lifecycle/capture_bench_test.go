@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -10,6 +11,24 @@ import (
 	"github.com/tracechain/tracechain/chaincode/registry"
 	"github.com/tracechain/tracechain/chaincode/state/statetest"
 )
+
+// sizedStore is a peerStore that also counts the bytes a transaction
+// writes (keys and values) and the size of its chaincode event: what every
+// peer validates and commits.
+type sizedStore struct {
+	*peerStore
+	written, event int
+}
+
+func (s *sizedStore) Put(key string, value []byte) error {
+	s.written += len(key) + len(value)
+	return s.peerStore.Put(key, value)
+}
+
+func (s *sizedStore) SetEvent(name string, payload []byte) error {
+	s.event = len(payload)
+	return s.peerStore.SetEvent(name, payload)
+}
 
 // unitEvents are n commissioning events of one new unit each, as a line's
 // MES reports units (the shape of the benchmark's 10,000-event document).
@@ -34,27 +53,35 @@ func BenchmarkCaptureVersusCommission(b *testing.B) {
 	w := newWorld(b)
 	codes, events := unitEvents(w, model.MaxCaptureEvents)
 	doc := document(events...)
-	run := func(b *testing.B, op func(l *lifecycle.Ledger) error) {
-		var ps *peerStore
+	req := model.CommissionRequest{GTIN: gtinA, Batch: "L9", ProductionDate: "2026-02-01", Codes: codes}
+	arg, err := json.Marshal(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, argBytes int, op func(l *lifecycle.Ledger) (any, error)) {
+		var ps *sizedStore
+		var res []byte
 		for b.Loop() {
-			ps = &peerStore{Store: w.mem.Begin(statetest.Tx{MSPID: makerA, TxID: "bench", Time: w.now.Add(time.Minute)}), read: map[string][]byte{}}
-			if err := op(lifecycle.New(registry.New(ps, regulator))); err != nil {
+			ps = &sizedStore{peerStore: &peerStore{Store: w.mem.Begin(statetest.Tx{MSPID: makerA, TxID: "bench", Time: w.now.Add(time.Minute)}), read: map[string][]byte{}}}
+			v, err := op(lifecycle.New(registry.New(ps, regulator)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res, err = json.Marshal(v); err != nil {
 				b.Fatal(err)
 			}
 		}
 		b.ReportMetric(float64(ps.roundTrips), "roundtrips/op")
 		b.ReportMetric(float64(ps.keys), "keys/op")
+		b.ReportMetric(float64(argBytes), "argbytes/op")
+		b.ReportMetric(float64(ps.written), "writebytes/op")
+		b.ReportMetric(float64(ps.event), "eventbytes/op")
+		b.ReportMetric(float64(len(res)), "resultbytes/op")
 	}
 	b.Run("commission", func(b *testing.B) {
-		run(b, func(l *lifecycle.Ledger) error {
-			_, err := l.Commission(model.CommissionRequest{GTIN: gtinA, Batch: "L9", ProductionDate: "2026-02-01", Codes: codes})
-			return err
-		})
+		run(b, len(arg), func(l *lifecycle.Ledger) (any, error) { return l.Commission(req) })
 	})
 	b.Run("capture", func(b *testing.B) {
-		run(b, func(l *lifecycle.Ledger) error {
-			_, err := l.CaptureEvents(doc)
-			return err
-		})
+		run(b, len(doc), func(l *lifecycle.Ledger) (any, error) { return l.CaptureEvents(doc) })
 	})
 }
