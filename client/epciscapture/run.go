@@ -109,7 +109,10 @@ var errStopped = errors.New("the capture service stopped before this part was se
 
 // send endorses and sends the parts in document order, keeping at most
 // h.inFlight of them awaiting their commit, and delivers each part's outcome
-// on its channel.
+// on its channel. Only commissioning parts are pipelined: a part with other
+// events (packing, shipping, ...) may need what an earlier part does, and
+// the endorsers see only committed state, so it is sent once every earlier
+// part has settled, as it would be one after another.
 func (h *Handler) send(parts []part, out []chan outcome) {
 	window := make(chan struct{}, h.inFlight)
 	var waiting sync.WaitGroup
@@ -118,6 +121,9 @@ func (h *Handler) send(parts []part, out []chan outcome) {
 		select {
 		case window <- struct{}{}:
 		case <-h.ctx.Done():
+		}
+		if !p.commissions {
+			waiting.Wait()
 		}
 		if h.ctx.Err() != nil {
 			for _, o := range out[i:] {

@@ -164,3 +164,30 @@ func TestCaptureCloseDuringARun(t *testing.T) {
 	assert.NotEmpty(t, j.FinishedAt)
 	assert.False(t, strings.Contains(j.Parts[0].Error.Detail, "before this part was sent"))
 }
+
+// TestCaptureSendsADependentPartAfterTheOthers: a part with other events
+// than commissioning may need what earlier parts do, and endorsers see only
+// committed state, so it waits for every earlier part.
+func TestCaptureSendsADependentPartAfterTheOthers(t *testing.T) {
+	g := newGates(3)
+	l := &ledger{hold: g.hold, commits: make(chan int, 3)}
+	s, _ := pipelined(t, 3, l)
+	decommission := `{"type":"ObjectEvent","eventTime":"2026-03-01T09:00:00.000+08:00","eventTimeZoneOffset":"+08:00",` +
+		`"epcList":["https://id.gs1.org/01/06901234000016/21/S0"],"action":"DELETE","bizStep":"decommissioning","disposition":"destroyed"}`
+	loc := s.postJob(t, document(append(units(8), decommission)...), proceed)
+	received(t, l.sends, 2)
+	close(g[1])
+	received(t, l.commits, 1)
+	select {
+	case n := <-l.sends:
+		t.Fatalf("part %d sent before part 0 committed", n)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(g[0])
+	received(t, l.commits, 1)
+	received(t, l.sends, 1)
+	close(g[2])
+	j := s.job(t, loc+"?wait=10s")
+	assert.True(t, j.Success, "%+v", j.Errors)
+	assert.Len(t, j.Parts, 3)
+}
