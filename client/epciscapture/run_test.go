@@ -59,6 +59,16 @@ func received(t *testing.T, sends <-chan int, n int) {
 	}
 }
 
+// notSent fails when a part is sent within a moment.
+func notSent(t *testing.T, sends <-chan int, when string) {
+	t.Helper()
+	select {
+	case n := <-sends:
+		t.Fatalf("part %d sent %s", n, when)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
 func statuses(j epciscapture.Job) []epciscapture.PartStatus {
 	out := make([]epciscapture.PartStatus, len(j.Parts))
 	for i, p := range j.Parts {
@@ -103,11 +113,7 @@ func TestCaptureKeepsAtMostInFlightPartsSent(t *testing.T) {
 	s, doc := pipelined(t, 2, l)
 	loc := s.postJob(t, doc, proceed)
 	received(t, l.sends, 2)
-	select {
-	case n := <-l.sends:
-		t.Fatalf("part %d sent while two were awaiting their commit", n)
-	case <-time.After(50 * time.Millisecond):
-	}
+	notSent(t, l.sends, "while two were awaiting their commit")
 	close(g[1])
 	received(t, l.sends, 1) // a commit frees a place in the window
 	close(g[0])
@@ -178,11 +184,7 @@ func TestCaptureSendsADependentPartAfterTheOthers(t *testing.T) {
 	received(t, l.sends, 2)
 	close(g[1])
 	received(t, l.commits, 1)
-	select {
-	case n := <-l.sends:
-		t.Fatalf("part %d sent before part 0 committed", n)
-	case <-time.After(50 * time.Millisecond):
-	}
+	notSent(t, l.sends, "before part 0 committed")
 	close(g[0])
 	received(t, l.commits, 1)
 	received(t, l.sends, 1)
