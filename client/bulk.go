@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -181,13 +180,7 @@ func (c *Client) CommissionBulk(ctx context.Context, req model.CommissionRequest
 		}
 		// Endorse and send here, so the next chunk is endorsed while this
 		// one is ordered and validated.
-		tx, err := b.endorse(ctx, cl)
-		if err != nil {
-			<-sem
-			b.fail(ctx, ch, err)
-			continue
-		}
-		cm, err := c.send(ctx, tx)
+		tx, err := c.startTx(ctx, cl)
 		if err != nil {
 			<-sem
 			b.fail(ctx, ch, err)
@@ -197,7 +190,7 @@ func (c *Client) CommissionBulk(ctx context.Context, req model.CommissionRequest
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			b.finish(ctx, ch, cl, tx, cm)
+			b.finish(ctx, ch, tx)
 		}()
 	}
 	wg.Wait()
@@ -253,13 +246,9 @@ type bulkRun struct {
 	p  BulkProgress
 }
 
-// finish awaits a sent chunk's commit. A chunk that did not commit and may
-// be proposed again is sent as a new proposal.
-func (b *bulkRun) finish(ctx context.Context, ch *ChunkResult, cl call, tx transaction, cm commit) {
-	s, err := b.c.await(ctx, tx, cm)
-	if err != nil && retryableProposal(err) {
-		s, err = b.c.submit(ctx, cl)
-	}
+// finish awaits a sent chunk's commit.
+func (b *bulkRun) finish(ctx context.Context, ch *ChunkResult, tx *sent) {
+	s, err := tx.wait(ctx)
 	if err != nil {
 		b.fail(ctx, ch, err)
 		return
@@ -275,14 +264,6 @@ func (b *bulkRun) chunkCall(ch *ChunkResult) (call, error) {
 		return call{}, err
 	}
 	return call{Fn: model.FnCommission, Args: []string{arg}}, nil
-}
-
-// endorse endorses a chunk, building new proposals on the failures that
-// allow one, as submit does.
-func (b *bulkRun) endorse(ctx context.Context, cl call) (transaction, error) {
-	return retry(ctx, b.c.retrier(time.Time{}), proposalClass(b.c.MSPID()), func() (transaction, error) {
-		return b.c.endorse(ctx, cl)
-	})
 }
 
 // fail settles a chunk that did not commit in this run, telling a DUPLICATE

@@ -68,9 +68,39 @@ func (c *Client) CaptureDocumentCommit(ctx context.Context, doc []byte) (*Captur
 	if err != nil {
 		return nil, err
 	}
+	return captureCommit(s)
+}
+
+func captureCommit(s *submitted) (*CaptureCommit, error) {
 	res, err := decode[model.CaptureResult](model.FnCaptureEvents, s.result)
 	if err != nil {
 		return nil, err
 	}
 	return &CaptureCommit{CaptureResult: *res, BlockNumber: s.blockNumber}, nil
+}
+
+// AwaitCapture waits for the commit of a CaptureEvents transaction that
+// SendCaptureDocument sent, and reports it as CaptureDocumentCommit does.
+// Call it once.
+type AwaitCapture func(ctx context.Context) (*CaptureCommit, error)
+
+// SendCaptureDocument endorses the CaptureEvents transaction of doc and
+// sends it to the orderer without waiting for its commit, which the returned
+// AwaitCapture awaits: a caller that splits a large document keeps several
+// transactions in flight, as CommissionBulk does with its chunks. Each
+// transaction stays all or nothing. Endorsement and sending are retried as
+// for CaptureDocumentCommit; a transaction that fails validation with an
+// MVCC conflict is proposed again while it is awaited.
+func (c *Client) SendCaptureDocument(ctx context.Context, doc []byte) (AwaitCapture, error) {
+	tx, err := c.startTx(ctx, call{Fn: model.FnCaptureEvents, Args: []string{string(doc)}})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (*CaptureCommit, error) {
+		s, err := tx.wait(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return captureCommit(s)
+	}, nil
 }

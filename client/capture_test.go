@@ -55,3 +55,30 @@ func TestCaptureRefusalsAreTypedErrors(t *testing.T) {
 	assert.Equal(t, model.CodeInvalidArgument, e.Code)
 	assert.Equal(t, refusal.Subject, e.Subject, "the pointer of the offending field")
 }
+
+// TestSendCaptureDocumentKeepsSeveralInFlight: documents are endorsed and
+// sent before any commit is awaited, and each is awaited on its own; one
+// that an MVCC conflict invalidated is proposed again.
+func TestSendCaptureDocumentKeepsSeveralInFlight(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	first := &model.CaptureResult{EventIDs: []string{"ni:///sha-256;a?ver=CBV2.0"}, Count: 1, TxID: "tx1"}
+	second := &model.CaptureResult{EventIDs: []string{"ni:///sha-256;b?ver=CBV2.0"}, Count: 1, TxID: "tx3"}
+	gomock.InOrder(
+		expectSubmit(ctrl, cc, "tx1", first, peer.TxValidationCode_VALID, nil),
+		expectSubmit(ctrl, cc, "tx2", nil, peer.TxValidationCode_MVCC_READ_CONFLICT, nil),
+		expectSubmit(ctrl, cc, "tx3", second, peer.TxValidationCode_VALID, nil),
+	)
+	ctx := context.Background()
+	await1, err := c.SendCaptureDocument(ctx, []byte(`{"n":1}`))
+	require.NoError(t, err)
+	await2, err := c.SendCaptureDocument(ctx, []byte(`{"n":2}`))
+	require.NoError(t, err, "the second is sent before the first commit is awaited")
+
+	got2, err := await2(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, *second, got2.CaptureResult, "proposed again after the conflict")
+	got1, err := await1(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, *first, got1.CaptureResult)
+	assert.Equal(t, uint64(7), got1.BlockNumber)
+}

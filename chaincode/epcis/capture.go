@@ -71,27 +71,35 @@ type Capture struct {
 // maxEvents events. It reads no clock: time windows and master data are the
 // ledger's checks.
 func ParseCapture(doc []byte, maxEvents int) ([]Capture, error) {
+	_, caps, err := ParseCaptureDocument(doc, maxEvents)
+	return caps, err
+}
+
+// ParseCaptureDocument is ParseCapture that also returns the document it
+// decoded, for a caller that needs its header or its events verbatim and
+// would otherwise decode it again.
+func ParseCaptureDocument(doc []byte, maxEvents int) (*Document, []Capture, error) {
 	hashes, err := DocumentHashes(doc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d, err := ParseDocument(doc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if d.Type != "EPCISDocument" {
-		return nil, errorf(CodeUnsupported, "/type", "capture takes an EPCISDocument, not an %s", d.Type)
+		return nil, nil, errorf(CodeUnsupported, "/type", "capture takes an EPCISDocument, not an %s", d.Type)
 	}
 	events := d.Events()
 	if len(events) == 0 {
-		return nil, errorf(CodeNoEvents, "/epcisBody/eventList", "the document has no events to capture")
+		return nil, nil, errorf(CodeNoEvents, "/epcisBody/eventList", "the document has no events to capture")
 	}
 	if len(events) > maxEvents {
-		return nil, errorf(CodeUnsupported, "/epcisBody/eventList", "%d events: capture at most %d per transaction", len(events), maxEvents)
+		return nil, nil, errorf(CodeUnsupported, "/epcisBody/eventList", "%d events: capture at most %d per transaction", len(events), maxEvents)
 	}
 	ctx, err := d.ParseContext()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]Capture, len(events))
 	for i := range events {
@@ -99,17 +107,17 @@ func ParseCapture(doc []byte, maxEvents int) ([]Capture, error) {
 		if c, ok := p.ev.Extensions["@context"]; ok {
 			var v any
 			if err := decodeJSON(c, &v); err != nil {
-				return nil, errorf(CodeInvalidContext, p.ptr+"/@context", "%v", err)
+				return nil, nil, errorf(CodeInvalidContext, p.ptr+"/@context", "%v", err)
 			}
 			if p.ctx, err = ctx.With(v, p.ptr+"/@context"); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if out[i], err = p.parse(hashes[i]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return out, nil
+	return d, out, nil
 }
 
 // capParser maps one event.

@@ -39,10 +39,11 @@ const (
 	HeaderTransactionFileSizeLimit = "Tracechain-Transaction-File-Size-Limit"
 )
 
-// Ledger captures an EPCISDocument in one CaptureEvents transaction;
-// *client.Client satisfies it.
+// Ledger sends an EPCISDocument to the ledger as one CaptureEvents
+// transaction, and awaits its commit separately, so that the parts of a
+// document can be in flight together; *client.Client satisfies it.
 type Ledger interface {
-	CaptureDocumentCommit(ctx context.Context, doc []byte) (*client.CaptureCommit, error)
+	SendCaptureDocument(ctx context.Context, doc []byte) (client.AwaitCapture, error)
 }
 
 // Index keeps the verbatim copies of captured events, which the feeder
@@ -56,7 +57,7 @@ type Index interface {
 
 // Handler is the EPCIS capture interface over a member's ledger identity.
 // Jobs run one at a time, in the order they were posted, so that the blocks
-// they commit only grow.
+// they commit only grow; the parts of one job are pipelined (WithInFlight).
 type Handler struct {
 	ledger  Ledger
 	index   Index
@@ -64,6 +65,8 @@ type Handler struct {
 	jobs    *jobs
 	maxWait time.Duration
 	now     func() time.Time
+	// inFlight bounds the parts of a job sent and awaiting their commit.
+	inFlight int
 
 	turn   chan struct{} // held by the running job
 	ctx    context.Context
@@ -74,7 +77,7 @@ type Handler struct {
 // New returns the capture handler over ledger.
 func New(ledger Ledger, opts ...Option) *Handler {
 	h := &Handler{ledger: ledger, limits: DefaultLimits, jobs: newJobs(1000), maxWait: time.Minute,
-		now: time.Now, turn: make(chan struct{}, 1)}
+		now: time.Now, inFlight: client.DefaultInFlight, turn: make(chan struct{}, 1)}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(h)
@@ -179,7 +182,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		h.tooLarge(w, r, &LimitError{What: "events", Have: int64(n), Max: int64(h.limits.DocumentEvents)})
 		return
 	}
-	caps, err := epcis.ParseCapture(doc, h.limits.DocumentEvents)
+	d, caps, err := epcis.ParseCaptureDocument(doc, h.limits.DocumentEvents)
 	var ee *epcis.Error
 	if errors.As(err, &ee) {
 		// The detail names the first error by its JSON pointer; a sale is
@@ -189,11 +192,6 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		epcisapi.WriteProblem(w, r, invalid(err.Error()))
-		return
-	}
-	d, err := epcis.ParseDocument(doc)
-	if err != nil { // ParseCapture has read it already
 		epcisapi.WriteProblem(w, r, invalid(err.Error()))
 		return
 	}
@@ -222,7 +220,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		h.run(j, parts, d.Context)
+		h.run(j, parts)
 	}()
 	w.Header().Set("Location", "/capture/"+j.view.CaptureID)
 	writeJSON(w, r, http.StatusAccepted, j.snapshot())

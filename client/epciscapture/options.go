@@ -23,3 +23,10 @@ func WithMaxWait(d time.Duration) Option { return func(h *Handler) { h.maxWait =
 // WithClock sets the clock of createdAt and finishedAt; tests pass a fixed
 // one.
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithInFlight bounds the parts of a proceed-mode job that are sent and
+// awaiting their commit at once (default client.DefaultInFlight, as for
+// CommissionBulk); 1 sends each part after the previous one committed.
+func WithInFlight(n int) Option {
+	return func(h *Handler) { h.inFlight = max(n, 1) }
+}

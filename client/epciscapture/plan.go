@@ -36,6 +36,9 @@ type part struct {
 	first  int               // index of its first event in the document
 	events []json.RawMessage // the events verbatim, as posted
 	doc    []byte            // the EPCISDocument sent to the ledger
+	// commissions says every event of the part commissions new codes: it
+	// depends on no earlier part, so it may be in flight beside them.
+	commissions bool
 }
 
 // plan cuts a validated document into its transactions: one in rollback
@@ -52,7 +55,7 @@ func plan(doc []byte, d *epcis.Document, caps []epcis.Capture, l Limits, split b
 	}
 	over := over(len(events), len(doc), codes, l)
 	if over == nil {
-		return []part{{first: 0, events: raw, doc: doc}}, nil
+		return []part{{first: 0, events: raw, doc: doc, commissions: commissionsOnly(caps)}}, nil
 	}
 	if !split {
 		return nil, over
@@ -75,7 +78,7 @@ func plan(doc []byte, d *epcis.Document, caps []epcis.Capture, l Limits, split b
 		if err != nil {
 			return err
 		}
-		parts = append(parts, part{first: start, events: raw[start:end], doc: b})
+		parts = append(parts, part{first: start, events: raw[start:end], doc: b, commissions: commissionsOnly(caps[start:end])})
 		start, size, n = end, len(empty), 0
 		return nil
 	}
@@ -95,6 +98,18 @@ func plan(doc []byte, d *epcis.Document, caps []epcis.Capture, l Limits, split b
 		return nil, err
 	}
 	return parts, nil
+}
+
+// commissionsOnly reports whether every event commissions units or a lot.
+// Such events need nothing an earlier event of the document does: a code
+// commissioned twice is a DUPLICATE however the parts are sent.
+func commissionsOnly(caps []epcis.Capture) bool {
+	for _, c := range caps {
+		if c.Action != epcis.CaptureCommission && c.Action != epcis.CaptureCommissionLot {
+			return false
+		}
+	}
+	return true
 }
 
 // over returns the first transaction limit a document exceeds, or nil.

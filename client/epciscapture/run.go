@@ -2,19 +2,23 @@ package epciscapture
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
 )
 
-// run captures a job's parts in order, after the jobs posted before it. In
-// rollback mode there is one part; in proceed mode a failed part does not
-// stop the later ones.
-func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
+// run captures a job's parts after the jobs posted before it: a job holds
+// the turn until each of its parts has settled, so jobs still apply in the
+// order they were posted. In rollback mode there is one part. In proceed mode
+// up to h.inFlight parts are sent and awaiting their commit at once, as
+// CommissionBulk pipelines its chunks; a failed part does not stop the later
+// ones, and each part is reported in its place in the document whatever the
+// order its commit arrives in.
+func (h *Handler) run(j *job, parts []part) {
 	defer close(j.done)
 	defer j.update(func(v *Job) { v.Running, v.FinishedAt = false, h.stamp() })
 	select {
@@ -24,12 +28,22 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 		j.update(func(v *Job) { v.fail(jobError(h.ctx.Err(), 0)) })
 		return
 	}
+	outcomes := make([]chan outcome, len(parts))
+	for i := range outcomes {
+		outcomes[i] = make(chan outcome, 1)
+	}
+	var sender sync.WaitGroup
+	sender.Go(func() { h.send(parts, outcomes) })
+	defer sender.Wait()
 	for i, p := range parts {
-		res, err := h.ledger.CaptureDocumentCommit(h.ctx, p.doc)
-		if err != nil {
-			je := jobError(err, p.first)
+		o := <-outcomes[i]
+		if o.err != nil {
+			je := jobError(o.err, p.first)
 			status := PartFailed
-			if errors.Is(err, client.ErrOutcomeUnknown) || errors.Is(err, context.Canceled) {
+			switch {
+			case o.unsent:
+				status = PartPending
+			case errors.Is(o.err, client.ErrOutcomeUnknown), o.sent && (errors.Is(o.err, context.Canceled) || errors.Is(o.err, context.DeadlineExceeded)):
 				status = PartUnknown
 			}
 			j.update(func(v *Job) {
@@ -38,6 +52,7 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 			})
 			continue
 		}
+		res := o.res
 		block := res.BlockNumber
 		j.update(func(v *Job) {
 			pt := &v.Parts[i]
@@ -46,6 +61,57 @@ func (h *Handler) run(j *job, parts []part, docContext json.RawMessage) {
 			if len(parts) == 1 {
 				v.Block, v.TxID = &block, res.TxID
 			}
+		})
+	}
+}
+
+// outcome is what became of one part: committed (res), or not (err), with
+// whether it was sent to the orderer and whether it was sent at all.
+type outcome struct {
+	res    *client.CaptureCommit
+	err    error
+	sent   bool // endorsed and handed to the orderer: a failure to learn its commit leaves it unknown
+	unsent bool // never sent: the service stopped first
+}
+
+// errStopped is the outcome of a part the service had not sent when it was
+// closed: none of its events is on the ledger.
+var errStopped = errors.New("the capture service stopped before this part was sent: none of its events is on the ledger; capture them again")
+
+// send endorses and sends the parts in document order, keeping at most
+// h.inFlight of them awaiting their commit, and delivers each part's outcome
+// on its channel. Only commissioning parts are pipelined: a part with other
+// events (packing, shipping, ...) may need what an earlier part does, and
+// the endorsers see only committed state, so it is sent once every earlier
+// part has settled, as it would be one after another.
+func (h *Handler) send(parts []part, out []chan outcome) {
+	window := make(chan struct{}, h.inFlight)
+	var waiting sync.WaitGroup
+	defer waiting.Wait()
+	for i, p := range parts {
+		select {
+		case window <- struct{}{}:
+		case <-h.ctx.Done():
+		}
+		if !p.commissions {
+			waiting.Wait()
+		}
+		if h.ctx.Err() != nil {
+			for _, o := range out[i:] {
+				o <- outcome{err: errStopped, unsent: true}
+			}
+			return
+		}
+		await, err := h.ledger.SendCaptureDocument(h.ctx, p.doc)
+		if err != nil {
+			<-window
+			out[i] <- outcome{err: err}
+			continue
+		}
+		waiting.Go(func() {
+			res, err := await(h.ctx)
+			<-window
+			out[i] <- outcome{res: res, err: err, sent: true}
 		})
 	}
 }

@@ -165,6 +165,7 @@ type suite struct {
 	baseSrc          map[string]Source
 	notes            map[string]string // what a scenario measured besides its ops, by name
 	service          *verificationService
+	capture          *captureService
 }
 
 // Run runs the benchmark against the network of cfg.RunDir and returns its
@@ -189,6 +190,9 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	defer func() {
 		if s.service != nil {
 			s.service.close()
+		}
+		if s.capture != nil {
+			s.capture.close()
 		}
 		for _, c := range s.conns {
 			c.close()
@@ -221,9 +225,16 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		s.logf("%-18s %s", sr.Name, oneLine(*sr))
 		return nil
 	}
+	ran := map[string]bool{}
 	for _, sc := range scenarios {
 		if err := runOne(sc, ""); err != nil {
 			return nil, err
+		}
+		ran[sc.Name] = true
+		if sc.Bracketed && ran[sc.Against] {
+			if err := runOne(scenarioByName(sc.Against), sc.Against); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// In full mode, measure the baselines again at the end: the spread

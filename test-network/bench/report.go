@@ -147,13 +147,18 @@ func (r *Results) computeRatios() {
 		}
 		var v float64
 		var ok bool
-		switch s.Kind {
-		case KindPair:
+		switch {
+		case s.Against == BulkOf10000:
+			if base, found := r.Baseline(s.Against, unitsPerS); found {
+				v, ok = Ratio(s.UnitsPerS, base)
+			}
+			s.RatioOf = "units/s / " + BulkOf10000 + " units/s (measured before and after)"
+		case s.Kind == KindPair:
 			if base, found := r.Baseline(s.Against, p50); found {
 				v, ok = Ratio(p50(s), base)
 			}
 			s.RatioOf = "p50 latency / ship-receive-1 p50"
-		case KindCall:
+		case s.Kind == KindCall:
 			if base, found := r.baseRate(s, opsPerSec); found {
 				v, ok = Ratio(s.OpsPerSec, base)
 			}
@@ -205,6 +210,8 @@ func (r *Results) evaluateTargets() {
 		v, ok = ratio(r.Scenario(n), unitsPerS, BaselineWrite, txPerSec)
 		add(Target{Name: n + " throughput", Rule: n + " units/s >= 10 x baseline-write tx/s", Value: v, Comparison: AtLeast, Threshold: 10, Unit: "x"}, ok)
 	}
+	v, ok = ratio(r.Scenario("capture-10000"), unitsPerS, BulkOf10000, unitsPerS)
+	add(Target{Name: "capture-10000 throughput", Rule: "capture-10000 units/s >= 0.8 x " + BulkOf10000 + " units/s", Value: v, Comparison: AtLeast, Threshold: 0.8, Unit: "x"}, ok)
 	big := r.Scenario("ship-receive-10000")
 	v, ok = ratio(big, p50, PairOf1, p50)
 	t := Target{Name: "ship+receive latency growth", Rule: "p50 of the 10,000-unit pallet's pair <= 1.5 x the 1-unit pallet's", Value: v, Comparison: AtMost, Threshold: 1.5, Unit: "x"}

@@ -38,6 +38,10 @@ type Tx struct {
 type Op struct {
 	Units int // units of goods (or keys) the operation handles
 	Steps []Tx
+	// Do, when set instead of Steps, is an operation the SDK or a service
+	// drives whole (a bulk of pipelined transactions, a capture job); it
+	// returns the transactions it committed or tried.
+	Do func(ctx context.Context) (txs int, err error)
 }
 
 // Source yields the operations of a scenario; ok is false when it has no
@@ -214,6 +218,17 @@ func (r *runner) start(ctx context.Context, op Op, done func(sample)) {
 	finish := func(txs int, fail, msg string) {
 		end := time.Now()
 		done(sample{latency: end.Sub(begin), units: op.Units, txs: txs, fail: fail, msg: msg, end: end})
+	}
+	if op.Do != nil {
+		go func() {
+			txs, err := op.Do(ctx)
+			if err != nil {
+				finish(txs, classify("sdk", err), err.Error())
+				return
+			}
+			finish(txs, "", "")
+		}()
+		return
 	}
 	if len(op.Steps) == 0 {
 		finish(0, "empty operation", "")

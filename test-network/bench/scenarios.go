@@ -36,6 +36,10 @@ type Scenario struct {
 	UnitsPerOp      int    // units per operation (0: not a goods operation, e.g. a key)
 	Against         string // what its ratio is against: BaselineWrite, BaselineRead or PairOf1
 	ExpectConflicts bool   // designed to conflict: failures are the point, not a defect
+	// Bracketed scenarios have the scenario they are compared with
+	// (Against) measured again right after them, so that their ratio is to
+	// the mean of the measurements on both sides.
+	Bracketed bool
 
 	// plan returns how to drive it under cfg.
 	plan func(cfg *Config) Plan
@@ -74,6 +78,14 @@ func Scenarios() []Scenario {
 		{
 			Name: "pack-1000", Title: "Pack 1,000 units into a pallet per tx", Kind: KindTx, UnitsPerOp: 1000, Against: BaselineWrite,
 			plan: countPlan(12, 2, 3, 1, 8), prepare: preparePack,
+		},
+		{
+			Name: BulkOf10000, Title: "CommissionBulk of 10,000 units (SDK: chunks of 1,000, 4 in flight)", Kind: KindTx, UnitsPerOp: documentUnits, Against: BaselineWrite,
+			plan: documentPlan, prepare: prepareBulk, note: documentNote,
+		},
+		{
+			Name: "capture-10000", Title: "Capture a 10,000-event commissioning document (POST /capture, proceed)", Kind: KindTx, UnitsPerOp: documentUnits, Against: BulkOf10000,
+			Bracketed: true, plan: documentPlan, prepare: prepareCapture, note: documentNote,
 		},
 		shipReceive(1, 20, 3),
 		shipReceive(100, 20, 3),

@@ -235,7 +235,8 @@ func TestTargetsVerdicts(t *testing.T) {
 		"ship+receive latency growth": Miss,    // 1.6 > 1.5
 		"verify throughput":           Miss,    // 0.7 < 0.9
 		"verify-http throughput":      Skipped, // not among the fake results
-		"no failed transactions":      Pass,    // only the conflict scenario failed
+		"capture-10000 throughput":    Skipped,
+		"no failed transactions":      Pass, // only the conflict scenario failed
 		"peak network memory":         Pass,
 	}, verdicts(r))
 	assert.Equal(t, 0, r.UnexpectedFailures())
@@ -254,6 +255,30 @@ func TestTargetsVerdicts(t *testing.T) {
 	assert.Equal(t, Miss, v["no failed transactions"])
 	assert.Equal(t, Miss, v["peak network memory"])
 	assert.Equal(t, 4, r.UnexpectedFailures())
+}
+
+// TestCaptureIsComparedWithTheBulkBeforeAndAfterIt: the capture scenario's
+// ratio is its units/s over the mean units/s of CommissionBulk measured on
+// both sides of it.
+func TestCaptureIsComparedWithTheBulkBeforeAndAfterIt(t *testing.T) {
+	for _, tc := range []struct {
+		capture float64
+		verdict string
+	}{
+		{2000, Pass}, // 0.80
+		{1900, Miss}, // 0.76
+	} {
+		r := &Results{Scenarios: []ScenarioResult{
+			{Name: BulkOf10000, Kind: KindTx, Against: BaselineWrite, Summary: Summary{Ops: 3, TxPerSec: 3, UnitsPerS: 3000}},
+			{Name: "capture-10000", Kind: KindTx, Against: BulkOf10000, Summary: Summary{Ops: 3, TxPerSec: 2, UnitsPerS: tc.capture}},
+			{Name: BulkOf10000 + "-end", RepeatOf: BulkOf10000, Kind: KindTx, Against: BaselineWrite, Summary: Summary{Ops: 3, TxPerSec: 2, UnitsPerS: 2000}},
+		}}
+		r.computeRatios()
+		r.evaluateTargets()
+		require.NotNil(t, r.Scenarios[1].Ratio)
+		assert.InDelta(t, tc.capture/2500, *r.Scenarios[1].Ratio, 1e-9, "against the mean of 3000 and 2000 units/s")
+		assert.Equal(t, tc.verdict, verdicts(r)["capture-10000 throughput"])
+	}
 }
 
 func TestTargetsWithoutScenariosAreNotApplicable(t *testing.T) {

@@ -22,7 +22,7 @@ import (
 // captureLedger commits every document in block 7, or refuses it.
 type captureLedger struct{ refuse error }
 
-func (l captureLedger) CaptureDocumentCommit(_ context.Context, doc []byte) (*client.CaptureCommit, error) {
+func (l captureLedger) SendCaptureDocument(_ context.Context, doc []byte) (client.AwaitCapture, error) {
 	if l.refuse != nil {
 		return nil, l.refuse
 	}
@@ -30,7 +30,9 @@ func (l captureLedger) CaptureDocumentCommit(_ context.Context, doc []byte) (*cl
 	if err != nil {
 		return nil, err
 	}
-	return &client.CaptureCommit{CaptureResult: model.CaptureResult{EventIDs: ids, TxID: "tx7"}, BlockNumber: 7}, nil
+	return func(context.Context) (*client.CaptureCommit, error) {
+		return &client.CaptureCommit{CaptureResult: model.CaptureResult{EventIDs: ids, TxID: "tx7"}, BlockNumber: 7}, nil
+	}, nil
 }
 
 func TestEPCISCapture(t *testing.T) {
