@@ -205,6 +205,14 @@ start_node() {
 		exec "${netns[@]}" "${cmd[@]}" </dev/null >>"$dir/log" 2>&1
 	) &
 	echo $! >"$dir/pid"
+	# Until the subshell (and ip netns exec) have exec'd the node, the PID runs another
+	# binary, and node_alive would take the launch for an exit.
+	local i
+	for ((i = 0; i < 50; i++)); do
+		node_alive "$name" && return 0
+		kill -0 "$(node_pid "$name")" 2>/dev/null || return 0
+		sleep 0.1
+	done
 }
 
 stop_node() {
