@@ -12,6 +12,10 @@
 # TRACECHAIN_FAULTS=full runs the fault suite's long form. Each suite still runs on its own
 # too: go test -tags integration ./client/ starts a network of its own.
 #
+# After them, once the shared network is down, the organisation partition test runs on a
+# network of its own with one network namespace per organisation (network.sh up --netns),
+# when the script runs as root.
+#
 # If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
 # and stops the network: it stops exactly the processes the network recorded.
 set -euo pipefail
@@ -67,4 +71,13 @@ for group in "$first" "${middle[*]}" "$last" "$faults"; do
 	# shellcheck disable=SC2086 # a group is a list of packages
 	$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" $group || status=1
 done
+
+# One network at a time: the namespaced one starts after the shared one is down.
+bash "$HERE/network.sh" down >/dev/null 2>&1 || true
+if [[ $(id -u) == 0 ]]; then
+	TRACECHAIN_NETNS=1 env -u TRACECHAIN_TESTNET_DIR $GO test -tags integration -count=1 -timeout 30m "$@" \
+		-run '^TestPartitionedOrganisationCatchesUp$' "$last" || status=1
+else
+	echo "integration.sh: skipped TestPartitionedOrganisationCatchesUp: network namespaces need root"
+fi
 exit $status

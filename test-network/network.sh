@@ -2,8 +2,10 @@
 # network.sh runs the consortium defined in ../network natively on 127.0.0.1: three etcdraft
 # orderers, one peer per organisation, and the tracechain chaincode as a service.
 #
-#   network.sh up                 build tools, generate crypto, start nodes, then createChannel
-#                                 and deployCC, and wait until a gateway client is served
+#   network.sh up [--netns]       build tools, generate crypto, start nodes, then createChannel
+#                                 and deployCC, and wait until a gateway client is served;
+#                                 --netns: each organisation in a network namespace of its own
+#                                 with its own address (netns.sh; root only)
 #   network.sh createChannel      create the channel and join every orderer and peer to it;
 #                                 on a running network, join only the nodes not yet in it
 #   network.sh deployCC           deploy the chaincode at its next sequence (on a running
@@ -18,11 +20,14 @@
 #   network.sh serve              start the verification service (traced) as the Regulator's
 #                                 read-only identity and print its address
 #   network.sh tools              only build the Fabric tools and the project's binaries
+#   network.sh partition ORG      (--netns) take the organisation's network link down
+#   network.sh heal ORG           (--netns) bring it up again
 #
 # Environment:
 #   TRACECHAIN_RUN_DIR    where processes keep config, data, logs and PIDs (default: ./run)
 #   TRACECHAIN_PORT_BASE  first port of the block of ports the network uses (default: 27000)
 #   TRACECHAIN_BIN        where binaries are built (default: ../.bin)
+#   TRACECHAIN_NETNS      1: as up --netns
 #   TRACECHAIN_PEER_GOMEMLIMIT, TRACECHAIN_ORDERER_GOMEMLIMIT, TRACECHAIN_CC_GOMEMLIMIT
 #                         Go soft memory limit per node (e.g. 256MiB); unset: none. Lower
 #                         memory costs batched throughput (docs/performance.md).
@@ -40,6 +45,8 @@ FABRIC_CA_VERSION=1.5.15
 . "$NETDEF/consortium.env"
 # shellcheck source=../network/chaincode.env
 . "$NETDEF/chaincode.env"
+# shellcheck source=netns.sh
+. "$HERE/netns.sh"
 
 # A running network remembers its port base, so later commands need no environment.
 if [[ -f $RUN/network.env ]]; then
@@ -47,6 +54,7 @@ if [[ -f $RUN/network.env ]]; then
 	. "$RUN/network.env"
 fi
 PORT_BASE=${PORT_BASE:-${TRACECHAIN_PORT_BASE:-27000}}
+NETNS=${NETNS:-${TRACECHAIN_NETNS:-0}}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -84,6 +92,42 @@ bench_cc_port() { echo $((PORT_BASE + 201)); }
 ca_port() { echo $((PORT_BASE + 202)); }
 ca_ops_port() { echo $((PORT_BASE + 203)); }
 traced_port() { echo $((PORT_BASE + 204)); }
+
+# Addresses. On one host every node listens on 127.0.0.1. With --netns an organisation's
+# nodes listen on its namespace's address, and the chaincode servers, which every peer
+# reaches, on the host's address on the bridge (netns.sh).
+org_host() {
+	if [[ $NETNS == 1 ]]; then netns_addr "$1"; else echo 127.0.0.1; fi
+}
+orderer_host() { org_host "$ORDERER_ORG"; }
+ca_host() { org_host "$REGULATOR_ORG"; }
+cc_host() {
+	if [[ $NETNS == 1 ]]; then echo "$SUBNET.1"; else echo 127.0.0.1; fi
+}
+
+# node_org NODE: the organisation that runs an orderer, peer or CA node; empty for the others.
+node_org() {
+	local org
+	case $1 in
+	orderer*) echo "$ORDERER_ORG" ;;
+	ca.*) echo "$REGULATOR_ORG" ;;
+	peer0.*)
+		for org in $PEER_ORGS; do
+			[[ $(peer_node "$org") == "$1" ]] && echo "$org" && return
+		done
+		;;
+	esac
+	return 0
+}
+
+# node_host NODE: the address a node's endpoints listen on.
+node_host() {
+	case $1 in
+	chaincode | benchcc) cc_host ;;
+	traced) echo 127.0.0.1 ;;
+	*) org_host "$(node_org "$1")" ;;
+	esac
+}
 
 crypto() { echo "$RUN/crypto"; }
 orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
@@ -148,17 +192,29 @@ start_node() {
 	local name=$1 dir
 	dir=$(node_dir "$name")
 	node_alive "$name" && return 0
-	local -a cmd
+	local -a cmd netns=()
 	mapfile -t cmd <"$dir/cmd"
+	# ip netns exec execs the node, so the recorded PID stays the node's own.
+	if [[ $NETNS == 1 && -n $(node_org "$name") ]]; then
+		netns=(ip netns exec "$(netns_of "$(node_org "$name")")")
+	fi
 	(
 		set -a
 		# shellcheck source=/dev/null
 		. "$dir/env"
 		set +a
 		cd "$dir"
-		exec "${cmd[@]}" </dev/null >>"$dir/log" 2>&1
+		exec "${netns[@]}" "${cmd[@]}" </dev/null >>"$dir/log" 2>&1
 	) &
 	echo $! >"$dir/pid"
+	# Until the subshell (and ip netns exec) have exec'd the node, the PID runs another
+	# binary, and node_alive would take the launch for an exit.
+	local i
+	for ((i = 0; i < 50; i++)); do
+		node_alive "$name" && return 0
+		kill -0 "$(node_pid "$name")" 2>/dev/null || return 0
+		sleep 0.1
+	done
 }
 
 stop_node() { end_node "$1" TERM; }
@@ -192,7 +248,7 @@ wait_healthy() {
 			tail -n 30 "$(node_dir "$name")/log" >&2
 			die "$name exited during start"
 		}
-		curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && return 0
+		curl -fsS -o /dev/null "http://$(node_host "$name"):$port/healthz" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	die "$name not healthy after 60 s (see $(node_dir "$name")/log)"
@@ -213,10 +269,10 @@ check_ports() {
 render_configtx() {
 	local out=$RUN/config/configtx.yaml o args=(-e "s|{{CRYPTO}}|$(crypto)|g")
 	for o in $ORDERERS; do
-		args+=(-e "s|{{HOST_$o}}|127.0.0.1|g" -e "s|{{PORT_$o}}|$(orderer_port "$o")|g")
+		args+=(-e "s|{{HOST_$o}}|$(orderer_host)|g" -e "s|{{PORT_$o}}|$(orderer_port "$o")|g")
 	done
 	for o in $PEER_ORGS; do
-		args+=(-e "s|{{HOST_$o}}|127.0.0.1|g" -e "s|{{PORT_$o}}|$(peer_port "$o")|g")
+		args+=(-e "s|{{HOST_$o}}|$(org_host "$o")|g" -e "s|{{PORT_$o}}|$(peer_port "$o")|g")
 	done
 	mkdir -p "$RUN/config"
 	sed "${args[@]}" "$NETDEF/configtx.yaml" >"$out"
@@ -226,15 +282,16 @@ render_configtx() {
 }
 
 write_orderer() {
-	local o=$1 dir base
+	local o=$1 dir base host
 	dir=$(node_dir "$o")
+	host=$(orderer_host)
 	base="$(orderer_org_dir)/orderers/$o.$(orderer_domain)"
 	mkdir -p "$dir/ledger" "$dir/wal" "$dir/snap"
 	echo "$BIN/orderer" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
 FABRIC_CFG_PATH=$FABRIC_CFG
 FABRIC_LOGGING_SPEC=warning
-ORDERER_GENERAL_LISTENADDRESS=127.0.0.1
+ORDERER_GENERAL_LISTENADDRESS=$host
 ORDERER_GENERAL_LISTENPORT=$(orderer_port "$o")
 ORDERER_GENERAL_LOCALMSPID=$ORDERER_MSPID
 ORDERER_GENERAL_LOCALMSPDIR=$base/msp
@@ -247,14 +304,14 @@ ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE=$base/tls/server.crt
 ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY=$base/tls/server.key
 ORDERER_GENERAL_CLUSTER_ROOTCAS=[$base/tls/ca.crt]
 ORDERER_CHANNELPARTICIPATION_ENABLED=true
-ORDERER_ADMIN_LISTENADDRESS=127.0.0.1:$(orderer_admin_port "$o")
+ORDERER_ADMIN_LISTENADDRESS=$host:$(orderer_admin_port "$o")
 ORDERER_ADMIN_TLS_ENABLED=true
 ORDERER_ADMIN_TLS_PRIVATEKEY=$base/tls/server.key
 ORDERER_ADMIN_TLS_CERTIFICATE=$base/tls/server.crt
 ORDERER_ADMIN_TLS_ROOTCAS=[$base/tls/ca.crt]
 ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
 ORDERER_ADMIN_TLS_CLIENTROOTCAS=[$base/tls/ca.crt]
-ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:$(orderer_ops_port "$o")
+ORDERER_OPERATIONS_LISTENADDRESS=$host:$(orderer_ops_port "$o")
 ORDERER_METRICS_PROVIDER=prometheus
 ORDERER_FILELEDGER_LOCATION=$dir/ledger
 ORDERER_CONSENSUS_WALDIR=$dir/wal
@@ -269,8 +326,9 @@ memlimit() {
 }
 
 write_peer() {
-	local org=$1 name dir base port
+	local org=$1 name dir base port host
 	name=$(peer_node "$org")
+	host=$(org_host "$org")
 	dir=$(node_dir "$name")
 	base="$(peer_org_dir "$org")/peers/peer0.$(org_domain "$org")"
 	port=$(peer_port "$org")
@@ -282,12 +340,12 @@ FABRIC_LOGGING_SPEC=warning:gateway=info
 CORE_PEER_ID=peer0.$(org_domain "$org")
 CORE_PEER_LOCALMSPID=${org}MSP
 CORE_PEER_MSPCONFIGPATH=$base/msp
-CORE_PEER_ADDRESS=127.0.0.1:$port
-CORE_PEER_LISTENADDRESS=127.0.0.1:$port
-CORE_PEER_CHAINCODEADDRESS=127.0.0.1:$(peer_cc_port "$org")
-CORE_PEER_CHAINCODELISTENADDRESS=127.0.0.1:$(peer_cc_port "$org")
-CORE_PEER_GOSSIP_BOOTSTRAP=127.0.0.1:$port
-CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$port
+CORE_PEER_ADDRESS=$host:$port
+CORE_PEER_LISTENADDRESS=$host:$port
+CORE_PEER_CHAINCODEADDRESS=$host:$(peer_cc_port "$org")
+CORE_PEER_CHAINCODELISTENADDRESS=$host:$(peer_cc_port "$org")
+CORE_PEER_GOSSIP_BOOTSTRAP=$host:$port
+CORE_PEER_GOSSIP_EXTERNALENDPOINT=$host:$port
 CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s
 CORE_PEER_TLS_ENABLED=true
 CORE_PEER_TLS_CERT_FILE=$base/tls/server.crt
@@ -296,7 +354,7 @@ CORE_PEER_TLS_ROOTCERT_FILE=$base/tls/ca.crt
 CORE_PEER_FILESYSTEMPATH=$dir/data
 CORE_LEDGER_SNAPSHOTS_ROOTDIR=$dir/snapshots
 CORE_LEDGER_STATE_STATEDATABASE=goleveldb
-CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$(peer_ops_port "$org")
+CORE_OPERATIONS_LISTENADDRESS=$host:$(peer_ops_port "$org")
 CORE_METRICS_PROVIDER=prometheus
 CORE_VM_ENDPOINT=
 CORE_CHAINCODE_EXTERNALBUILDERS='[{name: tracechain-ccaas, path: $RUN/builder}]'
@@ -312,7 +370,7 @@ write_chaincode_server() {
 	echo "$BIN/$2" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
 CHAINCODE_ID=$4
-CHAINCODE_SERVER_ADDRESS=127.0.0.1:$3
+CHAINCODE_SERVER_ADDRESS=$(cc_host):$3
 TRACECHAIN_REGULATOR_MSPID=${REGULATOR_ORG}MSP
 EOF
 	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-}"
@@ -349,7 +407,7 @@ write_connection() {
   },
   "peers": {
     "$peer": {
-      "url": "grpcs://127.0.0.1:$(peer_port "$org")",
+      "url": "grpcs://$(org_host "$org"):$(peer_port "$org")",
       "tlsCACerts": {"path": "$(peer_tls_ca "$org")"},
       "grpcOptions": {"ssl-target-name-override": "$peer", "hostnameOverride": "$peer"}
     }
@@ -384,8 +442,8 @@ ca_entry() {
 	[[ $1 == "$REGULATOR_ORG" ]] || return 0
 	local dom
 	dom=$(org_domain "$1")
-	printf ',\n  "certificateAuthorities": {\n    "ca.%s": {\n      "url": "https://127.0.0.1:%s",\n      "caName": "ca.%s",\n      "tlsCACerts": {"path": "%s"}\n    }\n  }' \
-		"$dom" "$(ca_port)" "$dom" "$(peer_tls_ca "$1")"
+	printf ',\n  "certificateAuthorities": {\n    "ca.%s": {\n      "url": "https://%s:%s",\n      "caName": "ca.%s",\n      "tlsCACerts": {"path": "%s"}\n    }\n  }' \
+		"$dom" "$(ca_host)" "$(ca_port)" "$dom" "$(peer_tls_ca "$1")"
 }
 
 # reader_entry ORG: the profile's read-only identity, once the organisation's CA issued one.
@@ -402,7 +460,7 @@ reader_entry() {
 # Fabric CA. cryptogen cannot put attributes into certificates, so the Regulator runs a Fabric CA
 # on its cryptogen CA key and issues the read-only identity (attribute tracechain.reader=true)
 # that the public verification service uses. The CA's TLS certificate is its organisation's
-# peer's (same TLS CA, SAN 127.0.0.1).
+# peer's (same TLS CA, SAN 127.0.0.1 or, with --netns, the organisation's address).
 
 ca_node() { echo "ca.$(lower "$REGULATOR_ORG")"; }
 
@@ -417,7 +475,7 @@ write_ca() {
 	printf '%s\nstart\n-b\nregistrar:%s\n' "$BIN/fabric-ca-server" "$CA_SECRET" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
 FABRIC_CA_SERVER_HOME=$dir
-FABRIC_CA_SERVER_ADDRESS=127.0.0.1
+FABRIC_CA_SERVER_ADDRESS=$(ca_host)
 FABRIC_CA_SERVER_PORT=$(ca_port)
 FABRIC_CA_SERVER_CA_NAME=ca.$dom
 FABRIC_CA_SERVER_CA_CERTFILE=$base/ca/ca.$dom-cert.pem
@@ -425,7 +483,7 @@ FABRIC_CA_SERVER_CA_KEYFILE=$base/ca/priv_sk
 FABRIC_CA_SERVER_TLS_ENABLED=true
 FABRIC_CA_SERVER_TLS_CERTFILE=$tls/server.crt
 FABRIC_CA_SERVER_TLS_KEYFILE=$tls/server.key
-FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=127.0.0.1:$(ca_ops_port)
+FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=$(ca_host):$(ca_ops_port)
 FABRIC_CA_SERVER_METRICS_PROVIDER=prometheus
 EOF
 }
@@ -435,7 +493,7 @@ EOF
 issue_reader() {
 	local org=$REGULATOR_ORG dom url home msp secret
 	dom=$(org_domain "$org")
-	url=127.0.0.1:$(ca_port)
+	url=$(ca_host):$(ca_port)
 	home=$RUN/ca-client
 	msp=$(peer_org_dir "$org")/users/Reader@$dom/msp
 	secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -465,7 +523,7 @@ with_admin() {
 		FABRIC_LOGGING_SPEC=warning \
 		CORE_PEER_LOCALMSPID=${org}MSP \
 		CORE_PEER_MSPCONFIGPATH="$(peer_org_dir "$org")/users/Admin@$(org_domain "$org")/msp" \
-		CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org") \
+		CORE_PEER_ADDRESS="$(org_host "$org"):$(peer_port "$org")" \
 		CORE_PEER_TLS_ENABLED=true \
 		CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tls_ca "$org")" \
 		"$@"
@@ -475,7 +533,7 @@ with_admin() {
 first_orderer() {
 	local o
 	for o in $ORDERERS; do
-		node_alive "$o" && echo "127.0.0.1:$(orderer_port "$o")" && return
+		node_alive "$o" && echo "$(orderer_host):$(orderer_port "$o")" && return
 	done
 	die "no orderer is running"
 }
@@ -497,9 +555,17 @@ cmd_up() {
 	cat >"$RUN/network.env" <<EOF
 PORT_BASE=$PORT_BASE
 FABRIC_CFG=$FABRIC_CFG
+NETNS=$NETNS
 EOF
+	local cryptocfg=$NETDEF/crypto-config.yaml
+	if [[ $NETNS == 1 ]]; then
+		netns_up
+		cryptocfg=$RUN/config/crypto-config.yaml
+		mkdir -p "$RUN/config"
+		netns_crypto_config "$cryptocfg"
+	fi
 	log "generating crypto material"
-	"$BIN/cryptogen" generate --config="$NETDEF/crypto-config.yaml" --output="$(crypto)" >/dev/null
+	"$BIN/cryptogen" generate --config="$cryptocfg" --output="$(crypto)" >/dev/null
 	"$BIN/builder" install "$RUN/builder"
 
 	local o org
@@ -554,13 +620,13 @@ cmd_create_channel() {
 		node_alive "$o" || die "$o is not running (network.sh start-node $o)"
 	done
 	for o in $ORDERERS; do
-		if "$BIN/osnadmin" channel list --channelID "$CHANNEL" -o "127.0.0.1:$(orderer_admin_port "$o")" "${osn[@]}" 2>/dev/null |
+		if "$BIN/osnadmin" channel list --channelID "$CHANNEL" -o "$(orderer_host):$(orderer_admin_port "$o")" "${osn[@]}" 2>/dev/null |
 			grep -q '^Status: 200'; then
 			members=$((members + 1))
 			continue
 		fi
 		"$BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$block" \
-			-o "127.0.0.1:$(orderer_admin_port "$o")" "${osn[@]}" >>"$RUN/cli.log" 2>&1 ||
+			-o "$(orderer_host):$(orderer_admin_port "$o")" "${osn[@]}" >>"$RUN/cli.log" 2>&1 ||
 			die "$o could not join channel $CHANNEL (see $RUN/cli.log)"
 		joined=$((joined + 1))
 	done
@@ -639,7 +705,7 @@ deploy_chaincode() {
 	log "deploying chaincode $name sequence $seq"
 	mkdir -p "$RUN/chaincode"
 	pkg=$RUN/chaincode/$name.tar.gz
-	"$BIN/builder" package -label "${name}_${CC_VERSION}" -address "127.0.0.1:$port" -out "$pkg"
+	"$BIN/builder" package -label "${name}_${CC_VERSION}" -address "$(cc_host):$port" -out "$pkg"
 	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$pkg")
 	for org in $PEER_ORGS; do
 		spawn install_chaincode "$org" "$pkg"
@@ -669,7 +735,7 @@ deploy_chaincode() {
 all_peer_flags() {
 	local org
 	for org in $PEER_ORGS; do
-		printf -- '--peerAddresses 127.0.0.1:%s --tlsRootCertFiles %s ' "$(peer_port "$org")" "$(peer_tls_ca "$org")"
+		printf -- '--peerAddresses %s:%s --tlsRootCertFiles %s ' "$(org_host "$org")" "$(peer_port "$org")" "$(peer_tls_ca "$org")"
 	done
 }
 
@@ -679,8 +745,8 @@ all_peer_flags() {
 init_ledger() {
 	log "initialising the ledger: Regulator ${REGULATOR_ORG}MSP"
 	local i out peers
-	peers="--peerAddresses 127.0.0.1:$(peer_port "$REGULATOR_ORG") --tlsRootCertFiles $(peer_tls_ca "$REGULATOR_ORG")"
-	peers+=" --peerAddresses 127.0.0.1:$(peer_port "${PEER_ORGS%% *}") --tlsRootCertFiles $(peer_tls_ca "${PEER_ORGS%% *}")"
+	peers="--peerAddresses $(org_host "$REGULATOR_ORG"):$(peer_port "$REGULATOR_ORG") --tlsRootCertFiles $(peer_tls_ca "$REGULATOR_ORG")"
+	peers+=" --peerAddresses $(org_host "${PEER_ORGS%% *}"):$(peer_port "${PEER_ORGS%% *}") --tlsRootCertFiles $(peer_tls_ca "${PEER_ORGS%% *}")"
 	for ((i = 0; i < 60; i++)); do
 		# shellcheck disable=SC2086
 		out=$(with_admin "$REGULATOR_ORG" "$BIN/peer" chaincode invoke $(orderer_flags) -C "$CHANNEL" -n "$CC_NAME" \
@@ -734,6 +800,7 @@ cmd_down() {
 	for n in $(all_nodes); do
 		[[ -d $(node_dir "$n") ]] && stop_node "$n"
 	done
+	netns_down
 	rm -rf "$RUN"
 	log "network stopped and $RUN removed"
 }
@@ -764,7 +831,7 @@ cmd_status() {
 			port=$(node_ops_port "$n")
 			if [[ -n $port ]]; then
 				health=down
-				curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && health=OK
+				curl -fsS -o /dev/null "http://$(node_host "$n"):$port/healthz" 2>/dev/null && health=OK
 			fi
 		fi
 		[[ $state == running && $health != down ]] || bad=$((bad + 1))
@@ -786,7 +853,10 @@ cmd_start_node() {
 }
 
 case ${1:-} in
-up) cmd_up ;;
+up)
+	[[ ${2:-} != --netns ]] || NETNS=1
+	cmd_up
+	;;
 createChannel) cmd_create_channel ;;
 # deploy is the name this script gave deployCC before it followed Fabric's test network.
 deployCC | deploy) cmd_deploy_cc ;;
@@ -805,7 +875,7 @@ metrics)
 	node_exists "${2:?node name}"
 	port=$(node_ops_port "$2")
 	[[ -n $port ]] || die "$2 has no operations endpoint"
-	curl -fsS "http://127.0.0.1:$port/metrics"
+	curl -fsS "http://$(node_host "$2"):$port/metrics"
 	;;
 peer)
 	shift
@@ -815,6 +885,14 @@ peer)
 	with_admin "$org" "$BIN/peer" "$@"
 	;;
 tools) build_tools ;;
+partition)
+	need_network
+	netns_link "${2:?organisation}" down
+	;;
+heal)
+	need_network
+	netns_link "${2:?organisation}" up
+	;;
 serve) cmd_serve ;;
 *)
 	sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'

@@ -139,15 +139,9 @@ func register(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	n := testnet.Current()
-	regulator, err := n.Client(testnet.Regulator, testnet.Admin)
-	require.NoError(t, err)
-	membersOnce.Do(func() { membersErr = testnet.RegisterMembers(ctx, regulator) })
-	require.NoError(t, membersErr)
-	maker, err := n.Client(testnet.ManufacturerA, testnet.User)
-	require.NoError(t, err)
+	members(ctx, t)
 	gtin := testnet.NewGTIN(testnet.PrefixA)
-	_, err = maker.RegisterProduct(ctx, testnet.ProductRequest(gtin, testnet.LicenceA, "written while an orderer is down"))
+	_, err := user(t, testnet.ManufacturerA).RegisterProduct(ctx, testnet.ProductRequest(gtin, testnet.LicenceA, "written while an orderer is down"))
 	require.NoError(t, err)
 }
 
@@ -155,6 +149,23 @@ var (
 	membersOnce sync.Once
 	membersErr  error
 )
+
+// members registers the consortium's members, once per test binary.
+func members(ctx context.Context, t *testing.T) {
+	t.Helper()
+	regulator, err := testnet.Current().Client(testnet.Regulator, testnet.Admin)
+	require.NoError(t, err)
+	membersOnce.Do(func() { membersErr = testnet.RegisterMembers(ctx, regulator) })
+	require.NoError(t, membersErr)
+}
+
+// user is org's shared SDK client as its ordinary user.
+func user(t *testing.T, org string) *client.Client {
+	t.Helper()
+	c, err := testnet.Current().Client(org, testnet.User)
+	require.NoError(t, err)
+	return c
+}
 
 func TestStoppingOneOrdererKeepsSubmissionsWorking(t *testing.T) {
 	ctx := context.Background()

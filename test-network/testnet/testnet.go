@@ -8,11 +8,14 @@
 // tests, and stops the network. A reaper process stops it too when the test binary dies
 // without stopping it (a panic, a -timeout, a kill). With TRACECHAIN_TESTNET_DIR set
 // it uses the network already running from that run directory and leaves it running.
+// With TRACECHAIN_NETNS=1 the network it starts runs each organisation in a network
+// namespace of its own (network.sh up --netns, root only).
 package testnet
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -30,6 +33,7 @@ import (
 type Network struct {
 	Dir      string // run directory: config, data, logs, PIDs, connection material
 	PortBase int
+	NetNS    bool        // one network namespace per organisation (network.sh up --netns)
 	owned    bool        // started by us, so stopped by us
 	reaper   *os.Process // stops the network if this process dies first
 	conns    connections
@@ -40,25 +44,41 @@ var current *Network
 // Current returns the network started by Main.
 func Current() *Network { return current }
 
-// Main runs the tests of m against a network and returns the exit code for os.Exit.
+// Main runs the tests of m against a network and returns the exit code for os.Exit. A
+// network that it started and could not stop cleanly fails the run.
 func Main(m *testing.M) int {
 	var err error
+	var opts []StartOption
+	if os.Getenv("TRACECHAIN_NETNS") == "1" {
+		if os.Geteuid() != 0 {
+			fmt.Fprintln(os.Stderr, "testnet: skipped: TRACECHAIN_NETNS=1 needs root (ip netns)")
+			return 0
+		}
+		opts = append(opts, WithNetNS())
+	}
 	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" {
 		current, err = Attach(dir)
 	} else {
-		current, err = Start(context.Background())
+		current, err = Start(context.Background(), opts...)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "testnet: %v\n", err)
 		return 1
 	}
-	defer func() {
-		if err := current.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "testnet: %v\n", err)
-		}
-	}()
-	return m.Run()
+	code := m.Run()
+	if err := current.Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "testnet: %v\n", err)
+		code = max(code, 1)
+	}
+	return code
 }
+
+// StartOption configures the network that Start brings up.
+type StartOption func(*Network)
+
+// WithNetNS runs each organisation, and the orderers, in a Linux network namespace of its
+// own with its own address (network.sh up --netns). It needs root.
+func WithNetNS() StartOption { return func(n *Network) { n.NetNS = true } }
 
 // repoRoot is the repository's root directory, found from this source file.
 func repoRoot() string {
@@ -72,7 +92,7 @@ func script() string { return filepath.Join(repoRoot(), "test-network", "network
 // Start brings up a fresh network in a new temporary directory. It tries a few random port
 // blocks below the ephemeral range, so a developer's own network (default base 27000) or
 // another test run can run beside.
-func Start(ctx context.Context) (*Network, error) {
+func Start(ctx context.Context, opts ...StartOption) (*Network, error) {
 	dir, err := os.MkdirTemp("", "tracechain-net-")
 	if err != nil {
 		return nil, err
@@ -80,7 +100,14 @@ func Start(ctx context.Context) (*Network, error) {
 	var lastErr error
 	for attempt := 0; attempt < 4; attempt++ {
 		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true} //nolint:gosec // a port block for a test network, not a secret
-		out, err := n.run(ctx, "up")
+		for _, opt := range opts {
+			opt(n)
+		}
+		up := []string{"up"}
+		if n.NetNS {
+			up = append(up, "--netns")
+		}
+		out, err := n.run(ctx, up...)
 		if err == nil {
 			n.startReaper()
 			return n, nil
@@ -96,10 +123,11 @@ func Start(ctx context.Context) (*Network, error) {
 
 // Attach uses a network already running from run directory dir.
 func Attach(dir string) (*Network, error) {
-	if _, err := os.Stat(filepath.Join(dir, "network.env")); err != nil { //nolint:gosec // the network directory the test names
+	env, err := os.ReadFile(filepath.Join(dir, "network.env")) //nolint:gosec // the network directory the test names
+	if err != nil {
 		return nil, fmt.Errorf("no network runs from %s: %w", dir, err)
 	}
-	return &Network{Dir: dir}, nil
+	return &Network{Dir: dir, NetNS: strings.Contains("\n"+string(env), "\nNETNS=1\n")}, nil
 }
 
 // startReaper starts a process of its own session that waits for this
@@ -128,9 +156,16 @@ func (n *Network) Stop() error {
 	if n.reaper != nil {
 		_ = n.reaper.Kill() // our own reaper, by its PID: nothing left for it to do
 	}
+	// down reads the record of the namespaces it removes; read it first to check after.
+	recorded, recErr := n.netnsRecord()
 	out, err := n.run(context.Background(), "down")
 	if err != nil {
 		return fmt.Errorf("network.sh down: %w\n%s", err, out)
+	}
+	if n.NetNS {
+		if err := errors.Join(recErr, checkRemoved(context.Background(), recorded)); err != nil {
+			return fmt.Errorf("network.sh down: %w", err)
+		}
 	}
 	return os.RemoveAll(filepath.Dir(n.Dir))
 }

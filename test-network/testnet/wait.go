@@ -17,9 +17,14 @@ import (
 // another organisation's peer must wait for that peer. It listens to each peer's block events
 // from that block on: the first one delivered proves the peer has it, with no polling.
 func (n *Network) WaitForBlock(ctx context.Context, block uint64) error {
-	errs := make([]error, len(Orgs))
+	return n.WaitForBlockOn(ctx, block, Orgs)
+}
+
+// WaitForBlockOn is WaitForBlock on the peers of orgs only: those a partition left reachable.
+func (n *Network) WaitForBlockOn(ctx context.Context, block uint64, orgs []string) error {
+	errs := make([]error, len(orgs))
 	var wg sync.WaitGroup
-	for i, org := range Orgs {
+	for i, org := range orgs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
