@@ -75,9 +75,10 @@ done
 # One network at a time: the namespaced one starts after the shared one is down.
 bash "$HERE/network.sh" down >/dev/null 2>&1 || true
 if [[ $(id -u) == 0 ]]; then
-	TRACECHAIN_NETNS=1 env -u TRACECHAIN_TESTNET_DIR $GO test -tags integration -count=1 -timeout 30m "$@" \
-		-run '^TestPartitionedOrganisationCatchesUp$' "$last" || status=1
+	# Each package starts a namespaced network of its own, one after the other (-p 1).
+	TRACECHAIN_NETNS=1 env -u TRACECHAIN_TESTNET_DIR $GO test -tags integration -count=1 -p 1 -timeout 30m "$@" \
+		-run '^(TestPartitionedOrganisationCatchesUp|TestOrganisationPartitioned)$' "$last" "$faults" || status=1
 else
-	echo "integration.sh: skipped TestPartitionedOrganisationCatchesUp: network namespaces need root"
+	echo "integration.sh: skipped TestPartitionedOrganisationCatchesUp and TestOrganisationPartitioned: network namespaces need root"
 fi
 exit $status
