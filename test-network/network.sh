@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # network.sh runs the consortium defined in ../network natively on 127.0.0.1: three etcdraft
-# orderers, one peer per organisation, and the tracechain chaincode as a service.
+# orderers (or four SmartBFT orderers of four organisations), one peer per organisation, and
+# the tracechain chaincode as a service.
 #
-#   network.sh up                 build tools, generate crypto, start nodes, then createChannel
-#                                 and deployCC, and wait until a gateway client is served
+#   network.sh up [--bft]         build tools, generate crypto, start nodes, then createChannel
+#                                 and deployCC, and wait until a gateway client is served;
+#                                 --bft orders with SmartBFT instead of raft
 #   network.sh createChannel      create the channel and join every orderer and peer to it;
 #                                 on a running network, join only the nodes not yet in it
 #   network.sh deployCC           deploy the chaincode at its next sequence (on a running
@@ -21,6 +23,7 @@
 #   TRACECHAIN_RUN_DIR    where processes keep config, data, logs and PIDs (default: ./run)
 #   TRACECHAIN_PORT_BASE  first port of the block of ports the network uses (default: 27000)
 #   TRACECHAIN_BIN        where binaries are built (default: ../.bin)
+#   TRACECHAIN_ORDERING   raft (default) or bft, for up; a running network remembers its own
 #   TRACECHAIN_PEER_GOMEMLIMIT, TRACECHAIN_ORDERER_GOMEMLIMIT, TRACECHAIN_CC_GOMEMLIMIT
 #                         Go soft memory limit per node (e.g. 256MiB); unset: none. Lower
 #                         memory costs batched throughput (docs/performance.md).
@@ -45,6 +48,8 @@ if [[ -f $RUN/network.env ]]; then
 	. "$RUN/network.env"
 fi
 PORT_BASE=${PORT_BASE:-${TRACECHAIN_PORT_BASE:-27000}}
+ORDERING=${ORDERING:-${TRACECHAIN_ORDERING:-raft}}
+RAFT_ORDERERS=$ORDERERS
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -54,7 +59,7 @@ die() {
 
 lower() { tr '[:upper:]' '[:lower:]' <<<"$1"; }
 org_domain() { echo "$(lower "$1").$DOMAIN_SUFFIX"; }
-orderer_domain() { echo "$(lower "$ORDERER_ORG").$DOMAIN_SUFFIX"; }
+orderer_domain() { echo "$(lower "$(orderer_org "$1")").$DOMAIN_SUFFIX"; }
 
 # Port layout, relative to PORT_BASE:
 #   orderer i: +i gRPC, +10+i admin (osnadmin), +20+i operations
@@ -84,11 +89,60 @@ ca_ops_port() { echo $((PORT_BASE + 203)); }
 traced_port() { echo $((PORT_BASE + 204)); }
 
 crypto() { echo "$RUN/crypto"; }
-orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
-orderer_tls_ca() { echo "$(orderer_org_dir)/tlsca/tlsca.$(orderer_domain)-cert.pem"; }
+# orderer_org_dir NODE, orderer_tls_ca NODE: the crypto material of NODE's ordering organisation.
+orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain "$1")"; }
+orderer_tls_ca() { echo "$(orderer_org_dir "$1")/tlsca/tlsca.$(orderer_domain "$1")-cert.pem"; }
 peer_org_dir() { echo "$(crypto)/peerOrganizations/$(org_domain "$1")"; }
 peer_tls_ca() { echo "$(peer_org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
 peer_node() { echo "peer0.$(lower "$1")"; }
+
+# ---------------------------------------------------------------------------------------------
+# Ordering: raft, three orderers of the Orderer organisation (profile Traceability), or
+# SmartBFT, four orderers of four ordering organisations (profile TraceabilityBFT, orderer i
+# run by the i-th of BFT_ORDERER_ORGS). Everything else is the same on both.
+
+# select_ordering: the profile and the orderers of $ORDERING.
+select_ordering() {
+	case $ORDERING in
+	raft) PROFILE=Traceability ;;
+	bft)
+		PROFILE=TraceabilityBFT
+		ORDERERS=$BFT_ORDERERS
+		;;
+	*) die "unknown ordering $ORDERING (raft or bft)" ;;
+	esac
+}
+
+# orderer_org NODE: the ordering organisation that runs orderer NODE.
+orderer_org() {
+	[[ $ORDERING == bft ]] || {
+		echo "$ORDERER_ORG"
+		return
+	}
+	local -a orgs
+	read -ra orgs <<<"$BFT_ORDERER_ORGS"
+	local org=${orgs[$(orderer_index "$1")]:-}
+	[[ -n $org ]] || die "no ordering organisation runs $1 (BFT_ORDERER_ORGS: $BFT_ORDERER_ORGS)"
+	echo "$org"
+}
+
+orderer_mspid() {
+	[[ $ORDERING == bft ]] || {
+		echo "$ORDERER_MSPID"
+		return
+	}
+	echo "$(orderer_org "$1")MSP"
+}
+
+# osnadmin_as NODE ARGS...: osnadmin against NODE's admin endpoint as the administrator of
+# NODE's own organisation, the only one its mutual TLS admits.
+osnadmin_as() {
+	local o=$1 admin
+	shift
+	admin="$(orderer_org_dir "$o")/users/Admin@$(orderer_domain "$o")/tls"
+	"$BIN/osnadmin" "$@" -o "127.0.0.1:$(orderer_admin_port "$o")" \
+		--ca-file "$(orderer_tls_ca "$o")" --client-cert "$admin/client.crt" --client-key "$admin/client.key"
+}
 
 fabric_cfg() {
 	local dir
@@ -203,7 +257,8 @@ check_ports() {
 
 render_configtx() {
 	local out=$RUN/config/configtx.yaml o args=(-e "s|{{CRYPTO}}|$(crypto)|g")
-	for o in $ORDERERS; do
+	# Both profiles' orderers, so that neither leaves a placeholder behind.
+	for o in $(printf '%s\n' $RAFT_ORDERERS $BFT_ORDERERS | sort -u); do
 		args+=(-e "s|{{HOST_$o}}|127.0.0.1|g" -e "s|{{PORT_$o}}|$(orderer_port "$o")|g")
 	done
 	for o in $PEER_ORGS; do
@@ -219,7 +274,7 @@ render_configtx() {
 write_orderer() {
 	local o=$1 dir base
 	dir=$(node_dir "$o")
-	base="$(orderer_org_dir)/orderers/$o.$(orderer_domain)"
+	base="$(orderer_org_dir "$o")/orderers/$o.$(orderer_domain "$o")"
 	mkdir -p "$dir/ledger" "$dir/wal" "$dir/snap"
 	echo "$BIN/orderer" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
@@ -227,7 +282,7 @@ FABRIC_CFG_PATH=$FABRIC_CFG
 FABRIC_LOGGING_SPEC=warning
 ORDERER_GENERAL_LISTENADDRESS=127.0.0.1
 ORDERER_GENERAL_LISTENPORT=$(orderer_port "$o")
-ORDERER_GENERAL_LOCALMSPID=$ORDERER_MSPID
+ORDERER_GENERAL_LOCALMSPID=$(orderer_mspid "$o")
 ORDERER_GENERAL_LOCALMSPDIR=$base/msp
 ORDERER_GENERAL_BOOTSTRAPMETHOD=none
 ORDERER_GENERAL_TLS_ENABLED=true
@@ -462,16 +517,22 @@ with_admin() {
 		"$@"
 }
 
-# first_orderer: the gRPC address of an orderer that is up.
+# first_orderer: an orderer that is up.
 first_orderer() {
 	local o
 	for o in $ORDERERS; do
-		node_alive "$o" && echo "127.0.0.1:$(orderer_port "$o")" && return
+		node_alive "$o" && echo "$o" && return
 	done
 	die "no orderer is running"
 }
 
-orderer_flags() { echo "-o $(first_orderer) --tls --cafile $(orderer_tls_ca)"; }
+# orderer_flags: the peer CLI's flags to reach an orderer that is up, checked with the TLS CA
+# of its own organisation.
+orderer_flags() {
+	local o
+	o=$(first_orderer)
+	echo "-o 127.0.0.1:$(orderer_port "$o") --tls --cafile $(orderer_tls_ca "$o")"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Commands
@@ -488,6 +549,7 @@ cmd_up() {
 	cat >"$RUN/network.env" <<EOF
 PORT_BASE=$PORT_BASE
 FABRIC_CFG=$FABRIC_CFG
+ORDERING=$ORDERING
 EOF
 	log "generating crypto material"
 	"$BIN/cryptogen" generate --config="$NETDEF/crypto-config.yaml" --output="$(crypto)" >/dev/null
@@ -529,29 +591,25 @@ cmd_create_channel() {
 	need_network
 	local block=$RUN/config/$CHANNEL.block
 	if [[ ! -f $block ]]; then
-		log "creating channel $CHANNEL: genesis block from network/configtx.yaml"
+		log "creating channel $CHANNEL: genesis block from network/configtx.yaml, profile $PROFILE"
 		render_configtx
-		"$BIN/configtxgen" -configPath "$RUN/config" -profile Traceability -channelID "$CHANNEL" \
+		"$BIN/configtxgen" -configPath "$RUN/config" -profile "$PROFILE" -channelID "$CHANNEL" \
 			-outputBlock "$block" 2>"$RUN/config/configtxgen.log" ||
 			{
 				cat "$RUN/config/configtxgen.log" >&2
 				die "configtxgen failed"
 			}
 	fi
-	local o org admin joined=0 members=0
-	admin="$(orderer_org_dir)/users/Admin@$(orderer_domain)/tls"
-	local -a osn=(--ca-file "$(orderer_tls_ca)" --client-cert "$admin/client.crt" --client-key "$admin/client.key")
+	local o org joined=0 members=0
 	for o in $ORDERERS $(for org in $PEER_ORGS; do peer_node "$org"; done); do
 		node_alive "$o" || die "$o is not running (network.sh start-node $o)"
 	done
 	for o in $ORDERERS; do
-		if "$BIN/osnadmin" channel list --channelID "$CHANNEL" -o "127.0.0.1:$(orderer_admin_port "$o")" "${osn[@]}" 2>/dev/null |
-			grep -q '^Status: 200'; then
+		if osnadmin_as "$o" channel list --channelID "$CHANNEL" 2>/dev/null | grep -q '^Status: 200'; then
 			members=$((members + 1))
 			continue
 		fi
-		"$BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$block" \
-			-o "127.0.0.1:$(orderer_admin_port "$o")" "${osn[@]}" >>"$RUN/cli.log" 2>&1 ||
+		osnadmin_as "$o" channel join --channelID "$CHANNEL" --config-block "$block" >>"$RUN/cli.log" 2>&1 ||
 			die "$o could not join channel $CHANNEL (see $RUN/cli.log)"
 		joined=$((joined + 1))
 	done
@@ -775,6 +833,10 @@ cmd_start_node() {
 	port=$(node_ops_port "$1")
 	[[ -z $port ]] || wait_healthy "$1" "$port"
 }
+
+# up --bft is the same as TRACECHAIN_ORDERING=bft; other commands use the running network's.
+[[ ${1:-} == up && ${2:-} == --bft ]] && ORDERING=bft
+select_ordering
 
 case ${1:-} in
 up) cmd_up ;;
