@@ -11,6 +11,10 @@
 # chaincode. Each suite still runs on its own too: go test -tags integration ./client/ starts
 # a network of its own.
 #
+# The suites of another ordering (test-network/testnet/bft, on SmartBFT) need a network of
+# their own: they run after the shared network is stopped, each starting and stopping its
+# own, so that one network runs at a time.
+#
 # If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
 # and stops the network: it stops exactly the processes the network recorded.
 set -euo pipefail
@@ -22,11 +26,12 @@ GO=${GO:-go}
 
 first=./chaincode/integration
 last=./test-network/testnet
+own=(./test-network/testnet/bft)
 mapfile -t all < <(grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network |
 	xargs -n1 dirname | sort -u | sed 's|^|./|')
 middle=()
 for p in "${all[@]}"; do
-	[[ $p == "$first" || $p == "$last" ]] || middle+=("$p")
+	[[ $p == "$first" || $p == "$last" || " ${own[*]} " == *" $p "* ]] || middle+=("$p")
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tracechain-it-XXXXXX")
@@ -64,5 +69,11 @@ for group in "$first" "${middle[*]}" "$last"; do
 	[[ -n $group ]] || continue
 	# shellcheck disable=SC2086 # a group is a list of packages
 	$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" $group || status=1
+done
+
+down
+for p in "${own[@]}"; do
+	env -u TRACECHAIN_TESTNET_DIR -u TRACECHAIN_RUN_DIR -u TRACECHAIN_PORT_BASE \
+		$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" "$p" || status=1
 done
 exit $status

@@ -7,7 +7,8 @@
 // Main starts a fresh network in a temporary directory on a free block of ports, runs the
 // tests, and stops the network. A reaper process stops it too when the test binary dies
 // without stopping it (a panic, a -timeout, a kill). With TRACECHAIN_TESTNET_DIR set
-// it uses the network already running from that run directory and leaves it running.
+// it uses the network already running from that run directory and leaves it running, unless
+// the suite asks for another ordering (WithOrdering).
 package testnet
 
 import (
@@ -30,6 +31,7 @@ import (
 type Network struct {
 	Dir      string // run directory: config, data, logs, PIDs, connection material
 	PortBase int
+	Ordering Ordering    // raft or bft
 	owned    bool        // started by us, so stopped by us
 	reaper   *os.Process // stops the network if this process dies first
 	conns    connections
@@ -41,12 +43,16 @@ var current *Network
 func Current() *Network { return current }
 
 // Main runs the tests of m against a network and returns the exit code for os.Exit.
-func Main(m *testing.M) int {
+func Main(m *testing.M, opts ...Option) int {
+	want := &Network{Ordering: Raft}
+	for _, o := range opts {
+		o(want)
+	}
 	var err error
-	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" {
+	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" && recordedOrdering(dir) == want.Ordering {
 		current, err = Attach(dir)
 	} else {
-		current, err = Start(context.Background())
+		current, err = Start(context.Background(), opts...)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "testnet: %v\n", err)
@@ -72,14 +78,17 @@ func script() string { return filepath.Join(repoRoot(), "test-network", "network
 // Start brings up a fresh network in a new temporary directory. It tries a few random port
 // blocks below the ephemeral range, so a developer's own network (default base 27000) or
 // another test run can run beside.
-func Start(ctx context.Context) (*Network, error) {
+func Start(ctx context.Context, opts ...Option) (*Network, error) {
 	dir, err := os.MkdirTemp("", "tracechain-net-")
 	if err != nil {
 		return nil, err
 	}
 	var lastErr error
 	for attempt := 0; attempt < 4; attempt++ {
-		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true} //nolint:gosec // a port block for a test network, not a secret
+		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), Ordering: Raft, owned: true} //nolint:gosec // a port block for a test network, not a secret
+		for _, o := range opts {
+			o(n)
+		}
 		out, err := n.run(ctx, "up")
 		if err == nil {
 			n.startReaper()
@@ -99,7 +108,7 @@ func Attach(dir string) (*Network, error) {
 	if _, err := os.Stat(filepath.Join(dir, "network.env")); err != nil { //nolint:gosec // the network directory the test names
 		return nil, fmt.Errorf("no network runs from %s: %w", dir, err)
 	}
-	return &Network{Dir: dir}, nil
+	return &Network{Dir: dir, Ordering: recordedOrdering(dir)}, nil
 }
 
 // startReaper starts a process of its own session that waits for this
@@ -174,7 +183,7 @@ func (n *Network) run(ctx context.Context, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", append([]string{script()}, args...)...) //nolint:gosec // our own network.sh with the test's arguments
-	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir)
+	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir, "TRACECHAIN_ORDERING="+string(n.Ordering))
 	if n.PortBase != 0 {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("TRACECHAIN_PORT_BASE=%d", n.PortBase))
 	}
