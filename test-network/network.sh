@@ -126,6 +126,7 @@ orderer_org() {
 	echo "$org"
 }
 
+# orderer_mspid NODE: the MSP ID of NODE's ordering organisation, which NODE signs blocks as.
 orderer_mspid() {
 	[[ $ORDERING == bft ]] || {
 		echo "$ORDERER_MSPID"
