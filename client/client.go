@@ -228,7 +228,12 @@ func (c *Client) writeDeadline(ctx context.Context) time.Time {
 // transaction again on transient failures until the write deadline. When it
 // cannot be sent, whether an earlier attempt reached the orderer is unknown.
 func (c *Client) send(ctx context.Context, tx transaction) (commit, error) {
-	cm, err := retry(ctx, c.retrier(c.writeDeadline(ctx)), sendClass, func() (commit, error) {
+	return c.sendUntil(ctx, tx, c.writeDeadline(ctx))
+}
+
+// sendUntil is send with its retries bounded by deadline.
+func (c *Client) sendUntil(ctx context.Context, tx transaction, deadline time.Time) (commit, error) {
+	cm, err := retry(ctx, c.retrier(deadline), sendClass, func() (commit, error) {
 		sctx, cancel := withTimeout(ctx, c.cfg.submitTimeout)
 		defer cancel()
 		cm, err := tx.Submit(sctx)
@@ -254,9 +259,13 @@ func (c *Client) await(ctx context.Context, tx transaction, cm commit) (*submitt
 	var lost error // the wait that reached the resend bound, if the last one did
 	st, err := retry(ctx, c.retrier(deadline), statusClass, func() (*gateway.Status, error) {
 		if lost != nil {
-			// Not committed within the bound: send the same envelope again.
-			// Failing that, the wait goes on for the envelope sent before.
-			resent, serr := c.send(ctx, tx)
+			// Not committed within the bound: send the same envelope again,
+			// trying for one bound at most. Failing that, the wait goes on for
+			// the envelope sent before: its commit may just be late, and an
+			// ordering service may refuse the copy for as long as it is asked
+			// (SmartBFT answers SERVICE_UNAVAILABLE, "request already
+			// processed", for an envelope it has ordered).
+			resent, serr := c.sendUntil(ctx, tx, earliest(time.Now().Add(c.cfg.resendAfter), deadline))
 			if serr == nil {
 				cm = resent
 			} else if ctx.Err() != nil || !time.Now().Before(deadline) {
@@ -284,6 +293,14 @@ func (c *Client) await(ctx context.Context, tx transaction, cm commit) (*submitt
 		return nil, &CommitError{TxID: txID, ValidationCode: st.Code, BlockNumber: st.BlockNumber}
 	}
 	return &submitted{result: tx.Result(), txID: txID, blockNumber: st.BlockNumber}, nil
+}
+
+// earliest is the earlier of two times.
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // jsonArg encodes a request struct as a transaction argument.

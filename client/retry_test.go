@@ -137,6 +137,39 @@ func TestUncommittedTransactionIsResentAsTheSameEnvelope(t *testing.T) {
 	assert.Equal(t, "tx1", res.TxID)
 }
 
+// TestRefusedResendStillWaitsForTheFirstEnvelope: the first envelope commits
+// late, after the resend bound, and the ordering service refuses the copy for
+// as long as it is asked (SmartBFT's "request already processed" is
+// SERVICE_UNAVAILABLE). The SDK tries the resend for one bound only, then asks
+// for the first envelope's status again and reports its commit, long before
+// the write deadline.
+func TestRefusedResendStillWaitsForTheFirstEnvelope(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	c.cfg.resendAfter = 10 * time.Millisecond
+	c.cfg.commitStatusTimeout = time.Minute
+	tx := NewMocktransaction(ctrl)
+	first := NewMockcommit(ctrl)
+	tx.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	tx.EXPECT().Result().Return([]byte(`{"txId":"tx1"}`)).AnyTimes()
+	first.EXPECT().TransactionID().Return("tx1").AnyTimes()
+	gomock.InOrder(
+		tx.EXPECT().Submit(gomock.Any()).Return(first, nil),
+		first.EXPECT().Status(gomock.Any()).DoAndReturn(func(ctx context.Context) (*gateway.Status, error) {
+			<-ctx.Done()
+			return nil, transportStatus(codes.DeadlineExceeded, "context deadline exceeded")
+		}),
+		tx.EXPECT().Submit(gomock.Any()).Return(nil, transportStatus(codes.Unavailable,
+			"rejected by Order: failed to submit request: request already processed")).MinTimes(1),
+		first.EXPECT().Status(gomock.Any()).Return(&gateway.Status{Code: peer.TxValidationCode_VALID, Successful: true, TransactionID: "tx1", BlockNumber: 7}, nil),
+	)
+	cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(tx, nil).Times(1)
+	start := time.Now()
+	res, err := c.Commission(context.Background(), model.CommissionRequest{GTIN: "g"})
+	require.NoError(t, err)
+	assert.Equal(t, "tx1", res.TxID)
+	assert.Less(t, time.Since(start), 5*time.Second, "not held until the write deadline")
+}
+
 // TestOutcomeIsUnknownOnlyPastTheCallersDeadline: while the network stays
 // unreachable the SDK keeps re-sending the same envelope; it reports an
 // unknown outcome only when the caller's deadline has passed.

@@ -16,6 +16,10 @@
 # network of its own with one network namespace per organisation (network.sh up --netns),
 # when the script runs as root.
 #
+# The suites of another ordering (test-network/testnet/bft, on SmartBFT) need a network of
+# their own: they run after the shared network is stopped, each starting and stopping its
+# own, so that one network runs at a time.
+#
 # If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
 # and stops the network: it stops exactly the processes the network recorded.
 set -euo pipefail
@@ -28,11 +32,12 @@ GO=${GO:-go}
 first=./chaincode/integration
 last=./test-network/testnet
 faults=./test-network/faults
+own=(./test-network/testnet/bft)
 mapfile -t all < <(grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network |
 	xargs -n1 dirname | sort -u | sed 's|^|./|')
 middle=()
 for p in "${all[@]}"; do
-	[[ $p == "$first" || $p == "$last" || $p == "$faults" ]] || middle+=("$p")
+	[[ $p == "$first" || $p == "$last" || $p == "$faults" || " ${own[*]} " == *" $p "* ]] || middle+=("$p")
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tracechain-it-XXXXXX")
@@ -72,13 +77,18 @@ for group in "$first" "${middle[*]}" "$last" "$faults"; do
 	$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" $group || status=1
 done
 
-# One network at a time: the namespaced one starts after the shared one is down.
-bash "$HERE/network.sh" down >/dev/null 2>&1 || true
+# One network at a time: the namespaced and the BFT networks start after the shared one is down.
+down
 if [[ $(id -u) == 0 ]]; then
 	# Each package starts a namespaced network of its own, one after the other (-p 1).
-	TRACECHAIN_NETNS=1 env -u TRACECHAIN_TESTNET_DIR $GO test -tags integration -count=1 -p 1 -timeout 30m "$@" \
+	TRACECHAIN_NETNS=1 env -u TRACECHAIN_TESTNET_DIR -u TRACECHAIN_RUN_DIR -u TRACECHAIN_PORT_BASE \
+		$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" \
 		-run '^(TestPartitionedOrganisationCatchesUp|TestOrganisationPartitioned)$' "$last" "$faults" || status=1
 else
 	echo "integration.sh: skipped TestPartitionedOrganisationCatchesUp and TestOrganisationPartitioned: network namespaces need root"
 fi
+for p in "${own[@]}"; do
+	env -u TRACECHAIN_TESTNET_DIR -u TRACECHAIN_RUN_DIR -u TRACECHAIN_PORT_BASE \
+		$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" "$p" || status=1
+done
 exit $status

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # network.sh runs the consortium defined in ../network natively on 127.0.0.1: three etcdraft
-# orderers, one peer per organisation, and the tracechain chaincode as a service.
+# orderers (or four SmartBFT orderers of four organisations), one peer per organisation, and
+# the tracechain chaincode as a service.
 #
-#   network.sh up [--netns]       build tools, generate crypto, start nodes, then createChannel
+#   network.sh up [--netns] [--bft]
+#                                 build tools, generate crypto, start nodes, then createChannel
 #                                 and deployCC, and wait until a gateway client is served;
 #                                 --netns: each organisation in a network namespace of its own
-#                                 with its own address (netns.sh; root only)
+#                                 with its own address (netns.sh; root only); --bft orders with
+#                                 SmartBFT instead of raft (not with --netns)
 #   network.sh createChannel      create the channel and join every orderer and peer to it;
 #                                 on a running network, join only the nodes not yet in it
 #   network.sh deployCC           deploy the chaincode at its next sequence (on a running
@@ -28,6 +31,7 @@
 #   TRACECHAIN_PORT_BASE  first port of the block of ports the network uses (default: 27000)
 #   TRACECHAIN_BIN        where binaries are built (default: ../.bin)
 #   TRACECHAIN_NETNS      1: as up --netns
+#   TRACECHAIN_ORDERING   raft (default) or bft, for up; a running network remembers its own
 #   TRACECHAIN_PEER_GOMEMLIMIT, TRACECHAIN_ORDERER_GOMEMLIMIT, TRACECHAIN_CC_GOMEMLIMIT
 #                         Go soft memory limit per node (e.g. 256MiB); unset: none. Lower
 #                         memory costs batched throughput (docs/performance.md).
@@ -55,6 +59,8 @@ if [[ -f $RUN/network.env ]]; then
 fi
 PORT_BASE=${PORT_BASE:-${TRACECHAIN_PORT_BASE:-27000}}
 NETNS=${NETNS:-${TRACECHAIN_NETNS:-0}}
+ORDERING=${ORDERING:-${TRACECHAIN_ORDERING:-raft}}
+RAFT_ORDERERS=$ORDERERS
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -64,7 +70,7 @@ die() {
 
 lower() { tr '[:upper:]' '[:lower:]' <<<"$1"; }
 org_domain() { echo "$(lower "$1").$DOMAIN_SUFFIX"; }
-orderer_domain() { echo "$(lower "$ORDERER_ORG").$DOMAIN_SUFFIX"; }
+orderer_domain() { echo "$(lower "$(orderer_org "$1")").$DOMAIN_SUFFIX"; }
 
 # Port layout, relative to PORT_BASE:
 #   orderer i: +i gRPC, +10+i admin (osnadmin), +20+i operations
@@ -130,11 +136,61 @@ node_host() {
 }
 
 crypto() { echo "$RUN/crypto"; }
-orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain)"; }
-orderer_tls_ca() { echo "$(orderer_org_dir)/tlsca/tlsca.$(orderer_domain)-cert.pem"; }
+# orderer_org_dir NODE, orderer_tls_ca NODE: the crypto material of NODE's ordering organisation.
+orderer_org_dir() { echo "$(crypto)/ordererOrganizations/$(orderer_domain "$1")"; }
+orderer_tls_ca() { echo "$(orderer_org_dir "$1")/tlsca/tlsca.$(orderer_domain "$1")-cert.pem"; }
 peer_org_dir() { echo "$(crypto)/peerOrganizations/$(org_domain "$1")"; }
 peer_tls_ca() { echo "$(peer_org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
 peer_node() { echo "peer0.$(lower "$1")"; }
+
+# ---------------------------------------------------------------------------------------------
+# Ordering: raft, three orderers of the Orderer organisation (profile Traceability), or
+# SmartBFT, four orderers of four ordering organisations (profile TraceabilityBFT, orderer i
+# run by the i-th of BFT_ORDERER_ORGS). Everything else is the same on both.
+
+# select_ordering: the profile and the orderers of $ORDERING.
+select_ordering() {
+	case $ORDERING in
+	raft) PROFILE=Traceability ;;
+	bft)
+		PROFILE=TraceabilityBFT
+		ORDERERS=$BFT_ORDERERS
+		;;
+	*) die "unknown ordering $ORDERING (raft or bft)" ;;
+	esac
+}
+
+# orderer_org NODE: the ordering organisation that runs orderer NODE.
+orderer_org() {
+	[[ $ORDERING == bft ]] || {
+		echo "$ORDERER_ORG"
+		return
+	}
+	local -a orgs
+	read -ra orgs <<<"$BFT_ORDERER_ORGS"
+	local org=${orgs[$(orderer_index "$1")]:-}
+	[[ -n $org ]] || die "no ordering organisation runs $1 (BFT_ORDERER_ORGS: $BFT_ORDERER_ORGS)"
+	echo "$org"
+}
+
+# orderer_mspid NODE: the MSP ID of NODE's ordering organisation, which NODE signs blocks as.
+orderer_mspid() {
+	[[ $ORDERING == bft ]] || {
+		echo "$ORDERER_MSPID"
+		return
+	}
+	echo "$(orderer_org "$1")MSP"
+}
+
+# osnadmin_as NODE ARGS...: osnadmin against NODE's admin endpoint as the administrator of
+# NODE's own organisation, the only one its mutual TLS admits.
+osnadmin_as() {
+	local o=$1 admin
+	shift
+	admin="$(orderer_org_dir "$o")/users/Admin@$(orderer_domain "$o")/tls"
+	"$BIN/osnadmin" "$@" -o "$(orderer_host):$(orderer_admin_port "$o")" \
+		--ca-file "$(orderer_tls_ca "$o")" --client-cert "$admin/client.crt" --client-key "$admin/client.key"
+}
 
 fabric_cfg() {
 	local dir
@@ -268,7 +324,8 @@ check_ports() {
 
 render_configtx() {
 	local out=$RUN/config/configtx.yaml o args=(-e "s|{{CRYPTO}}|$(crypto)|g")
-	for o in $ORDERERS; do
+	# Both profiles' orderers, so that neither leaves a placeholder behind.
+	for o in $(printf '%s\n' $RAFT_ORDERERS $BFT_ORDERERS | sort -u); do
 		args+=(-e "s|{{HOST_$o}}|$(orderer_host)|g" -e "s|{{PORT_$o}}|$(orderer_port "$o")|g")
 	done
 	for o in $PEER_ORGS; do
@@ -285,7 +342,7 @@ write_orderer() {
 	local o=$1 dir base host
 	dir=$(node_dir "$o")
 	host=$(orderer_host)
-	base="$(orderer_org_dir)/orderers/$o.$(orderer_domain)"
+	base="$(orderer_org_dir "$o")/orderers/$o.$(orderer_domain "$o")"
 	mkdir -p "$dir/ledger" "$dir/wal" "$dir/snap"
 	echo "$BIN/orderer" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
@@ -293,7 +350,7 @@ FABRIC_CFG_PATH=$FABRIC_CFG
 FABRIC_LOGGING_SPEC=warning
 ORDERER_GENERAL_LISTENADDRESS=$host
 ORDERER_GENERAL_LISTENPORT=$(orderer_port "$o")
-ORDERER_GENERAL_LOCALMSPID=$ORDERER_MSPID
+ORDERER_GENERAL_LOCALMSPID=$(orderer_mspid "$o")
 ORDERER_GENERAL_LOCALMSPDIR=$base/msp
 ORDERER_GENERAL_BOOTSTRAPMETHOD=none
 ORDERER_GENERAL_TLS_ENABLED=true
@@ -529,16 +586,22 @@ with_admin() {
 		"$@"
 }
 
-# first_orderer: the gRPC address of an orderer that is up.
+# first_orderer: an orderer that is up.
 first_orderer() {
 	local o
 	for o in $ORDERERS; do
-		node_alive "$o" && echo "$(orderer_host):$(orderer_port "$o")" && return
+		node_alive "$o" && echo "$o" && return
 	done
 	die "no orderer is running"
 }
 
-orderer_flags() { echo "-o $(first_orderer) --tls --cafile $(orderer_tls_ca)"; }
+# orderer_flags: the peer CLI's flags to reach an orderer that is up, checked with the TLS CA
+# of its own organisation.
+orderer_flags() {
+	local o
+	o=$(first_orderer)
+	echo "-o $(orderer_host):$(orderer_port "$o") --tls --cafile $(orderer_tls_ca "$o")"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Commands
@@ -556,6 +619,7 @@ cmd_up() {
 PORT_BASE=$PORT_BASE
 FABRIC_CFG=$FABRIC_CFG
 NETNS=$NETNS
+ORDERING=$ORDERING
 EOF
 	local cryptocfg=$NETDEF/crypto-config.yaml
 	if [[ $NETNS == 1 ]]; then
@@ -604,29 +668,25 @@ cmd_create_channel() {
 	need_network
 	local block=$RUN/config/$CHANNEL.block
 	if [[ ! -f $block ]]; then
-		log "creating channel $CHANNEL: genesis block from network/configtx.yaml"
+		log "creating channel $CHANNEL: genesis block from network/configtx.yaml, profile $PROFILE"
 		render_configtx
-		"$BIN/configtxgen" -configPath "$RUN/config" -profile Traceability -channelID "$CHANNEL" \
+		"$BIN/configtxgen" -configPath "$RUN/config" -profile "$PROFILE" -channelID "$CHANNEL" \
 			-outputBlock "$block" 2>"$RUN/config/configtxgen.log" ||
 			{
 				cat "$RUN/config/configtxgen.log" >&2
 				die "configtxgen failed"
 			}
 	fi
-	local o org admin joined=0 members=0
-	admin="$(orderer_org_dir)/users/Admin@$(orderer_domain)/tls"
-	local -a osn=(--ca-file "$(orderer_tls_ca)" --client-cert "$admin/client.crt" --client-key "$admin/client.key")
+	local o org joined=0 members=0
 	for o in $ORDERERS $(for org in $PEER_ORGS; do peer_node "$org"; done); do
 		node_alive "$o" || die "$o is not running (network.sh start-node $o)"
 	done
 	for o in $ORDERERS; do
-		if "$BIN/osnadmin" channel list --channelID "$CHANNEL" -o "$(orderer_host):$(orderer_admin_port "$o")" "${osn[@]}" 2>/dev/null |
-			grep -q '^Status: 200'; then
+		if osnadmin_as "$o" channel list --channelID "$CHANNEL" 2>/dev/null | grep -q '^Status: 200'; then
 			members=$((members + 1))
 			continue
 		fi
-		"$BIN/osnadmin" channel join --channelID "$CHANNEL" --config-block "$block" \
-			-o "$(orderer_host):$(orderer_admin_port "$o")" "${osn[@]}" >>"$RUN/cli.log" 2>&1 ||
+		osnadmin_as "$o" channel join --channelID "$CHANNEL" --config-block "$block" >>"$RUN/cli.log" 2>&1 ||
 			die "$o could not join channel $CHANNEL (see $RUN/cli.log)"
 		joined=$((joined + 1))
 	done
@@ -852,11 +912,24 @@ cmd_start_node() {
 	[[ -z $port ]] || wait_healthy "$1" "$port"
 }
 
+# up --bft is the same as TRACECHAIN_ORDERING=bft, up --netns as TRACECHAIN_NETNS=1; other
+# commands use the running network's.
+if [[ ${1:-} == up ]]; then
+	for flag in "${@:2}"; do
+		case $flag in
+		--bft) ORDERING=bft ;;
+		--netns) NETNS=1 ;;
+		*) die "unknown flag of up: $flag (--netns, --bft)" ;;
+		esac
+	done
+	# The namespaced layout places every orderer in the Orderer organisation's namespace, with
+	# the SANs of that organisation: the BFT orderers of four organisations need their own.
+	[[ $NETNS != 1 || $ORDERING != bft ]] || die "up --netns and --bft together are not supported yet"
+fi
+select_ordering
+
 case ${1:-} in
-up)
-	[[ ${2:-} != --netns ]] || NETNS=1
-	cmd_up
-	;;
+up) cmd_up ;;
 createChannel) cmd_create_channel ;;
 # deploy is the name this script gave deployCC before it followed Fabric's test network.
 deployCC | deploy) cmd_deploy_cc ;;

@@ -12,7 +12,8 @@ import (
 // definition that network.sh deploys, so tests never carry a copy that could drift.
 type Consortium struct {
 	Channel       string
-	Orderers      []string
+	Orderers      []string // raft's
+	BFTOrderers   []string // SmartBFT's (WithOrdering(BFT))
 	Orgs          []string // peer organisations, one peer (peer0) each
 	Manufacturers []string
 	Distributors  []string
@@ -75,6 +76,7 @@ func LoadConsortium(path string) (Consortium, error) {
 	c := Consortium{
 		Channel:       vars["CHANNEL"],
 		Orderers:      strings.Fields(vars["ORDERERS"]),
+		BFTOrderers:   strings.Fields(vars["BFT_ORDERERS"]),
 		Orgs:          strings.Fields(vars["PEER_ORGS"]),
 		Manufacturers: strings.Fields(vars["MANUFACTURER_ORGS"]),
 		Distributors:  strings.Fields(vars["DISTRIBUTOR_ORGS"]),

@@ -7,9 +7,10 @@
 // Main starts a fresh network in a temporary directory on a free block of ports, runs the
 // tests, and stops the network. A reaper process stops it too when the test binary dies
 // without stopping it (a panic, a -timeout, a kill). With TRACECHAIN_TESTNET_DIR set
-// it uses the network already running from that run directory and leaves it running.
-// With TRACECHAIN_NETNS=1 the network it starts runs each organisation in a network
-// namespace of its own (network.sh up --netns, root only).
+// it uses the network already running from that run directory and leaves it running, unless
+// the suite asks for another ordering (WithOrdering). With TRACECHAIN_NETNS=1 the network it
+// starts runs each organisation in a network namespace of its own (network.sh up --netns,
+// root only).
 package testnet
 
 import (
@@ -34,6 +35,7 @@ type Network struct {
 	Dir      string // run directory: config, data, logs, PIDs, connection material
 	PortBase int
 	NetNS    bool        // one network namespace per organisation (network.sh up --netns)
+	Ordering Ordering    // raft or bft
 	owned    bool        // started by us, so stopped by us
 	reaper   *os.Process // stops the network if this process dies first
 	conns    connections
@@ -46,9 +48,7 @@ func Current() *Network { return current }
 
 // Main runs the tests of m against a network and returns the exit code for os.Exit. A
 // network that it started and could not stop cleanly fails the run.
-func Main(m *testing.M) int {
-	var err error
-	var opts []StartOption
+func Main(m *testing.M, opts ...Option) int {
 	if os.Getenv("TRACECHAIN_NETNS") == "1" {
 		if os.Geteuid() != 0 {
 			fmt.Fprintln(os.Stderr, "testnet: skipped: TRACECHAIN_NETNS=1 needs root (ip netns)")
@@ -56,7 +56,12 @@ func Main(m *testing.M) int {
 		}
 		opts = append(opts, WithNetNS())
 	}
-	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" {
+	want := &Network{Ordering: Raft}
+	for _, o := range opts {
+		o(want)
+	}
+	var err error
+	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" && recordedOrdering(dir) == want.Ordering {
 		current, err = Attach(dir)
 	} else {
 		current, err = Start(context.Background(), opts...)
@@ -73,12 +78,9 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// StartOption configures the network that Start brings up.
-type StartOption func(*Network)
-
 // WithNetNS runs each organisation, and the orderers, in a Linux network namespace of its
 // own with its own address (network.sh up --netns). It needs root.
-func WithNetNS() StartOption { return func(n *Network) { n.NetNS = true } }
+func WithNetNS() Option { return func(n *Network) { n.NetNS = true } }
 
 // repoRoot is the repository's root directory, found from this source file.
 func repoRoot() string {
@@ -92,16 +94,16 @@ func script() string { return filepath.Join(repoRoot(), "test-network", "network
 // Start brings up a fresh network in a new temporary directory. It tries a few random port
 // blocks below the ephemeral range, so a developer's own network (default base 27000) or
 // another test run can run beside.
-func Start(ctx context.Context, opts ...StartOption) (*Network, error) {
+func Start(ctx context.Context, opts ...Option) (*Network, error) {
 	dir, err := os.MkdirTemp("", "tracechain-net-")
 	if err != nil {
 		return nil, err
 	}
 	var lastErr error
 	for attempt := 0; attempt < 4; attempt++ {
-		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), owned: true} //nolint:gosec // a port block for a test network, not a secret
-		for _, opt := range opts {
-			opt(n)
+		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), Ordering: Raft, owned: true} //nolint:gosec // a port block for a test network, not a secret
+		for _, o := range opts {
+			o(n)
 		}
 		up := []string{"up"}
 		if n.NetNS {
@@ -127,7 +129,7 @@ func Attach(dir string) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no network runs from %s: %w", dir, err)
 	}
-	return &Network{Dir: dir, NetNS: strings.Contains("\n"+string(env), "\nNETNS=1\n")}, nil
+	return &Network{Dir: dir, NetNS: strings.Contains("\n"+string(env), "\nNETNS=1\n"), Ordering: recordedOrdering(dir)}, nil
 }
 
 // startReaper starts a process of its own session that waits for this
@@ -217,7 +219,7 @@ func (n *Network) run(ctx context.Context, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", append([]string{script()}, args...)...) //nolint:gosec // our own network.sh with the test's arguments
-	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir)
+	cmd.Env = append(os.Environ(), "TRACECHAIN_RUN_DIR="+n.Dir, "TRACECHAIN_ORDERING="+string(n.Ordering))
 	if n.PortBase != 0 {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("TRACECHAIN_PORT_BASE=%d", n.PortBase))
 	}
