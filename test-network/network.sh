@@ -33,8 +33,9 @@
 #   TRACECHAIN_NETNS      1: as up --netns
 #   TRACECHAIN_ORDERING   raft (default) or bft, for up; a running network remembers its own
 #   TRACECHAIN_PEER_GOMEMLIMIT, TRACECHAIN_ORDERER_GOMEMLIMIT, TRACECHAIN_CC_GOMEMLIMIT
-#                         Go soft memory limit per node (e.g. 256MiB); unset: none. Lower
-#                         memory costs batched throughput (docs/performance.md).
+#                         Go soft memory limit per node, the memory budgets of docs/network.md
+#                         (default 320MiB, 160MiB and 96MiB; "off": none). Lower memory costs
+#                         batched throughput (docs/performance.md).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -374,12 +375,14 @@ ORDERER_FILELEDGER_LOCATION=$dir/ledger
 ORDERER_CONSENSUS_WALDIR=$dir/wal
 ORDERER_CONSENSUS_SNAPDIR=$dir/snap
 EOF
-	memlimit "$dir" "${TRACECHAIN_ORDERER_GOMEMLIMIT:-}"
+	memlimit "$dir" "${TRACECHAIN_ORDERER_GOMEMLIMIT:-160MiB}"
 }
 
-# memlimit DIR LIMIT: give a node a Go soft memory limit, if one is set.
+# memlimit DIR LIMIT: give a node a Go soft memory limit, unless LIMIT is "off". The
+# defaults hold each node to its memory budget (docs/network.md): without one, Go lets a
+# peer's heap grow to twice its live data after the largest transactions, and keeps it.
 memlimit() {
-	[[ -z $2 ]] || echo "GOMEMLIMIT=$2" >>"$1/env"
+	[[ $2 == off ]] || echo "GOMEMLIMIT=$2" >>"$1/env"
 }
 
 write_peer() {
@@ -416,7 +419,7 @@ CORE_METRICS_PROVIDER=prometheus
 CORE_VM_ENDPOINT=
 CORE_CHAINCODE_EXTERNALBUILDERS='[{name: tracechain-ccaas, path: $RUN/builder}]'
 EOF
-	memlimit "$dir" "${TRACECHAIN_PEER_GOMEMLIMIT:-}"
+	memlimit "$dir" "${TRACECHAIN_PEER_GOMEMLIMIT:-320MiB}"
 }
 
 # write_chaincode_server NODE BINARY PORT PACKAGE_ID
@@ -430,7 +433,7 @@ CHAINCODE_ID=$4
 CHAINCODE_SERVER_ADDRESS=$(cc_host):$3
 TRACECHAIN_REGULATOR_MSPID=${REGULATOR_ORG}MSP
 EOF
-	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-}"
+	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-96MiB}"
 }
 
 # write_connection ORG: the organisation's Fabric common connection profile, which any Fabric

@@ -249,6 +249,10 @@ func (r *Results) evaluateTargets() {
 	t = Target{Name: "peak network memory", Rule: "sum of the nodes' peak RSS (VmHWM) < 2 GiB", Value: r.Memory.SumHWMMiB, Comparison: LessThan, Threshold: MemoryLimitMiB, Unit: "MiB",
 		Note: fmt.Sprintf("highest sampled sum of VmRSS %.0f MiB (%s)", r.Memory.PeakSumMiB, r.Memory.PeakSumAt)}
 	add(t, len(r.Memory.Nodes) > 0)
+	over, note := r.Memory.overBudget()
+	t = Target{Name: "node memory budgets", Rule: fmt.Sprintf("every node's peak RSS (VmHWM) within its budget: peer %d, orderer %d, chaincode server %d, CA %d MiB", PeerBudgetMiB, OrdererBudgetMiB, ChaincodeBudgetMiB, CABudgetMiB),
+		Value: float64(over), Comparison: AtMost, Threshold: 0, Unit: "nodes over", Note: note}
+	add(t, len(r.Memory.Nodes) > 0)
 }
 
 // WriteFiles writes results.json, results.md and chart.png into dir.

@@ -238,6 +238,7 @@ func TestTargetsVerdicts(t *testing.T) {
 		"capture-10000 throughput":    Skipped,
 		"no failed transactions":      Pass, // only the conflict scenario failed
 		"peak network memory":         Pass,
+		"node memory budgets":         Pass, // the retailer's peer at 310 of 400 MiB
 	}, verdicts(r))
 	assert.Equal(t, 0, r.UnexpectedFailures())
 
@@ -255,6 +256,35 @@ func TestTargetsVerdicts(t *testing.T) {
 	assert.Equal(t, Miss, v["no failed transactions"])
 	assert.Equal(t, Miss, v["peak network memory"])
 	assert.Equal(t, 4, r.UnexpectedFailures())
+}
+
+// TestNodeMemoryBudgets: a node over its budget misses the target, and the note names it; a
+// node without a budget (the verification service) is not counted.
+func TestNodeMemoryBudgets(t *testing.T) {
+	r := fakeResults()
+	r.Memory.Nodes = []NodeMemory{{Node: "peer0.retailer", HWMMiB: 390}, {Node: "orderer1", HWMMiB: 150}, {Node: "traced", HWMMiB: 900}}
+	r.evaluateTargets()
+	tg := targetNamed(t, r, "node memory budgets")
+	assert.Equal(t, Pass, tg.Verdict)
+	assert.Equal(t, "highest: peer0.retailer at 390 of 400 MiB", tg.Note)
+
+	r.Memory.Nodes = append(r.Memory.Nodes, NodeMemory{Node: "orderer2", HWMMiB: 230}, NodeMemory{Node: "chaincode", HWMMiB: 129})
+	r.evaluateTargets()
+	tg = targetNamed(t, r, "node memory budgets")
+	assert.Equal(t, Miss, tg.Verdict)
+	assert.InDelta(t, 2, tg.Value, 0)
+	assert.Equal(t, "over: orderer2 230 of 200 MiB, chaincode 129 of 128 MiB", tg.Note)
+}
+
+func targetNamed(t *testing.T, r *Results, name string) Target {
+	t.Helper()
+	for _, tg := range r.Targets {
+		if tg.Name == name {
+			return tg
+		}
+	}
+	t.Fatalf("no target %q", name)
+	return Target{}
 }
 
 // TestCaptureIsComparedWithTheBulkBeforeAndAfterIt: the capture scenario's
