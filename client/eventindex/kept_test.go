@@ -3,6 +3,7 @@ package eventindex
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -75,5 +76,45 @@ func TestOpenKeepsTheCapturesOfSchemaVersion1(t *testing.T) {
 	}
 	if k, ok, err := s.KeptEvent(ctx, r.EventID); !ok || err != nil || string(k.Event) != string(ev) {
 		t.Errorf("the captured event is not kept: ok=%v, %v", ok, err)
+	}
+}
+
+// TestKeepWhileIndexing: the capture service keeps copies while the feeder
+// indexes blocks, from two connections of one database. Neither may fail
+// for the other: a write that began as a reader and finds the database
+// changed under it (SQLite's BUSY_SNAPSHOT) cannot wait its turn, so every
+// write transaction must take the write lock when it begins.
+func TestKeepWhileIndexing(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			const rounds = 200
+			errs := make(chan error, 2)
+			go func() {
+				for i := range rounds {
+					k := Kept{EventID: fmt.Sprintf("ni:///sha-256;k%d?ver=CBV2.0", i), Event: json.RawMessage(`{"type":"ObjectEvent"}`)}
+					if err := s.Keep(ctx, []Kept{k}); err != nil {
+						errs <- fmt.Errorf("keep %d: %w", i, err)
+						return
+					}
+				}
+				errs <- nil
+			}()
+			go func() {
+				for b := range uint64(rounds) {
+					ev := fmt.Sprintf(`{"type":"ObjectEvent","eventTime":"2026-02-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":["urn:epc:id:sgtin:0614141.107346.%d"]}`, b)
+					if err := s.Index(ctx, b+1, []Entry{{TxID: fmt.Sprintf("tx%d", b), Event: json.RawMessage(ev)}}); err != nil {
+						errs <- fmt.Errorf("index block %d: %w", b+1, err)
+						return
+					}
+				}
+				errs <- nil
+			}()
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -31,6 +31,13 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	} {
 		q.Add("_pragma", p)
 	}
+	// Every transaction of the store writes (Index, Keep, Reset), and two of
+	// them run at once: the feeder's and the capture service's. A deferred
+	// transaction that read first and then finds the database changed under
+	// it fails at once with SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot
+	// wait out; an immediate one takes the write lock at BEGIN and waits its
+	// turn there.
+	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("eventindex: open %s: %w", path, err)
