@@ -75,7 +75,7 @@ status:
 ## soak: the fault suite's mixed load for DURATION (default 30m) with faults injected at random, on a network of its own, then the end checks
 DURATION ?= 30m
 soak: build
-	TRACECHAIN_SOAK=$(DURATION) $(GO) test -tags integration -count=1 -timeout 0 -run '^TestSoak$$' -v ./test-network/faults/
+	env -u TRACECHAIN_TESTNET_DIR TRACECHAIN_SOAK=$(DURATION) $(GO) test -tags integration -count=1 -timeout 0 -run '^TestSoak$$' -v ./test-network/faults/
 
 ## bench: the short benchmark suite on the running network (make up); BENCH_FLAGS adds tracebench flags
 BENCH_OUT ?= $(CURDIR)/.scratch/bench

@@ -65,7 +65,7 @@ func (c *Client) Blocks(ctx context.Context, start uint64) iter.Seq2[Block, erro
 		open := func(sctx context.Context) (<-chan *common.Block, error) {
 			return network.BlockEvents(sctx, gateway.WithStartBlock(next))
 		}
-		err := follow(ctx, c.retrier(time.Time{}), "block", open, func(raw *common.Block) bool {
+		err := follow(ctx, c.retrier(time.Time{}), opBlocks, open, func(raw *common.Block) bool {
 			b, err := ChaincodeBlock(raw, c.cfg.chaincode)
 			if !yield(b, err) || err != nil {
 				return false
@@ -88,8 +88,18 @@ func ChaincodeBlock(b *common.Block, chaincode string) (Block, error) {
 	if md := b.GetMetadata().GetMetadata(); len(md) > int(common.BlockMetadataIndex_TRANSACTIONS_FILTER) {
 		flags = md[common.BlockMetadataIndex_TRANSACTIONS_FILTER]
 	}
-	for i, data := range b.GetData().GetData() {
-		if i >= len(flags) || peer.TxValidationCode(flags[i]) != peer.TxValidationCode_VALID {
+	data := b.GetData().GetData()
+	if len(flags) < len(data) {
+		if out.Number == 0 {
+			return out, nil // the genesis block: the channel's configuration, no chaincode transaction
+		}
+		// A committed block has a validation code for every transaction; without
+		// them no transaction can be told valid, and skipping them all would lose
+		// the block's events for good.
+		return Block{}, fmt.Errorf("tracechain: block %d has %d validation codes for %d transactions", out.Number, len(flags), len(data))
+	}
+	for i, data := range data {
+		if peer.TxValidationCode(flags[i]) != peer.TxValidationCode_VALID {
 			continue
 		}
 		tx, ok, err := chaincodeTransaction(data, chaincode)

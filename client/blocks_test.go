@@ -68,6 +68,10 @@ func TestChaincodeBlockKeepsValidTransactionsOfTheChaincode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, client.Block{Number: 0}, empty, "a block without transactions is still a block")
 
+	unflagged := &common.Block{Header: &common.BlockHeader{Number: 8}, Data: b.Data}
+	_, err = client.ChaincodeBlock(unflagged, "tracechain")
+	assert.ErrorContains(t, err, "block 8 has 0 validation codes for 4 transactions", "a block whose validity is unknown is not skipped")
+
 	b.Data.Data[0] = []byte("not an envelope")
 	_, err = client.ChaincodeBlock(b, "tracechain")
 	assert.ErrorContains(t, err, "block 7, transaction 0")

@@ -23,6 +23,7 @@ const (
 	opSubmit       = "submit"
 	opCommitStatus = "commit status"
 	opEvents       = "events"
+	opBlocks       = "blocks"
 )
 
 // Client is a tracechain client for one identity of one organisation. It

@@ -84,7 +84,7 @@ func (c *Client) Events(ctx context.Context, opts EventOptions) iter.Seq2[Event,
 		open := func(sctx context.Context) (<-chan *gateway.ChaincodeEvent, error) {
 			return c.cc.ChaincodeEvents(sctx, c.cfg.chaincode, pos)
 		}
-		err := follow(ctx, c.retrier(time.Time{}), "event", open, func(raw *gateway.ChaincodeEvent) bool {
+		err := follow(ctx, c.retrier(time.Time{}), opEvents, open, func(raw *gateway.ChaincodeEvent) bool {
 			ev, derr := decodeEvent(raw)
 			yielded := derr != nil || len(opts.Types) == 0 || slices.Contains(opts.Types, ev.Type)
 			more := true
@@ -133,7 +133,7 @@ func (m *memoryCheckpointer) CheckpointChaincodeEvent(e *gateway.ChaincodeEvent)
 // returns nil when handle or ctx ended the stream, and otherwise a
 // *TransportError matching ErrUnavailable: the stream could not be kept
 // open.
-func follow[T any](ctx context.Context, r *retrier, what string, open func(ctx context.Context) (<-chan T, error), handle func(T) bool) error {
+func follow[T any](ctx context.Context, r *retrier, op string, open func(ctx context.Context) (<-chan T, error), handle func(T) bool) error {
 	_, err := retry(ctx, r, streamClass, func() (struct{}, error) {
 		sctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -153,14 +153,14 @@ func follow[T any](ctx context.Context, r *retrier, what string, open func(ctx c
 		if ctx.Err() != nil {
 			return struct{}{}, nil
 		}
-		return struct{}{}, fmt.Errorf("%s stream closed by the peer", what)
+		return struct{}{}, fmt.Errorf("%s stream closed by the peer", op)
 	})
 	if err == nil || ctx.Err() != nil {
 		return nil
 	}
-	terr := mapError(opEvents, "", err)
+	terr := mapError(op, "", err)
 	if _, ok := terr.(*TransportError); !ok {
-		terr = &TransportError{Op: opEvents, Code: codes.Unavailable, Err: err}
+		terr = &TransportError{Op: op, Code: codes.Unavailable, Err: err}
 	}
 	return terr
 }

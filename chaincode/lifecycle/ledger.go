@@ -52,7 +52,7 @@ type Ledger struct {
 	dirty   []string
 	isDirty map[string]bool
 	capture *capturing // set while CaptureEvents applies one captured event
-	// contents is set when the transaction decommissioned a container that
+	// contentsChanged is set when the transaction decommissioned a container that
 	// holds goods: their disposition changes too, unlisted (model.Event.Contents).
 	contentsChanged bool
 }

@@ -102,8 +102,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.options(w)
 	case r.URL.Path == "/capture" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		list := []Job{}
+		upTo := h.indexedUpTo(r.Context()) // one checkpoint read for every job listed
 		for _, j := range h.jobs.all() {
-			list = append(list, h.report(r.Context(), j))
+			list = append(list, reported(j, upTo))
 		}
 		writeJSON(w, r, http.StatusOK, list)
 	case isJob && id != "" && !strings.Contains(id, "/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):

@@ -27,16 +27,30 @@ func (h *Handler) keep(ctx context.Context, d *epcis.Document, caps []epcis.Capt
 // report is a job as GET /capture reports it: a committed part is indexed
 // once the feeder has passed its block.
 func (h *Handler) report(ctx context.Context, j *job) Job {
-	v := j.snapshot()
+	return reported(j, h.indexedUpTo(ctx))
+}
+
+// indexedUpTo is the last block the feeder has indexed, nil when there is
+// no index or it holds no block yet.
+func (h *Handler) indexedUpTo(ctx context.Context) *uint64 {
 	if h.index == nil {
-		return v
+		return nil
 	}
 	last, indexed, err := h.index.Checkpoint(ctx)
 	if err != nil || !indexed {
+		return nil
+	}
+	return &last
+}
+
+// reported is job j with its parts' Indexed set against the checkpoint.
+func reported(j *job, indexedUpTo *uint64) Job {
+	v := j.snapshot()
+	if indexedUpTo == nil {
 		return v
 	}
 	for i, p := range v.Parts {
-		v.Parts[i].Indexed = p.Status == PartCommitted && p.Block != nil && *p.Block <= last
+		v.Parts[i].Indexed = p.Status == PartCommitted && p.Block != nil && *p.Block <= *indexedUpTo
 	}
 	return v
 }

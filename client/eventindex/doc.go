@@ -6,7 +6,8 @@
 // database transaction, so after a crash the feeder resumes at
 // Checkpoint()+1 and a block is never half applied; applying a block at or
 // below the checkpoint again is a no-op. Reset empties the index so that it
-// can be rebuilt from block 0.
+// can be rebuilt from block 0; the verbatim copies of captured events (Keep)
+// survive it, since the ledger holds only their hashes.
 //
 // Each event is kept verbatim, as captured or mapped, with its eventID (the
 // CBV 2.0 event hash), its block number and transaction ID, so a query

@@ -130,14 +130,14 @@ func levelWithOthers(ctx context.Context, t *testing.T, orderer string) {
 		if o == orderer {
 			continue
 		}
-		h, err := n.OrdererHeight(ctx, o)
+		h, err := n.OrdererLedgerHeight(ctx, o)
 		require.NoError(t, err)
 		top = max(top, h)
 	}
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	require.NoError(t, waitFor(cctx, orderer+" catching up to block "+fmt.Sprint(top), func() bool {
-		h, err := n.OrdererHeight(cctx, orderer)
+		h, err := n.OrdererLedgerHeight(cctx, orderer)
 		return err == nil && h >= top
 	}))
 }
@@ -193,15 +193,11 @@ func TestOrderingServiceStopped(t *testing.T) {
 	})
 }
 
-// peerLevel waits until the restarted peer has every block the Regulator's peer had at its
-// return (WaitForBlock waits on every peer).
+// peerLevel waits until every peer, the restarted one too, has every block committed so far.
 func peerLevel(ctx context.Context, t *testing.T, node string) {
-	n := testnet.Current()
-	h, err := n.ChainHeight(ctx, testnet.Regulator)
-	require.NoError(t, err)
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	require.NoError(t, n.WaitForBlock(cctx, h-1), node)
+	require.NoError(t, testnet.Current().Settle(cctx), node)
 }
 
 // orderersLevel waits for a leader and for every orderer to hold the others' blocks.

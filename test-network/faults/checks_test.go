@@ -249,12 +249,9 @@ func appliedOnce(ctx context.Context, c *client.Client, lt *lot) []error {
 
 // history reads an item's whole trace.
 func history(ctx context.Context, c *client.Client, code string) ([]model.TraceEvent, error) {
-	var events []model.TraceEvent
-	for ev, err := range c.Trace(ctx, code) {
-		if err != nil {
-			return nil, fmt.Errorf("trace of %s: %w", code, err)
-		}
-		events = append(events, ev)
+	events, err := client.Collect(c.Trace(ctx, code))
+	if err != nil {
+		return nil, fmt.Errorf("trace of %s: %w", code, err)
 	}
 	return events, nil
 }

@@ -79,6 +79,7 @@ type load struct {
 	toDist    *arrivals
 	toRetail  *arrivals
 	listening context.CancelFunc
+	listeners sync.WaitGroup // the event listeners, which send on streamErr
 	streamErr chan error
 	started   time.Time
 }
@@ -102,7 +103,7 @@ func startLoad(t *testing.T) *load {
 	for org, a := range map[string]*arrivals{testnet.Distributor: l.toDist, testnet.Retailer: l.toRetail} {
 		h, err := n.ChainHeight(ctx, org)
 		require.NoError(t, err)
-		go a.listen(ctx, clients[org], h, l.streamErr)
+		l.listeners.Go(func() { a.listen(ctx, clients[org], h, l.streamErr) })
 	}
 	l.started = time.Now()
 	for _, maker := range []string{testnet.ManufacturerA, testnet.ManufacturerB} {
@@ -131,6 +132,7 @@ func (l *load) Stop() {
 	}
 	l.chain.Wait()
 	l.listening()
+	l.listeners.Wait() // no listener sends on streamErr once it is closed
 	close(l.streamErr)
 	for err := range l.streamErr {
 		l.t.Logf("reopened after: %v", err)

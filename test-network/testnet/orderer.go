@@ -1,7 +1,6 @@
 package testnet
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -70,49 +68,7 @@ func ordererAdminClient(env map[string]string) (*http.Client, error) {
 // themselves report it (consensus_BFT_is_leader on their operations endpoints). An orderer
 // that does not answer is not the leader.
 func (n *Network) BFTLeader(ctx context.Context) (string, error) {
-	for _, o := range n.Orderers() {
-		v, err := n.ordererMetric(ctx, o, "consensus_BFT_is_leader")
-		if err != nil {
-			if ctx.Err() != nil {
-				return "", ctx.Err()
-			}
-			continue
-		}
-		if v == "1" {
-			return o, nil
-		}
-	}
-	return "", ErrNoBFTLeader
-}
-
-// ordererMetric is the value of the channel's sample of a Prometheus metric on an orderer's
-// operations endpoint.
-func (n *Network) ordererMetric(ctx context.Context, orderer, name string) (string, error) {
-	env, err := readEnv(filepath.Join(n.Dir, "nodes", orderer, "env"))
-	if err != nil {
-		return "", err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+env["ORDERER_OPERATIONS_LISTENADDRESS"]+"/metrics", nil)
-	if err != nil {
-		return "", err
-	}
-	resp, err := http.DefaultClient.Do(req) //nolint:gosec // the operations endpoint the network's own node listens on
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	prefix := fmt.Sprintf("%s{channel=%q} ", name, Names.Channel)
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), prefix); ok {
-			return v, nil
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return "", err
-	}
-	return "", fmt.Errorf("%s reports no %s for channel %s", orderer, name, Names.Channel)
+	return n.leader(ctx, "consensus_BFT_is_leader", ErrNoBFTLeader)
 }
 
 // getJSON decodes the JSON answer of a GET of url.

@@ -35,7 +35,15 @@ func (n *Network) Orderers() []string {
 // (network.env), raft for a network that records none.
 func recordedOrdering(dir string) Ordering {
 	env, err := readEnv(filepath.Join(dir, "network.env"))
-	if err != nil || env["ORDERING"] == "" {
+	if err != nil {
+		return Raft
+	}
+	return orderingOf(env)
+}
+
+// orderingOf is the ordering a network.env records, raft when it records none.
+func orderingOf(env map[string]string) Ordering {
+	if env["ORDERING"] == "" {
 		return Raft
 	}
 	return Ordering(env["ORDERING"])

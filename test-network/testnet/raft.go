@@ -43,8 +43,13 @@ func (n *Network) Metrics(ctx context.Context, node, name string) (value float64
 // themselves report it (consensus_etcdraft_is_leader on their operations endpoints). An
 // orderer that does not answer is not the leader; when none leads, the error is ErrNoLeader.
 func (n *Network) RaftLeader(ctx context.Context) (string, error) {
-	for _, o := range Names.Orderers {
-		v, ok, err := n.Metrics(ctx, o, "consensus_etcdraft_is_leader")
+	return n.leader(ctx, "consensus_etcdraft_is_leader", ErrNoLeader)
+}
+
+// leader is the orderer whose metric says it leads, or none when no orderer answers 1.
+func (n *Network) leader(ctx context.Context, metric string, none error) (string, error) {
+	for _, o := range n.Orderers() {
+		v, ok, err := n.Metrics(ctx, o, metric)
 		if err != nil {
 			if ctx.Err() != nil {
 				return "", ctx.Err()
@@ -55,18 +60,5 @@ func (n *Network) RaftLeader(ctx context.Context) (string, error) {
 			return o, nil
 		}
 	}
-	return "", ErrNoLeader
-}
-
-// OrdererHeight is the number of the last block an orderer committed on the channel
-// (consensus_etcdraft_committed_block_number), or an error when it does not answer.
-func (n *Network) OrdererHeight(ctx context.Context, orderer string) (uint64, error) {
-	v, ok, err := n.Metrics(ctx, orderer, "consensus_etcdraft_committed_block_number")
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		return 0, fmt.Errorf("%s reports no committed block for channel %s", orderer, Names.Channel)
-	}
-	return uint64(v), nil
+	return "", none
 }

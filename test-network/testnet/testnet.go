@@ -125,11 +125,11 @@ func Start(ctx context.Context, opts ...Option) (*Network, error) {
 
 // Attach uses a network already running from run directory dir.
 func Attach(dir string) (*Network, error) {
-	env, err := os.ReadFile(filepath.Join(dir, "network.env")) //nolint:gosec // the network directory the test names
+	env, err := readEnv(filepath.Join(dir, "network.env"))
 	if err != nil {
 		return nil, fmt.Errorf("no network runs from %s: %w", dir, err)
 	}
-	return &Network{Dir: dir, NetNS: strings.Contains("\n"+string(env), "\nNETNS=1\n"), Ordering: recordedOrdering(dir)}, nil
+	return &Network{Dir: dir, NetNS: env["NETNS"] == "1", Ordering: orderingOf(env)}, nil
 }
 
 // startReaper starts a process of its own session that waits for this

@@ -262,10 +262,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		go func() { served <- member.serve() }()
 		fmt.Fprintf(stdout, "EPCIS capture and query (mutual TLS): https://%s/\n", member.ln.Addr())
 	}
+	failed := false
 	select {
 	case err := <-served:
 		fmt.Fprintf(stderr, "traced: %v\n", err)
-		return exitError
+		failed = true // a listener failed: still stop the feeder and the other listener
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
@@ -277,6 +278,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		fmt.Fprintf(stderr, "traced: shutdown: %v\n", err)
+		return exitError
+	}
+	if failed {
 		return exitError
 	}
 	return exitOK

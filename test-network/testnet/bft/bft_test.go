@@ -75,7 +75,7 @@ func (s *shipments) send(ctx context.Context, from, to int) time.Duration {
 	return time.Since(start)
 }
 
-// TestWritesGoOnWhileTheLeaderIsDown stops the SmartBFT leader (f=1 of four orderers), keeps
+// TestWritesGoOnWhileTheLeaderIsDown SIGKILLs the SmartBFT leader (f=1 of four orderers), keeps
 // writing through the SDK, starts it again and checks that its ledger catches up with the
 // others' and that every write is on every peer.
 func TestWritesGoOnWhileTheLeaderIsDown(t *testing.T) {
