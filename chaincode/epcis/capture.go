@@ -57,6 +57,11 @@ type Capture struct {
 	Disposition string // bare CBV word, "" when absent
 	Source      string // sourceList owning_party (or possessing_party), canonical
 	Destination string // destinationList owning_party (or possessing_party), canonical
+	// SourceLocation and DestinationLocation are the location entries of
+	// sourceList and destinationList, canonical: the ledger checks them as
+	// it checks the parties, so nothing it anchors goes unchecked.
+	SourceLocation      string
+	DestinationLocation string
 	ReadPoint   string // readPoint id, canonical
 	BizLocation string // bizLocation id, canonical
 }
