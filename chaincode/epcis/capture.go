@@ -62,8 +62,8 @@ type Capture struct {
 	// it checks the parties, so nothing it anchors goes unchecked.
 	SourceLocation      string
 	DestinationLocation string
-	ReadPoint   string // readPoint id, canonical
-	BizLocation string // bizLocation id, canonical
+	ReadPoint           string // readPoint id, canonical
+	BizLocation         string // bizLocation id, canonical
 }
 
 // ParseCapture reads an EPCISDocument whose events are to be captured into
