@@ -147,3 +147,32 @@ func TestShipWholePartAndSplitItInOneRequestIsRefused(t *testing.T) {
 		return err
 	})
 }
+
+// A holder can split a lot into thousands of parts; a Trace of the lot then
+// stops reading at the bound it refuses beyond, instead of loading every part
+// first and refusing after.
+func TestTraceOfALotWithTooManyPartsStopsAtTheBound(t *testing.T) {
+	w := newWorld(t)
+	l := lot(gtinA, "L1")
+	w.ok(makerA, func(c call) error {
+		_, err := c.l.CommissionLot(model.LotRequest{GTIN: gtinA, Batch: "L1", ProductionDate: "2026-02-01", Quantity: 5000})
+		return err
+	})
+	lots := make([]model.LotShipment, 2000)
+	for i := range lots {
+		lots[i] = model.LotShipment{Source: l, Quantity: 1}
+	}
+	w.ok(makerA, func(c call) error {
+		_, err := c.l.Ship(model.ShipRequest{To: distributor, Lots: lots})
+		return err
+	})
+	tx, err := w.do(makerA, nil, func(c call) error {
+		_, err := c.l.Trace(l, 0, "")
+		return err
+	})
+	var me *model.Error
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, model.CodeBadState, me.Code)
+	assert.Less(t, tx.Stats().Scanned, 1001, "the scan stops at the bound")
+	assert.Less(t, tx.Stats().Reads, 100, "no part is loaded before the refusal")
+}

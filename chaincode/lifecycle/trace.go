@@ -315,6 +315,12 @@ func (t *tracer) addRecalls(it *model.Item) error {
 func (t *tracer) addParts(lot *model.Item) error {
 	var codes []string
 	err := t.l.store.Scan(lotPartKey, []string{lot.Code}, func(kv state.KV) error {
+		// Stop the scan at the bound add would refuse anyway: a holder can
+		// split a lot into many thousands of parts, and reading them all
+		// before refusing would make every Trace of the lot as costly.
+		if len(t.sources)+len(codes) >= maxTraceSources {
+			return model.SubjectErrorf(model.CodeBadState, lot.Code, "the history merges more than %d items and container intervals", maxTraceSources)
+		}
 		_, attrs, err := t.l.store.SplitKey(kv.Key)
 		if err != nil || len(attrs) != 2 {
 			return fmt.Errorf("malformed lot part key %q", kv.Key)
