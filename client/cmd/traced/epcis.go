@@ -63,7 +63,7 @@ func (e *epcisConfig) check() error {
 }
 
 // tlsConfig requires and verifies a client certificate issued by the
-// member's CA.
+// member's CA, and not one of those checkMemberClient refuses.
 func (e *epcisConfig) tlsConfig() (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(e.tlsCert, e.tlsKey)
 	if err != nil {
@@ -78,7 +78,7 @@ func (e *epcisConfig) tlsConfig() (*tls.Config, error) {
 		return nil, fmt.Errorf("EPCIS client CA %s: no PEM certificate in it", e.clientCA)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool,
-		MinVersion: tls.VersionTLS12}, nil
+		VerifyPeerCertificate: verifyMemberClient, MinVersion: tls.VersionTLS12}, nil
 }
 
 func (e *epcisConfig) openIndex(ctx context.Context) (*eventindex.Store, error) {

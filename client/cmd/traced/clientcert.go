@@ -1,0 +1,55 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// fabricAttrsOID is the X.509 extension in which Fabric CA writes an
+// identity's enrolment attributes, as JSON {"attrs":{"name":"value"}}.
+var fabricAttrsOID = asn1.ObjectIdentifier{1, 2, 3, 4, 5, 6, 7, 8, 1}
+
+// checkMemberClient refuses, among the certificates the member's CA issued,
+// those that must not write through the EPCIS interface although the CA
+// vouches for them: the read-only identity of the public verification
+// service (tracechain.reader=true, kept on an internet-facing host), and
+// the certificates of the member's own peers and orderers (NodeOU peer or
+// orderer). Every capture goes to the ledger as the member's user, so the
+// ledger cannot tell these apart once the interface has let them in.
+func checkMemberClient(cert *x509.Certificate) error {
+	for _, ou := range cert.Subject.OrganizationalUnit {
+		if ou == "peer" || ou == "orderer" {
+			return fmt.Errorf("a %s certificate is not a client of the EPCIS interface", ou)
+		}
+	}
+	for _, ext := range cert.Extensions {
+		if !ext.Id.Equal(fabricAttrsOID) {
+			continue
+		}
+		var a struct {
+			Attrs map[string]any `json:"attrs"`
+		}
+		if err := json.Unmarshal(ext.Value, &a); err != nil {
+			return errors.New("the certificate's Fabric CA attributes do not decode")
+		}
+		if t, _ := a.Attrs["hf.Type"].(string); t == "peer" || t == "orderer" {
+			return fmt.Errorf("a %s identity is not a client of the EPCIS interface", t)
+		}
+		if v, ok := a.Attrs["tracechain.reader"]; ok && v == "true" {
+			return errors.New("a read-only (tracechain.reader) certificate cannot use the EPCIS interface, which writes to the ledger")
+		}
+	}
+	return nil
+}
+
+// verifyMemberClient is a tls.Config.VerifyPeerCertificate that applies
+// checkMemberClient to the leaf of the verified chain.
+func verifyMemberClient(_ [][]byte, chains [][]*x509.Certificate) error {
+	if len(chains) == 0 || len(chains[0]) == 0 {
+		return errors.New("no verified client certificate")
+	}
+	return checkMemberClient(chains[0][0])
+}
