@@ -6,6 +6,7 @@ package contract
 
 import (
 	"fmt"
+	"log"
 	"strings"
 	"unicode/utf8"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
+	"github.com/tracechain/tracechain/chaincode/contract/recovery"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
 )
@@ -24,9 +26,12 @@ const Version = "1.0.0"
 // Chaincode is the tracechain chaincode: the tracechain contract, behind a
 // wrapper that makes every error response a model.Error, including the ones
 // fabric-contract-api produces itself (unknown function, wrong number of
-// arguments, undecodable arguments).
+// arguments, undecodable arguments), and that turns a panic anywhere in a
+// transaction into an INTERNAL refusal of that proposal (package recovery):
+// no proposal can end the chaincode server.
 type Chaincode struct {
-	cc *contractapi.ContractChaincode
+	cc  *contractapi.ContractChaincode
+	log *log.Logger // recovered panics; nil for log.Default()
 }
 
 var _ shim.Chaincode = (*Chaincode)(nil)
@@ -56,12 +61,12 @@ func build(expectedRegulator string, checkResults bool) (*Chaincode, error) {
 
 // Init implements shim.Chaincode.
 func (c *Chaincode) Init(stub shim.ChaincodeStubInterface) *peer.Response {
-	return withModelError(c.cc.Init(stub))
+	return recovery.Run(stub, c.log, func() *peer.Response { return withModelError(c.cc.Init(stub)) })
 }
 
 // Invoke implements shim.Chaincode.
 func (c *Chaincode) Invoke(stub shim.ChaincodeStubInterface) *peer.Response {
-	return withModelError(c.cc.Invoke(stub))
+	return recovery.Run(stub, c.log, func() *peer.Response { return withModelError(c.cc.Invoke(stub)) })
 }
 
 // maxErrorText bounds error messages: contract-api errors may quote whole

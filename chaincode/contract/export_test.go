@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"log"
+
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -38,3 +40,6 @@ func Answer(err error) error {
 	}
 	return err
 }
+
+// LogTo sends the chaincode's log of recovered panics to l.
+func (c *Chaincode) LogTo(l *log.Logger) { c.log = l }

@@ -1,16 +1,23 @@
 // Package benchcc is the benchmark baseline chaincode: the cheapest write and
 // read through the same network and endorsement policy as tracechain. It is a
 // chaincode of its own, deployed by the test network beside tracechain, so
-// the chaincode a consortium deploys carries no benchmark contract.
+// the chaincode a consortium deploys carries no benchmark contract. It is
+// served behind the same panic guard as tracechain (chaincode/contract/recovery),
+// and has a transaction that panics on purpose, so the test network can
+// prove on a real peer that no proposal ends a chaincode server.
 package benchcc
 
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
+
+	"github.com/tracechain/tracechain/chaincode/contract/recovery"
 )
 
 // Names the benchmark and the test network's probe call it by.
@@ -18,6 +25,7 @@ const (
 	Chaincode = "tracebench" // chaincode name (network/chaincode.env BENCH_CC_NAME)
 	FnPut     = "Put"
 	FnGet     = "Get"
+	FnPanic   = "Panic"
 	EventPut  = "BenchPut"
 )
 
@@ -42,8 +50,9 @@ type Bench struct {
 	contractapi.Contract
 }
 
-// New returns the chaincode with Bench as its default contract.
-func New() (*contractapi.ContractChaincode, error) {
+// New returns the chaincode with Bench as its default contract, behind the
+// panic guard tracechain's server uses.
+func New() (shim.Chaincode, error) {
 	b := &Bench{}
 	b.Name = "bench"
 	b.Info = metadata.InfoMetadata{Title: "bench", Version: "1.0.0", Description: "Cheapest write and read, the benchmark baseline"}
@@ -52,7 +61,7 @@ func New() (*contractapi.ContractChaincode, error) {
 		return nil, err
 	}
 	cc.DefaultContract = b.Name
-	return cc, nil
+	return recovery.Wrap(cc), nil
 }
 
 // GetEvaluateTransactions marks Get as read-only.
@@ -92,4 +101,13 @@ func (b *Bench) Get(ctx contractapi.TransactionContextInterface, key string) (st
 	}
 	v, err := stub.GetState(k)
 	return string(v), err
+}
+
+// Panic indexes past the end of list split at commas, as a parser bug
+// would: it always panics. Served through the panic guard, the proposal is
+// refused INTERNAL naming Panic and the server keeps serving
+// (chaincode/integration, TestNoPanicReachesTheShim). It writes nothing.
+func (b *Bench) Panic(_ contractapi.TransactionContextInterface, list string) error {
+	items := strings.Split(list, ",")
+	return fmt.Errorf("unreachable: %s", items[len(items)])
 }
