@@ -44,6 +44,13 @@ func (c *Client) CaptureEvents(ctx context.Context, events []json.RawMessage) (*
 // CaptureDocument captures the events of an EPCIS 2.0 EPCISDocument, as
 // written, like CaptureEvents. A document holds at most
 // model.MaxCaptureEvents events and model.MaxCaptureBytes bytes.
+//
+// The document goes to the endorsing peers as transient data (under
+// model.TransientCaptureKey), which no block keeps; the transaction's one
+// argument is its SHA-256 (model.CaptureDigest), which the chaincode checks
+// against it. So what the ledger does not model (bizTransactionList, sensor
+// data, user extensions) is anchored by the events' hashes only, as every
+// other capture call of the SDK does.
 func (c *Client) CaptureDocument(ctx context.Context, doc []byte) (*model.CaptureResult, error) {
 	cc, err := c.CaptureDocumentCommit(ctx, doc)
 	if err != nil {
@@ -64,11 +71,23 @@ type CaptureCommit struct {
 // transaction committed in, for a service that keeps the captured events
 // with their place on the ledger.
 func (c *Client) CaptureDocumentCommit(ctx context.Context, doc []byte) (*CaptureCommit, error) {
-	s, err := c.submit(ctx, call{Fn: model.FnCaptureEvents, Args: []string{string(doc)}})
+	s, err := c.submit(ctx, captureCall(doc))
 	if err != nil {
 		return nil, err
 	}
 	return captureCommit(s)
+}
+
+// captureCall is the CaptureEvents call of doc: its digest as the argument,
+// the document itself as transient data, so that it never enters the
+// transaction. Every endorser the gateway picks receives the same transient
+// map, so the chaincode's endorsement policy applies unchanged.
+func captureCall(doc []byte) call {
+	return call{
+		Fn:        model.FnCaptureEvents,
+		Args:      []string{model.CaptureDigest(doc)},
+		Transient: map[string][]byte{model.TransientCaptureKey: doc},
+	}
 }
 
 func captureCommit(s *submitted) (*CaptureCommit, error) {
@@ -88,11 +107,12 @@ type AwaitCapture func(ctx context.Context) (*CaptureCommit, error)
 // sends it to the orderer without waiting for its commit, which the returned
 // AwaitCapture awaits: a caller that splits a large document keeps several
 // transactions in flight, as CommissionBulk does with its chunks. Each
-// transaction stays all or nothing. Endorsement and sending are retried as
+// transaction stays all or nothing, and its document travels as transient
+// data as for CaptureDocument. Endorsement and sending are retried as
 // for CaptureDocumentCommit; a transaction that fails validation with an
 // MVCC conflict is proposed again while it is awaited.
 func (c *Client) SendCaptureDocument(ctx context.Context, doc []byte) (AwaitCapture, error) {
-	tx, err := c.startTx(ctx, call{Fn: model.FnCaptureEvents, Args: []string{string(doc)}})
+	tx, err := c.startTx(ctx, captureCall(doc))
 	if err != nil {
 		return nil, err
 	}

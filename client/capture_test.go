@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"testing"
 
@@ -29,16 +31,16 @@ func TestCaptureEventsSubmitsOneDocument(t *testing.T) {
 	assert.Equal(t, want, res)
 
 	assert.Equal(t, model.FnCaptureEvents, got.Fn)
-	require.Len(t, got.Args, 1)
-	doc, err := epcis.ParseDocument([]byte(got.Args[0]))
-	require.NoError(t, err, "the argument is an EPCIS document")
+	sent := requireCaptureCall(t, got)
+	doc, err := epcis.ParseDocument(sent)
+	require.NoError(t, err, "the transient data is an EPCIS document")
 	assert.Equal(t, "EPCISDocument", doc.Type)
 	assert.JSONEq(t, string(epcis.ExportContext()), string(doc.Context))
 	require.Len(t, doc.Events(), 2)
 	for i, ev := range doc.Events() {
 		assert.JSONEq(t, string(events[i]), string(ev.Raw), "events are passed as written")
 	}
-	hashes, err := epcis.DocumentHashes([]byte(got.Args[0]))
+	hashes, err := epcis.DocumentHashes(sent)
 	require.NoError(t, err)
 	direct, err := epcis.EventHash(events[0], nil)
 	require.NoError(t, err)
@@ -63,10 +65,11 @@ func TestSendCaptureDocumentKeepsSeveralInFlight(t *testing.T) {
 	c, cc, ctrl := newTestClient(t)
 	first := &model.CaptureResult{EventIDs: []string{"ni:///sha-256;a?ver=CBV2.0"}, Count: 1, TxID: "tx1"}
 	second := &model.CaptureResult{EventIDs: []string{"ni:///sha-256;b?ver=CBV2.0"}, Count: 1, TxID: "tx3"}
+	var calls [3]call
 	gomock.InOrder(
-		expectSubmit(ctrl, cc, "tx1", first, peer.TxValidationCode_VALID, nil),
-		expectSubmit(ctrl, cc, "tx2", nil, peer.TxValidationCode_MVCC_READ_CONFLICT, nil),
-		expectSubmit(ctrl, cc, "tx3", second, peer.TxValidationCode_VALID, nil),
+		expectSubmit(ctrl, cc, "tx1", first, peer.TxValidationCode_VALID, &calls[0]),
+		expectSubmit(ctrl, cc, "tx2", nil, peer.TxValidationCode_MVCC_READ_CONFLICT, &calls[1]),
+		expectSubmit(ctrl, cc, "tx3", second, peer.TxValidationCode_VALID, &calls[2]),
 	)
 	ctx := context.Background()
 	await1, err := c.SendCaptureDocument(ctx, []byte(`{"n":1}`))
@@ -81,4 +84,45 @@ func TestSendCaptureDocumentKeepsSeveralInFlight(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, *first, got1.CaptureResult)
 	assert.Equal(t, uint64(7), got1.BlockNumber)
+
+	assert.Equal(t, []byte(`{"n":1}`), requireCaptureCall(t, calls[0]))
+	assert.Equal(t, []byte(`{"n":2}`), requireCaptureCall(t, calls[1]))
+	assert.Equal(t, []byte(`{"n":2}`), requireCaptureCall(t, calls[2]), "proposed again with its document")
+}
+
+// TestCaptureDocumentTravelsAsTransientData: the transaction's argument is
+// the document's SHA-256 in lowercase hex, and the document, byte for byte,
+// is transient data, which no block keeps.
+func TestCaptureDocumentTravelsAsTransientData(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	doc := []byte(`{"type":"EPCISDocument","epcisBody":{"eventList":[{"type":"ObjectEvent","example:note":"personal data of a member's system"}]}}`)
+	res := &model.CaptureResult{EventIDs: []string{"ni:///sha-256;a?ver=CBV2.0"}, Count: 1, TxID: "tx1"}
+	var got call
+	expectSubmit(ctrl, cc, "tx1", res, peer.TxValidationCode_VALID, &got)
+	cm, err := c.CaptureDocumentCommit(context.Background(), doc)
+	require.NoError(t, err)
+	assert.Equal(t, *res, cm.CaptureResult)
+
+	assert.Equal(t, doc, requireCaptureCall(t, got))
+	sum := sha256.Sum256(doc)
+	assert.Equal(t, []string{hex.EncodeToString(sum[:])}, got.Args)
+	assert.Empty(t, got.Endorsers, "the gateway picks the endorsers as for any write: each receives the transient map")
+	for _, a := range got.Args {
+		assert.NotContains(t, a, "personal data", "nothing of the document is an argument")
+	}
+}
+
+// requireCaptureCall checks that got is a CaptureEvents call whose one
+// argument is the digest of its transient document, and returns the
+// document.
+func requireCaptureCall(t *testing.T, got call) []byte {
+	t.Helper()
+	require.Equal(t, model.FnCaptureEvents, got.Fn)
+	require.Len(t, got.Transient, 1)
+	doc, ok := got.Transient[model.TransientCaptureKey]
+	require.True(t, ok, "the document is transient data under %q", model.TransientCaptureKey)
+	require.Len(t, got.Args, 1)
+	assert.Regexp(t, `^[0-9a-f]{64}$`, got.Args[0])
+	assert.Equal(t, model.CaptureDigest(doc), got.Args[0], "the argument is the document's digest")
+	return doc
 }

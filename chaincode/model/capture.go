@@ -1,6 +1,30 @@
 package model
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// TransientCaptureKey is the transient-map key under which CaptureEvents
+// expects the EPCIS document; the transaction's one argument is only
+// CaptureDigest of it. Transient data is not written to the transaction, so
+// what the document carries besides the ledger's operations (business
+// transactions, sensor data, user extensions, any personal data a member's
+// system put there) reaches no block: the ledger anchors its events by hash.
+const TransientCaptureKey = "epcisDocument"
+
+// CaptureDigestLen is the length of CaptureDigest's result.
+const CaptureDigestLen = 2 * sha256.Size
+
+// CaptureDigest is the CaptureEvents argument for a document: the SHA-256
+// of its exact bytes, as lowercase hex. It binds the transaction, which is
+// signed and kept in every block, to the document that only the endorsers
+// saw.
+func CaptureDigest(doc []byte) string {
+	sum := sha256.Sum256(doc)
+	return hex.EncodeToString(sum[:])
+}
 
 // Bounds of one CaptureEvents transaction (docs/epcis.md, "Capture
 // transaction"). Together with MaxCodesPerTx over all the events' codes they
