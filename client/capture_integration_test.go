@@ -3,14 +3,17 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -87,6 +90,64 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 		assert.Equal(t, []string{model.EventCommissioned, model.EventPacked, model.EventShipped, model.EventReceived, model.EventDecommissioned}, types, code)
 		_, err = epcis.FromTrace(code, events, epcis.MapOptions{CreationDate: time.Now()})
 		require.NoError(t, err, "the trace exports")
+	}
+}
+
+// TestCapturedDocumentReachesNoBlock captures a document whose event carries
+// a unique marker text in a user extension and in its bizTransactionList,
+// then reads every block of the channel up to the capture's own, byte for
+// byte: the marker is in none of them, while the capture's block holds the
+// document's SHA-256 (the transaction's argument) and the event's hash, which
+// the ledger's trace of the unit carries as the eventID of its
+// commissioning. The document went to the endorsers as transient data only.
+func TestCapturedDocumentReachesNoBlock(t *testing.T) {
+	f := newProduct(t)
+	ctx := ctxT(t)
+	A := org(t, mfrA)
+	marker := "tracechain-private-marker-" + randDigits(t, 12)
+	unit := mustCanonical(t, f.unit(40))
+	doc := []byte(fmt.Sprintf(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"example":"https://ns.example.com/epcis/"}],`+
+		`"type":"EPCISDocument","schemaVersion":"2.0","creationDate":%q,"epcisBody":{"eventList":[`+
+		`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","disposition":"active",`+
+		`"bizTransactionList":[{"type":"po","bizTransaction":"urn:example:po:%s"}],"ilmd":{"cbvmda:lotNumber":%q},`+
+		`"example:note":"inspected by %s"}]}}`, captureNow(), captureNow(), unit, marker, f.batch, marker))
+	want, err := epcis.DocumentHashes(doc)
+	require.NoError(t, err)
+
+	cc, err := A.CaptureDocumentCommit(ctx, doc)
+	require.NoError(t, err)
+	assert.Equal(t, want, cc.EventIDs)
+	settle(t)
+
+	events, err := client.Collect(A.Trace(ctx, unit))
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	assert.Equal(t, model.EventCommissioned, events[0].Type)
+	assert.Equal(t, want[0], events[0].EventID, "the event is anchored by its hash")
+
+	g, err := testnet.Current().Gateway(mfrA, testnet.User)
+	require.NoError(t, err)
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	blocks, err := g.Network.BlockEvents(bctx, gateway.WithStartBlock(0))
+	require.NoError(t, err)
+	for n := uint64(0); n <= cc.BlockNumber; n++ {
+		var b []byte
+		select {
+		case blk, ok := <-blocks:
+			require.True(t, ok, "the block stream ended before block %d", n)
+			require.Equal(t, n, blk.GetHeader().GetNumber())
+			b, err = proto.Marshal(blk)
+			require.NoError(t, err)
+		case <-ctx.Done():
+			t.Fatalf("block %d: %v", n, ctx.Err())
+		}
+		assert.False(t, bytes.Contains(b, []byte(marker)), "block %d holds the document's marker text", n)
+		if n == cc.BlockNumber {
+			assert.True(t, bytes.Contains(b, []byte(cc.TxID)), "the capture is in block %d", n)
+			assert.True(t, bytes.Contains(b, []byte(model.CaptureDigest(doc))), "the capture's argument is the document's SHA-256")
+			assert.True(t, bytes.Contains(b, []byte(want[0])), "the block anchors the event's hash")
+		}
 	}
 }
 

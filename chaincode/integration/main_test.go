@@ -34,6 +34,7 @@ func TestTracechain(t *testing.T) {
 		{"MasterData", testMasterData, true, setUpMasterData},
 		{"Story", testStory, false, nil},
 		{"Refusals", testRefusals, false, nil},
+		{"NoPanicReachesTheShim", testNoPanicReachesTheShim, false, nil},
 		{"Integrity", testIntegrity, false, nil},
 		{"RoleMatrix", testRoleMatrix, false, nil},
 		{"NoHotKeys", testNoHotKeys, false, nil},
