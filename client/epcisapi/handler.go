@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,6 +31,7 @@ type Handler struct {
 	events  Events
 	capture http.Handler
 	now     func() time.Time
+	log     *slog.Logger
 	mux     *http.ServeMux
 }
 
@@ -53,7 +55,7 @@ var resources = []resource{
 
 // New returns the handler over events.
 func New(events Events, opts ...Option) *Handler {
-	h := &Handler{events: events, now: time.Now, mux: http.NewServeMux()}
+	h := &Handler{events: events, now: time.Now, log: slog.Default(), mux: http.NewServeMux()}
 	for _, o := range opts {
 		o(h)
 	}
@@ -167,7 +169,13 @@ func (h *Handler) list(param string) http.HandlerFunc {
 			values.Set(param, r.PathValue("v"))
 		}
 		q, err := parseQuery(values)
-		if err != nil {
+		var ae *AlternativesError
+		switch {
+		case errors.As(err, &ae) && ae.Total:
+			writeProblem(w, r, Problem{Type: QueryTooLargeException, Title: "Query too large", Status: http.StatusRequestEntityTooLarge,
+				Detail: ae.Error()})
+			return
+		case err != nil:
 			writeProblem(w, r, badParameter(err.Error()))
 			return
 		}
@@ -199,9 +207,10 @@ func (h *Handler) list(param string) http.HandlerFunc {
 	}
 }
 
+// internal answers a failure of the index or of the handler itself: see
+// WriteIncident.
 func (h *Handler) internal(w http.ResponseWriter, r *http.Request, err error) {
-	writeProblem(w, r, Problem{Type: ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError,
-		Detail: err.Error()})
+	WriteIncident(w, r, h.log, Problem{Type: ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError}, err)
 }
 
 func cloneValues(v url.Values) url.Values {

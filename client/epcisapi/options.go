@@ -1,6 +1,7 @@
 package epcisapi
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
 )
@@ -16,3 +17,7 @@ func WithCapture(h http.Handler) Option { return func(x *Handler) { x.capture = 
 // WithClock sets the clock of the documents' creationDate; tests pass a
 // fixed one.
 func WithClock(now func() time.Time) Option { return func(x *Handler) { x.now = now } }
+
+// WithLogger sets where internal failures are logged, each under the
+// reference its answer carries (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(x *Handler) { x.log = l } }

@@ -34,6 +34,40 @@ var listParams = map[string]func(*eventindex.Query) *[]string{
 	"MATCH_anyEPCClass":    func(q *eventindex.Query) *[]string { return &q.AnyEPCClasses },
 }
 
+// Bounds of the alternatives of a query. Every alternative is a bound
+// parameter of the index's SQL, and a query names each one again per EPC
+// role it matches, so an unbounded list makes one request as costly as the
+// client likes (tens of thousands were accepted, and failed in the
+// database). Real queries name a handful: an EPC list scanned at a dock
+// door, a day's eventIDs. 100 per parameter is far above them and keeps the
+// statement well inside SQLite's and PostgreSQL's parameter limits even
+// for MATCH_anyEPC, which matches five roles.
+const (
+	// MaxAlternatives bounds the |-separated values of one parameter;
+	// beyond it the answer is 400, a QueryParameterException.
+	MaxAlternatives = 100
+	// MaxAlternativesTotal bounds the values of all parameters together;
+	// beyond it the query as a whole is too large: 413, a
+	// QueryTooLargeException.
+	MaxAlternativesTotal = 500
+)
+
+// AlternativesError reports a query with too many alternatives: in the
+// parameter Param when Total is false, over all parameters when it is true.
+type AlternativesError struct {
+	Param string
+	Have  int
+	Max   int
+	Total bool
+}
+
+func (e *AlternativesError) Error() string {
+	if e.Total {
+		return fmt.Sprintf("the query names %d alternatives over all its parameters; this repository answers at most %d", e.Have, e.Max)
+	}
+	return fmt.Sprintf("%s names %d alternatives; this repository accepts at most %d per parameter", e.Param, e.Have, e.Max)
+}
+
 // timeParams are the time bounds, with the Query field each sets.
 var timeParams = map[string]func(*eventindex.Query) *time.Time{
 	"GE_eventTime":  func(q *eventindex.Query) *time.Time { return &q.GEEventTime },
@@ -54,6 +88,7 @@ func parseQuery(v url.Values) (eventindex.Query, error) {
 	}
 	sort.Strings(names) // the same bad query always reports the same parameter
 	var orderBy, orderDirection string
+	total := 0
 	for _, name := range names {
 		vals := v[name]
 		if len(vals) > 1 {
@@ -61,6 +96,14 @@ func parseQuery(v url.Values) (eventindex.Query, error) {
 		}
 		val := vals[0]
 		if f, ok := listParams[name]; ok {
+			// Counted before splitting: a refused list costs no allocation.
+			n := strings.Count(val, "|") + 1
+			if n > MaxAlternatives {
+				return q, &AlternativesError{Param: name, Have: n, Max: MaxAlternatives}
+			}
+			if total += n; total > MaxAlternativesTotal {
+				return q, &AlternativesError{Have: total, Max: MaxAlternativesTotal, Total: true}
+			}
 			items := strings.Split(val, "|")
 			for _, it := range items {
 				if strings.TrimSpace(it) == "" {

@@ -1,7 +1,10 @@
 package epcisapi
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 )
 
@@ -41,3 +44,22 @@ func badParameter(detail string) Problem {
 // every answer; the capture handler mounted with WithCapture answers its
 // errors with it.
 func WriteProblem(w http.ResponseWriter, r *http.Request, p Problem) { writeProblem(w, r, p) }
+
+// WriteIncident answers a failure of the service itself (the index, the
+// ledger, the handler) with p, whose Detail it sets to a generic sentence
+// and a fresh reference, and logs err, the cause, under that reference. The
+// cause's text (SQL, database, Fabric, gRPC, file system) never reaches the
+// client: it would map the service's insides for an attacker, and the
+// reference is all an operator needs to find it.
+func WriteIncident(w http.ResponseWriter, r *http.Request, log *slog.Logger, p Problem, err error) {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	ref := hex.EncodeToString(b[:])
+	if log == nil {
+		log = slog.Default()
+	}
+	log.LogAttrs(r.Context(), slog.LevelError, "epcis: request failed", slog.String("ref", ref),
+		slog.Int("status", p.Status), slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	p.Detail = "the request failed inside this service; reference " + ref
+	writeProblem(w, r, p)
+}

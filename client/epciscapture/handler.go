@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
@@ -65,6 +66,7 @@ type Handler struct {
 	jobs    *jobs
 	maxWait time.Duration
 	now     func() time.Time
+	log     *slog.Logger
 	// inFlight bounds the parts of a job sent and awaiting their commit.
 	inFlight int
 
@@ -77,13 +79,17 @@ type Handler struct {
 // New returns the capture handler over ledger.
 func New(ledger Ledger, opts ...Option) *Handler {
 	h := &Handler{ledger: ledger, limits: DefaultLimits, jobs: newJobs(1000), maxWait: time.Minute,
-		now: time.Now, inFlight: client.DefaultInFlight, turn: make(chan struct{}, 1)}
+		now: time.Now, log: slog.Default(), inFlight: client.DefaultInFlight, turn: make(chan struct{}, 1)}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(h)
 	}
 	return h
 }
+
+// WithLogger sets where failures of the handler and its index are logged,
+// each under the reference its answer carries (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
 
 // Close stops the jobs in progress and waits for them: a part already sent
 // to the ledger then ends as unknown.
@@ -106,7 +112,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for _, j := range h.jobs.all() {
 			list = append(list, reported(j, upTo))
 		}
-		writeJSON(w, r, http.StatusOK, list)
+		h.writeJSON(w, r, http.StatusOK, list)
 	case isJob && id != "" && !strings.Contains(id, "/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		h.get(w, r, id)
 	case isJob && r.Method == http.MethodOptions:
@@ -176,7 +182,9 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		epcisapi.WriteProblem(w, r, invalid("reading the document: "+err.Error()))
+		// The read error is the connection's (a reset, a timeout): it says
+		// nothing the client needs, and may name this server's address.
+		epcisapi.WriteProblem(w, r, invalid("the document could not be read to its end"))
 		return
 	}
 	if n := countEvents(doc); n > h.limits.DocumentEvents {
@@ -203,12 +211,12 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError, Detail: err.Error()})
+		epcisapi.WriteIncident(w, r, h.log, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError}, err)
 		return
 	}
 	if err := h.keep(r.Context(), d, caps); err != nil {
-		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Index unavailable", Status: http.StatusServiceUnavailable,
-			Detail: err.Error()})
+		// The index's error is database text: logged, not answered.
+		epcisapi.WriteIncident(w, r, h.log, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Index unavailable", Status: http.StatusServiceUnavailable}, err)
 		return
 	}
 	j := h.newJob(r, behaviour, len(caps), parts)
@@ -224,7 +232,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		h.run(j, parts)
 	}()
 	w.Header().Set("Location", "/capture/"+j.view.CaptureID)
-	writeJSON(w, r, http.StatusAccepted, j.snapshot())
+	h.writeJSON(w, r, http.StatusAccepted, j.snapshot())
 }
 
 func (h *Handler) newJob(r *http.Request, b Behaviour, events int, parts []part) *job {
@@ -264,7 +272,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, id string) {
 		}
 		t.Stop()
 	}
-	writeJSON(w, r, http.StatusOK, h.report(r.Context(), j))
+	h.writeJSON(w, r, http.StatusOK, h.report(r.Context(), j))
 }
 
 func parseWait(s string) (time.Duration, error) {
@@ -318,10 +326,10 @@ func setVersions(hd http.Header) {
 	hd.Set("GS1-CBV-Version", epcisapi.CBVVersion)
 }
 
-func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError, Detail: err.Error()})
+		epcisapi.WriteIncident(w, r, h.log, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Internal error", Status: http.StatusInternalServerError}, err)
 		return
 	}
 	setVersions(w.Header())

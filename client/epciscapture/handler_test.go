@@ -1,14 +1,17 @@
 package epciscapture_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -396,7 +399,8 @@ func (brokenIndex) Checkpoint(context.Context) (uint64, bool, error) {
 // be kept: the feeder would index the ledger's summary in its place.
 func TestCaptureNeedsTheKeptCopy(t *testing.T) {
 	l := &ledger{}
-	h := epciscapture.New(l, epciscapture.WithIndex(brokenIndex{}))
+	var log bytes.Buffer
+	h := epciscapture.New(l, epciscapture.WithIndex(brokenIndex{}), epciscapture.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); h.Close() })
 	s := &service{srv: srv, ledger: l}
@@ -404,7 +408,13 @@ func TestCaptureNeedsTheKeptCopy(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	p := problem(t, resp)
 	assert.Equal(t, epcisapi.ImplementationException, p.Type)
-	assert.Contains(t, p.Detail, "disk full")
+	// The index's own words are logged under a reference, and only the
+	// reference is answered.
+	assert.NotContains(t, p.Detail, "disk full")
+	ref := regexp.MustCompile(`ref=([0-9a-f]{16})`).FindStringSubmatch(log.String())
+	require.NotNil(t, ref, "logged with a reference: %q", log.String())
+	assert.Contains(t, log.String(), "disk full")
+	assert.Contains(t, p.Detail, ref[1])
 	assert.Empty(t, l.docs, "nothing was sent to the ledger")
 }
 
