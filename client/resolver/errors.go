@@ -30,6 +30,9 @@ type Problem struct {
 	Err    string `json:"error"`
 	Rule   string `json:"rule"`
 	Offset *int   `json:"offset,omitempty"`
+	// Ref is the reference of a failure of the service, under which its
+	// cause is logged; the answer carries nothing else of the cause.
+	Ref string `json:"ref,omitempty"`
 }
 
 // Error returns the message.

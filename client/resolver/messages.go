@@ -94,6 +94,7 @@ var messages = map[string]map[string]string{
 		"notice.rate limited":       "查询太频繁，请稍等片刻再试。",
 		"notice.unsupported key":    "这是有效的 GS1 数字链接，但本服务只查验商品（GTIN）、物流单元（SSCC）和位置（GLN）码。",
 		"notice.other":              "无法处理此请求，请检查网址或在下方输入包装上的码。",
+		"notice.reference":          "参考编号：",
 
 		"form.title":       "查验一个码",
 		"form.again":       "查验其他码",
@@ -182,6 +183,7 @@ var messages = map[string]map[string]string{
 		"notice.rate limited":       "Too many checks in a short time. Please wait a moment and try again.",
 		"notice.unsupported key":    "This is a valid GS1 Digital Link, but this service only checks trade item (GTIN), logistic unit (SSCC) and location (GLN) codes.",
 		"notice.other":              "This request cannot be handled. Check the address, or type the code from the pack below.",
+		"notice.reference":          "Reference: ",
 
 		"form.title":       "Check a code",
 		"form.again":       "Check another code",

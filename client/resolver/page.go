@@ -402,6 +402,10 @@ func problemView(r *http.Request, base string, p *Problem) *pageView {
 	if s, ok := v.msgs["notice."+p.Rule]; ok {
 		v.Notice = s
 	}
+	if p.Ref != "" {
+		// What a person can quote to the operator, who finds the cause by it.
+		v.Notice += " " + v.T("notice.reference") + p.Ref
+	}
 	return v
 }
 
@@ -410,7 +414,7 @@ func problemView(r *http.Request, base string, p *Problem) *pageView {
 func (h *Resolver) writePage(w http.ResponseWriter, r *http.Request, status int, v *pageView) error {
 	var buf bytes.Buffer
 	if err := pageTemplate.Execute(&buf, v); err != nil {
-		return problem(http.StatusInternalServerError, "internal", "cannot render the page")
+		return h.incident(r, http.StatusInternalServerError, RuleInternal, "the page could not be rendered", err)
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")

@@ -42,7 +42,7 @@ func TestMessageCatalog(t *testing.T) {
 	for _, r := range []string{RuleLedgerUnavailable, RuleRateLimited, RuleUnsupportedKey} {
 		keys = append(keys, "notice."+r)
 	}
-	keys = append(keys, "notice.other", "lang.zh", "lang.en", "page.checked", "recall.id",
+	keys = append(keys, "notice.other", "notice.reference", "lang.zh", "lang.en", "page.checked", "recall.id",
 		"section.product", "section.producer", "section.batch",
 		"field.name", "field.type", "field.spec", "field.standards", "field.licence", "field.producer", "field.uscc",
 		"field.batch", "field.production", "field.expiry", "field.warranty",

@@ -1,9 +1,11 @@
 package resolver_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -303,10 +305,15 @@ func TestPageErrors(t *testing.T) {
 	t.Run("ledger_unavailable_is_a_503_notice", func(t *testing.T) {
 		v := resolvertest.New()
 		v.Err = errors.New("dial tcp 10.0.0.7:7051: connection refused")
-		w := get(resolver.New(v), pageCases[0].target, "Accept", browserAccept)
+		var log bytes.Buffer
+		w := get(resolver.New(v, resolver.WithLogger(slog.New(slog.NewTextHandler(&log, nil)))), pageCases[0].target, "Accept", browserAccept)
 		assert.Equal(t, http.StatusServiceUnavailable, w.Code)
 		body := w.Body.String()
-		assert.Contains(t, body, `<p id="notice" class="notice" role="alert">暂时无法连接追溯账本，请稍后再试。</p>`)
+		ref := regexp.MustCompile(`ref=([0-9a-f]{16})`).FindStringSubmatch(log.String())
+		require.NotNil(t, ref, "the cause is logged under a reference: %s", log.String())
+		assert.Contains(t, log.String(), "10.0.0.7")
+		assert.Contains(t, body, `<p id="notice" class="notice" role="alert">暂时无法连接追溯账本，请稍后再试。 参考编号：`+ref[1]+`</p>`,
+			"the person gets the reference to quote")
 		assert.NotContains(t, body, `id="verdict"`, "no verdict without the ledger")
 		assert.NotContains(t, body, "10.0.0.7")
 		assert.Contains(t, body, `value="`+unitURI+`"`, "the code stays in the form for a retry")

@@ -50,7 +50,7 @@ func (h *Resolver) servePIP(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, client.ErrNotFound):
 		return problem(http.StatusNotFound, RuleUnsupportedKey, "no product is registered under this GTIN")
 	case err != nil:
-		return problem(http.StatusServiceUnavailable, RuleLedgerUnavailable, "the ledger could not be reached; try again")
+		return h.incident(r, http.StatusServiceUnavailable, RuleLedgerUnavailable, "the ledger could not be reached; try again", err)
 	}
 	info := ProductInfo{GTIN: p.GTIN, Product: publicProduct(p)}
 	if m, err := src.GetMember(r.Context(), p.Manufacturer); err == nil && m != nil {

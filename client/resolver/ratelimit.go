@@ -4,6 +4,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -70,6 +71,33 @@ func (l *limiter) sweep(now time.Time) {
 	if len(l.buckets) >= maxBuckets {
 		clear(l.buckets)
 	}
+}
+
+// ipv6ClientBits is the prefix that names one IPv6 client. A /64 is the
+// smallest network a provider hands out (one LAN, SLAAC, privacy
+// addresses), and its holder picks the low 64 bits at will: keyed on the
+// whole address, one host rotating them is a fresh client at every request.
+const ipv6ClientBits = 64
+
+// ClientKey is what the rate limit counts a client by, given the address
+// that names it: an IPv4 address as it is, an IPv4-mapped IPv6 address as
+// the IPv4 address, any other IPv6 address as its /64 ("2001:db8:1:2::/64",
+// zone dropped). A string that is not an address is its own key, so a
+// WithClientIP function that names clients otherwise keeps working.
+func ClientKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.WithZone("").Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(ipv6ClientBits)
+	if err != nil {
+		return addr // unreachable: a is IPv6
+	}
+	return p.String()
 }
 
 // RemoteIP is the default client key of the rate limit: the IP address of

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
 )
 
 // Verifier answers a scanned code with the ledger's verification;
@@ -43,6 +45,7 @@ type Resolver struct {
 	clientIP      func(*http.Request) string
 	cache         *verdictCache
 	verifyTimeout time.Duration
+	log           *slog.Logger
 }
 
 // Option configures a Resolver in New.
@@ -77,7 +80,8 @@ func WithRateLimit(perSecond float64, burst int) Option {
 }
 
 // WithClientIP sets how the rate limit names a client, e.g. ForwardedIP
-// behind a reverse proxy.
+// behind a reverse proxy. The address it returns is counted by ClientKey:
+// an IPv6 address by its /64.
 func WithClientIP(f func(*http.Request) string) Option { return func(h *Resolver) { h.clientIP = f } }
 
 // WithCacheTTL sets how long a verdict is reused (DefaultCacheTTL); zero
@@ -91,7 +95,7 @@ func WithVerifyTimeout(d time.Duration) Option { return func(h *Resolver) { h.ve
 func New(v Verifier, opts ...Option) *Resolver {
 	h := &Resolver{
 		v: v, name: "tracechain GS1-Conformant Resolver", now: time.Now, clientIP: RemoteIP,
-		cache: newVerdictCache(DefaultCacheTTL), verifyTimeout: DefaultVerifyTimeout,
+		cache: newVerdictCache(DefaultCacheTTL), verifyTimeout: DefaultVerifyTimeout, log: slog.Default(),
 	}
 	for _, o := range opts {
 		o(h)
@@ -152,7 +156,9 @@ func (h *Resolver) serve(w http.ResponseWriter, r *http.Request) error {
 		return problem(http.StatusMethodNotAllowed, RuleMethod, "only GET, HEAD and OPTIONS are supported")
 	}
 	if h.limiter != nil {
-		if ok, wait := h.limiter.allow(h.clientIP(r), h.now()); !ok {
+		// Whatever names the client (socket or forwarded address), an
+		// IPv6 client is its /64: see ClientKey.
+		if ok, wait := h.limiter.allow(ClientKey(h.clientIP(r)), h.now()); !ok {
 			p := problem(http.StatusTooManyRequests, RuleRateLimited, "too many requests")
 			secs := int((wait + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
@@ -376,8 +382,50 @@ func (h *Resolver) verify(ctx context.Context, canonical string) (*model.Verific
 	if v == nil {
 		return nil, errors.New("resolver: verifier returned no answer")
 	}
-	h.cache.put(canonical, v, h.now())
+	v, keep := h.publicIssuer(ctx, v)
+	if keep {
+		h.cache.put(canonical, v, h.now())
+	}
 	return v, nil
+}
+
+// MemberSource answers a member's record; *client.Client is one. With it the
+// resolver can tell whether a container's issuer is a manufacturer.
+type MemberSource interface {
+	GetMember(ctx context.Context, mspID string) (*model.Member, error)
+}
+
+// publicIssuer applies the public-data policy to a container's issuer,
+// which the ledger's Verify names as the container's producer. A case or
+// pallet may be packed by a distributor or a retailer, whose name (and so
+// who handles which goods) is not for the public; a shopper needs the
+// maker. So the issuer is published only when its member record says it
+// is a manufacturer, and dropped when the Verifier cannot say (it is no
+// MemberSource) or the lookup fails. keep is false after a failed lookup:
+// that answer is not cached, so the next scan asks again.
+func (h *Resolver) publicIssuer(ctx context.Context, v *model.Verification) (out *model.Verification, keep bool) {
+	if v.Class != model.ClassContainer || v.Producer == nil {
+		return v, true
+	}
+	withheld := *v
+	withheld.Producer = nil
+	src, ok := h.v.(MemberSource)
+	if !ok {
+		return &withheld, true
+	}
+	m, err := src.GetMember(ctx, v.Producer.MSPID)
+	if errors.Is(err, client.ErrNotFound) {
+		return &withheld, true
+	}
+	if err != nil {
+		h.log.LogAttrs(ctx, slog.LevelWarn, "resolver: container issuer's role unknown, not published",
+			slog.String("code", v.Code), slog.String("error", err.Error()))
+		return &withheld, false
+	}
+	if m == nil || m.Role != model.RoleManufacturer {
+		return &withheld, true
+	}
+	return v, true
 }
 
 // Description is the resolver description file served at
@@ -419,7 +467,7 @@ func (h *Resolver) serveIndex(w http.ResponseWriter, r *http.Request) error {
 func (h *Resolver) writeJSON(w http.ResponseWriter, r *http.Request, status int, ct string, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
-		return problem(http.StatusInternalServerError, "internal", "cannot encode the answer")
+		return h.incident(r, http.StatusInternalServerError, RuleInternal, "the answer could not be encoded", err)
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
@@ -436,7 +484,7 @@ func (h *Resolver) writeJSON(w http.ResponseWriter, r *http.Request, status int,
 func (h *Resolver) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	var p *Problem
 	if !errors.As(err, &p) {
-		p = problem(http.StatusInternalServerError, "internal", "internal error")
+		p = h.incident(r, http.StatusInternalServerError, RuleInternal, "internal error", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if r.Method != http.MethodOptions && p.Status != http.StatusInternalServerError && wantsHTML(r) {
@@ -444,7 +492,10 @@ func (h *Resolver) writeProblem(w http.ResponseWriter, r *http.Request, err erro
 			return
 		}
 	}
-	_ = h.writeJSON(w, r, p.Status, mediaJSON, p)
+	if err := h.writeJSON(w, r, p.Status, mediaJSON, p); err != nil {
+		// Only strings and numbers: unreachable, but never an empty answer.
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}
 }
 
 func mustJSON(v any) []byte {

@@ -735,6 +735,19 @@ func TestBlockEventsInvalidateTheVerdictsTheyChange(t *testing.T) {
 		"a capture lists what it changed": {model.Event{Type: model.EventCaptured, Count: 1, Codes: []string{u}}, []string{u}, false},
 		"a capture emptied a container":   {model.Event{Type: model.EventCaptured, Count: 1, Codes: []string{"https://id.gs1.org/00/095060001343520007"}, Contents: true}, nil, true},
 		"more codes than the event lists": {model.Event{Type: model.EventCommissioned, Count: 500}, nil, true},
+		"a pack names its container":      {model.Event{Type: model.EventPacked, Container: other, Count: 1, Codes: []string{u}}, []string{u, other}, false},
+		"a pack too large to list":        {model.Event{Type: model.EventPacked, Container: other, Count: 20000}, nil, true},
+		"an unpack names its container":   {model.Event{Type: model.EventUnpacked, Container: other, Count: 1, Codes: []string{u}}, []string{u, other}, false},
+		"a split names its source":        {model.Event{Type: model.EventLotSplit, Source: other, Count: 1, Codes: []string{u}}, []string{u, other}, false},
+		"a shipment":                      {model.Event{Type: model.EventShipped, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a receipt":                       {model.Event{Type: model.EventReceived, Count: 1, Codes: []string{other}}, []string{other}, false},
+		"a rejection":                     {model.Event{Type: model.EventRejected, Count: 1, Codes: []string{u}}, []string{u}, false},
+		"a move too large to list":        {model.Event{Type: model.EventShipped, Count: 20000}, nil, false},
+		"a member renamed or suspended":   {model.Event{Type: model.EventMemberUpdated, MSPID: "ManufacturerAMSP"}, nil, true},
+		"a product's data changed":        {model.Event{Type: model.EventProductUpdated, GTIN: "09506000134352", Version: 2}, nil, true},
+		"a new member changes nothing":    {model.Event{Type: model.EventMemberRegistered, MSPID: "NewMSP"}, nil, false},
+		"a clone report changes nothing":  {model.Event{Type: model.EventCloneAlert, Count: 1, Codes: []string{u}}, nil, false},
+		"a purged sale changes nothing":   {model.Event{Type: model.EventSalePurged, Count: 1, Codes: []string{u}}, nil, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			v := resolvertest.New(model.Verification{Code: u, Verdict: model.VerdictGenuine}, model.Verification{Code: other, Verdict: model.VerdictGenuine})

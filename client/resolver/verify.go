@@ -63,7 +63,7 @@ func (h *Resolver) serveAnswer(w http.ResponseWriter, r *http.Request, kind answ
 	v, err := h.verify(r.Context(), c.Canonical)
 	if err != nil {
 		// The cause (peer address, TLS, chaincode text) is not for the public.
-		return problem(http.StatusServiceUnavailable, RuleLedgerUnavailable, "the ledger could not be reached; try again")
+		return h.incident(r, http.StatusServiceUnavailable, RuleLedgerUnavailable, "the ledger could not be reached; try again", err)
 	}
 	if v.Verdict == model.VerdictInvalidCode {
 		// The chaincode runs the same parser; this only happens if the
