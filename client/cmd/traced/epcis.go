@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -104,7 +105,7 @@ type epcisService struct {
 // write, so not the reader the public resolver uses), starts the feeder that
 // keeps the index in step with the ledger, and listens.
 func (e *epcisConfig) start(ctx context.Context, profilePath string,
-	open func(ctx context.Context, profilePath, identity string) (ledger, error), logw io.Writer) (*epcisService, error) {
+	open func(ctx context.Context, profilePath, identity string) (ledger, error), logw io.Writer, log *slog.Logger) (*epcisService, error) {
 	tc, err := e.tlsConfig()
 	if err != nil {
 		return nil, &ConfigError{Msg: err.Error()}
@@ -138,10 +139,10 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 		_ = idx.Close()
 		return nil, err
 	}
-	capture := epciscapture.New(cl, epciscapture.WithIndex(idx), epciscapture.WithMaxWait(epcisMaxWait))
+	capture := epciscapture.New(cl, epciscapture.WithIndex(idx), epciscapture.WithMaxWait(epcisMaxWait), epciscapture.WithLogger(log))
 	s := &epcisService{capture: capture, index: idx, member: m, feeder: epcisfeed.New(src, idx), fed: make(chan struct{}),
 		ln: tls.NewListener(ln, tc), srv: &http.Server{
-			Handler:           epcisapi.New(idx, epcisapi.WithCapture(capture)),
+			Handler:           epcisapi.New(idx, epcisapi.WithCapture(capture), epcisapi.WithLogger(log)),
 			TLSConfig:         tc,
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       2 * time.Minute, // a 64 MiB document on a slow link

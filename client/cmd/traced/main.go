@@ -28,6 +28,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -177,9 +178,11 @@ func connect(ctx context.Context, profilePath, identity string) (ledger, error) 
 	return client.Connect(ctx, client.WithProfileAs(p, identity))
 }
 
-// handler builds the resolver of c on v.
-func (c *config) handler(v resolver.Verifier) *resolver.Resolver {
-	opts := []resolver.Option{resolver.WithDomain(c.domain), resolver.WithCacheTTL(c.cacheTTL), resolver.WithRateLimit(c.rateLimit, c.rateBurst)}
+// handler builds the resolver of c on v; it logs its internal failures to
+// log, each under the reference its answer gives the client.
+func (c *config) handler(v resolver.Verifier, log *slog.Logger) *resolver.Resolver {
+	opts := []resolver.Option{resolver.WithDomain(c.domain), resolver.WithCacheTTL(c.cacheTTL), resolver.WithRateLimit(c.rateLimit, c.rateBurst),
+		resolver.WithLogger(log)}
 	if c.trustProxy {
 		opts = append(opts, resolver.WithClientIP(resolver.ForwardedIP))
 	}
@@ -191,6 +194,22 @@ func (c *config) handler(v resolver.Verifier) *resolver.Resolver {
 // whenever the event stream reopens (Resolver.Follow), so the TTL only
 // bounds memory and the rare change no event names.
 const defaultCacheTTL = 10 * time.Minute
+
+// publicServer is the internet-facing server of h. Every phase of a
+// request is bounded, so that a client that sends or reads slowly
+// (slowloris) holds a connection for seconds, not for ever: the headers in
+// 5 s, the whole request in 10 s (the resolver reads no body), the answer in
+// 30 s (a ledger query is bounded at 10 s), an idle keep-alive 60 s.
+func publicServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10, // a Digital Link is at most 2 KiB; nothing needs large headers
+	}
+}
 
 // shutdownGrace is how long in-flight requests may finish after a signal.
 const shutdownGrace = 10 * time.Second
@@ -223,18 +242,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "traced: %v\n", err)
 		return exitError
 	}
-	h := c.handler(v)
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	h := c.handler(v, log)
 	fctx, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
 	go h.Follow(fctx, v, stderr)
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10, // a Digital Link is at most 2 KiB; nothing needs large headers
-	}
+	srv := publicServer(h)
 	scheme := "http"
 	if c.tlsCert != "" {
 		scheme = "https"
@@ -250,7 +263,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	go func() { served <- srv.Serve(ln) }()
 	var member *epcisService
 	if c.epcis.listen != "" {
-		if member, err = c.epcis.start(ctx, c.profilePath, open, stderr); err != nil {
+		if member, err = c.epcis.start(ctx, c.profilePath, open, stderr, log); err != nil {
 			fmt.Fprintf(stderr, "traced: EPCIS interface: %v\n", err)
 			_ = srv.Close()
 			var ce *ConfigError

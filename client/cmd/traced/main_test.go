@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -169,4 +170,46 @@ func TestServeAndShutDown(t *testing.T) {
 		t.Fatal("no shutdown")
 	}
 	assert.True(t, f.closed)
+}
+
+// TestPublicServerBoundsEveryPhase: the internet-facing server gives up on a
+// client that sends its headers slowly (slowloris), and refuses oversized
+// headers, instead of holding a connection and its memory.
+func TestPublicServerBoundsEveryPhase(t *testing.T) {
+	srv := publicServer(http.NotFoundHandler())
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		assert.Positive(t, d, name)
+		assert.LessOrEqual(t, d, time.Minute, name)
+	}
+	assert.LessOrEqual(t, srv.ReadHeaderTimeout, 10*time.Second)
+	assert.Equal(t, 16<<10, srv.MaxHeaderBytes)
+
+	// On a real connection, with the header timeout shortened for the test.
+	srv.ReadHeaderTimeout = 200 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "))
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	require.NoError(t, err, "the server closed the connection")
+	assert.Less(t, time.Since(start), 3*time.Second, "a slow header is dropped after ReadHeaderTimeout")
+
+	req, err := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+"/", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Big", strings.Repeat("a", 64<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
 }
