@@ -69,11 +69,13 @@ func (l *Ledger) withParties(e *model.TraceEvent) error {
 	return err
 }
 
-// callerLocation resolves the location a move names (a GLN or its AI 414
-// Digital Link, optionally with an AI 254 extension) to its Digital Link. It
-// must be one of the caller's registered location GLNs: a member may say
-// where it is, not where another member is.
-func callerLocation(m *model.Member, input string) (string, error) {
+// memberLocation resolves a location (a GLN or its AI 414 Digital Link,
+// optionally with an AI 254 extension) to its Digital Link. It must be one of
+// m's registered location GLNs: for the caller of a move, a member may say
+// where it is, not where another member is; for the other side of a
+// captured move, the event may name only a site of the member the ledger
+// records there.
+func memberLocation(m *model.Member, input string) (string, error) {
 	if input == "" {
 		return "", nil
 	}

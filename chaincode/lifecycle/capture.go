@@ -55,6 +55,11 @@ func (l *Ledger) CaptureEvents(doc []byte) (*model.CaptureResult, error) {
 	if err != nil {
 		return nil, documentError(err)
 	}
+	return l.captureAll(m, caps)
+}
+
+// captureAll applies the parsed events of one document as the caller m.
+func (l *Ledger) captureAll(m *model.Member, caps []epcis.Capture) (*model.CaptureResult, error) {
 	if err := l.checkCaptures(caps); err != nil {
 		return nil, err
 	}
@@ -148,7 +153,9 @@ func (l *Ledger) prefetch(caps []epcis.Capture) error {
 	return l.load(codes...)
 }
 
-// applyCapture runs the ledger operation of one captured event as the caller.
+// applyCapture runs the ledger operation of one captured event as the caller,
+// once the parties and locations of its sourceList and destinationList have
+// been checked (checkLists).
 func (l *Ledger) applyCapture(m *model.Member, c epcis.Capture) error {
 	loc, err := capturedLocation(m, c)
 	if err != nil {
@@ -163,6 +170,10 @@ func (l *Ledger) applyCapture(m *model.Member, c epcis.Capture) error {
 		}
 		moved = codesOf(refs)
 	}
+	to, err := l.checkLists(m, c, moved)
+	if err != nil {
+		return err
+	}
 	switch c.Action {
 	case epcis.CaptureCommission:
 		_, err = l.Commission(model.CommissionRequest{GTIN: c.GTIN, Batch: c.LotNumber, ProductionDate: c.ProductionDate, ExpiryDate: c.ExpiryDate, Codes: c.EPCs})
@@ -173,34 +184,98 @@ func (l *Ledger) applyCapture(m *model.Member, c epcis.Capture) error {
 	case epcis.CaptureUnpack:
 		_, err = l.Unpack(model.UnpackRequest{Container: c.ParentID, Children: c.EPCs})
 	case epcis.CaptureShip:
-		// The source, if named, must be the caller; the destination is where
-		// the goods go, and Ship applies its own checks to it.
-		if err = l.checkCallerParty(m, "sourceList", c.Source); err == nil {
-			var to string
-			if to, err = l.resolveParty(c.Destination, "destinationList"); err == nil {
-				_, err = l.Ship(model.ShipRequest{To: to, Codes: c.EPCs, Location: loc})
-			}
-		}
+		_, err = l.Ship(model.ShipRequest{To: to, Codes: c.EPCs, Location: loc})
 	case epcis.CaptureReceive:
-		if err = l.checkCallerParty(m, "destinationList", c.Destination); err == nil {
-			if err = l.checkSenders(c.Source, "sourceList", moved); err == nil {
-				_, err = l.Receive(model.MoveRequest{Codes: c.EPCs, Location: loc})
-			}
-		}
+		_, err = l.Receive(model.MoveRequest{Codes: c.EPCs, Location: loc})
 	case epcis.CaptureReject:
-		// A rejection goes from the rejecting member back to the sender, as
-		// the ledger records it.
-		if err = l.checkCallerParty(m, "sourceList", c.Source); err == nil {
-			if err = l.checkSenders(c.Destination, "destinationList", moved); err == nil {
-				_, err = l.Reject(model.MoveRequest{Codes: c.EPCs, Location: loc})
-			}
-		}
+		_, err = l.Reject(model.MoveRequest{Codes: c.EPCs, Location: loc})
 	case epcis.CaptureDecommission:
 		_, err = l.Decommission(model.DecommissionRequest{Codes: c.EPCs, Reason: model.Reason(c.Disposition)})
 	default:
 		err = model.Errorf(model.CodeInvalidArgument, "no ledger operation for %s", c.Action)
 	}
 	return err
+}
+
+// checkLists checks every party and location entry of a captured event's
+// sourceList and destinationList against the ledger, before its operation
+// runs: the ledger anchors the whole event, so it vouches for who the event
+// says the goods came from and went to, and where, not only for what its
+// operation changes. Each side must resolve to a member (NOT_MEMBER) and be
+// the member the ledger records on that side (FORBIDDEN), and a location
+// must be one of that member's registered locations (FORBIDDEN). For a
+// shipment it returns the member shipped to.
+//
+//   - commissioning and decommissioning happen at the caller's: any party named
+//     is the caller, any location one of the caller's;
+//   - a shipment goes from the caller, at one of its locations, to the member
+//     it names, at one of that member's locations;
+//   - a receipt comes from the member that shipped each code, at one of its
+//     locations, to the caller, at one of the caller's;
+//   - a rejection goes, as the ledger records it, from the rejecting caller
+//     back to the member that shipped each code;
+//   - an aggregation moves nothing between parties: the parser refuses its
+//     lists, and so does the ledger should a parsed one ever carry any.
+func (l *Ledger) checkLists(m *model.Member, c epcis.Capture, moved []string) (to string, err error) {
+	type side struct{ field, party, location string }
+	src := side{"sourceList", c.Source, c.SourceLocation}
+	dst := side{"destinationList", c.Destination, c.DestinationLocation}
+	callers := func(sides ...side) error {
+		for _, s := range sides {
+			if err := l.checkCallerParty(m, s.field, s.party); err != nil {
+				return err
+			}
+			if err := listLocation(m, s.field, s.location); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// senders checks the side of a receipt or rejection that is the member each
+	// moved code was shipped by.
+	senders := func(s side) error {
+		if err := l.checkSenders(s.party, s.field, moved); err != nil {
+			return err
+		}
+		return l.checkSenderLocation(s.location, s.field, moved)
+	}
+	switch c.Action {
+	case epcis.CaptureCommission, epcis.CaptureCommissionLot, epcis.CaptureDecommission:
+		return "", callers(src, dst)
+	case epcis.CapturePack, epcis.CaptureUnpack:
+		for _, s := range []side{src, dst} {
+			if s.party != "" || s.location != "" {
+				return "", model.SubjectErrorf(model.CodeInvalidArgument, c.Pointer+"/"+s.field, "an aggregation moves nothing between parties: no %s", s.field)
+			}
+		}
+		return "", nil
+	case epcis.CaptureShip:
+		if err := callers(src); err != nil {
+			return "", err
+		}
+		if to, err = l.resolveParty(dst.party, dst.field); err != nil {
+			return "", err
+		}
+		if dst.location == "" {
+			return to, nil
+		}
+		dm, err := l.reg.LookupMember(to)
+		if err != nil {
+			return "", err
+		}
+		return to, listLocation(dm, dst.field, dst.location)
+	case epcis.CaptureReceive:
+		if err := callers(dst); err != nil {
+			return "", err
+		}
+		return "", senders(src)
+	case epcis.CaptureReject:
+		if err := callers(src); err != nil {
+			return "", err
+		}
+		return "", senders(dst)
+	}
+	return "", nil
 }
 
 // capturedLocation checks the readPoint and bizLocation of a captured event:
@@ -216,7 +291,7 @@ func capturedLocation(m *model.Member, c epcis.Capture) (string, error) {
 		if !strings.HasPrefix(f.id, epcis.LocationGLNURIBase) {
 			return "", model.SubjectErrorf(model.CodeInvalidArgument, f.id, "%s must be a GLN (AI 414) of one of your locations", f.field)
 		}
-		loc, err := callerLocation(m, f.id)
+		loc, err := memberLocation(m, f.id)
 		if err != nil {
 			return "", err
 		}
@@ -228,8 +303,9 @@ func capturedLocation(m *model.Member, c epcis.Capture) (string, error) {
 }
 
 // checkCallerParty checks that a party the event names as the caller's side
-// of a move is the caller; "" (not named) is accepted. The caller's MSP ID is
-// known already, so only the refusal is returned.
+// of a move (or as either side of an event that moves nothing) is the
+// caller; "" (not named) is accepted. The caller's MSP ID is known already,
+// so only the refusal is returned.
 func (l *Ledger) checkCallerParty(m *model.Member, field, party string) error {
 	if party == "" {
 		return nil
@@ -240,6 +316,26 @@ func (l *Ledger) checkCallerParty(m *model.Member, field, party string) error {
 	}
 	if msp != m.MSPID {
 		return model.SubjectErrorf(model.CodeForbidden, party, "%s names %s, not the caller %s", field, msp, m.MSPID)
+	}
+	return nil
+}
+
+// listLocation checks the location entry of a sourceList or destinationList
+// ("" when there is none): a GLN (AI 414) of one of the registered locations
+// of m, the member on that side of the event.
+func listLocation(m *model.Member, field, uri string) error {
+	if uri == "" {
+		return nil
+	}
+	if !strings.HasPrefix(uri, epcis.LocationGLNURIBase) {
+		return model.SubjectErrorf(model.CodeInvalidArgument, uri, "the location of %s must be a GLN (AI 414) of a location of %s", field, m.MSPID)
+	}
+	if _, err := memberLocation(m, uri); err != nil {
+		var e *model.Error
+		if errors.As(err, &e) {
+			return &model.Error{Code: e.Code, Message: field + " location: " + e.Message, Subject: e.Subject}
+		}
+		return err
 	}
 	return nil
 }
@@ -260,6 +356,37 @@ func (l *Ledger) checkSenders(party, field string, codes []string) error {
 	for _, code := range codes {
 		if it := l.items[code]; it != nil && it.Holder != msp {
 			return model.SubjectErrorf(model.CodeForbidden, party, "%s names %s, but %s was shipped by %s", field, msp, code, it.Holder)
+		}
+	}
+	return nil
+}
+
+// checkSenderLocation checks that the location the event names on the other
+// side of a receipt or rejection is one of the locations of the member each
+// moved code was shipped by: a receipt "from" a third member's warehouse
+// would have the ledger vouch for a route nobody recorded. A code that is
+// not in transit to the caller is left to the operation to refuse.
+func (l *Ledger) checkSenderLocation(uri, field string, codes []string) error {
+	if uri == "" {
+		return nil
+	}
+	if err := l.load(codes...); err != nil {
+		return err
+	}
+	for _, code := range codes {
+		it := l.items[code]
+		if it == nil {
+			continue
+		}
+		sender, err := l.reg.LookupMember(it.Holder)
+		if err != nil {
+			return err
+		}
+		if sender == nil {
+			return model.SubjectErrorf(model.CodeNotMember, uri, "%s location: %s was shipped by %s, which is not a member", field, code, it.Holder)
+		}
+		if err := listLocation(sender, field, uri); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -22,7 +22,7 @@ func (l *Ledger) Ship(req model.ShipRequest) (*model.MoveResult, error) {
 	if err := l.checkDestination(m.MSPID, req.To); err != nil {
 		return nil, err
 	}
-	loc, err := callerLocation(m, req.Location)
+	loc, err := memberLocation(m, req.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (l *Ledger) arrive(req model.MoveRequest, accept bool) (*model.MoveResult, 
 	if err != nil {
 		return nil, err
 	}
-	loc, err := callerLocation(m, req.Location)
+	loc, err := memberLocation(m, req.Location)
 	if err != nil {
 		return nil, err
 	}

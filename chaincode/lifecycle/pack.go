@@ -9,6 +9,23 @@ import (
 	"github.com/tracechain/tracechain/chaincode/state"
 )
 
+// maxPackings bounds an item's containment history (model.Item.Packings):
+// Pack refuses to pack an item that has been packed this many times.
+//
+// The history lives in the item's own record, which Verify, every move and
+// every later packing read and rewrite whole, and each interval is a source
+// that the item's Trace merges. Unbounded, a holder could grow it by packing
+// and unpacking the item again and again (a captured document does a
+// thousand of either per transaction), making every later read of the item
+// dear and, past the Trace's 1,000 sources, its trace unreadable. A trace
+// user expects the whole route (every container an item was in, each with
+// the hash that anchors its packing), so the history is bounded by refusing
+// more of it, never by forgetting intervals: an item passes through a
+// handful of cases, pallets and totes in its life, and 32 leaves room for
+// returns and repacking several times over, at under 20 KiB of record (an
+// interval with its two anchors is about 600 bytes of JSON).
+const maxPackings = 32
+
 // Pack packs units, lot parts or containers into a container, identified by
 // an SSCC or a serialised case code and created on first use. The caller
 // must hold every child and the container, all active and not in transit;
@@ -81,6 +98,10 @@ func (l *Ledger) Pack(req model.PackRequest) (*model.PackResult, error) {
 		}
 		if err := movable(child, m.MSPID, what); err != nil {
 			return nil, err
+		}
+		if len(child.Packings) >= maxPackings {
+			return nil, model.SubjectErrorf(model.CodeBadState, r.input,
+				"%s has been packed %d times, the most one item's history keeps: ship, sell or decommission it as it is", what, len(child.Packings))
 		}
 	}
 	for _, r := range refs {
