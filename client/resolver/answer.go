@@ -24,6 +24,12 @@ const (
 	ReasonSuspectedClone         = "suspected_clone"
 	ReasonDecommissioned         = "decommissioned"
 	ReasonUnknown                = "unknown"
+	// The Regulator suspended the producer or the seller named on the
+	// answer (for counterfeiting, say). The verdict stays the ledger's: the
+	// unit's own record did not change, but a buyer must be told before
+	// trusting goods of that enterprise.
+	ReasonProducerSuspended = "producer_suspended"
+	ReasonSellerSuspended   = "seller_suspended"
 )
 
 // Reason is one finding behind a verdict. Scanned and Ledger are the two
@@ -50,10 +56,18 @@ type PublicProduct struct {
 }
 
 // PublicParty is an enterprise as the public sees it: name and unified
-// social credit code, no MSP ID.
+// social credit code, no MSP ID, and whether the Regulator suspended it.
+// The suspension is published because it is the Regulator's public
+// sanction, and the reason a shopper should hesitate.
 type PublicParty struct {
-	Name string `json:"name,omitempty"`
-	USCC string `json:"uscc,omitempty"`
+	Name      string `json:"name,omitempty"`
+	USCC      string `json:"uscc,omitempty"`
+	Suspended bool   `json:"suspended,omitempty"`
+}
+
+// publicParty is what may be published of a party: never its MSP ID.
+func publicParty(p *model.Party) *PublicParty {
+	return &PublicParty{Name: p.Name, USCC: p.USCC, Suspended: p.Suspended}
 }
 
 // RecallNotice says that the unit or its batch is under recall.
@@ -122,7 +136,7 @@ func publicAnswer(v *model.Verification, s scanned, now time.Time) *Answer {
 		a.Product = publicProduct(p)
 	}
 	if p := v.Producer; p != nil {
-		a.Producer = &PublicParty{Name: p.Name, USCC: p.USCC}
+		a.Producer = publicParty(p)
 	}
 	if v.RecallID != "" {
 		a.Recall = &RecallNotice{ID: v.RecallID, Reason: v.RecallReason}
@@ -132,7 +146,7 @@ func publicAnswer(v *model.Verification, s scanned, now time.Time) *Answer {
 		}
 	}
 	if p := v.Seller; p != nil {
-		a.Seller = &PublicParty{Name: p.Name, USCC: p.USCC}
+		a.Seller = publicParty(p)
 	}
 	switch {
 	case !v.SoldAt.IsZero():
@@ -188,6 +202,15 @@ func publicAnswer(v *model.Verification, s scanned, now time.Time) *Answer {
 	if v.WarrantyEnd != "" {
 		active := today <= v.WarrantyEnd
 		a.WarrantyActive = &active
+	}
+	// A suspension is news about the enterprise, not about the unit: it
+	// leaves the verdict alone and comes after the reasons for it. (An
+	// unknown or invalid code, which returned above, names no party.)
+	if a.Producer != nil && a.Producer.Suspended {
+		a.Reasons = append(a.Reasons, Reason{Code: ReasonProducerSuspended, Message: "the Regulator suspended the producer from the ledger"})
+	}
+	if a.Seller != nil && a.Seller.Suspended {
+		a.Reasons = append(a.Reasons, Reason{Code: ReasonSellerSuspended, Message: "the Regulator suspended the seller from the ledger"})
 	}
 	return a
 }

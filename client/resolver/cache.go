@@ -14,44 +14,53 @@ import (
 // without showing a stale answer for long. Invalidate drops an entry sooner.
 const DefaultCacheTTL = 2 * time.Second
 
-// maxCacheEntries bounds the cache's memory: codes are attacker-chosen.
+// maxCacheEntries bounds each cache's memory: codes and GTINs are
+// attacker-chosen.
 const maxCacheEntries = 10000
 
-type cacheEntry struct {
-	v       *model.Verification
+type cacheEntry[V any] struct {
+	v       V
 	expires time.Time
 }
 
-// verdictCache is an in-memory map from canonical code to the ledger's
-// answer, safe for concurrent use. A zero TTL disables it.
-type verdictCache struct {
+// ttlCache is an in-memory map from a ledger key to what the ledger
+// answered for it, at most maxCacheEntries, safe for concurrent use. A zero
+// TTL disables it. The resolver keeps two: verdicts by canonical code and
+// product pages by GTIN.
+type ttlCache[V any] struct {
 	mu  sync.Mutex
 	ttl time.Duration
-	m   map[string]cacheEntry
+	m   map[string]cacheEntry[V]
 	// hits and misses count lookups, for the benchmark's hit rate.
 	hits, misses uint64
 }
 
-func newVerdictCache(ttl time.Duration) *verdictCache {
-	return &verdictCache{ttl: ttl, m: map[string]cacheEntry{}}
+// verdictCache holds the ledger's answers by canonical code.
+type verdictCache = ttlCache[*model.Verification]
+
+func newVerdictCache(ttl time.Duration) *verdictCache { return newTTLCache[*model.Verification](ttl) }
+
+func newTTLCache[V any](ttl time.Duration) *ttlCache[V] {
+	return &ttlCache[V]{ttl: ttl, m: map[string]cacheEntry[V]{}}
 }
 
-func (c *verdictCache) get(key string, now time.Time) (*model.Verification, bool) {
+func (c *ttlCache[V]) get(key string, now time.Time) (V, bool) {
+	var zero V
 	if c.ttl <= 0 {
-		return nil, false
+		return zero, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	if !ok || !now.Before(e.expires) {
 		c.misses++
-		return nil, false
+		return zero, false
 	}
 	c.hits++
 	return e.v, true
 }
 
-func (c *verdictCache) put(key string, v *model.Verification, now time.Time) {
+func (c *ttlCache[V]) put(key string, v V, now time.Time) {
 	if c.ttl <= 0 {
 		return
 	}
@@ -72,22 +81,22 @@ func (c *verdictCache) put(key string, v *model.Verification, now time.Time) {
 			delete(c.m, k)
 		}
 	}
-	c.m[key] = cacheEntry{v: v, expires: now.Add(c.ttl)}
+	c.m[key] = cacheEntry[V]{v: v, expires: now.Add(c.ttl)}
 }
 
-func (c *verdictCache) invalidate(key string) {
+func (c *ttlCache[V]) invalidate(key string) {
 	c.mu.Lock()
 	delete(c.m, key)
 	c.mu.Unlock()
 }
 
-func (c *verdictCache) stats() (hits, misses uint64) {
+func (c *ttlCache[V]) stats() (hits, misses uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.hits, c.misses
 }
 
-func (c *verdictCache) clear() {
+func (c *ttlCache[V]) clear() {
 	c.mu.Lock()
 	clear(c.m)
 	c.mu.Unlock()
@@ -110,10 +119,14 @@ func (h *Resolver) Invalidate(code string) {
 	h.cache.invalidate(cacheKey(code))
 }
 
-// InvalidateAll forgets every cached verdict: for a change whose reach the
-// event does not list, such as a batch recall or a container decommissioned
-// with its contents.
-func (h *Resolver) InvalidateAll() { h.cache.clear() }
+// InvalidateAll forgets every cached verdict and product page: for a
+// change whose reach the event does not list, such as a batch recall, a
+// container decommissioned with its contents, or a member's or product's
+// record, which shows on every answer and product page naming it.
+func (h *Resolver) InvalidateAll() {
+	h.cache.clear()
+	h.products.clear()
+}
 
 // CacheStats returns how many verdict lookups the cache answered and how many
 // went to the ledger.

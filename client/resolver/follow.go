@@ -63,7 +63,8 @@ var cacheRules = map[string]cacheRule{
 	model.EventShipped:  forgetNamedOnly,
 	model.EventReceived: forgetNamedOnly,
 	model.EventRejected: forgetNamedOnly,
-	// Master data shown on answers.
+	// Master data shown on answers and product pages (InvalidateAll
+	// empties both caches).
 	model.EventMemberUpdated:  forgetAll,
 	model.EventProductUpdated: forgetAll,
 }

@@ -71,6 +71,12 @@ var messages = map[string]map[string]string{
 		"recall.body":  "此产品或其所在批次正在召回。请停止使用，联系销售方退货或更换。",
 		"recall.id":    "召回编号：%s",
 
+		"suspended.producer.title": "警告：生产企业已被监管部门暂停",
+		"suspended.producer.body":  "市场监管部门已暂停此产品的生产企业（%s）在追溯账本上的资格，例如因生产假冒伪劣产品。此码虽有登记，请谨慎购买或使用；如有疑问，请拨打 12315 咨询或举报。",
+		"suspended.seller.title":   "警告：售出商家已被监管部门暂停",
+		"suspended.seller.body":    "市场监管部门已暂停售出此产品的商家（%s）在追溯账本上的资格。如对这件商品有疑问，请保留购物凭证，拨打 12315 咨询或举报。",
+		"status.suspended":         "%s（已被监管部门暂停）",
+
 		"reason.unknown":                  "此码从未在追溯账本上登记。",
 		"reason.recalled":                 "该产品或其批次正在召回。",
 		"reason.suspected_clone":          "监管部门已确认：此产品售出后又被再次销售。",
@@ -159,6 +165,12 @@ var messages = map[string]map[string]string{
 		"recall.title": "Recall notice",
 		"recall.body":  "This unit or its batch is under recall. Stop using it and ask the seller for a return or a replacement.",
 		"recall.id":    "Recall ID: %s",
+
+		"suspended.producer.title": "Warning: the producer is suspended by the regulator",
+		"suspended.producer.body":  "The market regulator has suspended this product's producer (%s) from the traceability ledger, for example for counterfeiting. The code is registered, but be careful buying or using the product; if in doubt, call 12315.",
+		"suspended.seller.title":   "Warning: the seller is suspended by the regulator",
+		"suspended.seller.body":    "The market regulator has suspended the seller of this unit (%s) from the traceability ledger. If in doubt about this purchase, keep the receipt and call 12315.",
+		"status.suspended":         "%s (suspended by the regulator)",
 
 		"reason.unknown":                  "The code was never registered on the traceability ledger.",
 		"reason.recalled":                 "The unit or its batch is under recall.",

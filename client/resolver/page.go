@@ -210,6 +210,7 @@ type pageView struct {
 	Icon          template.HTML
 	Title, Action string
 	RecallLine    string // the recall ID, when there is a recall
+	Warnings      []pageWarning
 	Sections      []pageSection
 	Reasons       []string
 	Canonical     string
@@ -232,6 +233,10 @@ type pageSection struct {
 
 // pageFact is a label and the ledger's value; empty values are left out.
 type pageFact struct{ Label, Value string }
+
+// pageWarning is a card the person must not miss, right below the verdict:
+// the Regulator suspended an enterprise the answer names.
+type pageWarning struct{ ID, Title, Body string }
 
 // T returns the catalog text for key in the page's language; a missing key
 // shows as itself, which TestMessageCatalog keeps from happening.
@@ -314,9 +319,20 @@ func answerView(r *http.Request, base string, a *Answer) *pageView {
 	}
 	if p := a.Producer; p != nil && (p.Name != "" || p.USCC != "") {
 		s := pageSection{Title: v.T("section.producer")}
-		add(&s, "field.producer", p.Name)
+		add(&s, "field.producer", v.partyName(p))
 		add(&s, "field.uscc", p.USCC)
 		v.Sections = append(v.Sections, s)
+	}
+	// A suspended enterprise gets a card of its own under the verdict: the
+	// verdict is the unit's, and "genuine" alone would reassure a shopper
+	// about goods of a maker the Regulator stopped, e.g. for counterfeiting.
+	if p := a.Producer; p != nil && p.Suspended {
+		v.Warnings = append(v.Warnings, pageWarning{ID: "suspended-producer", Title: v.T("suspended.producer.title"),
+			Body: v.tf("suspended.producer.body", partyLabel(p))})
+	}
+	if p := a.Seller; p != nil && p.Suspended {
+		v.Warnings = append(v.Warnings, pageWarning{ID: "suspended-seller", Title: v.T("suspended.seller.title"),
+			Body: v.tf("suspended.seller.body", partyLabel(p))})
 	}
 	s := pageSection{Title: v.T("section.batch")}
 	add(&s, "field.batch", a.Batch)
@@ -347,7 +363,7 @@ func answerView(r *http.Request, base string, a *Answer) *pageView {
 	if a.Seller != nil || a.SoldAt != nil {
 		s := pageSection{Title: v.T("section.sale")}
 		if a.Seller != nil {
-			add(&s, "field.seller", a.Seller.Name)
+			add(&s, "field.seller", v.partyName(a.Seller))
 		}
 		if a.SoldAt != nil {
 			add(&s, "field.sold_at", a.SoldAt.In(chinaTime).Format("2006-01-02"))
@@ -355,9 +371,29 @@ func answerView(r *http.Request, base string, a *Answer) *pageView {
 		v.Sections = append(v.Sections, s)
 	}
 	for _, rs := range a.Reasons {
+		if rs.Code == ReasonProducerSuspended || rs.Code == ReasonSellerSuspended {
+			continue // the warning card says it, louder
+		}
 		v.Reasons = append(v.Reasons, v.reasonText(rs))
 	}
 	return v
+}
+
+// partyName is a party's name as a fact, marked when it is suspended; ""
+// when the ledger gave no name.
+func (v *pageView) partyName(p *PublicParty) string {
+	if p.Name == "" || !p.Suspended {
+		return p.Name
+	}
+	return v.tf("status.suspended", p.Name)
+}
+
+// partyLabel names a party in a sentence: its name, else its USCC.
+func partyLabel(p *PublicParty) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.USCC
 }
 
 // reasonText is a reason in the page's language; a reason code the

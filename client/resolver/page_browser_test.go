@@ -284,6 +284,31 @@ func TestBrowserPage(t *testing.T) {
 		}
 	}
 
+	// A suspended producer: the verdict stays the unit's, and the warning
+	// card is seen, in the person's language, without scrolling far.
+	for _, lang := range []struct{ name, acceptLanguage, htmlLang, words string }{
+		{"zh", "zh-CN,zh;q=0.9", "zh-CN", "生产企业已被监管部门暂停"},
+		{"en", "en-US,en;q=0.9", "en", "the producer is suspended"},
+	} {
+		t.Run("suspended_producer_"+lang.name, func(t *testing.T) {
+			tb := newTab(t, ctx, lang.acceptLanguage)
+			require.NoError(t, chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/verify?code="+url.QueryEscape(suspendedURI))))
+			s := tb.read(t)
+			assert.Equal(t, "genuine", s.verdict)
+			assert.Equal(t, lang.htmlLang, s.htmlLang)
+			require.NoError(t, chromedp.Do(tb.ctx, chromedp.WaitVisible(chromedp.ID("suspended-producer"))))
+			warning, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.ID("suspended-producer")))
+			require.NoError(t, err)
+			assert.Contains(t, warning, lang.words)
+			top, err := chromedp.Run(tb.ctx, chromedp.Evaluate[float64](`document.getElementById('suspended-producer').getBoundingClientRect().top`))
+			require.NoError(t, err)
+			assert.Less(t, top, float64(phoneHeight), "the warning starts on the first screen")
+			assert.LessOrEqual(t, s.scrollWidth, phoneWidth, "no horizontal scrolling")
+			assertInline(t, tb, srv.URL)
+			tb.screenshot(t, dir, "verify-suspended-"+lang.name)
+		})
+	}
+
 	t.Run("language_switch_keeps_the_verdict", func(t *testing.T) {
 		tb := newTab(t, ctx, "zh-CN,zh;q=0.9")
 		require.NoError(t, chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+targets["mismatch"])))

@@ -46,7 +46,8 @@ func TestMessageCatalog(t *testing.T) {
 		"section.product", "section.producer", "section.batch",
 		"field.name", "field.type", "field.spec", "field.standards", "field.licence", "field.producer", "field.uscc",
 		"field.batch", "field.production", "field.expiry", "field.warranty",
-		"status.expired", "status.not_expired", "status.warranty_active", "status.warranty_ended")
+		"status.expired", "status.not_expired", "status.warranty_active", "status.warranty_ended", "status.suspended",
+		"suspended.producer.title", "suspended.producer.body", "suspended.seller.title", "suspended.seller.body")
 	for _, k := range keys {
 		assert.NotEmpty(t, zh[k], "zh %s", k)
 		assert.NotEmpty(t, en[k], "en %s", k)

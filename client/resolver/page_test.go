@@ -32,7 +32,20 @@ func pageLedger() *resolvertest.Verifier {
 	gone.Code, gone.Verdict, gone.Disposition = "https://id.gs1.org/01/"+gtin+"/21/DC", model.VerdictDecommissioned, "destroyed"
 	v.Set(clone)
 	v.Set(gone)
+	v.Set(suspendedUnit(base))
 	return v
+}
+
+// suspendedURI is a genuine unit whose maker the Regulator has suspended.
+const suspendedURI = "https://id.gs1.org/01/" + gtin + "/21/SP"
+
+// suspendedUnit is base as Verify answers it once the Regulator suspended
+// its producer.
+func suspendedUnit(base model.Verification) model.Verification {
+	p := *base.Producer
+	p.Suspended = true
+	base.Code, base.Producer = suspendedURI, &p
+	return base
 }
 
 // pageCase is one code a person checks, and the verdict the page must show.

@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -45,24 +46,56 @@ func (h *Resolver) servePIP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || c.GTIN == "" {
 		return problem(http.StatusNotFound, RuleUnsupportedKey, "a product information page needs a GTIN")
 	}
-	p, err := src.GetProduct(r.Context(), c.GTIN)
+	info, err := h.productInfo(r.Context(), src, c.GTIN)
 	switch {
 	case errors.Is(err, client.ErrNotFound):
 		return problem(http.StatusNotFound, RuleUnsupportedKey, "no product is registered under this GTIN")
 	case err != nil:
 		return h.incident(r, http.StatusServiceUnavailable, RuleLedgerUnavailable, "the ledger could not be reached; try again", err)
 	}
-	info := ProductInfo{GTIN: p.GTIN, Product: publicProduct(p)}
-	if m, err := src.GetMember(r.Context(), p.Manufacturer); err == nil && m != nil {
-		info.Producer = &PublicParty{Name: m.Name, USCC: m.USCC}
-	}
 	if wantsHTML(r) {
-		a := &Answer{Code: "https://id.gs1.org/01/" + p.GTIN, Product: info.Product, Producer: info.Producer, CheckedAt: h.now().UTC()}
+		a := &Answer{Code: "https://id.gs1.org/01/" + info.GTIN, Product: info.Product, Producer: info.Producer, CheckedAt: h.now().UTC()}
 		v := answerView(r, h.domainFor(r), a)
 		v.Verdict, v.Title, v.Action = "", v.T("section.product"), ""
 		return h.writePage(w, r, http.StatusOK, v)
 	}
 	return h.writeJSON(w, r, http.StatusOK, mediaJSON, info)
+}
+
+// productInfo is the product page of gtin, through the product cache: a
+// page costs two ledger reads (product and producer), and anyone may ask
+// for it as often as the rate limit allows. Follow keeps the cache true
+// (ProductUpdated and MemberUpdated empty it, as they do the verdicts). An
+// unknown GTIN is not cached (a product registered later shows at once;
+// ProductRegistered is not followed), nor a page whose producer could not
+// be read, so the next request asks again.
+func (h *Resolver) productInfo(ctx context.Context, src ProductSource, gtin string) (*ProductInfo, error) {
+	if info, ok := h.products.get(gtin, h.now()); ok {
+		return info, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.verifyTimeout)
+	defer cancel()
+	p, err := src.GetProduct(ctx, gtin)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, errors.New("resolver: product source returned no product")
+	}
+	info := &ProductInfo{GTIN: p.GTIN, Product: publicProduct(p)}
+	m, err := src.GetMember(ctx, p.Manufacturer)
+	switch {
+	case err == nil && m != nil:
+		// The member record, not a party copy: it always says whether
+		// the Regulator suspended the maker.
+		info.Producer = &PublicParty{Name: m.Name, USCC: m.USCC, Suspended: m.Suspended}
+	case err != nil && !errors.Is(err, client.ErrNotFound):
+		h.log.LogAttrs(ctx, slog.LevelWarn, "resolver: product page without its producer",
+			slog.String("gtin", gtin), slog.String("error", err.Error()))
+		return info, nil
+	}
+	h.products.put(gtin, info, h.now())
+	return info, nil
 }
 
 // publicProduct is what may be published of a product.

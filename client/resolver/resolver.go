@@ -44,6 +44,7 @@ type Resolver struct {
 	limiter       *limiter
 	clientIP      func(*http.Request) string
 	cache         *verdictCache
+	products      *ttlCache[*ProductInfo] // product pages by GTIN, kept true as cache is
 	verifyTimeout time.Duration
 	log           *slog.Logger
 }
@@ -84,9 +85,13 @@ func WithRateLimit(perSecond float64, burst int) Option {
 // an IPv6 address by its /64.
 func WithClientIP(f func(*http.Request) string) Option { return func(h *Resolver) { h.clientIP = f } }
 
-// WithCacheTTL sets how long a verdict is reused (DefaultCacheTTL); zero
-// disables the cache.
-func WithCacheTTL(d time.Duration) Option { return func(h *Resolver) { h.cache = newVerdictCache(d) } }
+// WithCacheTTL sets how long a verdict or a product page is reused
+// (DefaultCacheTTL); zero disables the caches.
+func WithCacheTTL(d time.Duration) Option {
+	return func(h *Resolver) {
+		h.cache, h.products = newVerdictCache(d), newTTLCache[*ProductInfo](d)
+	}
+}
 
 // WithVerifyTimeout bounds one ledger query (DefaultVerifyTimeout).
 func WithVerifyTimeout(d time.Duration) Option { return func(h *Resolver) { h.verifyTimeout = d } }
@@ -95,7 +100,7 @@ func WithVerifyTimeout(d time.Duration) Option { return func(h *Resolver) { h.ve
 func New(v Verifier, opts ...Option) *Resolver {
 	h := &Resolver{
 		v: v, name: "tracechain GS1-Conformant Resolver", now: time.Now, clientIP: RemoteIP,
-		cache: newVerdictCache(DefaultCacheTTL), verifyTimeout: DefaultVerifyTimeout, log: slog.Default(),
+		cache: newVerdictCache(DefaultCacheTTL), products: newTTLCache[*ProductInfo](DefaultCacheTTL), verifyTimeout: DefaultVerifyTimeout, log: slog.Default(),
 	}
 	for _, o := range opts {
 		o(h)
