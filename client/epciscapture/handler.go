@@ -69,6 +69,10 @@ type Handler struct {
 	log     *slog.Logger
 	// inFlight bounds the parts of a job sent and awaiting their commit.
 	inFlight int
+	// budget bounds the document bytes read or held by unfinished jobs
+	// (WithMemoryBudget; budgetBytes is the option's value).
+	budget      *budget
+	budgetBytes int64
 
 	turn   chan struct{} // held by the running job
 	ctx    context.Context
@@ -84,8 +88,18 @@ func New(ledger Ledger, opts ...Option) *Handler {
 	for _, o := range opts {
 		o(h)
 	}
+	if h.budgetBytes <= 0 {
+		h.budgetBytes = 4 * h.limits.DocumentBytes
+	}
+	h.limits.DocumentBytes = min(h.limits.DocumentBytes, h.budgetBytes)
+	h.budget = &budget{max: h.budgetBytes}
 	return h
 }
+
+// retryAfter is the Retry-After, in seconds, of a capture refused because
+// the service is full (of running jobs, or of documents' bytes): a job
+// commits in a few seconds.
+const retryAfter = "5"
 
 // WithLogger sets where failures of the handler and its index are logged,
 // each under the reference its answer carries (default slog.Default()).
@@ -175,7 +189,25 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		epcisapi.WriteProblem(w, r, invalid(HeaderErrorBehaviour+" must be rollback or proceed, not "+string(behaviour)))
 		return
 	}
-	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.limits.DocumentBytes))
+	if r.ContentLength > h.limits.DocumentBytes {
+		// Refused before a byte of it is read or counted.
+		h.tooLarge(w, r, &LimitError{What: "bytes", Have: r.ContentLength, Max: h.limits.DocumentBytes})
+		return
+	}
+	// The body's bytes are counted before they are read: its length when
+	// it says, else the most a document may have.
+	held := h.limits.DocumentBytes
+	if r.ContentLength >= 0 {
+		held = r.ContentLength
+	}
+	if !h.budget.reserve(held) {
+		w.Header().Set("Retry-After", retryAfter)
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Capture service busy", Status: http.StatusServiceUnavailable,
+			Detail: "the documents being captured fill this service's memory; try again"})
+		return
+	}
+	defer func() { h.budget.release(held) }() // until a job takes it over
+	doc, err := readDocument(w, r, held)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		h.tooLarge(w, r, &LimitError{What: "bytes", Have: r.ContentLength, Max: h.limits.DocumentBytes})
@@ -187,6 +219,9 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		epcisapi.WriteProblem(w, r, invalid("the document could not be read to its end"))
 		return
 	}
+	// A chunked body reserved the most a document may have: keep what it has.
+	h.budget.release(held - int64(len(doc)))
+	held = int64(len(doc))
 	if n := countEvents(doc); n > h.limits.DocumentEvents {
 		h.tooLarge(w, r, &LimitError{What: "events", Have: int64(n), Max: int64(h.limits.DocumentEvents)})
 		return
@@ -221,18 +256,35 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 	}
 	j := h.newJob(r, behaviour, len(caps), parts)
 	if !h.jobs.add(j) {
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", retryAfter)
 		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Too many capture jobs", Status: http.StatusServiceUnavailable,
 			Detail: "every capture job held is still running; try again"})
 		return
 	}
 	h.wg.Add(1)
+	kept := held
+	held = 0 // the job releases it when it finishes
 	go func() {
 		defer h.wg.Done()
-		h.run(j, parts)
+		h.run(j, parts, kept)
 	}()
 	w.Header().Set("Location", "/capture/"+j.view.CaptureID)
 	h.writeJSON(w, r, http.StatusAccepted, j.snapshot())
+}
+
+// readDocument reads the body of r, n bytes reserved for it: exactly its
+// Content-Length into a buffer of that size (no growing copies beyond the
+// reservation), or, without one, at most n bytes (a *http.MaxBytesError
+// beyond them).
+func readDocument(w http.ResponseWriter, r *http.Request, n int64) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, n))
+	}
+	doc := make([]byte, n)
+	if _, err := io.ReadFull(r.Body, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 func (h *Handler) newJob(r *http.Request, b Behaviour, events int, parts []part) *job {

@@ -30,3 +30,12 @@ func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = 
 func WithInFlight(n int) Option {
 	return func(h *Handler) { h.inFlight = max(n, 1) }
 }
+
+// WithMemoryBudget bounds the bytes of documents being read or held by a
+// job that has not finished, over all clients (default 4 × the limits'
+// DocumentBytes); a POST /capture beyond it is answered 503 with
+// Retry-After. Each body is counted before it is read: its Content-Length,
+// or DocumentBytes when it has none (chunked), cut to its size once read.
+// A budget below DocumentBytes lowers the document limit to it, so that
+// what the handler advertises it takes it can take.
+func WithMemoryBudget(bytes int64) Option { return func(h *Handler) { h.budgetBytes = bytes } }

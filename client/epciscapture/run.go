@@ -3,12 +3,14 @@ package epciscapture
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"sync"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
+	"github.com/tracechain/tracechain/client/resolver"
 )
 
 // run captures a job's parts after the jobs posted before it: a job holds
@@ -18,14 +20,19 @@ import (
 // CommissionBulk pipelines its chunks; a failed part does not stop the later
 // ones, and each part is reported in its place in the document whatever the
 // order its commit arrives in.
-func (h *Handler) run(j *job, parts []part) {
+//
+// held is the document's share of the memory budget, released when the job
+// finishes and before it says so, so that a client that waited for it finds
+// the room.
+func (h *Handler) run(j *job, parts []part, held int64) {
 	defer close(j.done)
+	defer h.budget.release(held)
 	defer j.update(func(v *Job) { v.Running, v.FinishedAt = false, h.stamp() })
 	select {
 	case h.turn <- struct{}{}:
 		defer func() { <-h.turn }()
 	case <-h.ctx.Done():
-		j.update(func(v *Job) { v.fail(jobError(h.ctx.Err(), 0)) })
+		j.update(func(v *Job) { v.fail(h.jobError(errStopped, j.view.CaptureID, 0)) })
 		return
 	}
 	outcomes := make([]chan outcome, len(parts))
@@ -38,7 +45,7 @@ func (h *Handler) run(j *job, parts []part) {
 	for i, p := range parts {
 		o := <-outcomes[i]
 		if o.err != nil {
-			je := jobError(o.err, p.first)
+			je := h.jobError(o.err, j.view.CaptureID, p.first)
 			status := PartFailed
 			switch {
 			case o.unsent:
@@ -122,19 +129,54 @@ func (v *Job) fail(e JobError) {
 	v.Errors = append(v.Errors, e)
 }
 
-// jobError reports why a part was not captured: the chaincode's refusal with
-// its code and subject (a JSON pointer into the posted document), or a
-// failure to reach the ledger.
-func jobError(err error, first int) JobError {
+// jobError reports why a part was not captured. The member's own client
+// reads it, so a refusal of the chaincode (a model.Error: which event, which
+// code, why) is reported whole: it is what the client must correct. Any
+// other failure (gRPC, TLS, peer or orderer text, the chaincode's INTERNAL,
+// which carries ledger access errors) is logged under a reference, and the
+// report carries that reference with what the client can act on: the
+// transaction to look up, whether it may still commit. Its text maps the
+// network and is no use to the client.
+func (h *Handler) jobError(err error, captureID string, first int) JobError {
 	var ce *client.ChaincodeError
-	if errors.As(err, &ce) {
+	if errors.As(err, &ce) && ce.Code != model.CodeInternal {
 		return JobError{Type: ValidationException, Title: "Refused by the ledger", Status: refusalStatus(ce.Code),
 			Detail: ce.Message, Code: string(ce.Code), Subject: documentPointer(ce.Subject, first), TxID: ce.TxID}
 	}
-	e := JobError{Type: epcisapi.ImplementationException, Title: "Ledger unavailable", Status: http.StatusServiceUnavailable, Detail: err.Error()}
-	var ou *client.OutcomeUnknownError
-	if errors.As(err, &ou) {
+	var me *model.Error
+	if ce == nil && errors.As(err, &me) && me.Code != model.CodeInternal {
+		return JobError{Type: ValidationException, Title: "Refused by the ledger", Status: refusalStatus(me.Code),
+			Detail: me.Message, Code: string(me.Code), Subject: documentPointer(me.Subject, first)}
+	}
+	if errors.Is(err, errStopped) {
+		// This package's own sentence: nothing of the service in it.
+		return JobError{Type: epcisapi.ImplementationException, Title: "Capture service stopped", Status: http.StatusServiceUnavailable, Detail: errStopped.Error()}
+	}
+	ref := resolver.IncidentRef()
+	h.log.LogAttrs(context.Background(), slog.LevelError, "epcis: capture job part failed", slog.String("ref", ref),
+		slog.String("captureID", captureID), slog.Int("firstEvent", first), slog.String("error", err.Error()))
+	e := JobError{Type: epcisapi.ImplementationException, Title: "Ledger unavailable", Status: http.StatusServiceUnavailable,
+		Detail: "the part failed outside the document (the ledger or this service): none of its events is on the ledger; reference " + ref}
+	var (
+		ou *client.OutcomeUnknownError
+		cm *client.CommitError
+		te *client.TransportError
+		cs *client.ClockSkewError
+	)
+	switch {
+	case errors.As(err, &ou):
 		e.Title, e.Status, e.TxID = "Outcome unknown", http.StatusGatewayTimeout, ou.TxID
+		e.Detail = "the part was sent but whether it committed is not known: look its transaction up before capturing it again; reference " + ref
+	case errors.As(err, &cm):
+		// The validation code is the peers' typed verdict, not their text.
+		e.Title, e.Status, e.TxID = "Not committed", http.StatusConflict, cm.TxID
+		e.Detail = "the peers invalidated the part's transaction (" + cm.ValidationCode.String() + "): none of its events is on the ledger; reference " + ref
+	case ce != nil:
+		e.Title, e.Status, e.Code, e.TxID = "Ledger failure", http.StatusInternalServerError, string(ce.Code), ce.TxID
+	case errors.As(err, &te):
+		e.TxID = te.TxID
+	case errors.As(err, &cs):
+		e.TxID = cs.TxID
 	}
 	return e
 }
