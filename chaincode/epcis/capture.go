@@ -1,9 +1,6 @@
 package epcis
 
 import (
-	"encoding/json"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,64 +69,97 @@ type Capture struct {
 // the ledger cannot apply as one of its operations: event types, actions and
 // business steps without a ledger counterpart, retail_selling (a sale is
 // recorded with Sell, so that buyer data never enters an event), error
-// declarations, an eventID that is not the event's hash, and more than
-// maxEvents events. It reads no clock: time windows and master data are the
-// ledger's checks.
+// declarations, persistentDisposition, an eventID that is not the event's
+// hash, and more than maxEvents events. It reads no clock: time windows and
+// master data are the ledger's checks.
+//
+// The document is read once, strictly (readStrict), and each event is
+// hashed and mapped from the same node of that one reading: the event the
+// ledger anchors is the event it applies, field for field.
 func ParseCapture(doc []byte, maxEvents int) ([]Capture, error) {
-	_, caps, err := ParseCaptureDocument(doc, maxEvents)
+	rd, err := readStrict(doc, readDocument)
+	if err != nil {
+		return nil, err
+	}
+	_, caps, err := parseCapture(rd, maxEvents)
 	return caps, err
 }
 
 // ParseCaptureDocument is ParseCapture that also returns the document it
-// decoded, for a caller that needs its header or its events verbatim and
-// would otherwise decode it again.
+// read, for a caller that needs its header or its events verbatim (Raw) and
+// would otherwise read it again.
 func ParseCaptureDocument(doc []byte, maxEvents int) (*Document, []Capture, error) {
-	hashes, err := DocumentHashes(doc)
+	rd, err := readStrict(doc, readDocument)
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := ParseDocument(doc)
+	rd.own()
+	return parseCapture(rd, maxEvents)
+}
+
+// parseCapture maps the events of one reading. The count is checked before
+// any event is built or hashed, so an oversized document costs one reading.
+func parseCapture(rd *reading, maxEvents int) (*Document, []Capture, error) {
+	d, err := rd.documentHead()
+	if err != nil {
+		return nil, nil, err
+	}
+	de, err := rd.events()
 	if err != nil {
 		return nil, nil, err
 	}
 	if d.Type != "EPCISDocument" {
 		return nil, nil, errorf(CodeUnsupported, "/type", "capture takes an EPCISDocument, not an %s", d.Type)
 	}
-	events := d.Events()
-	if len(events) == 0 {
-		return nil, nil, errorf(CodeNoEvents, "/epcisBody/eventList", "the document has no events to capture")
+	if len(de.nodes) == 0 {
+		return nil, nil, errorf(CodeNoEvents, de.base, "the document has no events to capture")
 	}
-	if len(events) > maxEvents {
-		return nil, nil, errorf(CodeUnsupported, "/epcisBody/eventList", "%d events: capture at most %d per transaction", len(events), maxEvents)
+	if len(de.nodes) > maxEvents {
+		return nil, nil, errorf(CodeUnsupported, de.base, "%d events: capture at most %d per transaction", len(de.nodes), maxEvents)
 	}
-	ctx, err := d.ParseContext()
+	ctx, err := rd.context()
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]Capture, len(events))
-	for i := range events {
-		p := &capParser{ev: &events[i], ptr: "/epcisBody/eventList/" + itoa(i), ctx: ctx}
-		if c, ok := p.ev.Extensions["@context"]; ok {
-			var v any
-			if err := decodeJSON(c, &v); err != nil {
-				return nil, nil, errorf(CodeInvalidContext, p.ptr+"/@context", "%v", err)
-			}
-			if p.ctx, err = ctx.With(v, p.ptr+"/@context"); err != nil {
-				return nil, nil, err
-			}
-		}
-		if out[i], err = p.parse(hashes[i]); err != nil {
+	events := make([]Event, len(de.nodes))
+	out := make([]Capture, len(de.nodes))
+	for i, n := range de.nodes {
+		ptr := de.pointer(i)
+		if events[i], err = buildEvent(rd, n, &de.spans[i], ptr); err != nil {
 			return nil, nil, err
 		}
+		node := n.(map[string]any) // buildEvent refused anything else
+		ectx, err := eventContext(node, ctx, ptr)
+		if err != nil {
+			return nil, nil, err
+		}
+		pre, err := preHashEvent(node, ectx, ptr)
+		if err != nil {
+			return nil, nil, err
+		}
+		ilmd := make([]string, len(de.spans[i].ilmd))
+		for j, m := range de.spans[i].ilmd {
+			ilmd[j] = m.key
+		}
+		p := &capParser{ev: &events[i], node: node, ilmdKeys: ilmd, ptr: ptr, ctx: ectx}
+		if out[i], err = p.parse(HashPreHash(pre)); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := rd.setEvents(d, de, events); err != nil {
+		return nil, nil, err
 	}
 	return d, out, nil
 }
 
-// capParser maps one event.
+// capParser maps one event: ev is built from node, the tree node the
+// event's hash was computed from, and ctx is the context it was hashed with.
 type capParser struct {
-	ev  *Event
-	ptr string
-	ctx *Context
+	ev       *Event
+	node     map[string]any
+	ilmdKeys []string // the keys of the event's ilmd, in document order
+	ptr      string
+	ctx      *Context
 }
 
 func (p *capParser) fail(code Code, field, format string, args ...any) *Error {
@@ -146,6 +176,13 @@ func (p *capParser) parse(hash string) (Capture, error) {
 	if ev.ErrorDeclaration != nil {
 		return c, p.fail(CodeUnsupported, "errorDeclaration", "an error declaration corrects an event the ledger cannot change: capture a corrective event")
 	}
+	if _, ok := p.node["persistentDisposition"]; ok {
+		// The ledger keeps its own recall and disposition state: an event
+		// that unsets "recalled" on a unit the ledger shows recalled must
+		// not be anchored as if the ledger agreed.
+		return c, p.fail(CodeUnsupported, "persistentDisposition",
+			"persistentDisposition is not captured: the ledger keeps the recall and disposition state of the goods itself")
+	}
 	if ev.EventID != "" && ev.EventID != hash {
 		return c, p.fail(CodeInvalidValue, "eventID", "eventID %q is not the event's CBV 2.0 hash %s: leave it out or give the hash", ev.EventID, hash)
 	}
@@ -153,10 +190,14 @@ func (p *capParser) parse(hash string) (Capture, error) {
 	if !ok {
 		return c, p.fail(CodeInvalidTime, "eventTime", "eventTime %q is not a dateTimeStamp", ev.EventTime)
 	}
-	c.EventTime, _ = time.Parse("2006-01-02T15:04:05.000Z", t)
+	var err error
+	if c.EventTime, err = time.Parse("2006-01-02T15:04:05.000Z", t); err != nil {
+		// In UTC the instant left the years 0001-9999 (0000-01-01T00:00+01:00):
+		// the hash holds a time the ledger could not record.
+		return c, p.fail(CodeInvalidTime, "eventTime", "eventTime %q is %s in UTC, outside the years 0001 to 9999", ev.EventTime, t)
+	}
 	step := p.word(ev.BizStep, vocabBizStep)
 	c.Disposition = p.word(ev.Disposition, vocabDisposition)
-	var err error
 	if c.ReadPoint, err = p.location("readPoint", ev.ReadPoint); err != nil {
 		return c, err
 	}
@@ -175,13 +216,33 @@ func (p *capParser) parse(hash string) (Capture, error) {
 }
 
 // word returns a CBV term as its bare word: "" when absent, the value as
-// written when it is not a term of voc (which no case below accepts).
+// the hash writes it when it is not a term of voc (which no case below
+// accepts). The value is normalised exactly as the hash normalises it
+// (hasher.scalarItem), so the word is the one the pre-hash string holds.
 func (p *capParser) word(v string, voc *vocabulary) string {
-	s := voc.expand(canonValue(p.ctx, v))
+	s := canonValue(p.ctx, voc.expand(strings.TrimSpace(v)))
 	if w, ok := strings.CutPrefix(s, voc.prefix); ok {
 		return w
 	}
 	return s
+}
+
+// transformationOnly are the fields of a TransformationEvent. The hash
+// covers them wherever they are, so an ObjectEvent or AggregationEvent that
+// carries them would anchor goods the ledger does not move.
+func (p *capParser) transformationOnly() error {
+	ev := p.ev
+	for _, f := range []struct {
+		name  string
+		empty bool
+	}{{"inputEPCList", len(ev.InputEPCList) == 0}, {"inputQuantityList", len(ev.InputQuantityList) == 0},
+		{"outputEPCList", len(ev.OutputEPCList) == 0}, {"outputQuantityList", len(ev.OutputQuantityList) == 0},
+		{"transformationID", strings.TrimSpace(ev.TransformationID) == ""}} {
+		if !f.empty {
+			return p.fail(CodeInvalidValue, f.name, "an %s has no %s", ev.Type, f.name)
+		}
+	}
+	return nil
 }
 
 func (p *capParser) location(field string, l *Location) (string, error) {
@@ -204,6 +265,9 @@ func (p *capParser) object(c *Capture, step string) error {
 		if !f.empty {
 			return p.fail(CodeInvalidValue, f.name, "an ObjectEvent has no %s", f.name)
 		}
+	}
+	if err := p.transformationOnly(); err != nil {
+		return err
 	}
 	var want string // the disposition the ledger gives the goods after the step
 	switch {
@@ -244,10 +308,18 @@ func (p *capParser) object(c *Capture, step string) error {
 		}
 	}
 	var err error
-	if c.Source, err = p.party("sourceList", ev.SourceList); err != nil {
+	src := make([]sdEntry, len(ev.SourceList))
+	for i, s := range ev.SourceList {
+		src[i] = sdEntry{s.Type, s.Source}
+	}
+	if c.Source, c.SourceLocation, err = p.sourceDest("sourceList", "source", src); err != nil {
 		return err
 	}
-	if c.Destination, err = p.party("destinationList", ev.DestinationList); err != nil {
+	dst := make([]sdEntry, len(ev.DestinationList))
+	for i, d := range ev.DestinationList {
+		dst[i] = sdEntry{d.Type, d.Destination}
+	}
+	if c.Destination, c.DestinationLocation, err = p.sourceDest("destinationList", "destination", dst); err != nil {
 		return err
 	}
 	if c.Action == CaptureShip && c.Destination == "" {
@@ -299,6 +371,11 @@ func (p *capParser) commissioning(c *Capture) error {
 		if n <= 0 {
 			return p.fail(CodeInvalidValue, "quantityList/0/quantity", "a lot needs a whole positive quantity")
 		}
+		// The hash writes a quantity through an IEEE double: above 2^53 it
+		// would anchor another number than the ledger records.
+		if hashed, _ := canonNumber(q.Quantity.String()); hashed != strconv.FormatInt(n, 10) {
+			return p.fail(CodeInvalidValue, "quantityList/0/quantity", "the quantity %s is not exactly representable in the event hash", q.Quantity.String())
+		}
 		c.Quantity = n
 	case len(ev.QuantityList) > 1:
 		return p.fail(CodeUnsupported, "quantityList", "commission one lot per event")
@@ -308,13 +385,16 @@ func (p *capParser) commissioning(c *Capture) error {
 	return p.ilmd(c)
 }
 
-// ilmd reads the lot number and dates of commissioning.
+// ilmd reads the lot number and dates of commissioning, from the ilmd node
+// the hash read. An attribute given twice, in two forms (cbvmda:lotNumber
+// and urn:epcglobal:cbv:mda:lotNumber, or two prefixes bound to the same
+// namespace), is refused at the second in document order: the hash covers
+// both values, and no key order may pick the one the ledger records.
 func (p *capParser) ilmd(c *Capture) error {
+	node, _ := p.node["ilmd"].(map[string]any) // buildEvent refused a non-object
 	values := map[string]string{}
-	// In key order, so that every endorser reports the same refusal and,
-	// when two keys name one attribute, keeps the same value.
-	for _, k := range slices.Sorted(maps.Keys(p.ev.ILMD)) {
-		raw := p.ev.ILMD[k]
+	first := map[string]string{} // attribute -> the key that gave it
+	for _, k := range p.ilmdKeys {
 		key := p.ctx.expandKey(k)
 		if rest, ok := strings.CutPrefix(k, "urn:epcglobal:cbv:mda:"); ok {
 			key = "{urn:epcglobal:cbv:mda:}" + rest // the attribute's full name
@@ -322,8 +402,12 @@ func (p *capParser) ilmd(c *Capture) error {
 		if key != ilmdLotNumber && key != ilmdProductionDate && key != ilmdExpiryDate {
 			continue
 		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if prev, twice := first[key]; twice {
+			return p.fail(CodeInvalidValue, "ilmd/"+pointerKey(k), "%s gives the attribute of %s a second time", k, prev)
+		}
+		first[key] = k
+		s, ok := node[k].(string)
+		if !ok {
 			return p.fail(CodeInvalidValue, "ilmd/"+pointerKey(k), "%s must be a string", k)
 		}
 		values[key] = strings.TrimSpace(s)
@@ -360,6 +444,9 @@ func (p *capParser) aggregation(c *Capture, step string) error {
 		c.Action = CaptureUnpack
 	default:
 		return p.fail(CodeUnsupported, "bizStep", "AggregationEvent %s with bizStep %q has no ledger operation", ev.Action, step)
+	}
+	if err := p.transformationOnly(); err != nil {
+		return err
 	}
 	if c.Disposition != "" && c.Disposition != "active" {
 		return p.fail(CodeInvalidValue, "disposition", "after %s the ledger records the goods as active, not %s", strings.ToLower(string(c.Action)), c.Disposition)
@@ -405,36 +492,41 @@ func (p *capParser) epcs(field string, l []string) ([]string, error) {
 	return out, nil
 }
 
-// party returns the one party a sourceList or destinationList names: its
-// owning_party and possessing_party, which the ledger does not tell apart,
-// must agree. Location entries are covered by the hash only.
-func (p *capParser) party(field string, list any) (string, error) {
-	type entry struct{ typ, id string }
-	var entries []entry
-	switch l := list.(type) {
-	case []Source:
-		for _, s := range l {
-			entries = append(entries, entry{s.Type, s.Source})
-		}
-	case []Destination:
-		for _, d := range l {
-			entries = append(entries, entry{d.Type, d.Destination})
-		}
-	}
-	party := ""
+// sdEntry is one entry of a sourceList or destinationList.
+type sdEntry struct{ typ, id string }
+
+// sourceDest returns the one party and the one location a sourceList or
+// destinationList names. Its owning_party and possessing_party entries,
+// which the ledger does not tell apart, must agree; so must its location
+// entries. An entry of any other type, or without its identifier, is
+// refused: the hash covers every entry, so the ledger reads every entry.
+// Values are normalised as the hash normalises them.
+func (p *capParser) sourceDest(field, idKey string, entries []sdEntry) (party, location string, err error) {
 	for i, e := range entries {
+		at := field + "/" + itoa(i)
 		typ := p.word(e.typ, vocabSourceDestType)
-		if typ != "owning_party" && typ != "possessing_party" {
-			continue
-		}
 		id := canonValue(p.ctx, e.id)
-		if party != "" && id != party {
-			return "", p.fail(CodeInvalidValue, field+"/"+itoa(i),
-				"%s names two parties, %s and %s: the ledger's holder both owns and possesses the goods", field, party, id)
+		if id == "" {
+			return "", "", p.fail(CodeInvalidValue, at+"/"+idKey, "a %s entry needs its %s", field, idKey)
 		}
-		party = id
+		switch typ {
+		case "owning_party", "possessing_party":
+			if party != "" && id != party {
+				return "", "", p.fail(CodeInvalidValue, at,
+					"%s names two parties, %s and %s: the ledger's holder both owns and possesses the goods", field, party, id)
+			}
+			party = id
+		case "location":
+			if location != "" && id != location {
+				return "", "", p.fail(CodeInvalidValue, at, "%s names two locations, %s and %s", field, location, id)
+			}
+			location = id
+		default:
+			return "", "", p.fail(CodeUnsupported, at+"/type",
+				"a %s entry of type %q is not captured: use owning_party, possessing_party or location", field, typ)
+		}
 	}
-	return party, nil
+	return party, location, nil
 }
 
 // splitDL splits a canonical Digital Link https://id.gs1.org/01/{gtin}/{ai}/{value}.

@@ -40,9 +40,9 @@ func ParseContext(raw json.RawMessage) (*Context, error) {
 	if len(raw) == 0 {
 		return c, nil
 	}
-	var v any
-	if err := decodeJSON(raw, &v); err != nil {
-		return nil, errorf(CodeSyntax, "/@context", "%v", err)
+	v, err := readTree(raw)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.add(v, "/@context"); err != nil {
 		return nil, err

@@ -11,12 +11,14 @@ type Code string
 
 // Codes reported in Error.Code.
 const (
-	CodeSyntax         Code = "SYNTAX"          // not valid JSON
+	CodeSyntax         Code = "SYNTAX"          // not valid JSON, or data after the top-level value
+	CodeDuplicateKey   Code = "DUPLICATE_KEY"   // a key given twice in one object
+	CodeKeyCase        Code = "KEY_CASE"        // a standard key in another case, or two keys of one object that differ only by case
 	CodeNotObject      Code = "NOT_OBJECT"      // an object was expected (document, event, list element)
 	CodeNoEvents       Code = "NO_EVENT_LIST"   // the document has no eventList where one is required
 	CodeUnknownType    Code = "UNKNOWN_TYPE"    // document or event type is missing or not an EPCIS 2.0 type
 	CodeInvalidTime    Code = "INVALID_TIME"    // a timestamp is not an xsd:dateTimeStamp with a UTC offset
-	CodeInvalidValue   Code = "INVALID_VALUE"   // a standard field holds a value of the wrong JSON kind
+	CodeInvalidValue   Code = "INVALID_VALUE"   // a standard field holds a value of the wrong JSON kind; nesting deeper than 64
 	CodeInvalidContext Code = "INVALID_CONTEXT" // @context is neither a string, an object nor a list of them
 	CodeUnsupported    Code = "UNSUPPORTED"     // valid EPCIS that ParseCapture cannot map to a ledger operation
 )

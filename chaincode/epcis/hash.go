@@ -34,12 +34,12 @@ func HashPreHash(pre string) string {
 }
 
 // PreHash returns the canonical pre-hash string of one JSON-LD event: the
-// string whose SHA-256 is the event hash. Errors are *Error with pointers
-// relative to the event.
+// string whose SHA-256 is the event hash. The event is read strictly
+// (readStrict). Errors are *Error with pointers relative to the event.
 func PreHash(event json.RawMessage, ctx *Context) (string, error) {
-	var v any
-	if err := decodeJSON(event, &v); err != nil {
-		return "", errorf(CodeSyntax, "", "%v", err)
+	v, err := readTree(event)
+	if err != nil {
+		return "", err
 	}
 	return preHashValue(v, ctx, "")
 }
@@ -49,12 +49,27 @@ func preHashValue(v any, ctx *Context, ptr string) (string, error) {
 	if !ok {
 		return "", errorf(CodeNotObject, ptr, "an event must be a JSON object")
 	}
-	if c, ok := ev["@context"]; ok {
-		var err error
-		if ctx, err = ctx.With(c, ptr+"/@context"); err != nil {
-			return "", err
-		}
+	ctx, err := eventContext(ev, ctx, ptr)
+	if err != nil {
+		return "", err
 	}
+	return preHashEvent(ev, ctx, ptr)
+}
+
+// eventContext returns the prefixes an event is read with: the document's,
+// extended by the event's own @context. The hash and the capture mapping
+// both take them from here.
+func eventContext(ev map[string]any, ctx *Context, ptr string) (*Context, error) {
+	c, ok := ev["@context"]
+	if !ok {
+		return ctx, nil
+	}
+	return ctx.With(c, ptr+"/@context")
+}
+
+// preHashEvent is the pre-hash string of an event object read with ctx
+// (eventContext).
+func preHashEvent(ev map[string]any, ctx *Context, ptr string) (string, error) {
 	h := &hasher{ctx: ctx, ptr: ptr}
 	return h.event(ev)
 }
@@ -97,7 +112,11 @@ func (h *hasher) event(ev map[string]any) (string, error) {
 	used := map[string]bool{}
 	at := func(k string) (any, string) {
 		used[k] = true
-		return ev[k], h.ptr + "/" + pointerKey(k)
+		v, ok := ev[k]
+		if !ok {
+			return nil, "" // an absent field renders as "" and fails nothing: no pointer to build
+		}
+		return v, h.ptr + "/" + pointerKey(k)
 	}
 	scalar := func(k string, voc *vocabulary) {
 		v, p := at(k)

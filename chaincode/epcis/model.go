@@ -3,6 +3,8 @@ package epcis
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 )
 
 // Document is an EPCIS 2.0 JSON-LD document: an EPCISDocument (events in
@@ -66,8 +68,10 @@ func (d *Document) ParseContext() (*Context, error) { return ParseContext(d.Cont
 // Event is one EPCIS 2.0 event of any of the five types; fields that a type
 // does not have stay empty. Extensions holds every other key (user
 // extensions such as "example:myField", or fields this model does not
-// know) as raw JSON, and Raw the whole event as decoded: the hash is computed
-// from Raw when it is set, so nothing an event carries escapes it.
+// know) as raw JSON, and Raw the whole event's bytes as written: the hash is
+// computed from Raw when it is set, so nothing an event carries escapes it.
+// A decoded Event comes from the one strict reading of its input (strict.go),
+// whichever way it was decoded.
 type Event struct {
 	Type                  string                     `json:"type"`
 	EventTime             string                     `json:"eventTime,omitempty"`
@@ -207,30 +211,25 @@ var knownEventKeys = func() map[string]bool {
 	return m
 }()
 
-// UnmarshalJSON decodes the typed fields, keeps every other key in
-// Extensions and the whole event in Raw.
+// UnmarshalJSON reads the event strictly (readStrict: no duplicate keys, no
+// standard key in another case), builds the typed fields from that one
+// reading by exact keys, keeps every other key in Extensions and the whole
+// event in Raw. Errors are *Error with pointers relative to the event. null
+// leaves the event unchanged, as encoding/json does for other types.
 func (e *Event) UnmarshalJSON(b []byte) error {
-	var a eventAlias
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	if err := d.Decode(&a); err != nil {
+	rd, err := readStrict(b, readEvent)
+	if err != nil {
 		return err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	if rd.root == nil {
+		return nil
+	}
+	rd.own()
+	ev, err := buildEvent(rd, rd.root, rd.single, "")
+	if err != nil {
 		return err
 	}
-	a.Extensions = nil
-	for k, v := range all {
-		if !knownEventKeys[k] {
-			if a.Extensions == nil {
-				a.Extensions = map[string]json.RawMessage{}
-			}
-			a.Extensions[k] = v
-		}
-	}
-	a.Raw = append(json.RawMessage(nil), b...)
-	*e = Event(a)
+	*e = ev
 	return nil
 }
 
@@ -249,12 +248,17 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		return typed, nil
 	}
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(typed, &m); err != nil {
+	if err := json.Unmarshal(typed, &m); err != nil { // our own encoding of the typed fields
 		return nil, err
 	}
-	for k, v := range e.Extensions {
+	for _, k := range slices.Sorted(maps.Keys(e.Extensions)) {
+		// A standard key in another case would make an event that the
+		// strict reading refuses, so it is refused here already.
+		if std := caseVariantOf(k); std != "" {
+			return nil, errorf(CodeKeyCase, "/"+pointerKey(k), "the extension %q is the standard key %q in another case", k, std)
+		}
 		if _, clash := m[k]; !clash {
-			m[k] = v
+			m[k] = e.Extensions[k]
 		}
 	}
 	return json.Marshal(m)
@@ -270,14 +274,31 @@ func (e *Event) Hash(ctx *Context) (string, error) {
 	return EventHash(b, ctx)
 }
 
-// ParseDocument decodes an EPCISDocument or EPCISQueryDocument.
+// ParseDocument reads an EPCISDocument or EPCISQueryDocument once,
+// strictly (readStrict), and builds the Document from that reading: its
+// events are the events DocumentHashes hashes, in the same order, each with
+// its bytes as written in Raw. The single-event form epcisBody.event comes
+// out as an eventList of one.
 func ParseDocument(b []byte) (*Document, error) {
-	var d Document
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, errorf(CodeSyntax, "", "%v", err)
+	rd, err := readStrict(b, readDocument)
+	if err != nil {
+		return nil, err
 	}
-	if d.Type != "EPCISDocument" && d.Type != "EPCISQueryDocument" {
-		return nil, errorf(CodeUnknownType, "/type", "document type %q is neither EPCISDocument nor EPCISQueryDocument", d.Type)
+	rd.own()
+	return rd.document()
+}
+
+// UnmarshalJSON is ParseDocument, so that no caller decodes a document
+// with encoding/json's lax reading (keys matched in any case, the last of
+// two duplicates kept).
+func (d *Document) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // as encoding/json does for other types
 	}
-	return &d, nil
+	pd, err := ParseDocument(b)
+	if err != nil {
+		return err
+	}
+	*d = *pd
+	return nil
 }

@@ -1,9 +1,6 @@
 package epcis
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"strconv"
@@ -166,20 +163,6 @@ func canonTime(s string) (string, bool) {
 	}
 	t = t.Add(time.Duration(ms) * time.Millisecond).UTC()
 	return t.Format("2006-01-02T15:04:05.000Z"), true
-}
-
-// decodeJSON decodes with json.Number so that number literals reach the
-// pre-hash rules as written instead of as a float64 already formatted once.
-func decodeJSON(b []byte, v any) error {
-	d := json.NewDecoder(strings.NewReader(string(b)))
-	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return fmt.Errorf("invalid data after the top-level value at offset %d", d.InputOffset())
-	}
-	return nil
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// value returns the event as decodeJSON would decode its JSON encoding, for
+// value returns the event as readTree would read its JSON encoding, for
 // the fields the mapping writes, without encoding it: the chaincode hashes
 // every event it writes, and the round trip through JSON was most of that
 // cost. An event with any other field set takes the round trip.
@@ -18,8 +18,12 @@ func (e *Event) value() (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		var v map[string]any
-		return v, decodeJSON(b, &v)
+		v, err := readTree(b)
+		if err != nil {
+			return nil, err
+		}
+		m, _ := v.(map[string]any) // json.Marshal of an Event writes an object
+		return m, nil
 	}
 	m, err := decodeEach(e.Extensions)
 	if err != nil {
@@ -100,13 +104,16 @@ func (e *Event) value() (map[string]any, error) {
 	return m, nil
 }
 
-// decodeEach decodes every value of a map of raw JSON, in key order, so
+// decodeEach reads every value of a map of raw JSON strictly, in key order, so
 // that the first error is the same on every endorser.
 func decodeEach(raw map[string]json.RawMessage) (map[string]any, error) {
 	out := make(map[string]any, len(raw))
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
-		var v any
-		if err := decodeJSON(raw[k], &v); err != nil {
+		if std := caseVariantOf(k); std != "" {
+			return nil, errorf(CodeKeyCase, "/"+pointerKey(k), "the key %q is the standard key %q in another case", k, std)
+		}
+		v, err := readTree(raw[k])
+		if err != nil {
 			return nil, err
 		}
 		out[k] = v
