@@ -1,11 +1,11 @@
 package epcisapi
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"net/http"
+
+	"github.com/tracechain/tracechain/client/internal/incident"
 )
 
 // Exception types of the EPCIS 2.0 REST binding used by this handler.
@@ -52,9 +52,7 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, p Problem) { writeProb
 // client: it would map the service's insides for an attacker, and the
 // reference is all an operator needs to find it.
 func WriteIncident(w http.ResponseWriter, r *http.Request, log *slog.Logger, p Problem, err error) {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	ref := hex.EncodeToString(b[:])
+	ref := incident.Ref()
 	if log == nil {
 		log = slog.Default()
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
-	"github.com/tracechain/tracechain/client/resolver"
+	"github.com/tracechain/tracechain/client/internal/incident"
 )
 
 // run captures a job's parts after the jobs posted before it: a job holds
@@ -152,7 +152,7 @@ func (h *Handler) jobError(err error, captureID string, first int) JobError {
 		// This package's own sentence: nothing of the service in it.
 		return JobError{Type: epcisapi.ImplementationException, Title: "Capture service stopped", Status: http.StatusServiceUnavailable, Detail: errStopped.Error()}
 	}
-	ref := resolver.IncidentRef()
+	ref := incident.Ref()
 	h.log.LogAttrs(context.Background(), slog.LevelError, "epcis: capture job part failed", slog.String("ref", ref),
 		slog.String("captureID", captureID), slog.Int("firstEvent", first), slog.String("error", err.Error()))
 	e := JobError{Type: epcisapi.ImplementationException, Title: "Ledger unavailable", Status: http.StatusServiceUnavailable,
