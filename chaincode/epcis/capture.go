@@ -1,6 +1,8 @@
 package epcis
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,6 +184,22 @@ func (p *capParser) parse(hash string) (Capture, error) {
 		// not be anchored as if the ledger agreed.
 		return c, p.fail(CodeUnsupported, "persistentDisposition",
 			"persistentDisposition is not captured: the ledger keeps the recall and disposition state of the goods itself")
+	}
+	if _, ok := p.node["recordTime"]; ok {
+		// The capturing repository assigns recordTime, and the hash leaves it
+		// out: a captured one would be served by the member's query
+		// interface as if the repository had recorded it, and no verifier
+		// could tell.
+		return c, p.fail(CodeUnsupported, "recordTime", "recordTime is assigned by the repository that records the event: leave it out")
+	}
+	// In key order, so that every endorser reports the same refusal.
+	for _, k := range slices.Sorted(maps.Keys(p.node)) {
+		if strings.HasPrefix(k, TracechainPrefix+":") || strings.HasPrefix(p.ctx.expandKey(k), "{"+TracechainNamespace) {
+			// The ledger's own annotations (tracechain:txId, ...) are
+			// written by the services from the ledger; a captured copy
+			// would pass for them.
+			return c, p.fail(CodeUnsupported, pointerKey(k), "%s is in the ledger's own namespace %s: a captured event cannot carry it", k, TracechainNamespace)
+		}
 	}
 	if ev.EventID != "" && ev.EventID != hash {
 		return c, p.fail(CodeInvalidValue, "eventID", "eventID %q is not the event's CBV 2.0 hash %s: leave it out or give the hash", ev.EventID, hash)

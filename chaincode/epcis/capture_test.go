@@ -110,6 +110,9 @@ func TestParseCaptureRefusals(t *testing.T) {
 		{"a lot quantity the hash cannot hold", `{"type":"ObjectEvent",` + capTime + `,"quantityList":[{"epcClass":"https://id.gs1.org/01/06901234000016/10/L1","quantity":9007199254740993}],"action":"ADD","bizStep":"commissioning"}`, CodeInvalidValue, "/quantityList/0/quantity"},
 		{"an EPC that is a number", `{"type":"ObjectEvent",` + capTime + `,"epcList":[6901234],"action":"OBSERVE","bizStep":"receiving"}`, CodeInvalidValue, "/epcList/0"},
 		{"a bizStep that is a list", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":["receiving"]}`, CodeInvalidValue, "/bizStep"},
+		{"a recordTime of its own", `{"type":"ObjectEvent",` + capTime + `,"recordTime":"2026-03-01T10:00:00Z","epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving"}`, CodeUnsupported, "/recordTime"},
+		{"the ledger's own annotation", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving","tracechain:ledgerTxId":"abc"}`, CodeUnsupported, "/tracechain:ledgerTxId"},
+		{"the ledger's namespace under another prefix", `{"@context":{"tc":"https://ns.tracechain.example/epcis/"},"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving","tc:txId":"abc"}`, CodeUnsupported, "/tc:txId"},
 		{"an ilmd that is not an object", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"ADD","bizStep":"commissioning","ilmd":"L1"}`, CodeNotObject, "/ilmd"},
 	}
 	for _, tc := range tests {
