@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/json"
@@ -45,11 +46,13 @@ func checkMemberClient(cert *x509.Certificate) error {
 	return nil
 }
 
-// verifyMemberClient is a tls.Config.VerifyPeerCertificate that applies
-// checkMemberClient to the leaf of the verified chain.
-func verifyMemberClient(_ [][]byte, chains [][]*x509.Certificate) error {
-	if len(chains) == 0 || len(chains[0]) == 0 {
-		return errors.New("no verified client certificate")
+// verifyMemberClient is a tls.Config.VerifyConnection that applies
+// checkMemberClient to the client's certificate. VerifyConnection, unlike
+// VerifyPeerCertificate, runs on resumed sessions too, so a resumed session
+// cannot skip the check.
+func verifyMemberClient(cs tls.ConnectionState) error {
+	if len(cs.PeerCertificates) == 0 {
+		return errors.New("no client certificate")
 	}
-	return checkMemberClient(chains[0][0])
+	return checkMemberClient(cs.PeerCertificates[0])
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
@@ -58,5 +59,7 @@ func TestCheckMemberClient(t *testing.T) {
 			}
 		})
 	}
-	assert.Error(t, verifyMemberClient(nil, nil), "no verified chain")
+	assert.Error(t, verifyMemberClient(tls.ConnectionState{}), "no client certificate")
+	assert.Error(t, verifyMemberClient(tls.ConnectionState{PeerCertificates: []*x509.Certificate{memberCert(t, []string{"peer"}, "")}}))
+	assert.NoError(t, verifyMemberClient(tls.ConnectionState{PeerCertificates: []*x509.Certificate{memberCert(t, []string{"client"}, "")}}))
 }

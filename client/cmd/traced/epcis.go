@@ -79,7 +79,7 @@ func (e *epcisConfig) tlsConfig() (*tls.Config, error) {
 		return nil, fmt.Errorf("EPCIS client CA %s: no PEM certificate in it", e.clientCA)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool,
-		VerifyPeerCertificate: verifyMemberClient, MinVersion: tls.VersionTLS12}, nil
+		VerifyConnection: verifyMemberClient, MinVersion: tls.VersionTLS12}, nil
 }
 
 func (e *epcisConfig) openIndex(ctx context.Context) (*eventindex.Store, error) {
