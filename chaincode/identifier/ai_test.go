@@ -271,7 +271,7 @@ func TestParseDigitalLinkURI(t *testing.T) {
 		"https://id.gs1.org/8006/095201234567880102/22/V":        ErrAI,      // 22 requires 01
 		"https://id.gs1.org/01/09520123456788?99=ABC&999=faux":   ErrAI,
 		"https://id.gs1.org/01/09520123456788/21/S?8200=x%2Fy":   nil,
-		"https://id.gs1.org/AQnYUc1gwsGJNx6rFbQ":                 ErrSyntax, // compressed
+		"https://id.gs1.org/AQnYUc1gwsGJNx6rFbQ":                 ErrCompression, // truncated compressed data
 		"https://id.gs1.org/01/09520123456788/10/L?7004=12&21=1": ErrQualifierOrder,
 	} {
 		_, err := ParseDigitalLinkURI(in)

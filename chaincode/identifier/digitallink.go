@@ -39,6 +39,7 @@ type DigitalLink struct {
 	Qualifiers  []AIValue  // key qualifiers in path order
 	Attributes  []AIValue  // data attributes from the query, in query order
 	OtherParams url.Values // non-AI query parameters (linkType, context, lang, utm_*, ...), decoded
+	Compressed  bool       // the input was a compressed Digital Link; the fields hold its uncompressed form
 }
 
 // ParseDigitalLinkURI parses a GS1 Digital Link URI (GS1 Digital Link
@@ -55,9 +56,10 @@ type DigitalLink struct {
 //     OtherParams; the fragment is ignored;
 //   - values are percent-decoded and then checked against the AI's format.
 //
-// Compressed Digital Link URIs (a binary path segment instead of AI/value
-// pairs) are not supported: they fail with RuleSyntax "no GS1 primary key".
-// Convenience alphas (/gtin/, /ser/, ...) were deprecated by the standard and
+// A compressed Digital Link URI (GS1 Digital Link compression: one URI-safe
+// base64 segment after the path prefix, or after /{primary key}/{value}) is
+// decompressed and then checked like any other; Compressed is set, and
+// malformed binary data fails with RuleCompression. Convenience alphas (/gtin/, /ser/, ...) were deprecated by the standard and
 // are not accepted either.
 func ParseDigitalLinkURI(input string) (DigitalLink, error) {
 	return runAs(input, func(s string) (DigitalLink, *Error) {
@@ -159,7 +161,18 @@ func parseDigitalLink(s string) (Code, *Error) {
 	return f.code(), nil
 }
 
+// parseDL parses an uncompressed or compressed Digital Link.
 func parseDL(s string) (dlParsed, *Error) {
+	return parseDLWith(s, true)
+}
+
+// parseUncompressedDL parses the URI a compressed one expands to: it is not
+// read as compressed again.
+func parseUncompressedDL(s string) (dlParsed, *Error) {
+	return parseDLWith(s, false)
+}
+
+func parseDLWith(s string, compressed bool) (dlParsed, *Error) {
 	var out dlParsed
 	pathStart, e := out.authority(s)
 	if e != nil {
@@ -177,6 +190,9 @@ func parseDL(s string) (dlParsed, *Error) {
 	}
 	path, e := splitDLPath(s, pathStart, pathEnd)
 	if e != nil {
+		if compressed {
+			return parseCompressedDL(s, pathStart, pathEnd, e)
+		}
 		return out, e
 	}
 	// The resolver's prefix is opaque but must still be URI path text.
@@ -256,7 +272,7 @@ func splitDLPath(s string, pathStart, pathEnd int) (dlPath, *Error) {
 		end = j
 		return seg, true
 	}
-	noKey := errAt(pathStart, RuleSyntax, "no GS1 primary key in the path (compressed Digital Link URIs are not supported)")
+	noKey := errAt(pathStart, RuleSyntax, noKeyMsg)
 	for {
 		val, ok := pop()
 		if !ok {

@@ -20,7 +20,8 @@ const (
 	RuleDate           Rule = "date"            // YYMMDD date or year out of range
 	RuleQualifierOrder Rule = "qualifier order" // Digital Link key qualifiers out of order or misplaced
 	RuleAI             Rule = "application identifier"
-	RuleValue          Rule = "value" // well-formed field holding a value the scheme does not allow
+	RuleValue          Rule = "value"       // well-formed field holding a value the scheme does not allow
+	RuleCompression    Rule = "compression" // compressed Digital Link whose binary data does not decode
 )
 
 // Sentinel errors. Every *Error matches ErrInvalid; each also matches the
@@ -36,6 +37,7 @@ var (
 	ErrQualifierOrder = errors.New("identifier: qualifier order")
 	ErrAI             = errors.New("identifier: application identifier")
 	ErrValue          = errors.New("identifier: value")
+	ErrCompression    = errors.New("identifier: compression")
 )
 
 var ruleSentinel = map[Rule]error{
@@ -48,6 +50,7 @@ var ruleSentinel = map[Rule]error{
 	RuleQualifierOrder: ErrQualifierOrder,
 	RuleAI:             ErrAI,
 	RuleValue:          ErrValue,
+	RuleCompression:    ErrCompression,
 }
 
 // Error reports why an input was rejected: the rule that failed and the byte

@@ -17,7 +17,7 @@ func TestErrorIs(t *testing.T) {
 	sentinels := map[Rule]error{
 		RuleSyntax: ErrSyntax, RuleCheckDigit: ErrCheckDigit, RuleLength: ErrLength,
 		RuleCharset: ErrCharset, RuleUnknownForm: ErrUnknownForm, RuleDate: ErrDate,
-		RuleQualifierOrder: ErrQualifierOrder, RuleAI: ErrAI, RuleValue: ErrValue,
+		RuleQualifierOrder: ErrQualifierOrder, RuleAI: ErrAI, RuleValue: ErrValue, RuleCompression: ErrCompression,
 	}
 	for rule, want := range sentinels {
 		e := &Error{Rule: rule}
