@@ -12,8 +12,8 @@ import (
 )
 
 // FuzzHandler sends arbitrary request targets: the resolver never answers
-// 5xx (the fake ledger is always up), and never 200 for a Digital Link path
-// that does not parse.
+// 5xx (the fake ledger is always up), never 200 for a Digital Link path
+// that does not parse, and never more than one Link field.
 func FuzzHandler(f *testing.F) {
 	for _, s := range []string{
 		unitPath, unitPath + "/", unitPath + "?linkType=linkset", unitPath + "?17=271231&linkType=gs1:pip",
@@ -23,6 +23,7 @@ func FuzzHandler(f *testing.F) {
 		// The page, reached without an Accept header by format=html.
 		"/verify?format=html&lang=en&code=" + url.QueryEscape(unitURI) + "&10=X", "/verify?format=html", "/01/123?format=html",
 		"/?format=html", "/verify?format=html&code=%3Cb%3E",
+		compressedUnit, compressedSerial + "?linkType=linkset", "/ARHKVA", resolver.ContextPath,
 	} {
 		f.Add(s, false)
 		f.Add(s, true)
@@ -49,8 +50,11 @@ func FuzzHandler(f *testing.F) {
 		if w.Header().Get("Access-Control-Allow-Origin") != "*" {
 			t.Fatalf("%s: no CORS", target)
 		}
+		if n := len(w.Header().Values("Link")); n > 1 {
+			t.Fatalf("%s: %d Link fields, want one", target, n)
+		}
 		switch u.Path {
-		case "/", "/.well-known/gs1resolver", "/verify", "/recall", "/certification":
+		case "/", "/.well-known/gs1resolver", "/verify", "/recall", "/certification", resolver.ContextPath:
 			return
 		}
 		if w.Code == http.StatusOK || w.Code == http.StatusTemporaryRedirect {

@@ -145,6 +145,10 @@ func (h *Resolver) serve(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.RawQuery) > MaxQuery {
 		return problem(http.StatusBadRequest, RuleQueryTooLong, fmt.Sprintf("query longer than %d bytes", MaxQuery))
 	}
+	// Every answer about an item links to its linkset, whatever the method
+	// or status (OPTIONS, 405 and 429 included): the links are added before
+	// anything else is decided.
+	dl, dlErr := h.itemLinks(w, r)
 	switch r.Method {
 	case http.MethodOptions:
 		// Preflights are not counted against the rate limit: a browser
@@ -190,8 +194,39 @@ func (h *Resolver) serve(w http.ResponseWriter, r *http.Request) error {
 		return h.serveAnswer(w, r, answerRecall)
 	case "/certification":
 		return h.serveAnswer(w, r, answerCertification)
+	case ContextPath:
+		return h.serveContext(w, r)
 	}
-	return h.serveDigitalLink(w, r)
+	return h.serveDigitalLink(w, r, dl, dlErr)
+}
+
+// isDigitalLinkPath reports whether path is not one of the resolver's own
+// routes, and so is read as a Digital Link.
+func isDigitalLinkPath(path string) bool {
+	switch path {
+	case "/", "/.well-known/gs1resolver", "/verify", "/recall", "/certification", ContextPath:
+		return false
+	}
+	return !strings.HasPrefix(path, "/pip/")
+}
+
+// itemLinks adds the Link header of the item the request is about, if any,
+// and for a Digital Link path returns its parse result.
+func (h *Resolver) itemLinks(w http.ResponseWriter, r *http.Request) (identifier.DigitalLink, error) {
+	path := r.URL.Path
+	switch {
+	case isDigitalLinkPath(path):
+		dl, err := parseRequestDL(r)
+		if err == nil && supportedKey(dl) {
+			addItemLinks(w, dl, h.domainFor(r))
+		}
+		return dl, err
+	case strings.HasPrefix(path, "/pip/"):
+		h.codeLinks(w, r, gs1Base+strings.TrimPrefix(path, "/pip"))
+	case path == "/verify" || path == "/recall" || path == "/certification":
+		h.codeLinks(w, r, r.URL.Query().Get("code"))
+	}
+	return identifier.DigitalLink{}, nil
 }
 
 // domainFor is the base URL links are built on.
@@ -237,7 +272,9 @@ func supportedKey(dl identifier.DigitalLink) bool {
 // SupportedPrimaryKeys are the primary key AIs the resolver answers.
 var SupportedPrimaryKeys = []string{identifier.AIGTIN, identifier.AISSCC, identifier.AIGLN}
 
-func (h *Resolver) serveDigitalLink(w http.ResponseWriter, r *http.Request) error {
+// parseRequestDL reads the request's path and query as a Digital Link,
+// compressed or not; a parse error is the 400 answer.
+func parseRequestDL(r *http.Request) (identifier.DigitalLink, error) {
 	path := r.URL.EscapedPath()
 	trimmed := false
 	if len(path) > 1 && path[len(path)-1] == '/' {
@@ -251,13 +288,20 @@ func (h *Resolver) serveDigitalLink(w http.ResponseWriter, r *http.Request) erro
 	}
 	dl, err := identifier.ParseDigitalLinkURI(raw)
 	if err != nil {
-		return badCode(err, func(off int) int {
+		return dl, badCode(err, func(off int) int {
 			off -= len(gs1Base)
 			if trimmed && off >= len(path) {
 				off++
 			}
 			return off
 		})
+	}
+	return dl, nil
+}
+
+func (h *Resolver) serveDigitalLink(w http.ResponseWriter, r *http.Request, dl identifier.DigitalLink, err error) error {
+	if err != nil {
+		return err
 	}
 	if !supportedKey(dl) {
 		return problem(http.StatusNotFound, RuleUnsupportedKey,
@@ -266,8 +310,6 @@ func (h *Resolver) serveDigitalLink(w http.ResponseWriter, r *http.Request) erro
 	domain := h.domainFor(r)
 	levels := h.levels(dl, domain)
 	hd := w.Header()
-	hd.Add("Link", fmt.Sprintf(`<%s?linkType=linkset>; rel="linkset"; type="%s"`, levels[0].anchor, mediaLinkset))
-	hd.Add("Link", fmt.Sprintf(`<%s>; rel="owl:sameAs"`, dl.CanonicalURI()))
 	hd.Add("Vary", "Accept")
 
 	lt := dl.OtherParams.Get("linkType")
@@ -296,7 +338,7 @@ func (h *Resolver) serveDigitalLink(w http.ResponseWriter, r *http.Request) erro
 	if target == "" {
 		return problem(http.StatusNotFound, RuleUnknownLinkType, fmt.Sprintf("no link of type %q for this item", lt))
 	}
-	hd.Set("Location", withQuery(target, passOn(r.URL.RawQuery)))
+	hd.Set("Location", withQuery(target, passOnQuery(dl, r.URL.RawQuery)))
 	w.WriteHeader(http.StatusTemporaryRedirect)
 	return nil
 }
@@ -338,6 +380,26 @@ func passOn(rawQuery string) string {
 	return strings.Join(keep, "&")
 }
 
+// passOnQuery is what a redirect passes on: the request's query (passOn)
+// and, for a compressed request, the data attributes that were compressed
+// into the path, which the uncompressed URI carries in its query.
+func passOnQuery(dl identifier.DigitalLink, rawQuery string) string {
+	raw := passOn(rawQuery)
+	if !dl.Compressed {
+		return raw
+	}
+	_, attrs, _ := strings.Cut(dl.CanonicalURI(), "?")
+	// The request's own query may repeat none of them: the parser refuses a
+	// repeated AI, so joining cannot duplicate one.
+	switch {
+	case attrs == "":
+		return raw
+	case raw == "":
+		return attrs
+	}
+	return attrs + "&" + raw
+}
+
 func withQuery(target, q string) string {
 	if q == "" {
 		return target
@@ -355,6 +417,7 @@ func (h *Resolver) serveLinkset(w http.ResponseWriter, r *http.Request, dl ident
 	if !acceptsLinkset(r) && strings.Contains(r.Header.Get("Accept"), mediaJSON) {
 		ct = mediaJSON
 	}
+	addContextLink(w, domain)
 	ls := h.linkset(dl, domain, h.productName(r.Context(), dl))
 	return h.writeJSON(w, r, http.StatusOK, ct, ls)
 }

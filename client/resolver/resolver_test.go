@@ -136,7 +136,19 @@ func decodeAnswer(t *testing.T, w *httptest.ResponseRecorder) (resolver.Answer, 
 	return a, m
 }
 
-func linkHeaders(w *httptest.ResponseRecorder) []string { return w.Header().Values("Link") }
+// linkHeaders splits the answer's one Link field into its link values.
+func linkHeaders(w *httptest.ResponseRecorder) []string {
+	var out []string
+	for _, f := range w.Header().Values("Link") {
+		for i, v := range strings.Split(f, ", <") {
+			if i > 0 {
+				v = "<" + v
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 func hasLinkRel(w *httptest.ResponseRecorder, rel string) string {
 	for _, l := range linkHeaders(w) {
