@@ -72,7 +72,7 @@ func (c *Client) GetSale(ctx context.Context, code string) (*model.SaleRecord, e
 	if _, err := io.ReadFull(c.random, key); err != nil {
 		return nil, fmt.Errorf("tracechain: generating a read key: %w", err)
 	}
-	raw, err := c.evaluate(ctx, call{Fn: model.FnGetSale, Args: []string{code}, Transient: map[string][]byte{model.TransientReadKey: key}})
+	raw, err := c.evaluate(ctx, call{Fn: model.FnGetSale, Args: []string{Uncompressed(code)}, Transient: map[string][]byte{model.TransientReadKey: key}})
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (c *Client) GetSale(ctx context.Context, code string) (*model.SaleRecord, e
 // (an administrator of the seller only; ErrBadState before the period ends). The public sale hash
 // stays. It returns the transaction ID.
 func (c *Client) PurgeSale(ctx context.Context, code string) (string, error) {
-	s, err := c.submit(ctx, call{Fn: model.FnPurgeSale, Args: []string{code}})
+	s, err := c.submit(ctx, call{Fn: model.FnPurgeSale, Args: []string{Uncompressed(code)}})
 	if err != nil {
 		return "", err
 	}

@@ -10,7 +10,7 @@ import (
 // TracePage returns one page of an item's history in chronological order,
 // including events it underwent inside containers (TraceEvent.Via).
 func (c *Client) TracePage(ctx context.Context, code string, pageSize int32, bookmark string) (*model.TracePage, error) {
-	args := append([]string{code}, pageArgs(pageSize, bookmark)...)
+	args := append([]string{Uncompressed(code)}, pageArgs(pageSize, bookmark)...)
 	return query[model.TracePage](ctx, c, model.FnTrace, args...)
 }
 
@@ -25,7 +25,7 @@ func (c *Client) Trace(ctx context.Context, code string) iter.Seq2[model.TraceEv
 // GetItem returns an item's ledger record with its effective holder,
 // disposition, container chain and recall status.
 func (c *Client) GetItem(ctx context.Context, code string) (*model.ItemStatus, error) {
-	return query[model.ItemStatus](ctx, c, model.FnGetItem, code)
+	return query[model.ItemStatus](ctx, c, model.FnGetItem, Uncompressed(code))
 }
 
 // ContentsPage returns one page of a container's direct children.

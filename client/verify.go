@@ -12,5 +12,5 @@ import (
 // or invalid_code. An unparsable input is not an error: its verdict is
 // invalid_code with the reason in Detail. The answer holds no personal data.
 func (c *Client) Verify(ctx context.Context, code string) (*model.Verification, error) {
-	return query[model.Verification](ctx, c, model.FnVerify, code)
+	return query[model.Verification](ctx, c, model.FnVerify, Uncompressed(code))
 }

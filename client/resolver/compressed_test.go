@@ -65,6 +65,15 @@ func TestCompressedDigitalLinks(t *testing.T) {
 		a, _ := decodeAnswer(t, get(h, "/verify?code="+url.QueryEscape(domain+compressedUnit)))
 		assert.Equal(t, unitURI, a.Code)
 		assert.Equal(t, "genuine", string(a.Verdict))
+		w := get(h, "/verify?format=html&code="+url.QueryEscape(domain+compressedUnit))
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.Contains(t, w.Body.String(), `data-verdict="genuine"`)
+		// The answer is the uncompressed link's, but for the input echoed.
+		_, compressed := decodeAnswer(t, get(h, "/verify?code="+url.QueryEscape(domain+compressedUnit)))
+		_, plain := decodeAnswer(t, get(h, "/verify?code="+url.QueryEscape(domain+unitWithExpiry)))
+		delete(compressed, "input")
+		delete(plain, "input")
+		assert.Equal(t, plain, compressed)
 	})
 
 	t.Run("malformed_compressed_data_is_400_compression", func(t *testing.T) {

@@ -50,6 +50,24 @@ func TestCodeInspectWorksOffline(t *testing.T) {
 	assert.Contains(t, errOut, "expected 6, got 7")
 }
 
+func TestCodeInspectDecompresses(t *testing.T) {
+	// GS1's compression example, partially compressed after the key.
+	code, out, _ := runCLI(t, "code", "inspect", "https://example.com/01/09780345418913/IWMAEI")
+	require.Equal(t, exitOK, code)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, "https://example.com/01/09780345418913/21/ABC", got["uncompressed"])
+	assert.Equal(t, "https://id.gs1.org/01/09780345418913/21/ABC", got["canonical"])
+
+	code, out, _ = runCLI(t, "code", "inspect", "https://id.gs1.org/ARHKVA")
+	assert.Equal(t, exitNotGenuine, code)
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, "compression", got["rule"])
+
+	_, out, _ = runCLI(t, "code", "inspect", "https://id.gs1.org/01/09780345418913")
+	assert.NotContains(t, out, "uncompressed", "only a compressed link has an uncompressed form")
+}
+
 func TestUsageErrorsExitWith2(t *testing.T) {
 	t.Setenv("TRACECHAIN_ORG", "")
 	for _, args := range [][]string{

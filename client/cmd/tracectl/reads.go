@@ -451,8 +451,10 @@ func (a *app) codeCommand() *cobra.Command {
 		Use:   "inspect CODE",
 		Short: "Parse a code offline: canonical form, type, scheme and fields as JSON",
 		Long: `Parse a code without contacting the network and print, as JSON, its
-canonical form (the ledger key), kind, scheme and parsed fields. An invalid
-code prints the rule that failed and the offset, and exits with 3.`,
+canonical form (the ledger key), kind, scheme and parsed fields. A
+compressed GS1 Digital Link is decompressed: "uncompressed" gives the
+link it stands for. An invalid code prints the rule that failed and the
+offset, and exits with 3.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := identifier.Parse(args[0])
@@ -468,11 +470,15 @@ code prints the rule that failed and the offset, and exits with 3.`,
 				return &exitCodeError{code: exitNotGenuine, msg: "invalid code: " + err.Error()}
 			}
 			out := struct {
-				Input  string `json:"input"`
-				Valid  bool   `json:"valid"`
-				Scheme string `json:"scheme"`
+				Input        string `json:"input"`
+				Valid        bool   `json:"valid"`
+				Scheme       string `json:"scheme"`
+				Uncompressed string `json:"uncompressed,omitempty"`
 				identifier.Code
-			}{args[0], true, c.Kind.Scheme(), c}
+			}{args[0], true, c.Kind.Scheme(), "", c}
+			if u := client.Uncompressed(args[0]); u != args[0] {
+				out.Uncompressed = u
+			}
 			enc := json.NewEncoder(a.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(out)
