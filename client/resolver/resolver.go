@@ -380,24 +380,15 @@ func passOn(rawQuery string) string {
 	return strings.Join(keep, "&")
 }
 
-// passOnQuery is what a redirect passes on: the request's query (passOn)
-// and, for a compressed request, the data attributes that were compressed
-// into the path, which the uncompressed URI carries in its query.
+// passOnQuery is what a redirect passes on: the request's query (passOn),
+// or for a compressed request the query of the uncompressed URI, which also
+// holds the data attributes and key=value pairs compressed into the path.
 func passOnQuery(dl identifier.DigitalLink, rawQuery string) string {
-	raw := passOn(rawQuery)
 	if !dl.Compressed {
-		return raw
+		return passOn(rawQuery)
 	}
-	_, attrs, _ := strings.Cut(dl.CanonicalURI(), "?")
-	// The request's own query may repeat none of them: the parser refuses a
-	// repeated AI, so joining cannot duplicate one.
-	switch {
-	case attrs == "":
-		return raw
-	case raw == "":
-		return attrs
-	}
-	return attrs + "&" + raw
+	_, q, _ := strings.Cut(dl.Uncompressed(), "?")
+	return passOn(q)
 }
 
 func withQuery(target, q string) string {
