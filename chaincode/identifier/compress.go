@@ -59,7 +59,11 @@ func (w *bitWriter) digits(s string) {
 	v, _ := new(big.Int).SetString("0"+s, 10)
 	n := valueBits(len(s))
 	for k := n - 1; k >= 0; k-- {
-		w.bits = append(w.bits, byte(v.Bit(k)))
+		var b byte
+		if v.Bit(k) == 1 {
+			b = 1
+		}
+		w.bits = append(w.bits, b)
 	}
 }
 

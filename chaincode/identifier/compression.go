@@ -233,7 +233,7 @@ func (r *bitReader) chars(enc, n int, what string) (string, *Error) {
 		case encBase64:
 			b.WriteByte(compressAlphabet[v])
 		default:
-			b.WriteByte(byte(v))
+			b.WriteByte(byte(v)) //nolint:gosec // v was read as 7 bits: 0-127
 		}
 	}
 	return b.String(), nil
