@@ -185,3 +185,33 @@ func FuzzCompressRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func TestAILengthByPrefix(t *testing.T) {
+	// The prefix table of GS1's compression reference material ("tableP")
+	// for the prefixes it lists; ours is derived from the AI table.
+	for prefix, n := range map[string]int{
+		"00": 2, "01": 2, "10": 2, "17": 2, "21": 2, "22": 2, "23": 3, "24": 3, "25": 3, "30": 2,
+		"31": 4, "37": 2, "39": 4, "40": 3, "41": 3, "42": 3, "43": 4, "70": 4, "71": 3, "72": 4,
+		"80": 4, "81": 4, "82": 4, "90": 2, "99": 2,
+	} {
+		assert.Equal(t, n, aiLenByPrefix[prefix], prefix)
+	}
+	for ai := range aiByCode {
+		assert.Equal(t, len(ai), aiLenByPrefix[ai[:2]], ai)
+	}
+}
+
+func TestDecodedURIIsQuotedShort(t *testing.T) {
+	// A GTIN with a wrong check digit and long percent-encoded values: the
+	// error quotes at most maxQuotedURI bytes of what the data decodes to.
+	bad := compressDL(DigitalLink{Scheme: "https", Host: "id.gs1.org",
+		PrimaryKey: AIValue{"01", "09780345418914"},
+		Qualifiers: []AIValue{{"21", strings.Repeat("%", 20)}},
+		Attributes: []AIValue{{"90", strings.Repeat("%", 30)}}})
+	_, err := ParseDigitalLinkURI(bad)
+	var e *Error
+	require.True(t, errors.As(err, &e), "%v", err)
+	assert.Equal(t, RuleCheckDigit, e.Rule)
+	assert.Contains(t, e.Msg, "…")
+	assert.Less(t, len(e.Msg), maxQuotedURI+100, e.Msg)
+}

@@ -6,6 +6,18 @@ import "strings"
 // one failure after which a compressed reading is the likely intent.
 const noKeyMsg = "no GS1 primary key in the path"
 
+// maxQuotedURI bounds how much of a decoded URI an error quotes: the
+// message reaches the resolver's public answers.
+const maxQuotedURI = 160
+
+// excerpt shortens s to at most n bytes, marking the cut.
+func excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
 // notCompressedMsg says the last path segment cannot be compressed data.
 const notCompressedMsg = "last path segment is not compressed data"
 
@@ -166,7 +178,7 @@ func parseCompressedDL(s string, pathStart, pathEnd int, pathErr *Error) (dlPars
 	if e != nil {
 		// The expanded URI is not the input: report at the compressed
 		// segment, quoting what it decoded to.
-		return dlParsed{}, errAt(seg.off, e.Rule, "compressed Digital Link decodes to %s: %s", uri, e.Msg)
+		return dlParsed{}, errAt(seg.off, e.Rule, "compressed Digital Link decodes to %s: %s", excerpt(uri, maxQuotedURI), e.Msg)
 	}
 	p.dl.Compressed = true
 	p.keyOff = seg.off
