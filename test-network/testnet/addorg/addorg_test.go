@@ -25,6 +25,7 @@ func TestMain(m *testing.M) { os.Exit(testnet.Main(m, testnet.WithOwnNetwork()))
 const (
 	NewMaker                   = "ManufacturerC"
 	NewRetailer                = "RetailerZJ"
+	NewRegulator               = "RegulatorZJ" // a provincial regulator: it joins and reads; the ledger knows one Regulator
 	ZhejiangRegion             = "330000"
 	prefixC, licenceC, prefixZ = "6905551", "XK06-014-00789", "6906662"
 )
@@ -174,7 +175,16 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, testnet.MSPID(testnet.Distributor), item.Holder.MSPID)
 
-	// Every peer, the two that joined from snapshots included, holds the same world state.
+	// A provincial regulator joins; its CA issues its read-only identity, which verifies the
+	// new retailer's sold unit on its own peer.
+	addOrg(ctx, t, NewRegulator, "regulator", ZhejiangRegion)
+	all = append(all, NewRegulator)
+	settle(ctx, t, all)
+	v, err := clientOf(t, NewRegulator, testnet.Reader).Verify(ctx, toRetailer[0])
+	require.NoError(t, err)
+	t.Logf("%s's reader verifies %s: %+v", NewRegulator, toRetailer[0], v)
+
+	// Every peer, the three that joined from snapshots included, holds the same world state.
 	top := settle(ctx, t, all)
 	var want *testnet.StateDigest
 	for _, org := range all {
@@ -187,6 +197,13 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 		require.Equal(t, want.SnapshotHash, d.SnapshotHash, "%s and %s at block %d:\n%v\n%v", want.Peer, d.Peer, top-1, want.Files, d.Files)
 	}
 	t.Logf("%d peers hold world state %s at block %d", len(all), want.SnapshotHash, top-1)
+
+	// The grown network upgrades like the consortium's (network.sh deployCC): the newcomers
+	// approve the next sequence too, and the new retailer sells again under it.
+	require.NoError(t, n.Deploy(ctx))
+	res, err := Z.Sell(ctx, model.SellRequest{Code: toRetailer[1]}, buyer)
+	require.NoError(t, err)
+	require.Equal(t, model.OutcomeSold, res.Outcome)
 }
 
 // TestDownLeavesNothingRunning runs last: network.sh down stops every node the network
@@ -196,6 +213,7 @@ func TestDownLeavesNothingRunning(t *testing.T) {
 	procs, err := n.Processes()
 	require.NoError(t, err)
 	for _, node := range []string{"ca.manufacturerc", testnet.PeerNode(NewMaker), "ca.retailerzj", testnet.PeerNode(NewRetailer),
+		"ca.regulatorzj", testnet.PeerNode(NewRegulator),
 		testnet.PeerNode(testnet.Regulator), "orderer0", "chaincode"} {
 		require.Contains(t, procs, node)
 	}
