@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -175,14 +176,18 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, testnet.MSPID(testnet.Distributor), item.Holder.MSPID)
 
-	// A provincial regulator joins; its CA issues its read-only identity, which verifies the
-	// new retailer's sold unit on its own peer.
+	// A provincial regulator joins; its CA issues its read-only identity, which reads the
+	// channel's ledger on its own peer. The chaincode knows one Regulator and no provincial
+	// one yet ("regulators only watch", #19), so it refuses it as a non-member.
 	addOrg(ctx, t, NewRegulator, "regulator", ZhejiangRegion)
 	all = append(all, NewRegulator)
 	settle(ctx, t, all)
-	v, err := clientOf(t, NewRegulator, testnet.Reader).Verify(ctx, toRetailer[0])
+	g, err := n.Gateway(NewRegulator, testnet.Reader)
 	require.NoError(t, err)
-	t.Logf("%s's reader verifies %s: %+v", NewRegulator, toRetailer[0], v)
+	_, err = g.Network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", gateway.WithArguments(testnet.Names.Channel))
+	require.NoError(t, err, "%s's reader reads the ledger", NewRegulator)
+	_, err = clientOf(t, NewRegulator, testnet.Reader).Verify(ctx, toRetailer[0])
+	require.ErrorIs(t, err, client.ErrNotMember)
 
 	// Every peer, the three that joined from snapshots included, holds the same world state.
 	top := settle(ctx, t, all)
