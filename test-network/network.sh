@@ -1059,7 +1059,8 @@ EOT
 		--msp "$(peer_org_dir "$name")/msp" --anchor "$(org_host "$name"):$(peer_port "$name")" --out "$work/update.pb" ||
 		die "building the config update failed"
 
-	step "config update: $((need - 1)) signatures"
+	step "config update: sign"
+	log "add-org $name: $need of the $n organisations' admins sign: ${signers[*]}"
 	local i
 	for ((i = 0; i < need - 1; i++)); do
 		with_admin "${signers[i]}" "$BIN/peer" channel signconfigtx -f "$work/update.pb" >>"$RUN/cli.log" 2>&1 ||
