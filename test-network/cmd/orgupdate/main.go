@@ -24,6 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ func main() {
 	case "add":
 		err = add(os.Args[2:])
 	case "inspect":
-		err = inspect(os.Args[2:])
+		err = inspect(os.Args[2:], os.Stdout)
 	default:
 		usage()
 	}
@@ -273,7 +274,7 @@ func readNodeOUs(dir string) (membership.NodeOUs, error) {
 	return ous, nil
 }
 
-func inspect(args []string) error {
+func inspect(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("inspect", flag.ExitOnError)
 	blockPath := fs.String("block", "", "a configuration block")
 	mspID := fs.String("mspid", "", "MSP ID to look for")
@@ -290,8 +291,8 @@ func inspect(args []string) error {
 	if tx.Application().Organization(*mspID) != nil {
 		verb = "has"
 	}
-	fmt.Printf("%d %s %s\n", number, verb, *mspID)
-	return nil
+	_, err = fmt.Fprintf(w, "%d %s %s\n", number, verb, *mspID)
+	return err
 }
 
 // readConfigBlock returns a configuration block's number and the channel configuration it
