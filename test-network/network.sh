@@ -67,11 +67,11 @@ if [[ -f $RUN/network.env ]]; then
 	. "$RUN/network.env"
 fi
 # Organisations added to the running network (add-org) extend the consortium's lists.
+ADDED_ORGS=
 if [[ -f $RUN/orgs.env ]]; then
 	# shellcheck source=/dev/null
 	. "$RUN/orgs.env"
 fi
-ADDED_ORGS=${ADDED_ORGS:-}
 PORT_BASE=${PORT_BASE:-${TRACECHAIN_PORT_BASE:-27000}}
 NETNS=${NETNS:-${TRACECHAIN_NETNS:-0}}
 ORDERING=${ORDERING:-${TRACECHAIN_ORDERING:-raft}}

@@ -189,6 +189,13 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	_, err = clientOf(t, NewRegulator, testnet.Reader).Verify(ctx, toRetailer[0])
 	require.ErrorIs(t, err, client.ErrNotMember)
 
+	// The newcomers' peers joined from a snapshot: their ledgers start after its block.
+	for _, org := range []string{NewMaker, NewRetailer, NewRegulator} {
+		out, err := n.Peer(ctx, org, "channel", "getinfo", "-c", testnet.Names.Channel)
+		require.NoError(t, err, out)
+		require.Contains(t, out, `"bootstrappingSnapshotInfo":{"lastBlockInSnapshot":`, org)
+	}
+
 	// Every peer, the three that joined from snapshots included, holds the same world state.
 	top := settle(ctx, t, all)
 	var want *testnet.StateDigest
