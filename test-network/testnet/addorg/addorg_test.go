@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -189,6 +192,13 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	_, err = clientOf(t, NewRegulator, testnet.Reader).Verify(ctx, toRetailer[0])
 	require.ErrorIs(t, err, client.ErrNotMember)
 
+	// Fewer admins than a majority cannot add an organisation.
+	underSignedUpdateIsRefused(ctx, t, len(all))
+
+	// Every node, the newcomers' included, is running and healthy.
+	status, err := n.Status(ctx)
+	require.NoError(t, err, status)
+
 	// The newcomers' peers joined from a snapshot: their ledgers start after its block.
 	for _, org := range []string{NewMaker, NewRetailer, NewRegulator} {
 		out, err := n.Peer(ctx, org, "channel", "getinfo", "-c", testnet.Names.Channel)
@@ -216,6 +226,45 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	res, err := Z.Sell(ctx, model.SellRequest{Code: toRetailer[1]}, buyer)
 	require.NoError(t, err)
 	require.Equal(t, model.OutcomeSold, res.Outcome)
+}
+
+// underSignedUpdateIsRefused builds the update that would add one more organisation (the
+// MSP of ManufacturerC under another MSP ID), has two admins sign it (the Regulator's, then
+// ManufacturerA's by submitting it) where a majority of orgs is needed, and checks that the
+// orderer refuses it and the channel is unchanged.
+func underSignedUpdateIsRefused(ctx context.Context, t *testing.T, orgs int) {
+	t.Helper()
+	n := testnet.Current()
+	dir := t.TempDir()
+	block, update := filepath.Join(dir, "config.block"), filepath.Join(dir, "update.pb")
+	orderer := []string{"-o", fmt.Sprintf("127.0.0.1:%d", n.PortBase), "--tls", "--cafile",
+		filepath.Join(n.Dir, "crypto", "ordererOrganizations", "orderer.tracechain.example", "tlsca", "tlsca.orderer.tracechain.example-cert.pem")}
+	out, err := n.Peer(ctx, testnet.Regulator, append([]string{"channel", "fetch", "config", block, "-c", testnet.Names.Channel}, orderer...)...)
+	require.NoError(t, err, out)
+	orgupdate := filepath.Join(binDir(), "orgupdate")
+	raw, err := exec.CommandContext(ctx, orgupdate, "add", "--block", block, "--channel", testnet.Names.Channel, "--mspid", "RogueMSP", //nolint:gosec // the network's own tool
+		"--msp", filepath.Join(n.Dir, "crypto", "peerOrganizations", "manufacturerc.tracechain.example", "msp"), "--out", update).CombinedOutput()
+	require.NoError(t, err, string(raw))
+	out, err = n.Peer(ctx, testnet.Regulator, "channel", "signconfigtx", "-f", update)
+	require.NoError(t, err, out)
+	out, err = n.Peer(ctx, testnet.ManufacturerA, append([]string{"channel", "update", "-f", update, "-c", testnet.Names.Channel}, orderer...)...)
+	require.Error(t, err, "an update signed by 2 of %d organisations' admins", orgs)
+	require.Contains(t, out, fmt.Sprintf("requires %d of the 'Admins' sub-policies", orgs/2+1), out)
+
+	out, err = n.Peer(ctx, testnet.Regulator, append([]string{"channel", "fetch", "config", block, "-c", testnet.Names.Channel}, orderer...)...)
+	require.NoError(t, err, out)
+	raw, err = exec.CommandContext(ctx, orgupdate, "inspect", "--block", block, "--mspid", "RogueMSP").CombinedOutput() //nolint:gosec // the network's own tool
+	require.NoError(t, err, string(raw))
+	require.Contains(t, string(raw), "lacks RogueMSP")
+}
+
+// binDir is where network.sh built its tools (TRACECHAIN_BIN, default .bin of the repository).
+func binDir() string {
+	if dir := os.Getenv("TRACECHAIN_BIN"); dir != "" {
+		return dir
+	}
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", ".bin")
 }
 
 // TestDownLeavesNothingRunning runs last: network.sh down stops every node the network
