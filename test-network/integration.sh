@@ -32,7 +32,7 @@ GO=${GO:-go}
 first=./chaincode/integration
 last=./test-network/testnet
 faults=./test-network/faults
-own=(./test-network/testnet/bft)
+own=(./test-network/testnet/bft ./test-network/testnet/addorg)
 mapfile -t all < <(grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network |
 	xargs -n1 dirname | sort -u | sed 's|^|./|')
 middle=()

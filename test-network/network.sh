@@ -20,6 +20,14 @@
 #   network.sh kill-node NODE     SIGKILL one node by its recorded PID (a crash: no clean shutdown)
 #   network.sh metrics NODE       the Prometheus metrics of an orderer or peer (operations endpoint)
 #   network.sh peer ORG ARGS...   run the peer CLI as ORG's admin against ORG's peer
+#   network.sh add-org NAME --role manufacturer|distributor|retailer|regulator [--region CODE]
+#                                 add an organisation to the running channel: its crypto
+#                                 material, Fabric CA and peer; a channel config update signed
+#                                 by a majority of the organisations' admins; its peer joined
+#                                 from a ledger snapshot of an existing peer; the chaincode
+#                                 definitions at their next sequence with it among the
+#                                 endorsers (and, for a retailer, its sales collection). Each
+#                                 step's time goes to RUN/add-org/NAME.times (raft, no --netns)
 #   network.sh serve              start the verification service (traced) as the Regulator's
 #                                 read-only identity and print its address
 #   network.sh tools              only build the Fabric tools and the project's binaries
@@ -58,6 +66,12 @@ if [[ -f $RUN/network.env ]]; then
 	# shellcheck source=/dev/null
 	. "$RUN/network.env"
 fi
+# Organisations added to the running network (add-org) extend the consortium's lists.
+ADDED_ORGS=
+if [[ -f $RUN/orgs.env ]]; then
+	# shellcheck source=/dev/null
+	. "$RUN/orgs.env"
+fi
 PORT_BASE=${PORT_BASE:-${TRACECHAIN_PORT_BASE:-27000}}
 NETNS=${NETNS:-${TRACECHAIN_NETNS:-0}}
 ORDERING=${ORDERING:-${TRACECHAIN_ORDERING:-raft}}
@@ -79,6 +93,8 @@ orderer_domain() { echo "$(lower "$(orderer_org "$1")").$DOMAIN_SUFFIX"; }
 #   chaincode servers: +200 tracechain, +201 the benchmark chaincode
 #   the Regulator's Fabric CA: +202 API (TLS), +203 operations
 #   the verification service (traced): +204
+#   an organisation added to the running network (add-org) takes the next peer slot j (5 to
+#   9): its peer's ports as above, its Fabric CA +200+2j API, +201+2j operations
 org_index() {
 	local i=0 o
 	for o in $PEER_ORGS; do
@@ -96,8 +112,12 @@ peer_cc_port() { echo $((PORT_BASE + 101 + 10 * $(org_index "$1"))); }
 peer_ops_port() { echo $((PORT_BASE + 102 + 10 * $(org_index "$1"))); }
 cc_port() { echo $((PORT_BASE + 200)); }
 bench_cc_port() { echo $((PORT_BASE + 201)); }
-ca_port() { echo $((PORT_BASE + 202)); }
-ca_ops_port() { echo $((PORT_BASE + 203)); }
+# ca_port [ORG], ca_ops_port [ORG]: the Fabric CA of ORG (default: the Regulator's).
+ca_port() {
+	local org=${1:-$REGULATOR_ORG}
+	if [[ $org == "$REGULATOR_ORG" ]]; then echo $((PORT_BASE + 202)); else echo $((PORT_BASE + 200 + 2 * $(org_index "$org"))); fi
+}
+ca_ops_port() { echo $(($(ca_port "${1:-$REGULATOR_ORG}") + 1)); }
 traced_port() { echo $((PORT_BASE + 204)); }
 
 # Addresses. On one host every node listens on 127.0.0.1. With --netns an organisation's
@@ -107,7 +127,7 @@ org_host() {
 	if [[ $NETNS == 1 ]]; then netns_addr "$1"; else echo 127.0.0.1; fi
 }
 orderer_host() { org_host "$ORDERER_ORG"; }
-ca_host() { org_host "$REGULATOR_ORG"; }
+ca_host() { org_host "${1:-$REGULATOR_ORG}"; }
 cc_host() {
 	if [[ $NETNS == 1 ]]; then echo "$SUBNET.1"; else echo 127.0.0.1; fi
 }
@@ -117,7 +137,11 @@ node_org() {
 	local org
 	case $1 in
 	orderer*) echo "$ORDERER_ORG" ;;
-	ca.*) echo "$REGULATOR_ORG" ;;
+	ca.*)
+		for org in $(ca_orgs); do
+			[[ $(ca_node "$org") == "$1" ]] && echo "$org" && return
+		done
+		;;
 	peer0.*)
 		for org in $PEER_ORGS; do
 			[[ $(peer_node "$org") == "$1" ]] && echo "$org" && return
@@ -219,7 +243,7 @@ build_tools() {
 		(cd "$HERE/tools/ca" && GOBIN=$BIN go install tool)
 	fi
 	log "building chaincode servers, builder and probe"
-	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe ./test-network/benchcc/cmd/tracebench-cc ./client/cmd/traced &&
+	(cd "$ROOT" && go build -o "$BIN/" ./test-network/builder ./test-network/probe ./test-network/benchcc/cmd/tracebench-cc ./client/cmd/traced ./test-network/cmd/orgupdate &&
 		go build -o "$BIN/tracechain-cc" "${TRACECHAIN_CC_PKG:-./chaincode/cmd/tracechain-cc}")
 }
 
@@ -492,18 +516,19 @@ write_connection() {
 EOF
 }
 
-# ca_list ORG, ca_entry ORG: the organisation's Fabric CA in its profile; only the Regulator runs one.
+# ca_list ORG, ca_entry ORG: the organisation's Fabric CA in its profile: the Regulator's and
+# every added organisation's (ca_orgs).
 ca_list() {
-	[[ $1 == "$REGULATOR_ORG" ]] || return 0
+	has_ca "$1" || return 0
 	printf ',\n      "certificateAuthorities": ["ca.%s"]' "$(org_domain "$1")"
 }
 
 ca_entry() {
-	[[ $1 == "$REGULATOR_ORG" ]] || return 0
+	has_ca "$1" || return 0
 	local dom
 	dom=$(org_domain "$1")
 	printf ',\n  "certificateAuthorities": {\n    "ca.%s": {\n      "url": "https://%s:%s",\n      "caName": "ca.%s",\n      "tlsCACerts": {"path": "%s"}\n    }\n  }' \
-		"$dom" "$(ca_host)" "$(ca_port)" "$dom" "$(peer_tls_ca "$1")"
+		"$dom" "$(ca_host "$1")" "$(ca_port "$1")" "$dom" "$(peer_tls_ca "$1")"
 }
 
 # reader_entry ORG: the profile's read-only identity, once the organisation's CA issued one.
@@ -522,11 +547,16 @@ reader_entry() {
 # that the public verification service uses. The CA's TLS certificate is its organisation's
 # peer's (same TLS CA, SAN 127.0.0.1 or, with --netns, the organisation's address).
 
-ca_node() { echo "ca.$(lower "$REGULATOR_ORG")"; }
+ca_node() { echo "ca.$(lower "${1:-$REGULATOR_ORG}")"; }
+# ca_orgs: the organisations that run a Fabric CA: the Regulator and every added one.
+ca_orgs() { echo "$REGULATOR_ORG" $ADDED_ORGS; }
+has_ca() { [[ " $(ca_orgs) " == *" $1 "* ]]; }
 
+# write_ca [ORG]: the Fabric CA of ORG (default: the Regulator) on its cryptogen CA key, with
+# a fresh registrar secret (CA_SECRET).
 write_ca() {
-	local org=$REGULATOR_ORG dir dom base tls
-	dir=$(node_dir "$(ca_node)")
+	local org=${1:-$REGULATOR_ORG} dir dom base tls
+	dir=$(node_dir "$(ca_node "$org")")
 	dom=$(org_domain "$org")
 	base=$(peer_org_dir "$org")
 	tls=$base/peers/peer0.$dom/tls
@@ -535,33 +565,51 @@ write_ca() {
 	printf '%s\nstart\n-b\nregistrar:%s\n' "$BIN/fabric-ca-server" "$CA_SECRET" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
 FABRIC_CA_SERVER_HOME=$dir
-FABRIC_CA_SERVER_ADDRESS=$(ca_host)
-FABRIC_CA_SERVER_PORT=$(ca_port)
+FABRIC_CA_SERVER_ADDRESS=$(ca_host "$org")
+FABRIC_CA_SERVER_PORT=$(ca_port "$org")
 FABRIC_CA_SERVER_CA_NAME=ca.$dom
 FABRIC_CA_SERVER_CA_CERTFILE=$base/ca/ca.$dom-cert.pem
 FABRIC_CA_SERVER_CA_KEYFILE=$base/ca/priv_sk
 FABRIC_CA_SERVER_TLS_ENABLED=true
 FABRIC_CA_SERVER_TLS_CERTFILE=$tls/server.crt
 FABRIC_CA_SERVER_TLS_KEYFILE=$tls/server.key
-FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=$(ca_host):$(ca_ops_port)
+FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=$(ca_host "$org"):$(ca_ops_port "$org")
 FABRIC_CA_SERVER_METRICS_PROVIDER=prometheus
 EOF
 }
 
-# issue_reader: enrol the CA's registrar, register the read-only identity with its attribute in
-# the enrolment certificate, enrol it into the organisation's users, and add it to the profile.
+# ca_client_home ORG: where ORG's CA clients keep their enrolments (the Regulator's at the
+# top, as before organisations could be added).
+ca_client_home() {
+	if [[ $1 == "$REGULATOR_ORG" ]]; then echo "$RUN/ca-client"; else echo "$RUN/ca-client/$(lower "$1")"; fi
+}
+
+# enrol_registrar ORG: enrol the registrar of ORG's CA (CA_SECRET, set by write_ca).
+enrol_registrar() {
+	local org=$1 home
+	home=$(ca_client_home "$org")
+	mkdir -p "$home"
+	FABRIC_CA_CLIENT_HOME=$home/registrar "$BIN/fabric-ca-client" enroll -u "https://registrar:$CA_SECRET@$(ca_host "$org"):$(ca_port "$org")" \
+		--tls.certfiles "$(peer_tls_ca "$org")" >>"$RUN/ca.log" 2>&1 || {
+		tail -n 20 "$RUN/ca.log" >&2
+		die "enrolling the registrar of $(ca_node "$org") failed (see $RUN/ca.log)"
+	}
+}
+
+# issue_reader [ORG]: register the read-only identity of ORG (default: the Regulator) at its
+# CA with its attribute in the enrolment certificate, enrol it into the organisation's users,
+# and add it to the profile. The CA's registrar is enrolled first (enrol_registrar).
 issue_reader() {
-	local org=$REGULATOR_ORG dom url home msp secret
+	local org=${1:-$REGULATOR_ORG} dom url home msp secret
 	dom=$(org_domain "$org")
-	url=$(ca_host):$(ca_port)
-	home=$RUN/ca-client
+	url=$(ca_host "$org"):$(ca_port "$org")
+	home=$(ca_client_home "$org")
 	msp=$(peer_org_dir "$org")/users/Reader@$dom/msp
 	secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	local -a tlsflag=(--tls.certfiles "$(peer_tls_ca "$org")")
-	mkdir -p "$home"
+	enrol_registrar "$org"
 	{
-		FABRIC_CA_CLIENT_HOME=$home/registrar "$BIN/fabric-ca-client" enroll -u "https://registrar:$CA_SECRET@$url" "${tlsflag[@]}" &&
-			FABRIC_CA_CLIENT_HOME=$home/registrar "$BIN/fabric-ca-client" register -u "https://$url" "${tlsflag[@]}" \
+		FABRIC_CA_CLIENT_HOME=$home/registrar "$BIN/fabric-ca-client" register -u "https://$url" "${tlsflag[@]}" \
 				--id.name reader --id.secret "$secret" --id.type client --id.attrs 'tracechain.reader=true:ecert' &&
 			FABRIC_CA_CLIENT_HOME=$home/reader "$BIN/fabric-ca-client" enroll -u "https://reader:$secret@$url" "${tlsflag[@]}" -M "$msp"
 	} >>"$RUN/ca.log" 2>&1 || {
@@ -741,7 +789,7 @@ install_chaincode() {
 cmd_deploy_cc() {
 	need_network
 	local seq
-	seq=$(deploy_chaincode "$CC_NAME" chaincode tracechain-cc "$(cc_port)" --collections-config "$NETDEF/$CC_COLLECTIONS")
+	seq=$(deploy_chaincode "$CC_NAME" chaincode tracechain-cc "$(cc_port)" --collections-config "$(collections_config)")
 	# The benchmark baseline is a chaincode of its own, so the one the consortium deploys has
 	# no benchmark contract (docs/security.md).
 	deploy_chaincode "$BENCH_CC_NAME" benchcc tracebench-cc "$(bench_cc_port)" >/dev/null
@@ -785,12 +833,12 @@ deploy_chaincode() {
 	for org in $PEER_ORGS; do
 		# shellcheck disable=SC2086
 		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
-			--signature-policy "$CC_SIGNATURE_POLICY" 2>>"$RUN/cli.log"
+			--signature-policy "$(cc_signature_policy)" 2>>"$RUN/cli.log"
 	done
 	wait_all "chaincode approve"
 	# shellcheck disable=SC2046,SC2086
 	with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode commit $common \
-		--signature-policy "$CC_SIGNATURE_POLICY" $(all_peer_flags) 2>>"$RUN/cli.log" ||
+		--signature-policy "$(cc_signature_policy)" $(all_peer_flags) 2>>"$RUN/cli.log" ||
 		die "chaincode commit of $name failed (see $RUN/cli.log)"
 	echo "$seq"
 }
@@ -821,13 +869,315 @@ init_ledger() {
 	die "InitLedger failed (see $RUN/cli.log)"
 }
 
+# ---------------------------------------------------------------------------------------------
+# Adding an organisation to the running channel (add-org). The steps are an operator's: the
+# newcomer generates its material and runs its CA and peer; the Regulator's administrator
+# fetches the channel configuration and builds the update (test-network/cmd/orgupdate, with
+# fabric-config); the administrators of a majority of the organisations sign it, each with
+# its own identity (peer channel signconfigtx), the last one submitting it (peer channel
+# update, which adds that administrator's signature); an existing peer makes a ledger snapshot
+# that the newcomer's peer joins from; every organisation approves the chaincode definitions
+# at their next sequence, which name the newcomer among the endorsers, and a majority's peers
+# endorse the commit.
+
+# cc_signature_policy: the chaincode definitions' endorsement policy: network/chaincode.env's,
+# with the peers of the organisations added since among those that may endorse (the same
+# number of endorsements still required).
+cc_signature_policy() {
+	local p=$CC_SIGNATURE_POLICY org
+	for org in $ADDED_ORGS; do p="${p%)},'${org}MSP.peer')"; done
+	echo "$p"
+}
+
+# collections_config: the tracechain definition's collections: network/collections.json, and
+# for every added retailer a sales collection like the consortium's first retailer's, with
+# the newcomer in its place.
+collections_config() {
+	local added=() org tmpl=${RETAILER_ORGS%% *}
+	for org in $ADDED_ORGS; do
+		[[ " $RETAILER_ORGS " == *" $org "* ]] && added+=("$org")
+	done
+	if ((${#added[@]} == 0)); then
+		echo "$NETDEF/$CC_COLLECTIONS"
+		return
+	fi
+	local out=$RUN/config/collections.json
+	mkdir -p "$RUN/config"
+	jq --arg tmpl "$tmpl" --arg orgs "${added[*]}" '
+		(map(select(.name == "sales\($tmpl)MSP")) | first) as $t
+		| if $t == null then error("no sales collection of \($tmpl) to follow") else . end
+		| . + [$orgs | split(" ") | .[] | . as $o
+			| $t | .name = "sales\($o)MSP" | .policy |= gsub("'\''\($tmpl)MSP\\."; "'\''\($o)MSP.")]' \
+		"$NETDEF/$CC_COLLECTIONS" >"$out" || die "rendering $out failed"
+	echo "$out"
+}
+
+# add-org step timing: each step's wall time, in seconds, to RUN/add-org/NAME.times.
+step() {
+	[[ -z ${STEP_NAME:-} ]] || step_done
+	STEP_NAME=$1
+	STEP_T0=$EPOCHREALTIME
+	log "add-org $ADD_ORG: $1"
+}
+step_done() {
+	local dt
+	dt=$(awk -v a="$STEP_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+	printf '%s\t%s\n' "$STEP_NAME" "$dt" >>"$ADD_TIMES"
+	log "add-org $ADD_ORG: $STEP_NAME: $dt s"
+	STEP_NAME=
+}
+
+# chain_height ORG: the height of ORG's peer's ledger of the channel.
+chain_height() {
+	with_admin "$1" "$BIN/peer" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+}
+
+# wait_height ORG HEIGHT: until ORG's peer has HEIGHT blocks (120 s at most).
+wait_height() {
+	local i h
+	for ((i = 0; i < 1200; i++)); do
+		h=$(chain_height "$1")
+		[[ -n $h ]] && ((h >= $2)) && return 0
+		sleep 0.1
+	done
+	die "$(peer_node "$1") did not reach height $2 (at ${h:-?})"
+}
+
+# fetch_config ORG FILE: the channel's latest configuration block, from an orderer, as ORG's admin.
+fetch_config() {
+	# shellcheck disable=SC2046
+	with_admin "$1" "$BIN/peer" channel fetch config "$2" -c "$CHANNEL" $(orderer_flags) >>"$RUN/cli.log" 2>&1 ||
+		die "fetching the configuration of $CHANNEL as $1 failed (see $RUN/cli.log)"
+}
+
+cmd_add_org() {
+	need_network
+	local name=${1:-} role="" region="" o
+	[[ $# -gt 0 ]] && shift
+	while (($#)); do
+		case $1 in
+		--role) role=${2:-} && shift 2 ;;
+		--region) region=${2:-} && shift 2 ;;
+		*) die "unknown flag of add-org: $1 (--role, --region)" ;;
+		esac
+	done
+	[[ $name =~ ^[A-Z][A-Za-z0-9]{0,29}$ ]] || die "add-org NAME: a capital letter, then letters and digits (MSP ID NAME + MSP)"
+	case $role in
+	manufacturer | distributor | retailer | regulator) ;;
+	*) die "add-org $name: --role manufacturer|distributor|retailer|regulator" ;;
+	esac
+	[[ -z $region || $region =~ ^[1-8][0-9]{5}$ ]] || die "--region: a six-digit administrative division code, e.g. 330000"
+	for o in $PEER_ORGS $ORDERER_ORG $BFT_ORDERER_ORGS; do
+		[[ $(lower "$o") != "$(lower "$name")" ]] || die "$name is already an organisation of the network"
+	done
+	[[ $ORDERING == raft ]] || die "add-org: only a raft-ordered network yet"
+	[[ $NETNS != 1 ]] || die "add-org: not on a --netns network yet"
+	local -a have
+	read -ra have <<<"$PEER_ORGS"
+	((${#have[@]} < 10)) || die "add-org: no free peer slot (ten organisations at most)"
+	local existing=$PEER_ORGS
+	for o in $existing; do
+		node_alive "$(peer_node "$o")" || die "$(peer_node "$o") is not running"
+	done
+
+	ADD_ORG=$name
+	PEER_ORGS="$PEER_ORGS $name"
+	ADDED_ORGS="${ADDED_ORGS:+$ADDED_ORGS }$name"
+	local p
+	for p in $(peer_port "$name") $(peer_cc_port "$name") $(peer_ops_port "$name") $(ca_port "$name") $(ca_ops_port "$name"); do
+		port_free "$p" || die "port $p of $name is in use"
+	done
+	[[ -x $BIN/orgupdate ]] || (cd "$ROOT" && go build -o "$BIN/" ./test-network/cmd/orgupdate)
+
+	local work=$RUN/add-org/$name
+	mkdir -p "$work"
+	ADD_TIMES=$RUN/add-org/$name.times
+	: >"$ADD_TIMES"
+	local t0=$EPOCHREALTIME
+	# From here on, network.sh (down, status) knows the newcomer's nodes.
+	local var
+	case $role in
+	manufacturer) var=MANUFACTURER_ORGS ;;
+	distributor) var=DISTRIBUTOR_ORGS ;;
+	retailer) var=RETAILER_ORGS ;;
+	regulator) var=REGULATOR_ORGS ;;
+	esac
+	cat >>"$RUN/orgs.env" <<EOT
+# add-org $name --role $role${region:+ --region $region}
+PEER_ORGS="\$PEER_ORGS $name"
+ADDED_ORGS="\${ADDED_ORGS:+\$ADDED_ORGS }$name"
+$var="\${$var:-} $name"
+ROLE_$name=$role
+REGION_$name=$region
+EOT
+	printf -v "$var" '%s' "${!var:-} $name"
+
+	step "crypto material"
+	local dom
+	dom=$(org_domain "$name")
+	cat >"$work/crypto-config.yaml" <<EOT
+PeerOrgs:
+  - Name: $name
+    Domain: $dom
+    EnableNodeOUs: true
+    Template: {Count: 1, SANS: [localhost, 127.0.0.1]}
+    Users: {Count: 1}
+EOT
+	"$BIN/cryptogen" generate --config="$work/crypto-config.yaml" --output="$work/crypto" >/dev/null
+	mv "$work/crypto/peerOrganizations/$dom" "$(peer_org_dir "$name")"
+	rm -rf "$work/crypto"
+
+	step "Fabric CA"
+	write_ca "$name"
+	start_node "$(ca_node "$name")"
+	wait_healthy "$(ca_node "$name")" "$(ca_ops_port "$name")"
+	if [[ $role == regulator ]]; then
+		issue_reader "$name"
+	else
+		enrol_registrar "$name"
+	fi
+
+	step "peer"
+	write_peer "$name"
+	write_connection "$name"
+	start_node "$(peer_node "$name")"
+	wait_healthy "$(peer_node "$name")" "$(peer_ops_port "$name")"
+
+	# A majority of the organisations in the channel: its Application Admins policy.
+	local -a signers=("$REGULATOR_ORG")
+	local n=0
+	for o in $existing; do
+		n=$((n + 1))
+		[[ $o == "$REGULATOR_ORG" ]] || signers+=("$o")
+	done
+	local need=$((n / 2 + 1))
+	signers=("${signers[@]:0:need}")
+
+	step "config update: fetch and build"
+	fetch_config "$REGULATOR_ORG" "$work/config.block"
+	"$BIN/orgupdate" add --block "$work/config.block" --channel "$CHANNEL" --mspid "${name}MSP" \
+		--msp "$(peer_org_dir "$name")/msp" --anchor "$(org_host "$name"):$(peer_port "$name")" --out "$work/update.pb" ||
+		die "building the config update failed"
+
+	step "config update: sign"
+	log "add-org $name: $need of the $n organisations' admins sign: ${signers[*]}"
+	local i
+	for ((i = 0; i < need - 1; i++)); do
+		with_admin "${signers[i]}" "$BIN/peer" channel signconfigtx -f "$work/update.pb" >>"$RUN/cli.log" 2>&1 ||
+			die "${signers[i]} could not sign the config update (see $RUN/cli.log)"
+		log "add-org $name: signed by ${signers[i]}'s admin"
+	done
+
+	step "config update: submit and commit"
+	local submitter=${signers[need - 1]} src=${existing%% *}
+	# shellcheck disable=SC2046
+	with_admin "$submitter" "$BIN/peer" channel update -f "$work/update.pb" -c "$CHANNEL" $(orderer_flags) >>"$RUN/cli.log" 2>&1 ||
+		die "the config update submitted by $submitter failed (see $RUN/cli.log)"
+	log "add-org $name: signed and submitted by ${submitter}'s admin"
+	fetch_config "$REGULATOR_ORG" "$work/config-after.block"
+	local cfg
+	cfg=$("$BIN/orgupdate" inspect --block "$work/config-after.block" --mspid "${name}MSP")
+	[[ $cfg == *" has ${name}MSP" ]] || die "the channel configuration still lacks ${name}MSP ($cfg)"
+	wait_height "$src" $((${cfg%% *} + 1))
+
+	step "snapshot on $(peer_node "$src")"
+	local snaps block out
+	snaps=$(node_dir "$(peer_node "$src")")/snapshots/completed/$CHANNEL
+	for ((i = 0; i < 20; i++)); do
+		block=$(($(chain_height "$src") - 1))
+		[[ -d $snaps/$block ]] && break
+		out=$(with_admin "$src" "$BIN/peer" snapshot submitrequest -c "$CHANNEL" -b "$block" \
+			--peerAddress "$(org_host "$src"):$(peer_port "$src")" --tlsRootCertFile "$(peer_tls_ca "$src")" 2>&1) && break
+		# Already asked for (a pending request for the block): wait for it.
+		grep -qi 'duplicate\|already' <<<"$out" && break
+		# A block committed in between: ask for the new last one.
+		grep -qi 'less than' <<<"$out" || die "snapshot request on $(peer_node "$src") failed: $out"
+	done
+	for ((i = 0; i < 1200; i++)); do
+		[[ -f $snaps/$block/_snapshot_additional_metadata.json ]] && break
+		sleep 0.1
+	done
+	[[ -f $snaps/$block/_snapshot_additional_metadata.json ]] || die "the snapshot of block $block did not complete"
+
+	step "snapshot transfer"
+	local snap
+	snap=$(node_dir "$(peer_node "$name")")/joinsnapshot/$block
+	mkdir -p "$(dirname "$snap")"
+	cp -a "$snaps/$block" "$snap"
+	log "add-org $name: snapshot of block $block, $(du -sk "$snap" | cut -f1) KiB"
+
+	step "join by snapshot"
+	with_admin "$name" "$BIN/peer" channel joinbysnapshot --snapshotpath "$snap" >>"$RUN/cli.log" 2>&1 ||
+		die "$(peer_node "$name") could not join from the snapshot (see $RUN/cli.log)"
+	for ((i = 0; i < 1200; i++)); do
+		with_admin "$name" "$BIN/peer" channel joinbysnapshotstatus 2>&1 | grep -q 'No joinbysnapshot operation is in progress' && break
+		sleep 0.1
+	done
+	((i < 1200)) || die "$(peer_node "$name"): join by snapshot still in progress after 120 s"
+	wait_height "$name" "$(chain_height "$src")"
+
+	step "chaincode install"
+	local cc pkg
+	for cc in "$CC_NAME" "$BENCH_CC_NAME"; do
+		pkg=$RUN/chaincode/$cc.tar.gz
+		[[ -f $pkg ]] || die "no package of $cc in $RUN/chaincode"
+		install_chaincode "$name" "$pkg" || die "installing $cc on $(peer_node "$name") failed (see $RUN/cli.log)"
+	done
+
+	step "chaincode definitions: approve and commit"
+	define_chaincode "$CC_NAME" --collections-config "$(collections_config)"
+	define_chaincode "$BENCH_CC_NAME"
+
+	step "gateway served"
+	"$BIN/probe" -profile "$RUN/connection/$(lower "$name").json" -chaincode "$BENCH_CC_NAME" -serves "$CC_NAME" -timeout 90s ||
+		die "$name's gateway clients are not served"
+	step_done
+	local total
+	total=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+	printf 'total\t%s\n' "$total" >>"$ADD_TIMES"
+	log "add-org $name: ${name}MSP ($role${region:+, region $region}) is in channel $CHANNEL in $total s; the Regulator's administrator registers it next (tracectl registry register)"
+	cat "$ADD_TIMES"
+}
+
+# define_chaincode NAME [APPROVE_FLAGS...]: the next sequence of chaincode NAME's definition,
+# with the package every peer already has and today's policy (cc_signature_policy): approved
+# by every organisation, the newcomer included, and committed with the endorsements of the
+# peers that were in the channel before (they hold every approval already).
+define_chaincode() {
+	local name=$1 seq id org
+	shift
+	seq=$(with_admin "$REGULATOR_ORG" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null |
+		sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' || true)
+	[[ -n $seq ]] || die "chaincode $name is not defined on $CHANNEL"
+	seq=$((seq + 1))
+	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$RUN/chaincode/$name.tar.gz")
+	local common policy
+	policy=$(cc_signature_policy)
+	common="$(orderer_flags) --channelID $CHANNEL --name $name --version $CC_VERSION --sequence $seq $*"
+	for org in $PEER_ORGS; do
+		# shellcheck disable=SC2086
+		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
+			--signature-policy "$policy" 2>>"$RUN/cli.log"
+	done
+	wait_all "chaincode approve of $name sequence $seq"
+	local peers="" o
+	for o in $PEER_ORGS; do
+		[[ $o == "$ADD_ORG" ]] && continue
+		peers+="--peerAddresses $(org_host "$o"):$(peer_port "$o") --tlsRootCertFiles $(peer_tls_ca "$o") "
+	done
+	# shellcheck disable=SC2086
+	with_admin "$REGULATOR_ORG" "$BIN/peer" lifecycle chaincode commit $common --signature-policy "$policy" $peers 2>>"$RUN/cli.log" ||
+		die "chaincode commit of $name sequence $seq failed (see $RUN/cli.log)"
+	log "add-org $ADD_ORG: chaincode $name sequence $seq committed"
+}
+
 all_nodes() {
 	local o org
 	for o in $ORDERERS; do echo "$o"; done
 	for org in $PEER_ORGS; do peer_node "$org"; done
 	echo chaincode
 	echo benchcc
-	ca_node
+	for org in $(ca_orgs); do ca_node "$org"; done
 	[[ -d $(node_dir traced) ]] && echo traced
 	return 0
 }
@@ -871,7 +1221,7 @@ cmd_down() {
 node_ops_port() {
 	case $1 in
 	orderer*) orderer_ops_port "$1" ;;
-	ca.*) ca_ops_port ;;
+	ca.*) ca_ops_port "$(node_org "$1")" ;;
 	peer0.*)
 		local org
 		for org in $PEER_ORGS; do
@@ -970,6 +1320,10 @@ heal)
 	netns_link "${2:?organisation}" up
 	;;
 serve) cmd_serve ;;
+add-org)
+	shift
+	cmd_add_org "$@"
+	;;
 *)
 	sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 	exit 2

@@ -34,9 +34,11 @@ import (
 type Network struct {
 	Dir      string // run directory: config, data, logs, PIDs, connection material
 	PortBase int
-	NetNS    bool        // one network namespace per organisation (network.sh up --netns)
-	Ordering Ordering    // raft or bft
-	owned    bool        // started by us, so stopped by us
+	NetNS    bool     // one network namespace per organisation (network.sh up --netns)
+	Ordering Ordering // raft or bft
+	owned    bool     // started by us, so stopped by us
+	own      bool     // never attach: the suite changes the network's shape (WithOwnNetwork)
+	stopped  bool
 	reaper   *os.Process // stops the network if this process dies first
 	conns    connections
 }
@@ -61,7 +63,7 @@ func Main(m *testing.M, opts ...Option) int {
 		o(want)
 	}
 	var err error
-	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" && recordedOrdering(dir) == want.Ordering {
+	if dir := os.Getenv("TRACECHAIN_TESTNET_DIR"); dir != "" && !want.own && recordedOrdering(dir) == want.Ordering {
 		current, err = Attach(dir)
 	} else {
 		current, err = Start(context.Background(), opts...)
@@ -82,6 +84,11 @@ func Main(m *testing.M, opts ...Option) int {
 // own with its own address (network.sh up --netns). It needs root.
 func WithNetNS() Option { return func(n *Network) { n.NetNS = true } }
 
+// WithOwnNetwork has Main start a network of its own even when TRACECHAIN_TESTNET_DIR names a
+// running one: for a suite that changes the network's shape (AddOrg), which the suites that
+// share a network do not expect.
+func WithOwnNetwork() Option { return func(n *Network) { n.own = true } }
+
 // repoRoot is the repository's root directory, found from this source file.
 func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -93,15 +100,19 @@ func script() string { return filepath.Join(repoRoot(), "test-network", "network
 
 // Start brings up a fresh network in a new temporary directory. It tries a few random port
 // blocks below the ephemeral range, so a developer's own network (default base 27000) or
-// another test run can run beside.
+// another test run can run beside; with TRACECHAIN_PORT_BASE set it uses that block only.
 func Start(ctx context.Context, opts ...Option) (*Network, error) {
 	dir, err := os.MkdirTemp("", "tracechain-net-")
 	if err != nil {
 		return nil, err
 	}
+	fixed, _ := strconv.Atoi(os.Getenv("TRACECHAIN_PORT_BASE"))
 	var lastErr error
 	for attempt := 0; attempt < 4; attempt++ {
 		n := &Network{Dir: filepath.Join(dir, "run"), PortBase: 10000 + 300*rand.IntN(70), Ordering: Raft, owned: true} //nolint:gosec // a port block for a test network, not a secret
+		if fixed > 0 {
+			n.PortBase = fixed
+		}
 		for _, o := range opts {
 			o(n)
 		}
@@ -115,7 +126,7 @@ func Start(ctx context.Context, opts ...Option) (*Network, error) {
 			return n, nil
 		}
 		lastErr = fmt.Errorf("network.sh up: %w\n%s", err, tail(out, 40))
-		if !strings.Contains(string(out), "is in use") {
+		if fixed > 0 || !strings.Contains(string(out), "is in use") {
 			break
 		}
 	}
@@ -149,12 +160,16 @@ func (n *Network) startReaper() {
 	}
 }
 
-// Stop stops a network that Start started and removes its directory.
+// Stop stops a network that Start started and removes its directory. It fails if a node
+// process that the network recorded still runs after network.sh down. Stopping a stopped
+// network does nothing.
 func (n *Network) Stop() error {
 	closeErr := n.closeConnections()
-	if !n.owned {
+	if !n.owned || n.stopped {
 		return closeErr
 	}
+	n.stopped = true
+	procs, procErr := n.Processes()
 	if n.reaper != nil {
 		_ = n.reaper.Kill() // our own reaper, by its PID: nothing left for it to do
 	}
@@ -163,6 +178,9 @@ func (n *Network) Stop() error {
 	out, err := n.run(context.Background(), "down")
 	if err != nil {
 		return fmt.Errorf("network.sh down: %w\n%s", err, out)
+	}
+	if err := errors.Join(procErr, survivors(procs)); err != nil {
+		return fmt.Errorf("network.sh down: %w", err)
 	}
 	if n.NetNS {
 		if err := errors.Join(recErr, checkRemoved(context.Background(), recorded)); err != nil {
