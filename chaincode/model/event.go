@@ -52,7 +52,6 @@ type Event struct {
 	AlertID     string      `json:"alertId,omitempty"`
 	SaleHash    string      `json:"saleHash,omitempty"`
 	Version     int         `json:"version,omitempty"`
-	EventIDs    []string    `json:"eventIds,omitempty"` // Captured: the anchored eventIDs, in capture order
 	// Contents is true when the transaction also changed goods that it does
 	// not list: those inside a container it decommissioned, whose
 	// disposition follows the container. A reader that keeps derived state
