@@ -256,6 +256,17 @@ func TestLeaveRevokeSuspend(t *testing.T) {
 		require.NoError(t, err)
 	})
 
+	t.Run("the shrunk network upgrades its chaincode", func(t *testing.T) {
+		// network.sh deployCC approves the next sequence for the remaining organisations only
+		// and keeps the removed retailer's sales collection with the Regulator alone.
+		require.NoError(t, n.Deploy(ctx))
+		_, err := commission(ctx, A, gtinA, "A4", 1)
+		require.NoError(t, err)
+		sale, err := regulator.GetSale(ctx, toRetailer[0])
+		require.NoError(t, err)
+		require.Equal(t, buyer.BuyerName, sale.BuyerName)
+	})
+
 	t.Run("every remaining peer holds the same world state", func(t *testing.T) {
 		top := settle(ctx, t, remaining)
 		var want *testnet.StateDigest
