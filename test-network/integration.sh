@@ -16,8 +16,9 @@
 # network of its own with one network namespace per organisation (network.sh up --netns),
 # when the script runs as root.
 #
-# The suites of another ordering (test-network/testnet/bft, on SmartBFT) need a network of
-# their own: they run after the shared network is stopped, each starting and stopping its
+# The suites of another ordering (test-network/testnet/bft, on SmartBFT) and those that change
+# the network's shape (test-network/testnet/addorg, test-network/testnet/leave) need a network
+# of their own: they run after the shared network is stopped, each starting and stopping its
 # own, so that one network runs at a time.
 #
 # If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
@@ -32,7 +33,7 @@ GO=${GO:-go}
 first=./chaincode/integration
 last=./test-network/testnet
 faults=./test-network/faults
-own=(./test-network/testnet/bft ./test-network/testnet/addorg)
+own=(./test-network/testnet/bft ./test-network/testnet/addorg ./test-network/testnet/leave)
 mapfile -t all < <(grep -rl --include='*_test.go' '^//go:build integration' chaincode client test-network |
 	xargs -n1 dirname | sort -u | sed 's|^|./|')
 middle=()

@@ -28,6 +28,15 @@
 #                                 definitions at their next sequence with it among the
 #                                 endorsers (and, for a retailer, its sales collection). Each
 #                                 step's time goes to RUN/add-org/NAME.times (raft, no --netns)
+#   network.sh remove-org NAME    take an organisation out of the channel: the chaincode
+#                                 definitions at their next sequence without it (approved by
+#                                 every remaining organisation), a config update signed by a
+#                                 majority of the organisations' admins, then its nodes stop;
+#                                 its history stays on the ledger (RUN/remove-org/NAME.times)
+#   network.sh revoke ORG IDENTITY
+#                                 revoke one certificate of ORG (users/IDENTITY@domain, or a PEM
+#                                 file): a CRL signed by ORG's CA put into its channel MSP by a
+#                                 config update its admin signs; every peer refuses it after
 #   network.sh serve              start the verification service (traced) as the Regulator's
 #                                 read-only identity and print its address
 #   network.sh tools              only build the Fabric tools and the project's binaries
@@ -66,8 +75,11 @@ if [[ -f $RUN/network.env ]]; then
 	# shellcheck source=/dev/null
 	. "$RUN/network.env"
 fi
-# Organisations added to the running network (add-org) extend the consortium's lists.
+# Organisations added to the running network (add-org) extend the consortium's lists;
+# organisations removed from it (remove-org) keep their place in them (their port slot) and
+# are listed in REMOVED_ORGS.
 ADDED_ORGS=
+REMOVED_ORGS=
 if [[ -f $RUN/orgs.env ]]; then
 	# shellcheck source=/dev/null
 	. "$RUN/orgs.env"
@@ -167,6 +179,21 @@ orderer_tls_ca() { echo "$(orderer_org_dir "$1")/tlsca/tlsca.$(orderer_domain "$
 peer_org_dir() { echo "$(crypto)/peerOrganizations/$(org_domain "$1")"; }
 peer_tls_ca() { echo "$(peer_org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
 peer_node() { echo "peer0.$(lower "$1")"; }
+
+# channel_orgs: the peer organisations in the channel: PEER_ORGS less the removed ones.
+channel_orgs() {
+	local org
+	for org in $PEER_ORGS; do
+		removed "$org" || printf '%s ' "$org"
+	done
+}
+removed() { [[ -n $1 && " $REMOVED_ORGS " == *" $1 "* ]]; }
+# first_org: the first organisation in the channel, which deploys and commits definitions.
+first_org() {
+	local orgs
+	orgs=$(channel_orgs)
+	echo "${orgs%% *}"
+}
 
 # ---------------------------------------------------------------------------------------------
 # Ordering: raft, three orderers of the Orderer organisation (profile Traceability), or
@@ -729,7 +756,7 @@ cmd_create_channel() {
 			}
 	fi
 	local o org joined=0 members=0
-	for o in $ORDERERS $(for org in $PEER_ORGS; do peer_node "$org"; done); do
+	for o in $ORDERERS $(for org in $(channel_orgs); do peer_node "$org"; done); do
 		node_alive "$o" || die "$o is not running (network.sh start-node $o)"
 	done
 	for o in $ORDERERS; do
@@ -741,7 +768,7 @@ cmd_create_channel() {
 			die "$o could not join channel $CHANNEL (see $RUN/cli.log)"
 		joined=$((joined + 1))
 	done
-	for org in $PEER_ORGS; do
+	for org in $(channel_orgs); do
 		if with_admin "$org" "$BIN/peer" channel list 2>/dev/null | grep -qx "$CHANNEL"; then
 			members=$((members + 1))
 			continue
@@ -799,7 +826,7 @@ cmd_deploy_cc() {
 
 	log "waiting for gateway clients to be served"
 	local org
-	for org in $PEER_ORGS; do
+	for org in $(channel_orgs); do
 		spawn "$BIN/probe" -profile "$RUN/connection/$(lower "$org").json" -chaincode "$BENCH_CC_NAME" -serves "$CC_NAME" -timeout 90s
 	done
 	wait_all "gateway probe"
@@ -810,7 +837,7 @@ cmd_deploy_cc() {
 deploy_chaincode() {
 	local name=$1 node=$2 binary=$3 port=$4 seq pkg id org
 	shift 4
-	seq=$(with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null |
+	seq=$(with_admin "$(first_org)" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null |
 		sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' || true)
 	seq=$((${seq:-0} + 1))
 	log "deploying chaincode $name sequence $seq"
@@ -818,7 +845,7 @@ deploy_chaincode() {
 	pkg=$RUN/chaincode/$name.tar.gz
 	"$BIN/builder" package -label "${name}_${CC_VERSION}" -address "$(cc_host):$port" -out "$pkg"
 	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$pkg")
-	for org in $PEER_ORGS; do
+	for org in $(channel_orgs); do
 		spawn install_chaincode "$org" "$pkg"
 	done
 	wait_all "chaincode install"
@@ -830,14 +857,14 @@ deploy_chaincode() {
 
 	local common
 	common="$(orderer_flags) --channelID $CHANNEL --name $name --version $CC_VERSION --sequence $seq $*"
-	for org in $PEER_ORGS; do
+	for org in $(channel_orgs); do
 		# shellcheck disable=SC2086
 		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
 			--signature-policy "$(cc_signature_policy)" 2>>"$RUN/cli.log"
 	done
 	wait_all "chaincode approve"
 	# shellcheck disable=SC2046,SC2086
-	with_admin "${PEER_ORGS%% *}" "$BIN/peer" lifecycle chaincode commit $common \
+	with_admin "$(first_org)" "$BIN/peer" lifecycle chaincode commit $common \
 		--signature-policy "$(cc_signature_policy)" $(all_peer_flags) 2>>"$RUN/cli.log" ||
 		die "chaincode commit of $name failed (see $RUN/cli.log)"
 	echo "$seq"
@@ -845,7 +872,7 @@ deploy_chaincode() {
 
 all_peer_flags() {
 	local org
-	for org in $PEER_ORGS; do
+	for org in $(channel_orgs); do
 		printf -- '--peerAddresses %s:%s --tlsRootCertFiles %s ' "$(org_host "$org")" "$(peer_port "$org")" "$(peer_tls_ca "$org")"
 	done
 }
@@ -886,44 +913,56 @@ init_ledger() {
 cc_signature_policy() {
 	local p=$CC_SIGNATURE_POLICY org
 	for org in $ADDED_ORGS; do p="${p%)},'${org}MSP.peer')"; done
+	# A removed organisation's peer is no longer among them (remove-org).
+	for org in $REMOVED_ORGS; do
+		p=${p/,\'${org}MSP.peer\'/}
+	done
 	echo "$p"
 }
 
 # collections_config: the tracechain definition's collections: network/collections.json, and
 # for every added retailer a sales collection like the consortium's first retailer's, with
 # the newcomer in its place.
+#
+# A removed retailer's sales collection stays in the definition (Fabric refuses a definition
+# that drops an existing collection) with the Regulator its only member: the buyer data of its
+# past sales stays readable by the Regulator, and the removed organisation is no member of
+# anything.
 collections_config() {
 	local added=() org tmpl=${RETAILER_ORGS%% *}
 	for org in $ADDED_ORGS; do
 		[[ " $RETAILER_ORGS " == *" $org "* ]] && added+=("$org")
 	done
-	if ((${#added[@]} == 0)); then
+	if ((${#added[@]} == 0)) && [[ -z $REMOVED_ORGS ]]; then
 		echo "$NETDEF/$CC_COLLECTIONS"
 		return
 	fi
 	local out=$RUN/config/collections.json
 	mkdir -p "$RUN/config"
-	jq --arg tmpl "$tmpl" --arg orgs "${added[*]}" '
+	jq --arg tmpl "$tmpl" --arg orgs "${added[*]}" --arg removed "$REMOVED_ORGS" --arg regulator "${REGULATOR_ORG}MSP" '
 		(map(select(.name == "sales\($tmpl)MSP")) | first) as $t
-		| if $t == null then error("no sales collection of \($tmpl) to follow") else . end
-		| . + [$orgs | split(" ") | .[] | . as $o
-			| $t | .name = "sales\($o)MSP" | .policy |= gsub("'\''\($tmpl)MSP\\."; "'\''\($o)MSP.")]' \
+		| if $t == null and $orgs != "" then error("no sales collection of \($tmpl) to follow") else . end
+		| . + [$orgs | split(" ") | .[] | select(. != "") | . as $o
+			| $t | .name = "sales\($o)MSP" | .policy |= gsub("'\''\($tmpl)MSP\\."; "'\''\($o)MSP.")]
+		| ($removed | split(" ") | map(select(. != "") | "sales\(.)MSP")) as $gone
+		| map(if (.name | IN($gone[])) then .policy = "OR('\''\($regulator).member'\'')" else . end)' \
 		"$NETDEF/$CC_COLLECTIONS" >"$out" || die "rendering $out failed"
 	echo "$out"
 }
 
-# add-org step timing: each step's wall time, in seconds, to RUN/add-org/NAME.times.
+# add-org, remove-org and revoke step timing: each step's wall time, in seconds, to ADD_TIMES
+# (RUN/add-org/NAME.times, ...), logged as STEP_LOG ("add-org NAME", ...).
 step() {
 	[[ -z ${STEP_NAME:-} ]] || step_done
 	STEP_NAME=$1
 	STEP_T0=$EPOCHREALTIME
-	log "add-org $ADD_ORG: $1"
+	log "$STEP_LOG: $1"
 }
 step_done() {
 	local dt
 	dt=$(awk -v a="$STEP_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
 	printf '%s\t%s\n' "$STEP_NAME" "$dt" >>"$ADD_TIMES"
-	log "add-org $ADD_ORG: $STEP_NAME: $dt s"
+	log "$STEP_LOG: $STEP_NAME: $dt s"
 	STEP_NAME=
 }
 
@@ -975,12 +1014,14 @@ cmd_add_org() {
 	local -a have
 	read -ra have <<<"$PEER_ORGS"
 	((${#have[@]} < 10)) || die "add-org: no free peer slot (ten organisations at most)"
-	local existing=$PEER_ORGS
+	local existing
+	existing=$(channel_orgs)
 	for o in $existing; do
 		node_alive "$(peer_node "$o")" || die "$(peer_node "$o") is not running"
 	done
 
 	ADD_ORG=$name
+	STEP_LOG="add-org $name"
 	PEER_ORGS="$PEER_ORGS $name"
 	ADDED_ORGS="${ADDED_ORGS:+$ADDED_ORGS }$name"
 	local p
@@ -1139,6 +1180,153 @@ EOT
 	cat "$ADD_TIMES"
 }
 
+# majority_signers ORG...: the Regulator first, then the other given organisations, as many
+# as a majority of the organisations now in the channel (its Application Admins policy).
+majority_signers() {
+	local -a signers=("$REGULATOR_ORG")
+	local o n
+	n=$(wc -w <<<"$(channel_orgs)")
+	for o in "$@"; do
+		[[ $o == "$REGULATOR_ORG" ]] || signers+=("$o")
+	done
+	echo "${signers[@]:0:n/2+1}"
+}
+
+# sign_and_submit UPDATE SIGNER...: each signer's admin signs UPDATE in turn, the last one by
+# submitting it (peer channel update adds its signature).
+sign_and_submit() {
+	local update=$1 i
+	shift
+	local -a signers=("$@")
+	for ((i = 0; i < ${#signers[@]} - 1; i++)); do
+		with_admin "${signers[i]}" "$BIN/peer" channel signconfigtx -f "$update" >>"$RUN/cli.log" 2>&1 ||
+			die "${signers[i]} could not sign the config update (see $RUN/cli.log)"
+		log "$STEP_LOG: signed by ${signers[i]}'s admin"
+	done
+	local submitter=${signers[${#signers[@]} - 1]}
+	# shellcheck disable=SC2046
+	with_admin "$submitter" "$BIN/peer" channel update -f "$update" -c "$CHANNEL" $(orderer_flags) >>"$RUN/cli.log" 2>&1 ||
+		die "the config update submitted by $submitter failed (see $RUN/cli.log)"
+	log "$STEP_LOG: signed and submitted by ${submitter}'s admin"
+}
+
+# Removing an organisation from the running channel (remove-org). In order: every remaining
+# organisation approves the chaincode definitions at their next sequence without the leaving
+# organisation's peer among the endorsers (a removed retailer's sales collection keeps the
+# Regulator as its only member), and a majority's peers endorse the commit; then the
+# administrators of a majority of the organisations in the channel sign the config update
+# that takes its MSP out of the Application group, the last one submitting it; then its
+# nodes stop. Its blocks, events and world state stay in every remaining peer's ledger.
+cmd_remove_org() {
+	need_network
+	local name=${1:-} o
+	[[ -n $name ]] || die "remove-org NAME"
+	[[ " $(channel_orgs) " == *" $name "* ]] || die "$name is not an organisation in the channel (have: $(channel_orgs))"
+	[[ $name != "$REGULATOR_ORG" ]] || die "remove-org: the Regulator cannot leave"
+	[[ $ORDERING == raft ]] || die "remove-org: only a raft-ordered network yet"
+	[[ $NETNS != 1 ]] || die "remove-org: not on a --netns network yet"
+	local -a left
+	read -ra left <<<"$(channel_orgs)"
+	((${#left[@]} > 3)) || die "remove-org: at least three organisations must stay"
+	for o in $(channel_orgs); do
+		[[ $o == "$name" ]] || node_alive "$(peer_node "$o")" || die "$(peer_node "$o") is not running"
+	done
+	[[ -x $BIN/orgupdate ]] || (cd "$ROOT" && go build -o "$BIN/" ./test-network/cmd/orgupdate)
+
+	STEP_LOG="remove-org $name"
+	local work=$RUN/remove-org/$name
+	mkdir -p "$work"
+	ADD_TIMES=$RUN/remove-org/$name.times
+	: >"$ADD_TIMES"
+	local t0=$EPOCHREALTIME
+	# The signers are counted among the organisations in the channel, the leaving one included.
+	local -a signers
+	# shellcheck disable=SC2046
+	read -ra signers <<<"$(majority_signers $(for o in $(channel_orgs); do [[ $o == "$name" ]] || echo "$o"; done))"
+	local n
+	n=$(wc -w <<<"$(channel_orgs)")
+
+	REMOVED_ORGS="${REMOVED_ORGS:+$REMOVED_ORGS }$name"
+	cat >>"$RUN/orgs.env" <<EOT
+# remove-org $name
+REMOVED_ORGS="\${REMOVED_ORGS:+\$REMOVED_ORGS }$name"
+EOT
+
+	step "chaincode definitions: approve and commit"
+	define_chaincode "$CC_NAME" --collections-config "$(collections_config)"
+	define_chaincode "$BENCH_CC_NAME"
+
+	step "config update: fetch and build"
+	fetch_config "$REGULATOR_ORG" "$work/config.block"
+	"$BIN/orgupdate" remove --block "$work/config.block" --channel "$CHANNEL" --mspid "${name}MSP" --out "$work/update.pb" ||
+		die "building the config update failed"
+
+	step "config update: sign and submit"
+	log "$STEP_LOG: ${#signers[@]} of the $n organisations' admins sign: ${signers[*]}"
+	sign_and_submit "$work/update.pb" "${signers[@]}"
+	fetch_config "$REGULATOR_ORG" "$work/config-after.block"
+	local cfg
+	cfg=$("$BIN/orgupdate" inspect --block "$work/config-after.block" --mspid "${name}MSP")
+	[[ $cfg == *" lacks ${name}MSP" ]] || die "the channel configuration still has ${name}MSP ($cfg)"
+	for o in $(channel_orgs); do
+		wait_height "$o" $((${cfg%% *} + 1))
+	done
+
+	step "stop its nodes"
+	stop_node "$(peer_node "$name")"
+	! has_ca "$name" || stop_node "$(ca_node "$name")"
+	step_done
+	local total
+	total=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+	printf 'total\t%s\n' "$total" >>"$ADD_TIMES"
+	log "$STEP_LOG: ${name}MSP left channel $CHANNEL in $total s; its history stays on the ledger"
+	cat "$ADD_TIMES"
+}
+
+# cmd_revoke ORG IDENTITY: revoke the certificate of ORG's identity IDENTITY (User1, Admin, a
+# name enrolled under RUN/crypto/.../users/IDENTITY@domain, or the path of a PEM certificate):
+# ORG's CA signs a CRL that lists it (and whatever that CA revoked before), and ORG's admin,
+# whom the MSP value's mod_policy (ORG's Admins) names alone, signs and submits the config
+# update that puts the CRL into ORG's channel MSP. It returns once every peer in the channel
+# has the new configuration: from then on every peer refuses that identity's signatures.
+cmd_revoke() {
+	need_network
+	local org=${1:-} id=${2:-} o
+	[[ -n $org && -n $id ]] || die "revoke ORG IDENTITY"
+	[[ " $(channel_orgs) " == *" $org "* ]] || die "$org is not an organisation in the channel (have: $(channel_orgs))"
+	local dom cert
+	dom=$(org_domain "$org")
+	if [[ -f $id ]]; then
+		cert=$id
+	else
+		cert=$(find "$(peer_org_dir "$org")/users/$id@$dom/msp/signcerts" -name '*.pem' 2>/dev/null | head -n1)
+		[[ -n $cert ]] || die "no certificate of $id@$dom in $(peer_org_dir "$org")/users"
+	fi
+	[[ -x $BIN/orgupdate ]] || (cd "$ROOT" && go build -o "$BIN/" ./test-network/cmd/orgupdate)
+	STEP_LOG="revoke $org $id"
+	local work
+	work=$RUN/revoke/$org/$(basename "$id" .pem)-$(date +%s%N)
+	mkdir -p "$work"
+	ADD_TIMES=$work/times
+	: >"$ADD_TIMES"
+	step "config update: fetch and build"
+	fetch_config "$org" "$work/config.block"
+	"$BIN/orgupdate" revoke --block "$work/config.block" --channel "$CHANNEL" --mspid "${org}MSP" --cert "$cert" \
+		--ca-cert "$(peer_org_dir "$org")/ca/ca.$dom-cert.pem" --ca-key "$(peer_org_dir "$org")/ca/priv_sk" --out "$work/update.pb" ||
+		die "building the revocation update failed"
+	step "config update: submit and commit"
+	sign_and_submit "$work/update.pb" "$org"
+	fetch_config "$org" "$work/config-after.block"
+	local cfg
+	cfg=$("$BIN/orgupdate" inspect --block "$work/config-after.block" --mspid "${org}MSP")
+	for o in $(channel_orgs); do
+		wait_height "$o" $((${cfg%% *} + 1))
+	done
+	step_done
+	log "$STEP_LOG: revoked ($cert) from block ${cfg%% *} on"
+	cat "$ADD_TIMES"
+}
+
 # define_chaincode NAME [APPROVE_FLAGS...]: the next sequence of chaincode NAME's definition,
 # with the package every peer already has and today's policy (cc_signature_policy): approved
 # by every organisation, the newcomer included, and committed with the endorsements of the
@@ -1154,21 +1342,21 @@ define_chaincode() {
 	local common policy
 	policy=$(cc_signature_policy)
 	common="$(orderer_flags) --channelID $CHANNEL --name $name --version $CC_VERSION --sequence $seq $*"
-	for org in $PEER_ORGS; do
+	for org in $(channel_orgs); do
 		# shellcheck disable=SC2086
 		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
 			--signature-policy "$policy" 2>>"$RUN/cli.log"
 	done
 	wait_all "chaincode approve of $name sequence $seq"
 	local peers="" o
-	for o in $PEER_ORGS; do
-		[[ $o == "$ADD_ORG" ]] && continue
+	for o in $(channel_orgs); do
+		[[ $o == "${ADD_ORG:-}" ]] && continue
 		peers+="--peerAddresses $(org_host "$o"):$(peer_port "$o") --tlsRootCertFiles $(peer_tls_ca "$o") "
 	done
 	# shellcheck disable=SC2086
 	with_admin "$REGULATOR_ORG" "$BIN/peer" lifecycle chaincode commit $common --signature-policy "$policy" $peers 2>>"$RUN/cli.log" ||
 		die "chaincode commit of $name sequence $seq failed (see $RUN/cli.log)"
-	log "add-org $ADD_ORG: chaincode $name sequence $seq committed"
+	log "$STEP_LOG: chaincode $name sequence $seq committed"
 }
 
 all_nodes() {
@@ -1236,6 +1424,8 @@ cmd_status() {
 	local n pid state health rss total=0 bad=0 port
 	printf '%-22s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
 	for n in $(all_nodes); do
+		# A removed organisation's nodes are stopped for good.
+		removed "$(node_org "$n")" && continue
 		pid=$(node_pid "$n")
 		state=stopped health=- rss=0
 		if node_alive "$n"; then
@@ -1323,6 +1513,14 @@ serve) cmd_serve ;;
 add-org)
 	shift
 	cmd_add_org "$@"
+	;;
+remove-org)
+	shift
+	cmd_remove_org "$@"
+	;;
+revoke)
+	shift
+	cmd_revoke "$@"
 	;;
 *)
 	sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'

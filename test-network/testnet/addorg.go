@@ -121,3 +121,26 @@ func survivors(procs map[string]NodeProcess) error {
 	}
 	return errors.Join(errs...)
 }
+
+// RemoveOrg takes an organisation out of the running channel (network.sh remove-org NAME):
+// the chaincode definitions at their next sequence without its peer, the channel config
+// update signed by a majority of the organisations' admins, its nodes stopped. It returns
+// the time of each step, the last one named "total". Its history stays on the ledger.
+func (n *Network) RemoveOrg(ctx context.Context, name string) ([]AddOrgStep, error) {
+	out, err := n.run(ctx, "remove-org", name)
+	if err != nil {
+		return nil, fmt.Errorf("network.sh remove-org %s: %w\n%s", name, err, tail(out, 40))
+	}
+	return readSteps(filepath.Join(n.Dir, "remove-org", name+".times"))
+}
+
+// Revoke revokes one certificate of org (network.sh revoke ORG IDENTITY): identity is a name
+// under the organisation's users (User1, or one IssueUser made) or a certificate file. It
+// returns once every peer in the channel has the configuration with the CRL.
+func (n *Network) Revoke(ctx context.Context, org, identity string) error {
+	out, err := n.run(ctx, "revoke", org, identity)
+	if err != nil {
+		return fmt.Errorf("network.sh revoke %s %s: %w\n%s", org, identity, err, tail(out, 40))
+	}
+	return nil
+}

@@ -1,7 +1,10 @@
-// Command orgupdate builds the channel configuration update that adds an organisation to a
-// running channel, with github.com/hyperledger/fabric-config, for network.sh add-org:
+// Command orgupdate builds the channel configuration updates that add an organisation to a
+// running channel, remove one, or revoke one of an organisation's certificates, with
+// github.com/hyperledger/fabric-config, for network.sh add-org, remove-org and revoke:
 //
 //	orgupdate add --block CONFIG_BLOCK --channel CH --mspid NewMSP --msp DIR --anchor HOST:PORT --out UPDATE
+//	orgupdate remove --block CONFIG_BLOCK --channel CH --mspid OldMSP --out UPDATE
+//	orgupdate revoke --block CONFIG_BLOCK --channel CH --mspid OrgMSP --cert CERT --ca-cert CA --ca-key KEY --out UPDATE
 //	orgupdate inspect --block CONFIG_BLOCK --mspid NewMSP
 //
 // add reads the channel's latest configuration block (peer channel fetch config), adds the
@@ -11,6 +14,17 @@
 // organisations' admins to sign (peer channel signconfigtx) and one of them to submit (peer
 // channel update). It only builds: it signs nothing and holds no key.
 //
+// remove writes the update that takes the organisation out of the Application group: its MSP,
+// policies and anchor peers. Like add's, it needs a majority of the organisations' admins.
+//
+// revoke writes the update that puts a certificate revocation list into the organisation's
+// MSP: a CRL signed with the organisation's CA key (CA and KEY: the CA certificate that issued
+// CERT and its PEM private key) that lists CERT's serial number besides every serial an
+// earlier CRL of the same CA in that MSP listed, in place of that CRL. The MSP value's
+// mod_policy is the organisation's own Admins, so its admin alone signs and submits the update.
+// Once the configuration block commits, every peer refuses CERT's signatures ("The
+// certificate has been revoked").
+//
 // inspect prints the configuration block's number and whether the organisation is in the
 // channel ("12 has NewMSP" or "12 lacks NewMSP").
 //
@@ -19,17 +33,25 @@
 package main
 
 import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hyperledger/fabric-config/configtx"
 	"github.com/hyperledger/fabric-config/configtx/membership"
@@ -45,6 +67,10 @@ func main() {
 	switch os.Args[1] {
 	case "add":
 		err = add(os.Args[2:])
+	case "remove":
+		err = remove(os.Args[2:])
+	case "revoke":
+		err = revoke(os.Args[2:], time.Now())
 	case "inspect":
 		err = inspect(os.Args[2:], os.Stdout)
 	default:
@@ -57,7 +83,10 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: orgupdate add --block F --channel CH --mspid ID --msp DIR --anchor HOST:PORT --out F\n       orgupdate inspect --block F --mspid ID")
+	fmt.Fprintln(os.Stderr, "usage: orgupdate add --block F --channel CH --mspid ID --msp DIR --anchor HOST:PORT --out F\n"+
+		"       orgupdate remove --block F --channel CH --mspid ID --out F\n"+
+		"       orgupdate revoke --block F --channel CH --mspid ID --cert F --ca-cert F --ca-key F --out F\n"+
+		"       orgupdate inspect --block F --mspid ID")
 	os.Exit(2)
 }
 
@@ -105,7 +134,12 @@ func add(args []string) error {
 	if err := app.SetOrganization(org); err != nil {
 		return fmt.Errorf("add %s: %w", *mspID, err)
 	}
-	update, err := tx.ComputeMarshaledUpdate(*channel)
+	return writeUpdate(tx, *channel, *out)
+}
+
+// writeUpdate writes the CONFIG_UPDATE envelope of tx's changes, unsigned.
+func writeUpdate(tx configtx.ConfigTx, channel, out string) error {
+	update, err := tx.ComputeMarshaledUpdate(channel)
 	if err != nil {
 		return err
 	}
@@ -117,7 +151,163 @@ func add(args []string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(*out, raw, 0o600)
+	return os.WriteFile(out, raw, 0o600)
+}
+
+func remove(args []string) error {
+	fs := flag.NewFlagSet("remove", flag.ExitOnError)
+	blockPath := fs.String("block", "", "the channel's latest configuration block (peer channel fetch config)")
+	channel := fs.String("channel", "", "channel ID")
+	mspID := fs.String("mspid", "", "MSP ID of the organisation to remove")
+	out := fs.String("out", "", "where to write the CONFIG_UPDATE envelope")
+	_ = fs.Parse(args)
+	if *blockPath == "" || *channel == "" || *mspID == "" || *out == "" {
+		return errors.New("--block, --channel, --mspid and --out are required")
+	}
+	_, cfg, err := readConfigBlock(*blockPath)
+	if err != nil {
+		return err
+	}
+	tx := configtx.New(cfg)
+	app := tx.Application()
+	if app.Organization(*mspID) == nil {
+		return fmt.Errorf("%s is not in channel %s", *mspID, *channel)
+	}
+	app.RemoveOrganization(*mspID)
+	return writeUpdate(tx, *channel, *out)
+}
+
+// crlValidity is how long a CRL that revoke writes says it is current (its NextUpdate).
+// Fabric's MSP does not check it: a revocation stays in force until a later update removes
+// the CRL.
+const crlValidity = 365 * 24 * time.Hour
+
+func revoke(args []string, now time.Time) error {
+	fs := flag.NewFlagSet("revoke", flag.ExitOnError)
+	blockPath := fs.String("block", "", "the channel's latest configuration block (peer channel fetch config)")
+	channel := fs.String("channel", "", "channel ID")
+	mspID := fs.String("mspid", "", "MSP ID of the organisation whose certificate is revoked")
+	certPath := fs.String("cert", "", "the PEM certificate to revoke")
+	caCertPath := fs.String("ca-cert", "", "the PEM certificate of the CA that issued it")
+	caKeyPath := fs.String("ca-key", "", "that CA's PEM private key, which signs the CRL")
+	out := fs.String("out", "", "where to write the CONFIG_UPDATE envelope")
+	_ = fs.Parse(args)
+	if *blockPath == "" || *channel == "" || *mspID == "" || *certPath == "" || *caCertPath == "" || *caKeyPath == "" || *out == "" {
+		return errors.New("--block, --channel, --mspid, --cert, --ca-cert, --ca-key and --out are required")
+	}
+	_, cfg, err := readConfigBlock(*blockPath)
+	if err != nil {
+		return err
+	}
+	tx := configtx.New(cfg)
+	org := tx.Application().Organization(*mspID)
+	if org == nil {
+		return fmt.Errorf("%s is not in channel %s", *mspID, *channel)
+	}
+	msp, err := org.MSP().Configuration()
+	if err != nil {
+		return err
+	}
+	certs, err := readCert(*certPath)
+	if err != nil {
+		return err
+	}
+	cas, err := readCert(*caCertPath)
+	if err != nil {
+		return err
+	}
+	key, err := readSigner(*caKeyPath)
+	if err != nil {
+		return err
+	}
+	crls, err := revokeIn(msp, certs[0], cas[0], key, now)
+	if err != nil {
+		return err
+	}
+	msp.RevocationList = crls
+	if err := org.SetMSP(msp); err != nil {
+		return fmt.Errorf("set the MSP of %s: %w", *mspID, err)
+	}
+	return writeUpdate(tx, *channel, *out)
+}
+
+// revokeIn returns msp's revocation lists with cert revoked: ca's CRL in the MSP (the one whose
+// authority key identifier is ca's subject key identifier), if any, replaced by a new one
+// signed by key that lists its serial numbers and cert's. cert must be issued by ca, and ca
+// must be one of the MSP's root or intermediate CAs.
+func revokeIn(msp configtx.MSP, cert, ca *x509.Certificate, key crypto.Signer, now time.Time) ([]*pkix.CertificateList, error) { //nolint:staticcheck // fabric-config's MSP holds its CRLs as pkix.CertificateList
+	if err := cert.CheckSignatureFrom(ca); err != nil {
+		return nil, fmt.Errorf("the certificate %q was not issued by %q: %w", cert.Subject, ca.Subject, err)
+	}
+	if !slices.ContainsFunc(append(slices.Clone(msp.RootCerts), msp.IntermediateCerts...), ca.Equal) {
+		return nil, fmt.Errorf("%q is not a CA of MSP %s", ca.Subject, msp.Name)
+	}
+	if len(ca.SubjectKeyId) == 0 {
+		return nil, fmt.Errorf("%q has no subject key identifier, which a CRL names its issuer by", ca.Subject)
+	}
+	var (
+		kept    []*pkix.CertificateList //nolint:staticcheck // fabric-config's type
+		entries []x509.RevocationListEntry
+		number  = big.NewInt(1)
+	)
+	for _, old := range msp.RevocationList {
+		der, err := asn1.Marshal(*old)
+		if err != nil {
+			return nil, err
+		}
+		rl, err := x509.ParseRevocationList(der)
+		if err != nil {
+			return nil, fmt.Errorf("a CRL of MSP %s: %w", msp.Name, err)
+		}
+		if !bytes.Equal(rl.AuthorityKeyId, ca.SubjectKeyId) {
+			kept = append(kept, old)
+			continue
+		}
+		for _, e := range rl.RevokedCertificateEntries {
+			if e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
+				return nil, fmt.Errorf("the certificate %q (serial %s) is already revoked", cert.Subject, cert.SerialNumber)
+			}
+			entries = append(entries, e)
+		}
+		if rl.Number != nil && rl.Number.Cmp(number) >= 0 {
+			number = new(big.Int).Add(rl.Number, big.NewInt(1))
+		}
+	}
+	entries = append(entries, x509.RevocationListEntry{SerialNumber: cert.SerialNumber, RevocationTime: now.UTC()})
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: number, ThisUpdate: now.UTC(), NextUpdate: now.UTC().Add(crlValidity), RevokedCertificateEntries: entries,
+	}, ca, key)
+	if err != nil {
+		return nil, fmt.Errorf("signing the CRL: %w", err)
+	}
+	var crl pkix.CertificateList //nolint:staticcheck // fabric-config's type
+	if rest, err := asn1.Unmarshal(der, &crl); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("reading back the CRL: %v (%d trailing bytes)", err, len(rest))
+	}
+	return append(kept, &crl), nil
+}
+
+// readSigner reads a PEM private key (PKCS #8, as cryptogen and Fabric CA write it, or SEC 1).
+func readSigner(path string) (crypto.Signer, error) {
+	raw, err := os.ReadFile(path) //nolint:gosec // the CA key file the operator named
+	if err != nil {
+		return nil, err
+	}
+	b, _ := pem.Decode(raw)
+	if b == nil {
+		return nil, fmt.Errorf("%s: no PEM block", path)
+	}
+	if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
+		if s, ok := k.(crypto.Signer); ok {
+			return s, nil
+		}
+		return nil, fmt.Errorf("%s: not a signing key", path)
+	}
+	k, err := x509.ParseECPrivateKey(b.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
 }
 
 // orgPolicies are the policies every peer organisation of the consortium has
