@@ -79,18 +79,25 @@ func firstBlock(ctx context.Context, g *Gateway, block uint64) (bool, error) {
 // Settle waits until every peer has committed every block that any peer had committed when
 // it was called: after it, a read anywhere sees every write acknowledged before.
 func (n *Network) Settle(ctx context.Context) error {
+	_, err := n.SettleOn(ctx, Orgs)
+	return err
+}
+
+// SettleOn is Settle on the peers of orgs only (those a grown or shrunk network runs), and
+// returns the height they all have.
+func (n *Network) SettleOn(ctx context.Context, orgs []string) (uint64, error) {
 	var top uint64
-	for _, org := range Orgs {
+	for _, org := range orgs {
 		h, err := n.ChainHeight(ctx, org)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		top = max(top, h)
 	}
 	if top == 0 {
-		return nil
+		return 0, nil
 	}
-	return n.WaitForBlock(ctx, top-1)
+	return top, n.WaitForBlockOn(ctx, top-1, orgs)
 }
 
 // ChainHeight is the number of blocks org's peer has committed on the channel, read through

@@ -85,17 +85,12 @@ func register(ctx context.Context, t *testing.T, org string) {
 	})
 }
 
-// settle waits until every peer, the added ones included, has every block any had.
+// settle waits until every peer of orgs has every block any of them has, and returns that
+// height.
 func settle(ctx context.Context, t *testing.T, orgs []string) uint64 {
 	t.Helper()
-	n := testnet.Current()
-	var top uint64
-	for _, org := range orgs {
-		h, err := n.ChainHeight(ctx, org)
-		require.NoError(t, err)
-		top = max(top, h)
-	}
-	require.NoError(t, n.WaitForBlockOn(ctx, top-1, orgs))
+	top, err := testnet.Current().SettleOn(ctx, orgs)
+	require.NoError(t, err)
 	return top
 }
 

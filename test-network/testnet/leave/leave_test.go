@@ -46,14 +46,8 @@ func codes(gtin, run string, n int) []string {
 // height.
 func settle(ctx context.Context, t *testing.T, orgs []string) uint64 {
 	t.Helper()
-	n := testnet.Current()
-	var top uint64
-	for _, org := range orgs {
-		h, err := n.ChainHeight(ctx, org)
-		require.NoError(t, err)
-		top = max(top, h)
-	}
-	require.NoError(t, n.WaitForBlockOn(ctx, top-1, orgs))
+	top, err := testnet.Current().SettleOn(ctx, orgs)
+	require.NoError(t, err)
 	return top
 }
 
