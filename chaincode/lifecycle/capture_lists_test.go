@@ -196,8 +196,7 @@ func TestCaptureListLocations(t *testing.T) {
 
 // TestCaptureListLocationsInDocuments is TestCaptureListLocations through the
 // parser: the location entries of a document's lists reach the ledger's
-// checks. It needs the parser to fill Capture.SourceLocation and
-// DestinationLocation, and says so until it does.
+// checks.
 func TestCaptureListLocationsInDocuments(t *testing.T) {
 	w := newWorld(t)
 	withGLNs(t, w)
@@ -207,9 +206,8 @@ func TestCaptureListLocationsInDocuments(t *testing.T) {
 	shipFrom := func(srcLoc, dstLoc string) string {
 		return withLists(moving(at, "shipping", "in_transit", held, "", ""), lists(epcis.PartyGLNURIBase+partyA, srcLoc, epcis.PartyGLNURIBase+partyD, dstLoc))
 	}
-	if caps := parsed(t, shipFrom(loc(siteD), "")); caps[0].SourceLocation == "" {
-		t.Skip("the epcis parser does not fill Capture.SourceLocation yet: the location entries of the lists are not checked through documents")
-	}
+	require.Equal(t, loc(siteD), parsed(t, shipFrom(loc(siteD), ""))[0].SourceLocation,
+		"the parser reads the location entries of the lists, so the ledger can check them")
 	before := w.mem.Len()
 	for _, tc := range []struct{ name, event, in string }{
 		{"from a rival's warehouse", shipFrom(loc(siteD), loc(siteD)), "sourceList location"},
