@@ -200,6 +200,14 @@ func (p *capParser) parse(hash string) (Capture, error) {
 			// would pass for them.
 			return c, p.fail(CodeUnsupported, pointerKey(k), "%s is in the ledger's own namespace %s: a captured event cannot carry it", k, TracechainNamespace)
 		}
+		if !knownEventKeys[k] && k != "@context" && !ignoredEverywhere[k] && !strings.HasPrefix(p.ctx.expandKey(k), "{") {
+			// EPCIS 2.0 names every other event key by an IRI. A bare key
+			// ("bizLocation0") or one whose prefix no @context declares would
+			// be hashed among the extensions and read by nobody, and a
+			// reader of the pre-hash string could not tell it from a field.
+			return c, p.fail(CodeUnknownKey, pointerKey(k),
+				"%q is neither a field of an EPCIS 2.0 event nor an extension in a namespace: declare its prefix in @context or give the full IRI", k)
+		}
 	}
 	if ev.EventID != "" && ev.EventID != hash {
 		return c, p.fail(CodeInvalidValue, "eventID", "eventID %q is not the event's CBV 2.0 hash %s: leave it out or give the hash", ev.EventID, hash)

@@ -113,6 +113,8 @@ func TestParseCaptureRefusals(t *testing.T) {
 		{"a recordTime of its own", `{"type":"ObjectEvent",` + capTime + `,"recordTime":"2026-03-01T10:00:00Z","epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving"}`, CodeUnsupported, "/recordTime"},
 		{"the ledger's own annotation", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving","tracechain:ledgerTxId":"abc"}`, CodeUnsupported, "/tracechain:ledgerTxId"},
 		{"the ledger's namespace under another prefix", `{"@context":{"tc":"https://ns.tracechain.example/epcis/"},"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving","tc:txId":"abc"}`, CodeUnsupported, "/tc:txId"},
+		{"a bare key beside the location (found by FuzzCaptureIsWhatWasHashed)", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving","bizLocation0":{}}`, CodeUnknownKey, "/bizLocation0"},
+		{"an extension whose prefix no context declares", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"OBSERVE","bizStep":"receiving","bizLocation:id":"https://id.gs1.org/414/6901234000023"}`, CodeUnknownKey, "/bizLocation:id"},
 		{"an ilmd that is not an object", `{"type":"ObjectEvent",` + capTime + `,"epcList":[` + u1 + `],"action":"ADD","bizStep":"commissioning","ilmd":"L1"}`, CodeNotObject, "/ilmd"},
 	}
 	for _, tc := range tests {

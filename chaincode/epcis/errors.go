@@ -21,6 +21,7 @@ const (
 	CodeInvalidValue   Code = "INVALID_VALUE"   // a standard field holds a value of the wrong JSON kind; nesting deeper than 64
 	CodeInvalidContext Code = "INVALID_CONTEXT" // @context is neither a string, an object nor a list of them
 	CodeUnsupported    Code = "UNSUPPORTED"     // valid EPCIS that ParseCapture cannot map to a ledger operation
+	CodeUnknownKey     Code = "UNKNOWN_KEY"     // a captured event's key that is neither an EPCIS 2.0 field nor a namespaced extension
 )
 
 // ErrInvalid is matched by every *Error (errors.Is(err, epcis.ErrInvalid)).
