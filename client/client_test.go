@@ -175,21 +175,29 @@ func TestResultsAreDecodedIntoModelTypes(t *testing.T) {
 func TestSellSendsBuyerDataOnlyAsTransientData(t *testing.T) {
 	ctx := context.Background()
 	c, cc, ctrl := newTestClient(t)
-	c.cfg.saleEndorsers = []string{"RetailerMSP", "RegulatorMSP"}
-	var got call
-	expectSubmit(ctrl, cc, "tx9", model.SellResult{Outcome: model.OutcomeSold, Code: "u1", SaleHash: "h", TxID: "tx9"}, peer.TxValidationCode_VALID, &got)
+	var got, sold call
+	gomock.InOrder(
+		expectSubmit(ctrl, cc, "tx8", model.RecordSaleResult{Outcome: model.OutcomeRecorded, Code: "u1", SaleHash: "h", RecordHash: "r", TxID: "tx8"}, peer.TxValidationCode_VALID, &got),
+		expectSubmit(ctrl, cc, "tx9", model.SellResult{Outcome: model.OutcomeSold, Code: "u1", SaleHash: "h", TxID: "tx9"}, peer.TxValidationCode_VALID, &sold),
+	)
 
 	res, err := c.Sell(ctx, model.SellRequest{Code: "u1", RetentionDays: 365}, model.SaleData{BuyerName: "Zhang San", BuyerAddress: "Hangzhou", BuyerContact: "138"})
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeSold, res.Outcome)
 
-	assert.Equal(t, model.FnSell, got.Fn)
+	// The buyer data goes to the seller's own peers, in RecordSale's transient map only.
+	assert.Equal(t, model.FnRecordSale, got.Fn)
 	require.Len(t, got.Args, 1)
 	assert.JSONEq(t, `{"code":"u1","retentionDays":365}`, got.Args[0])
-	for _, a := range got.Args {
+	assert.Equal(t, []string{c.MSPID()}, got.Endorsers)
+	// Sell, which any two organisations endorse, carries the record's hashes and no buyer data.
+	assert.Equal(t, model.FnSell, sold.Fn)
+	assert.JSONEq(t, `{"code":"u1","retentionDays":365,"saleHash":"h","recordHash":"r"}`, sold.Args[0])
+	assert.Empty(t, sold.Transient)
+	assert.Empty(t, sold.Endorsers)
+	for _, a := range append(got.Args, sold.Args...) {
 		assert.NotContains(t, a, "Zhang San", "buyer data must not be a transaction argument")
 	}
-	assert.Equal(t, []string{"RetailerMSP", "RegulatorMSP"}, got.Endorsers)
 	require.Contains(t, got.Transient, model.TransientSaleKey)
 	st := decodeArg[model.SaleTransient](t, string(got.Transient[model.TransientSaleKey]))
 	assert.Equal(t, "Zhang San", st.BuyerName)
@@ -208,7 +216,10 @@ func TestSellSaltIsRandom(t *testing.T) {
 	salts := map[string]bool{}
 	for range 3 {
 		var got call
-		expectSubmit(ctrl, cc, "tx", model.SellResult{Outcome: model.OutcomeSold}, peer.TxValidationCode_VALID, &got)
+		gomock.InOrder(
+			expectSubmit(ctrl, cc, "tx", model.RecordSaleResult{Outcome: model.OutcomeRecorded}, peer.TxValidationCode_VALID, &got),
+			expectSubmit(ctrl, cc, "tx", model.SellResult{Outcome: model.OutcomeSold}, peer.TxValidationCode_VALID, nil),
+		)
 		_, err := c.Sell(context.Background(), model.SellRequest{Code: "u"}, model.SaleData{BuyerName: "b"})
 		require.NoError(t, err)
 		salts[decodeArg[model.SaleTransient](t, string(got.Transient[model.TransientSaleKey])).Salt] = true
@@ -218,7 +229,11 @@ func TestSellSaltIsRandom(t *testing.T) {
 
 func TestRefusedResaleIsAResultNotAnError(t *testing.T) {
 	c, cc, ctrl := newTestClient(t)
-	expectSubmit(ctrl, cc, "tx2", model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: "u", AlertID: "tx2", TxID: "tx2"}, peer.TxValidationCode_VALID, nil)
+	gomock.InOrder(
+		// RecordSale keeps no buyer data for a unit sold before; Sell without a record reports it.
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeAlreadySold, Message: "sold before", Subject: "u"})),
+		expectSubmit(ctrl, cc, "tx2", model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: "u", AlertID: "tx2", TxID: "tx2"}, peer.TxValidationCode_VALID, nil),
+	)
 	res, err := c.Sell(context.Background(), model.SellRequest{Code: "u"}, model.SaleData{BuyerName: "b"})
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeRefusedAlreadySold, res.Outcome)

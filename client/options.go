@@ -57,7 +57,6 @@ type config struct {
 	retry         RetryPolicy
 	conn          grpc.ClientConnInterface
 	dialOptions   []grpc.DialOption
-	saleEndorsers []string
 }
 
 func defaultConfig() config {
@@ -296,10 +295,3 @@ func WithDialOptions(opts ...grpc.DialOption) Option {
 	return func(c *config) error { c.dialOptions = append(c.dialOptions, opts...); return nil }
 }
 
-// WithSaleEndorsers names the organisations that endorse Sell. Sell carries
-// the buyer data as transient data, which must only reach members of the
-// seller's sales collection (the seller and the Regulator). By default the
-// gateway derives them from the collection's distribution policy.
-func WithSaleEndorsers(mspIDs ...string) Option {
-	return func(c *config) error { c.saleEndorsers = mspIDs; return nil }
-}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -14,15 +15,21 @@ import (
 // model.MinSaltLength characters.
 const saltBytes = model.MinSaltLength / 2
 
-// Sell sells a unit the calling retailer holds to an end customer. The
-// buyer data goes to the chaincode only as transient data (never into the
-// transaction), with a random salt generated here with crypto/rand; the
-// ledger keeps only the salted hash, and the seller's private collection the
-// data itself. A zero SalesTime means now.
+// Sell sells a unit the calling retailer holds to an end customer, in two
+// transactions (model.SellRequest). RecordSale carries the buyer data, with
+// a random salt generated here with crypto/rand, as transient data (never
+// into the transaction) to the peers of the caller's own organisation only,
+// which alone endorse writes to its sales collection; then Sell, endorsed
+// like any move and with no buyer data, commits the public record against
+// the hashes RecordSale returned. The ledger keeps only the salted hash; the
+// seller's collection, which its regulators read, keeps the data itself. A
+// zero SalesTime means now. req's hashes are filled in here.
 //
 // Selling a unit that was already sold is not an error: the result's
 // Outcome is model.OutcomeRefusedAlreadySold and a suspected-clone alert
-// was committed (AlertID). A unit under recall gives ErrRecalled.
+// was committed (AlertID). A unit under recall gives ErrRecalled. If Sell
+// fails after RecordSale committed, the record stays unused in the seller's
+// collection until the next RecordSale of the unit replaces it.
 func (c *Client) Sell(ctx context.Context, req model.SellRequest, buyer model.SaleData) (*model.SellResult, error) {
 	if buyer.SalesTime.IsZero() {
 		buyer.SalesTime = c.now()
@@ -36,17 +43,33 @@ func (c *Client) Sell(ctx context.Context, req model.SellRequest, buyer model.Sa
 	if err != nil {
 		return nil, fmt.Errorf("tracechain: encoding sale data: %w", err)
 	}
-	arg, err := jsonArg(req)
+	recArg, err := jsonArg(model.RecordSaleRequest{Code: req.Code, RetentionDays: req.RetentionDays})
 	if err != nil {
 		return nil, err
 	}
 	s, err := c.submit(ctx, call{
-		Fn:        model.FnSell,
-		Args:      []string{arg},
+		Fn:        model.FnRecordSale,
+		Args:      []string{recArg},
 		Transient: map[string][]byte{model.TransientSaleKey: transient},
-		Endorsers: c.cfg.saleEndorsers,
+		Endorsers: []string{c.MSPID()},
 	})
+	switch {
+	case errors.Is(err, ErrAlreadySold):
+		// Sold before: Sell without a record files the clone report.
+	case err != nil:
+		return nil, err
+	default:
+		kept, err := decode[model.RecordSaleResult](model.FnRecordSale, s.result)
+		if err != nil {
+			return nil, err
+		}
+		req.SaleHash, req.RecordHash = kept.SaleHash, kept.RecordHash
+	}
+	arg, err := jsonArg(req)
 	if err != nil {
+		return nil, err
+	}
+	if s, err = c.submit(ctx, call{Fn: model.FnSell, Args: []string{arg}}); err != nil {
 		return nil, err
 	}
 	return decode[model.SellResult](model.FnSell, s.result)
@@ -62,8 +85,8 @@ func newSalt(r io.Reader) (string, error) {
 }
 
 // GetSale returns the private sale record of a sold unit, with the buyer
-// data. Only an administrator identity of the seller or of the Regulator may
-// read it (ErrForbidden for others); it is read from the caller's own peer.
+// data. Only an administrator identity of the seller, of the Regulator or of
+// the provincial regulator of the seller's region may read it (ErrForbidden for others); it is read from the caller's own peer.
 // The chaincode seals the record with a fresh key that travels only in the
 // transient map, so the answer carries no buyer data in clear even if it were
 // ever written into a block; GetSale opens it here.

@@ -26,7 +26,9 @@
 #                                 by a majority of the organisations' admins; its peer joined
 #                                 from a ledger snapshot of an existing peer; the chaincode
 #                                 definitions at their next sequence with it among the
-#                                 endorsers (and, for a retailer, its sales collection). Each
+#                                 endorsers (and, for a retailer, its sales collection). A
+#                                 regulator (--region of its province) endorses nothing and
+#                                 joins the sales collections of its province's retailers. Each
 #                                 step's time goes to RUN/add-org/NAME.times (raft, no --netns)
 #   network.sh remove-org NAME    take an organisation out of the channel: the chaincode
 #                                 definitions at their next sequence without it (approved by
@@ -458,6 +460,7 @@ CORE_PEER_CHAINCODELISTENADDRESS=$host:$(peer_cc_port "$org")
 CORE_PEER_GOSSIP_BOOTSTRAP=$host:$port
 CORE_PEER_GOSSIP_EXTERNALENDPOINT=$host:$port
 CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s
+CORE_PEER_GOSSIP_PVTDATA_RECONCILESLEEPINTERVAL=5s
 CORE_PEER_TLS_ENABLED=true
 CORE_PEER_TLS_CERT_FILE=$base/tls/server.crt
 CORE_PEER_TLS_KEY_FILE=$base/tls/server.key
@@ -912,7 +915,10 @@ init_ledger() {
 # number of endorsements still required).
 cc_signature_policy() {
 	local p=$CC_SIGNATURE_POLICY org
-	for org in $ADDED_ORGS; do p="${p%)},'${org}MSP.peer')"; done
+	for org in $ADDED_ORGS; do
+		# Regulators only watch: their peers endorse nothing.
+		[[ " ${REGULATOR_ORGS:-} " == *" $org "* ]] || p="${p%)},'${org}MSP.peer')"
+	done
 	# A removed organisation's peer is no longer among them (remove-org).
 	for org in $REMOVED_ORGS; do
 		p=${p/,\'${org}MSP.peer\'/}
@@ -922,7 +928,9 @@ cc_signature_policy() {
 
 # collections_config: the tracechain definition's collections: network/collections.json, and
 # for every added retailer a sales collection like the consortium's first retailer's, with
-# the newcomer in its place.
+# the newcomer in its place. An added (provincial) regulator joins, as a member that reads and
+# never endorses, the sales collection of every retailer in its province (REGION_<org>, first
+# two digits); its peer pulls the records kept before it joined by reconciliation.
 #
 # A removed retailer's sales collection stays in the definition (Fabric refuses a definition
 # that drops an existing collection) with the Regulator its only member: the buyer data of its
@@ -933,17 +941,31 @@ collections_config() {
 	for org in $ADDED_ORGS; do
 		[[ " $RETAILER_ORGS " == *" $org "* ]] && added+=("$org")
 	done
-	if ((${#added[@]} == 0)) && [[ -z $REMOVED_ORGS ]]; then
+	local watchers=() r
+	for org in ${REGULATOR_ORGS:-}; do
+		removed "$org" && continue
+		for r in $RETAILER_ORGS; do
+			removed "$r" && continue
+			local rr=REGION_$r rg=REGION_$org
+			[[ -n ${!rr:-} && -n ${!rg:-} && ${!rr:0:2} == "${!rg:0:2}" ]] && watchers+=("sales${r}MSP=${org}MSP")
+		done
+	done
+	if ((${#added[@]} == 0 && ${#watchers[@]} == 0)) && [[ -z $REMOVED_ORGS ]]; then
 		echo "$NETDEF/$CC_COLLECTIONS"
 		return
 	fi
 	local out=$RUN/config/collections.json
 	mkdir -p "$RUN/config"
-	jq --arg tmpl "$tmpl" --arg orgs "${added[*]}" --arg removed "$REMOVED_ORGS" --arg regulator "${REGULATOR_ORG}MSP" '
+	jq --arg tmpl "$tmpl" --arg orgs "${added[*]}" --arg removed "$REMOVED_ORGS" --arg regulator "${REGULATOR_ORG}MSP" \
+		--arg watchers "${watchers[*]}" '
 		(map(select(.name == "sales\($tmpl)MSP")) | first) as $t
 		| if $t == null and $orgs != "" then error("no sales collection of \($tmpl) to follow") else . end
 		| . + [$orgs | split(" ") | .[] | select(. != "") | . as $o
-			| $t | .name = "sales\($o)MSP" | .policy |= gsub("'\''\($tmpl)MSP\\."; "'\''\($o)MSP.")]
+			| $t | .name = "sales\($o)MSP" | .policy |= gsub("'\''\($tmpl)MSP\\."; "'\''\($o)MSP.")
+			| .endorsementPolicy.signaturePolicy |= gsub("'\''\($tmpl)MSP\\."; "'\''\($o)MSP.")]
+		| ($watchers | split(" ") | map(select(. != "") | split("="))) as $w
+		| map(.name as $n | reduce ($w[] | select(.[0] == $n) | .[1]) as $m (.;
+			.policy |= sub("\\)$"; ",'\''\($m).member'\'')") | .maxPeerCount += 1))
 		| ($removed | split(" ") | map(select(. != "") | "sales\(.)MSP")) as $gone
 		| map(if (.name | IN($gone[])) then .policy = "OR('\''\($regulator).member'\'')" else . end)' \
 		"$NETDEF/$CC_COLLECTIONS" >"$out" || die "rendering $out failed"
@@ -1006,6 +1028,8 @@ cmd_add_org() {
 	*) die "add-org $name: --role manufacturer|distributor|retailer|regulator" ;;
 	esac
 	[[ -z $region || $region =~ ^[1-8][0-9]{5}$ ]] || die "--region: a six-digit administrative division code, e.g. 330000"
+	# The consortium's Regulator is national; one that joins watches a province.
+	[[ $role != regulator || $region =~ ^[1-8][0-9]0000$ ]] || die "add-org $name --role regulator: --region of its province, e.g. 330000"
 	for o in $PEER_ORGS $ORDERER_ORG $BFT_ORDERER_ORGS; do
 		[[ $(lower "$o") != "$(lower "$name")" ]] || die "$name is already an organisation of the network"
 	done

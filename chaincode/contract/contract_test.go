@@ -294,18 +294,25 @@ func TestSellReadsTransientDataAndWritesTheSellersCollection(t *testing.T) {
 		_, err := n.call(s.msp, nil, s.fn)
 		require.NoError(t, err)
 	}
-	sell := func(tc *contract.Tracechain, ctx *contract.TxContext) error {
-		_, err := tc.Sell(ctx, model.SellRequest{Code: code})
+	var kept *model.RecordSaleResult
+	record := func(tc *contract.Tracechain, ctx *contract.TxContext) (err error) {
+		kept, err = tc.RecordSale(ctx, model.RecordSaleRequest{Code: code})
 		return err
 	}
-	_, err := n.call(retailer, nil, sell)
+	_, err := n.call(retailer, nil, record)
 	requireModelError(t, err, model.CodeInvalidArgument)
 
 	sale, _ := json.Marshal(model.SaleTransient{
 		SaleData: model.SaleData{SalesTime: n.now, BuyerName: "赵六", BuyerAddress: "上海", BuyerContact: "13900000000"},
 		Salt:     "fedcba9876543210fedcba9876543210",
 	})
-	rec, err := n.call(retailer, map[string][]byte{model.TransientSaleKey: sale}, sell)
+	rec, err := n.call(retailer, map[string][]byte{model.TransientSaleKey: sale}, record)
+	require.NoError(t, err)
+	assert.Equal(t, []string{model.EventSaleRecorded}, rec.events)
+	rec, err = n.call(retailer, nil, func(tc *contract.Tracechain, ctx *contract.TxContext) error {
+		_, err := tc.Sell(ctx, model.SellRequest{Code: code, SaleHash: kept.SaleHash, RecordHash: kept.RecordHash})
+		return err
+	})
 	require.NoError(t, err)
 	assert.Equal(t, []string{model.EventSold}, rec.events)
 	_, payload := rec.tx.Event()

@@ -118,7 +118,7 @@ func TestMetadataDescribesEveryFunction(t *testing.T) {
 	all := []string{
 		model.FnRegisterMember, model.FnUpdateMember, model.FnGetMember, model.FnListMembers, model.FnRegisterProduct,
 		model.FnUpdateProduct, model.FnGetProduct, model.FnProductHistory, model.FnCommission, model.FnCommissionLot,
-		model.FnSplitLot, model.FnPack, model.FnUnpack, model.FnShip, model.FnReceive, model.FnReject, model.FnSell,
+		model.FnSplitLot, model.FnPack, model.FnUnpack, model.FnShip, model.FnReceive, model.FnReject, model.FnRecordSale, model.FnSell,
 		model.FnGetSale, model.FnPurgeSale, model.FnRecall, model.FnGetRecall, model.FnRecallReport, model.FnDecommission,
 		model.FnVerify, model.FnTrace, model.FnGetItem, model.FnCheckCommission, model.FnGetContents, model.FnListAlerts,
 		model.FnDecideAlert, model.FnInitLedger, model.FnGetNetwork, model.FnCaptureEvents,
@@ -206,11 +206,16 @@ func TestResultsMatchTheirSchemas(t *testing.T) {
 	assert.Len(t, contents.Children, 2)
 
 	sale, _ := json.Marshal(model.SaleTransient{SaleData: model.SaleData{SalesTime: p.now, BuyerName: "孙七", BuyerContact: "13700000000"}, Salt: "0123456789abcdef0123456789abcdef"})
-	status, body, events := p.invoke(retailer, model.FnSell, map[string][]byte{model.TransientSaleKey: sale}, model.SellRequest{Code: u})
+	var kept model.RecordSaleResult
+	status, body, events := p.invoke(retailer, model.FnRecordSale, map[string][]byte{model.TransientSaleKey: sale}, model.RecordSaleRequest{Code: u})
+	require.Equal(t, int32(shim.OK), status, body)
+	assert.Equal(t, []string{model.EventSaleRecorded}, events)
+	require.NoError(t, json.Unmarshal([]byte(body), &kept))
+	status, body, events = p.invoke(retailer, model.FnSell, nil, model.SellRequest{Code: u, SaleHash: kept.SaleHash, RecordHash: kept.RecordHash})
 	require.Equal(t, int32(shim.OK), status, body)
 	assert.Equal(t, []string{model.EventSold}, events)
 	assert.NotContains(t, body, "孙七")
-	status, body, events = p.invoke(retailer, model.FnSell, map[string][]byte{model.TransientSaleKey: sale}, model.SellRequest{Code: u})
+	status, body, events = p.invoke(retailer, model.FnSell, nil, model.SellRequest{Code: u})
 	require.Equal(t, int32(shim.OK), status, body)
 	assert.Equal(t, []string{model.EventCloneAlert}, events)
 	var refused model.SellResult

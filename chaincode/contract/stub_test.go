@@ -77,7 +77,7 @@ func ledgerStub(t *testing.T, ctrl *gomock.Controller, mem *statetest.Memory, in
 	s.EXPECT().GetTransient().Return(inv.transient, nil).AnyTimes()
 	s.EXPECT().GetFunctionAndParameters().Return(inv.fn, inv.args).AnyTimes()
 	s.EXPECT().GetCreator().Return(creator(t, inv.msp), nil).AnyTimes()
-	s.EXPECT().GetPrivateDataHash(gomock.Any(), gomock.Any()).Return(nil, nil).AnyTimes()
+	s.EXPECT().GetPrivateDataHash(gomock.Any(), gomock.Any()).DoAndReturn(tx.GetPrivateHash).AnyTimes()
 	s.EXPECT().GetState(gomock.Any()).DoAndReturn(tx.Get).AnyTimes()
 	s.EXPECT().GetMultipleStates(gomock.Any()).DoAndReturn(func(keys ...string) ([][]byte, error) { return tx.GetMany(keys) }).AnyTimes()
 	s.EXPECT().PutState(gomock.Any(), gomock.Any()).DoAndReturn(tx.Put).AnyTimes()

@@ -138,13 +138,20 @@ func (c *Tracechain) Reject(ctx *TxContext, req model.MoveRequest) (*model.MoveR
 	return ctx.ledger.Reject(req)
 }
 
-// Sell sells a unit; the buyer data is in the transient map under "sale".
+// RecordSale keeps the buyer data of a sale (transient map, "sale") in the
+// seller's sales collection, endorsed by the seller's peers alone.
+func (c *Tracechain) RecordSale(ctx *TxContext, req model.RecordSaleRequest) (*model.RecordSaleResult, error) {
+	return ctx.ledger.RecordSale(req)
+}
+
+// Sell sells a unit whose sale record RecordSale kept; it carries no buyer
+// data and is endorsed like any move.
 func (c *Tracechain) Sell(ctx *TxContext, req model.SellRequest) (*model.SellResult, error) {
 	return ctx.ledger.Sell(req)
 }
 
 // GetSale returns the private sale record of a unit, sealed with the key in
-// the transient map (administrators of the seller and of the Regulator).
+// the transient map (administrators of the seller and of its regulators).
 func (c *Tracechain) GetSale(ctx *TxContext, code string) (*model.SealedSale, error) {
 	return ctx.ledger.GetSale(code)
 }

@@ -62,6 +62,10 @@ func TestAccessMatrix(t *testing.T) {
 			_, err := c.l.Decommission(model.DecommissionRequest{Codes: []string{u}, Reason: model.ReasonDamaged})
 			return err
 		},
+		"RecordSale": func(c call) error {
+			_, err := c.l.RecordSale(model.RecordSaleRequest{Code: u})
+			return err
+		},
 		"Sell":      func(c call) error { _, err := c.l.Sell(model.SellRequest{Code: u}); return err },
 		"GetSale":   func(c call) error { _, err := c.l.GetSale(u); return err },
 		"PurgeSale": func(c call) error { return c.l.PurgeSale(u) },
@@ -107,6 +111,7 @@ func TestAccessMatrix(t *testing.T) {
 		"Receive":         {allow, allow, allow, deny},
 		"Reject":          {allow, allow, allow, deny},
 		"Decommission":    {allow, allow, allow, deny},
+		"RecordSale":      {deny, deny, allow, deny},
 		"Sell":            {deny, deny, allow, deny},
 		"GetSale":         {allow, allow, allow, allow}, // then FORBIDDEN unless seller or Regulator: see TestGetSaleAccess
 		"PurgeSale":       {deny, deny, allow, deny},

@@ -164,10 +164,7 @@ func TestCloneReportsCannotBrandARivalsGoods(t *testing.T) {
 func TestNoPurgeWhileAReportIsOpen(t *testing.T) {
 	w := newWorld(t)
 	u := atRetailer(w, 1)
-	_, err := w.do(retailer, map[string][]byte{model.TransientSaleKey: saleJSON(buyerName)}, func(c call) error {
-		_, err := c.l.Sell(model.SellRequest{Code: u[0], RetentionDays: model.MinSaleRetentionDays})
-		return err
-	})
+	_, err := w.sale(retailer, model.SellRequest{Code: u[0], RetentionDays: model.MinSaleRetentionDays}, saleJSON(buyerName))
 	require.NoError(t, err)
 	res, err := w.sell(retailer2, u[0])
 	require.NoError(t, err)

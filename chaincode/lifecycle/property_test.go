@@ -78,6 +78,7 @@ type property struct {
 	units, lots, parts, containers []string // codes that were created
 	unknown                        []string // valid codes never commissioned
 	sold                           []string
+	records                        map[string]*model.RecordSaleResult // by seller and code: what RecordSale kept
 	alerts                         map[string]string
 	focus                          string // the code this step acts on
 	focusItem                      *model.ItemStatus
@@ -89,7 +90,7 @@ type property struct {
 }
 
 func newProperty(t *testing.T, seed uint64) *property {
-	p := &property{t: t, w: newWorld(t), rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), alerts: map[string]string{}, succeeded: map[string]int{}}
+	p := &property{t: t, w: newWorld(t), rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), records: map[string]*model.RecordSaleResult{}, alerts: map[string]string{}, succeeded: map[string]int{}}
 	withGLNs(t, p.w) // parties and sites for the captured documents to name
 	p.unknown = []string{unit("NEVER-1"), sgtin(gtinB, "NEVER-2"), "ecode:100019999", "ccc:2023010701999999", sscc("6905678", 99)}
 	return p
@@ -228,12 +229,40 @@ var actions = []action{
 		_, err := c.l.Reject(model.MoveRequest{Codes: []string{code}})
 		return "Reject " + code, err
 	}},
+	{"RecordSale", func(p *property) string { return []string{retailer, retailer2, holderOf(p)}[p.rnd.IntN(3)] }, []model.Role{model.RoleRetailer}, false, func(p *property, c call) (string, error) {
+		code := p.anyCode()
+		res, err := c.l.RecordSale(model.RecordSaleRequest{Code: code})
+		if err == nil && res.Outcome == model.OutcomeRecorded {
+			p.records[c.tx.ClientMSPID()+" "+res.Code] = res
+		}
+		return "RecordSale " + code, err
+	}},
 	{"Sell", func(p *property) string { return []string{retailer, retailer2, holderOf(p)}[p.rnd.IntN(3)] }, []model.Role{model.RoleRetailer}, false, func(p *property, c call) (string, error) {
 		code := p.anyCode()
 		if sold, ok := pick(p, p.sold); ok && p.rnd.IntN(2) == 0 {
 			code = sold // a resale: a clone at another shop, or a rival's invented report
 		}
-		res, err := c.l.Sell(model.SellRequest{Code: code})
+		req := model.SellRequest{Code: code}
+		who := c.tx.ClientMSPID()
+		if _, ok := p.records[who+" "+code]; !ok && p.rnd.IntN(4) != 0 {
+			// The first half of an honest sale, committed before this one.
+			_, _ = p.w.do(who, map[string][]byte{model.TransientSaleKey: saleJSON("买家" + strconv.Itoa(p.n))}, func(rc call) error {
+				r, err := rc.l.RecordSale(model.RecordSaleRequest{Code: code})
+				if err == nil && r.Outcome == model.OutcomeRecorded {
+					p.records[who+" "+r.Code] = r
+				}
+				return err
+			})
+		}
+		// The record this seller kept, another seller's, or none: Sell must
+		// hold each of them against the hash its collection keeps.
+		for _, k := range slices.Sorted(maps.Keys(p.records)) {
+			r := p.records[k]
+			if strings.HasSuffix(k, " "+code) && (strings.HasPrefix(k, c.tx.ClientMSPID()+" ") || p.rnd.IntN(4) == 0) {
+				req.SaleHash, req.RecordHash = r.SaleHash, r.RecordHash
+			}
+		}
+		res, err := c.l.Sell(req)
 		switch {
 		case err != nil:
 		case res.AlertID != "":
@@ -335,7 +364,11 @@ func (p *property) step() {
 	if a.name == captureAction.name {
 		before = p.stateDigest()
 	}
-	tx, err := p.w.do(who, map[string][]byte{model.TransientSaleKey: saleJSON("买家" + strconv.Itoa(p.n))}, func(c call) (err error) {
+	var transient map[string][]byte
+	if a.name == "RecordSale" {
+		transient = map[string][]byte{model.TransientSaleKey: saleJSON("买家" + strconv.Itoa(p.n))}
+	}
+	tx, err := p.w.do(who, transient, func(c call) (err error) {
 		what, err = a.run(p, c)
 		return err
 	})

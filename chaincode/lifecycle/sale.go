@@ -2,6 +2,8 @@ package lifecycle
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"time"
@@ -10,15 +12,18 @@ import (
 	"github.com/tracechain/tracechain/chaincode/registry"
 )
 
-// Sell sells a unit the calling retailer holds to an end customer. The buyer
-// data comes only from the transient map (model.TransientSaleKey); it is kept
-// in the seller's private collection and only its salted hash goes public.
-// A unit inside a container the retailer holds is unpacked implicitly.
+// RecordSale is the first half of a sale (see model.SellRequest): it keeps
+// the buyer data, which comes only from the transient map
+// (model.TransientSaleKey), in the calling retailer's sales collection, and
+// writes nothing public, so that the collection's endorsement policy (the
+// seller's peers) is the only one that applies and no other organisation
+// is asked to endorse, or sees, the buyer data. The checks of Sell run here
+// too, so that a sale Sell would refuse keeps no buyer data; Sell checks
+// again, since only it is endorsed by two organisations.
 //
-// Selling a unit that was already sold is refused without an error, so the
-// transaction files a clone report (refuseResale) that the Regulator decides;
-// the result says which happened.
-func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
+// A unit already sold keeps nothing (ALREADY_SOLD): Sell, with no record,
+// files the clone report.
+func (l *Ledger) RecordSale(req model.RecordSaleRequest) (*model.RecordSaleResult, error) {
 	if err := l.checkTime(); err != nil {
 		return nil, err
 	}
@@ -34,30 +39,78 @@ func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := parseCode(req.Code, "code")
+	it, err := l.saleUnit(req.Code)
 	if err != nil {
 		return nil, err
 	}
-	it, err := l.mustItem(r.code, "unit")
+	if it.Disposition == model.DispositionRetailSold {
+		return nil, model.SubjectErrorf(model.CodeAlreadySold, it.Code, "the unit was sold before: Sell it without a record to report the resale")
+	}
+	if _, err := l.saleView(it, m.MSPID); err != nil {
+		return nil, err
+	}
+	rec, raw, err := l.keepSaleRecord(it.Code, m.MSPID, sale, days)
 	if err != nil {
 		return nil, err
 	}
-	if it.Class != model.ClassUnit {
-		return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "%s is a %s: only serialised units are sold", it.Code, it.Class)
+	e := l.event(model.EventSaleRecorded)
+	e.Count, e.Codes = 1, []string{it.Code}
+	if err := l.commit(e); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	return &model.RecordSaleResult{Outcome: model.OutcomeRecorded, Code: it.Code, SaleHash: rec.SaleHash,
+		RecordHash: hex.EncodeToString(sum[:]), TxID: l.txID()}, nil
+}
+
+// Sell is the second half of a sale: it sells a unit the calling retailer
+// holds to an end customer, whose record RecordSale kept. It carries no
+// buyer data (a proposal that does is refused: it would reach endorsers
+// outside the collection) and is endorsed like any move, so no organisation
+// alone writes a sale's public record. Every endorser, member of the
+// collection or not, checks the record against the hash its peer keeps of
+// it; the public record gets the salted hash and the record's hash. A unit
+// inside a container the retailer holds is unpacked implicitly.
+//
+// Selling a unit that was already sold is refused without an error, so the
+// transaction files a clone report (refuseResale) that the Regulator decides;
+// the result says which happened.
+func (l *Ledger) Sell(req model.SellRequest) (*model.SellResult, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.Require("sell goods", model.RoleRetailer)
+	if err != nil {
+		return nil, err
+	}
+	if raw, err := l.store.Transient(model.TransientSaleKey); err != nil || len(raw) != 0 {
+		return nil, model.Errorf(model.CodeInvalidArgument, "Sell takes no buyer data: keep it with RecordSale, endorsed by the seller alone, and pass the record's hashes")
+	}
+	days, err := retentionDays(req.RetentionDays)
+	if err != nil {
+		return nil, err
+	}
+	it, err := l.saleUnit(req.Code)
+	if err != nil {
+		return nil, err
 	}
 	if it.Disposition == model.DispositionRetailSold {
 		return l.refuseResale(m.MSPID, it)
 	}
-	if err := l.takeForSale(it, m.MSPID); err != nil {
-		return nil, err
-	}
-	rec, err := l.keepSaleRecord(it.Code, m.MSPID, sale, days)
+	v, err := l.saleView(it, m.MSPID)
 	if err != nil {
 		return nil, err
 	}
-	hash, now := rec.SaleHash, rec.RecordedAt
+	if err := l.checkSaleRecord(it.Code, m.MSPID, req); err != nil {
+		return nil, err
+	}
+	if err := l.takeForSale(it, v, m.MSPID); err != nil {
+		return nil, err
+	}
+	now := l.now()
 	it.Holder, it.Disposition = m.MSPID, model.DispositionRetailSold
-	it.SaleHash, it.SoldBy, it.SoldAt, it.SaleRetainUntil = hash, m.MSPID, now, rec.RetainUntil
+	it.SaleHash, it.SaleRecordHash, it.SoldBy, it.SoldAt, it.SaleRetainUntil = req.SaleHash, req.RecordHash, m.MSPID, now, now.AddDate(0, 0, days)
+	hash := req.SaleHash
 	l.save(it)
 	if err := l.record(it.Code, model.TraceEvent{Type: model.EventSold, BizStep: model.BizStepRetailSelling, Disposition: model.DispositionRetailSold}); err != nil {
 		return nil, err
@@ -82,26 +135,47 @@ func retentionDays(requested int) (int, error) {
 	return requested, nil
 }
 
-// takeForSale checks that seller may sell unit it now (not recalled, held by
-// the seller, active) and takes it out of the case it is in, recording the
-// case's unpacking.
-func (l *Ledger) takeForSale(it *model.Item, seller string) error {
+// saleUnit loads the serialised unit a sale names.
+func (l *Ledger) saleUnit(code string) (*model.Item, error) {
+	r, err := parseCode(code, "code")
+	if err != nil {
+		return nil, err
+	}
+	it, err := l.mustItem(r.code, "unit")
+	if err != nil {
+		return nil, err
+	}
+	if it.Class != model.ClassUnit {
+		return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "%s is a %s: only serialised units are sold", it.Code, it.Class)
+	}
+	return it, nil
+}
+
+// saleView checks that seller may sell unit it now: not recalled, held by
+// the seller, active.
+func (l *Ledger) saleView(it *model.Item, seller string) (view, error) {
 	v, err := l.chain(it)
 	if err != nil {
-		return err
+		return v, err
 	}
 	if v, err = l.withRecall(v); err != nil {
-		return err
+		return v, err
 	}
 	if v.recall != nil {
-		return model.SubjectErrorf(model.CodeRecalled, it.Code, "unit is under recall %s", v.recall.ID)
+		return v, model.SubjectErrorf(model.CodeRecalled, it.Code, "unit is under recall %s", v.recall.ID)
 	}
 	if h := v.holder(); h != seller {
-		return model.SubjectErrorf(model.CodeNotHolder, it.Code, "unit is held by %s", h)
+		return v, model.SubjectErrorf(model.CodeNotHolder, it.Code, "unit is held by %s", h)
 	}
 	if d := v.disposition(); d != model.DispositionActive {
-		return model.SubjectErrorf(model.CodeBadState, it.Code, "unit is %s", d)
+		return v, model.SubjectErrorf(model.CodeBadState, it.Code, "unit is %s", d)
 	}
+	return v, nil
+}
+
+// takeForSale takes a unit seller may sell (v, from saleView) out of the
+// case it is in, recording the case's unpacking.
+func (l *Ledger) takeForSale(it *model.Item, v view, seller string) error {
 	if len(v.chain) == 0 {
 		return nil
 	}
@@ -113,10 +187,49 @@ func (l *Ledger) takeForSale(it *model.Item, seller string) error {
 	return l.record(parent.Code, model.TraceEvent{Type: model.EventUnpacked, BizStep: model.BizStepUnpacking, Disposition: model.DispositionActive, Count: 1})
 }
 
+// checkSaleRecord checks that the seller's sales collection holds, for
+// code, the record RecordSale returned the hash of. The peer keeps the
+// hash of every private value for members and non-members alike, so every
+// endorser checks it without reading the buyer data.
+func (l *Ledger) checkSaleRecord(code, seller string, req model.SellRequest) error {
+	if !isHexSHA256(req.SaleHash) || !isHexSHA256(req.RecordHash) {
+		return model.SubjectErrorf(model.CodeInvalidArgument, code, "saleHash and recordHash must be the 64 hex digits RecordSale returned")
+	}
+	k, err := l.key(saleKey, code)
+	if err != nil {
+		return err
+	}
+	h, err := l.store.GetPrivateHash(model.SalesCollection(seller), k)
+	if err != nil {
+		return err
+	}
+	if h == nil {
+		return model.SubjectErrorf(model.CodeNotFound, code, "no sale record: RecordSale keeps the buyer data first")
+	}
+	if hex.EncodeToString(h) != req.RecordHash {
+		return model.SubjectErrorf(model.CodeInvalidArgument, code, "recordHash is not the hash of the sale record %s keeps for this unit", model.SalesCollection(seller))
+	}
+	return nil
+}
+
+// isHexSHA256 reports whether s is 64 lowercase hex digits.
+func isHexSHA256(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // keepSaleRecord writes the sale's buyer data to the seller's private
-// collection, where only the seller and the Regulator read it, and returns
-// the record; the public ledger gets only its salted hash.
-func (l *Ledger) keepSaleRecord(code, seller string, sale *model.SaleTransient, days int) (*model.SaleRecord, error) {
+// collection, where only the seller and its regulators read it, and
+// returns the record and its bytes as stored; the public ledger gets only
+// the salted hash and the hash of those bytes.
+func (l *Ledger) keepSaleRecord(code, seller string, sale *model.SaleTransient, days int) (*model.SaleRecord, []byte, error) {
 	now := l.now()
 	rec := &model.SaleRecord{
 		Code: code, Seller: seller, TxID: l.txID(), RecordedAt: now, RetainUntil: now.AddDate(0, 0, days),
@@ -125,16 +238,16 @@ func (l *Ledger) keepSaleRecord(code, seller string, sale *model.SaleTransient, 
 	}
 	raw, err := json.Marshal(rec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	k, err := l.key(saleKey, code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := l.store.PutPrivate(model.SalesCollection(seller), k, raw); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return rec, nil
+	return rec, raw, nil
 }
 
 // refuseResale turns a second sale of it into a clone report. The first
@@ -142,20 +255,9 @@ func (l *Ledger) keepSaleRecord(code, seller string, sale *model.SaleTransient, 
 // open joins it; a repeated report by the same organisation changes nothing.
 // No report changes the unit's verdict: the Regulator decides (DecideAlert).
 func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResult, error) {
-	// The proposal carries buyer data in its transient map even when the sale is refused. A
-	// read of the reporter's sales collection declares that collection in the endorsement's
-	// chaincode interest, so the gateway asks only collection members to endorse and the
-	// buyer data reaches no other organisation. Without it, a refusal touches no private data
-	// and any two organisations could be chosen.
-	k, err := l.key(saleKey, it.Code)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := l.store.GetPrivate(model.SalesCollection(reporter), k); err != nil {
-		return nil, err
-	}
 	res := &model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: it.Code, TxID: l.txID()}
 	var a *model.Alert
+	var err error
 	if it.OpenAlert != "" {
 		if a, err = l.alert(it.Code, it.OpenAlert); err != nil {
 			return nil, err
@@ -243,7 +345,8 @@ func (l *Ledger) saleInput() (*model.SaleTransient, error) {
 }
 
 // GetSale returns the private sale record of a unit to an administrator of
-// its seller or of the Regulator, sealed with the key the caller passed in the
+// its seller, of the Regulator or of the provincial regulator of the
+// seller's region, sealed with the key the caller passed in the
 // transient map (model.TransientReadKey): buyer data never appears in clear in
 // a proposal response, which a submitted transaction would carry into every
 // peer's blocks beyond the reach of PurgeSale. It must be evaluated on a peer
@@ -267,8 +370,8 @@ func (l *Ledger) GetSale(code string) (*model.SealedSale, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.MSPID != it.SoldBy && m.Role != model.RoleRegulator {
-		return nil, model.SubjectErrorf(model.CodeForbidden, it.Code, "only the seller and the Regulator may read the sale record")
+	if err := l.mayReadSale(m, it); err != nil {
+		return nil, err
 	}
 	if it.SalePurged {
 		return nil, model.SubjectErrorf(model.CodeNotFound, it.Code, "the sale record was purged")
@@ -284,11 +387,43 @@ func (l *Ledger) GetSale(code string) (*model.SealedSale, error) {
 	if raw == nil {
 		return nil, model.SubjectErrorf(model.CodeNotFound, it.Code, "no sale record on this peer")
 	}
+	if it.SaleRecordHash != "" {
+		// The seller's own peers alone endorse writes to its collection: a
+		// record rewritten after the sale no longer has the hash the sale
+		// committed to.
+		if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != it.SaleRecordHash {
+			return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "the sale record was changed after the sale: it no longer has the hash %s the sale committed to", it.SaleRecordHash)
+		}
+	}
 	var rec model.SaleRecord
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, err
 	}
 	return model.SealSale(readKey, l.txID(), &rec)
+}
+
+// mayReadSale lets the seller, the Regulator and the provincial regulator
+// of the seller's region read a sale record. The collection's membership
+// keeps the data off every other peer; this keeps a member's ordinary peer
+// from answering another region's regulator.
+func (l *Ledger) mayReadSale(m *model.Member, it *model.Item) error {
+	switch m.Role {
+	case model.RoleRegulator:
+		return nil
+	case model.RoleProvincialRegulator:
+		seller, err := l.reg.LookupMember(it.SoldBy)
+		if err != nil {
+			return err
+		}
+		if seller != nil && seller.Region != "" && m.Region != "" && seller.Region[:2] == m.Region[:2] {
+			return nil
+		}
+		return model.SubjectErrorf(model.CodeForbidden, it.Code, "the seller %s is not in your region %s", it.SoldBy, m.Region)
+	}
+	if m.MSPID == it.SoldBy {
+		return nil
+	}
+	return model.SubjectErrorf(model.CodeForbidden, it.Code, "only the seller and its regulators may read the sale record")
 }
 
 // PurgeSale lets the seller purge a sale record, with its private history,

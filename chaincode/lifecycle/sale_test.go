@@ -27,9 +27,23 @@ func atRetailer(w *world, n int) []string {
 func TestSellKeepsPersonalDataPrivate(t *testing.T) {
 	w := newWorld(t)
 	u := atRetailer(w, 1)
+	// RecordSale writes the buyer data and nothing public, so that the
+	// collection's policy (the seller's peers) is the only one that applies.
 	c := w.begin(retailer, map[string][]byte{model.TransientSaleKey: saleJSON(buyerName)})
-	res, err := c.l.Sell(model.SellRequest{Code: u[0]})
+	rec, err := c.l.RecordSale(model.RecordSaleRequest{Code: u[0]})
 	require.NoError(t, err)
+	assert.Equal(t, model.OutcomeRecorded, rec.Outcome)
+	assert.Zero(t, c.tx.Stats().Writes, "RecordSale writes nothing public")
+	assert.Equal(t, 1, c.tx.Stats().PrivateWrites)
+	recName, recPayload := c.tx.Event()
+	assert.Equal(t, model.EventSaleRecorded, recName)
+	require.NoError(t, c.tx.Commit())
+	assert.Equal(t, model.DispositionActive, w.status(u[0]).Disposition, "not sold until Sell")
+
+	c = w.begin(retailer, nil)
+	res, err := c.l.Sell(model.SellRequest{Code: u[0], SaleHash: rec.SaleHash, RecordHash: rec.RecordHash})
+	require.NoError(t, err)
+	assert.Zero(t, c.tx.Stats().PrivateWrites, "Sell writes no buyer data")
 	name, payload := c.tx.Event()
 	require.NoError(t, c.tx.Commit())
 
@@ -43,6 +57,7 @@ func TestSellKeepsPersonalDataPrivate(t *testing.T) {
 	st := w.status(u[0])
 	assert.Equal(t, model.DispositionRetailSold, st.Disposition)
 	assert.Equal(t, want, st.Item.SaleHash)
+	assert.Equal(t, rec.RecordHash, st.Item.SaleRecordHash)
 	assert.Equal(t, retailer, st.Item.SoldBy)
 	assert.Equal(t, model.VerdictSold, w.verify(u[0]).Verdict)
 
@@ -52,7 +67,7 @@ func TestSellKeepsPersonalDataPrivate(t *testing.T) {
 	assert.Contains(t, string(raw), buyerName)
 
 	// No personal data in public state, the event or the result.
-	for _, s := range []string{string(payload), mustJSON(res), mustJSON(st), mustJSON(w.verify(u[0]))} {
+	for _, s := range []string{string(payload), string(recPayload), mustJSON(rec), mustJSON(res), mustJSON(st), mustJSON(w.verify(u[0]))} {
 		assert.NotContains(t, s, buyerName)
 		assert.NotContains(t, s, "13800000000")
 	}
@@ -166,7 +181,7 @@ func TestSellRefusals(t *testing.T) {
 				transient = map[string][]byte{model.TransientSaleKey: tc.transient}
 			}
 			tx, err := w.do(tc.msp, transient, func(c call) error {
-				_, err := c.l.Sell(model.SellRequest{Code: tc.code, RetentionDays: tc.days})
+				_, err := c.l.RecordSale(model.RecordSaleRequest{Code: tc.code, RetentionDays: tc.days})
 				return err
 			})
 			e := requireCode(t, err, tc.want)
@@ -184,8 +199,9 @@ func TestSellUnpacksFromAHeldContainer(t *testing.T) {
 	w.pack(makerA, pallet, caseA, u[2])
 	w.move(makerA, retailer, pallet)
 
-	tx, err := w.do(retailer, map[string][]byte{model.TransientSaleKey: saleJSON(buyerName)}, func(c call) error {
-		_, err := c.l.Sell(model.SellRequest{Code: u[0]})
+	rec := w.record(retailer, u[0])
+	tx, err := w.do(retailer, nil, func(c call) error {
+		_, err := c.l.Sell(model.SellRequest{Code: u[0], SaleHash: rec.SaleHash, RecordHash: rec.RecordHash})
 		return err
 	})
 	require.NoError(t, err)
@@ -206,8 +222,15 @@ func TestCloneAlert(t *testing.T) {
 	_, err := w.sell(retailer, u[0])
 	require.NoError(t, err)
 
-	// A second sale, here at another retailer, is refused but commits a report.
-	c := w.begin(retailer2, map[string][]byte{model.TransientSaleKey: saleJSON("李四")})
+	// A second sale, here at another retailer, keeps no buyer data, and is
+	// refused but commits a report.
+	tx, err := w.do(retailer2, map[string][]byte{model.TransientSaleKey: saleJSON("李四")}, func(c call) error {
+		_, err := c.l.RecordSale(model.RecordSaleRequest{Code: u[0]})
+		return err
+	})
+	requireCode(t, err, model.CodeAlreadySold)
+	assert.Zero(t, tx.Stats().Writes+tx.Stats().PrivateWrites)
+	c := w.begin(retailer2, nil)
 	res, err := c.l.Sell(model.SellRequest{Code: u[0]})
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeRefusedAlreadySold, res.Outcome)
@@ -226,14 +249,14 @@ func TestCloneAlert(t *testing.T) {
 	assert.Equal(t, model.VerdictSold, w.verify(u[0]).Verdict)
 
 	// The same organisation reporting again changes nothing; another joins the alert.
-	tx, err := w.do(retailer2, map[string][]byte{model.TransientSaleKey: saleJSON("王五")}, func(c call) error {
+	tx, err = w.do(retailer2, nil, func(c call) error {
 		r, err := c.l.Sell(model.SellRequest{Code: u[0]})
 		assert.Equal(t, res.AlertID, r.AlertID)
 		return err
 	})
 	require.NoError(t, err)
 	assert.Zero(t, tx.Stats().Writes, "a repeated report is deduplicated")
-	tx, err = w.do(retailer, map[string][]byte{model.TransientSaleKey: saleJSON("王五")}, func(c call) error {
+	tx, err = w.do(retailer, nil, func(c call) error {
 		_, err := c.l.Sell(model.SellRequest{Code: u[0]})
 		return err
 	})
@@ -345,10 +368,7 @@ func sortedByTime(w *world, ids []string) bool {
 func TestPurgeSale(t *testing.T) {
 	w := newWorld(t)
 	u := atRetailer(w, 1)
-	_, err := w.do(retailer, map[string][]byte{model.TransientSaleKey: saleJSON(buyerName)}, func(c call) error {
-		_, err := c.l.Sell(model.SellRequest{Code: u[0], RetentionDays: model.MinSaleRetentionDays})
-		return err
-	})
+	_, err := w.sale(retailer, model.SellRequest{Code: u[0], RetentionDays: model.MinSaleRetentionDays}, saleJSON(buyerName))
 	require.NoError(t, err)
 	purge := func(c call) error { return c.l.PurgeSale(u[0]) }
 

@@ -260,9 +260,40 @@ func saleJSON(name string) []byte {
 }
 
 func (w *world) sell(msp, code string) (*model.SellResult, error) {
-	var res *model.SellResult
+	return w.sale(msp, model.SellRequest{Code: code}, saleJSON("张三"))
+}
+
+// record keeps a sale record as msp (RecordSale) and requires it kept.
+func (w *world) record(msp, code string) *model.RecordSaleResult {
+	w.t.Helper()
+	var rec *model.RecordSaleResult
 	_, err := w.do(msp, map[string][]byte{model.TransientSaleKey: saleJSON("张三")}, func(c call) (err error) {
-		res, err = c.l.Sell(model.SellRequest{Code: code})
+		rec, err = c.l.RecordSale(model.RecordSaleRequest{Code: code})
+		return err
+	})
+	require.NoError(w.t, err)
+	require.Equal(w.t, model.OutcomeRecorded, rec.Outcome)
+	return rec
+}
+
+// sale sells as the SDK does, in two transactions: RecordSale with the
+// buyer data, then Sell with the record's hashes and no buyer data.
+func (w *world) sale(msp string, req model.SellRequest, buyer []byte) (*model.SellResult, error) {
+	var rec *model.RecordSaleResult
+	_, err := w.do(msp, map[string][]byte{model.TransientSaleKey: buyer}, func(c call) (err error) {
+		rec, err = c.l.RecordSale(model.RecordSaleRequest{Code: req.Code, RetentionDays: req.RetentionDays})
+		return err
+	})
+	switch {
+	case model.CodeOf(err) == model.CodeAlreadySold: // Sell without a record reports the resale
+	case err != nil:
+		return nil, err
+	default:
+		req.SaleHash, req.RecordHash = rec.SaleHash, rec.RecordHash
+	}
+	var res *model.SellResult
+	_, err = w.do(msp, nil, func(c call) (err error) {
+		res, err = c.l.Sell(req)
 		return err
 	})
 	return res, err

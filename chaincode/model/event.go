@@ -19,6 +19,7 @@ const (
 	EventRejected          = "Rejected"
 	EventSold              = "Sold"
 	EventCloneAlert        = "CloneAlert"
+	EventSaleRecorded      = "SaleRecorded" // RecordSale: the code only; the buyer data stays in the collection
 	EventSalePurged        = "SalePurged"
 	EventRecalled          = "Recalled"
 	EventDecommissioned    = "Decommissioned"

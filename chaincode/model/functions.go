@@ -25,6 +25,7 @@ const (
 	FnShip            = "Ship"
 	FnReceive         = "Receive"
 	FnReject          = "Reject"
+	FnRecordSale      = "RecordSale"
 	FnSell            = "Sell"
 	FnGetSale         = "GetSale"
 	FnPurgeSale       = "PurgeSale"

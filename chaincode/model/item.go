@@ -39,6 +39,7 @@ type Item struct {
 	OpenAlert       string      `json:"openAlert,omitempty" metadata:",optional"`      // clone report awaiting the Regulator's decision
 	CloneConfirmed  string      `json:"cloneConfirmed,omitempty" metadata:",optional"` // alert by which the Regulator confirmed a clone
 	SaleHash        string      `json:"saleHash,omitempty" metadata:",optional"`       // hex sha256(salt || canonical sale data)
+	SaleRecordHash  string      `json:"saleRecordHash,omitempty" metadata:",optional"` // hex SHA-256 of the private sale record the sale committed to
 	SoldBy          string      `json:"soldBy,omitempty" metadata:",optional"`         // retailer MSP ID
 	SoldAt          time.Time   `json:"soldAt,omitzero" metadata:",optional"`
 	SaleRetainUntil time.Time   `json:"saleRetainUntil,omitzero" metadata:",optional"` // earliest time PurgeSale is allowed

@@ -19,6 +19,7 @@ type MemberRequest struct {
 	PartyGLN           string   `json:"partyGln,omitempty" metadata:",optional"`           // GLN of the member as a party (AI 417), under one of its company prefixes
 	LocationGLNs       []string `json:"locationGlns,omitempty" metadata:",optional"`       // GLNs of its sites (AI 414), under its company prefixes
 	Suspended          bool     `json:"suspended,omitempty" metadata:",optional"`          // a suspended member is treated as not a member
+	Region             string   `json:"region,omitempty" metadata:",optional"`             // administrative division code (GB/T 2260), e.g. 330000: a provincial regulator's province, a retailer's region
 }
 
 // Member is a registered organisation, keyed by MSP ID. The Regulator's MSP is
@@ -38,6 +39,7 @@ type Member struct {
 	PartyGLN           string    `json:"partyGln,omitempty" metadata:",optional"`
 	LocationGLNs       []string  `json:"locationGlns,omitempty" metadata:",optional"`
 	Suspended          bool      `json:"suspended,omitempty" metadata:",optional"`
+	Region             string    `json:"region,omitempty" metadata:",optional"`
 	RegisteredAt       time.Time `json:"registeredAt,omitzero" metadata:",optional"`
 	UpdatedAt          time.Time `json:"updatedAt,omitzero" metadata:",optional"`
 	TxID               string    `json:"txId,omitempty" metadata:",optional"` // transaction of the last change

@@ -7,14 +7,16 @@ import (
 	"time"
 )
 
-// TransientSaleKey is the transient-map key under which Sell expects the
-// buyer data (JSON of SaleTransient). Transient data is not written to the
-// transaction, so personal data never reaches the public ledger.
+// TransientSaleKey is the transient-map key under which RecordSale expects
+// the buyer data (JSON of SaleTransient). Transient data is not written to
+// the transaction, so personal data never reaches the public ledger.
 const TransientSaleKey = "sale"
 
 // SalesCollectionPrefix prefixes the seller's MSP ID to name the private data
 // collection that holds its sale records, e.g. "salesRetailerMSP". Members of
-// the collection: that seller organisation and the Regulator.
+// the collection: that seller organisation, the Regulator and the provincial
+// regulator of the seller's region; only the seller's peers endorse its
+// writes (the collection's endorsement policy).
 const SalesCollectionPrefix = "sales"
 
 // SalesCollection returns the private data collection of a seller.
@@ -33,11 +35,43 @@ const (
 // guessed buyer data.
 const MinSaltLength = 32
 
-// SellRequest sells a unit the calling retailer holds. The buyer data travels
-// separately in the transient map under TransientSaleKey.
+// A sale is two transactions, so that the buyer data reaches no
+// organisation but the seller and its regulators, while no organisation
+// alone can write a sale's public record:
+//
+//  1. RecordSale, endorsed by the seller's own peer only, writes the buyer
+//     data (transient) to the seller's sales collection and nothing public;
+//  2. Sell, endorsed like any move by two organisations and carrying no
+//     buyer data, checks that record against the hash every peer keeps of
+//     it and marks the unit sold.
+
+// RecordSaleRequest records the buyer data of a sale the calling retailer is
+// about to make. The buyer data travels in the transient map under
+// TransientSaleKey.
+type RecordSaleRequest struct {
+	Code          string `json:"code"`
+	RetentionDays int    `json:"retentionDays,omitempty" metadata:",optional"` // shorter retention than the default
+}
+
+// RecordSaleResult says what RecordSale kept; Outcome is OutcomeRecorded. A
+// unit sold before is refused (ALREADY_SOLD), and Sell without a record
+// files the clone report.
+type RecordSaleResult struct {
+	Outcome    SaleOutcome `json:"outcome"`
+	Code       string      `json:"code"`
+	SaleHash   string      `json:"saleHash,omitempty" metadata:",optional"`   // the record's salted hash of the buyer data
+	RecordHash string      `json:"recordHash,omitempty" metadata:",optional"` // hex SHA-256 of the record as stored
+	TxID       string      `json:"txId"`
+}
+
+// SellRequest sells a unit the calling retailer holds, whose sale record
+// RecordSale kept: RecordHash and SaleHash are what it returned. For a unit
+// already sold both are empty and the transaction files a clone report.
 type SellRequest struct {
 	Code          string `json:"code"`
 	RetentionDays int    `json:"retentionDays,omitempty" metadata:",optional"` // shorter retention than the default
+	SaleHash      string `json:"saleHash,omitempty" metadata:",optional"`
+	RecordHash    string `json:"recordHash,omitempty" metadata:",optional"`
 }
 
 // SaleOutcome says whether Sell sold the unit or refused it.
@@ -45,6 +79,7 @@ type SaleOutcome string
 
 // Sale outcomes.
 const (
+	OutcomeRecorded           SaleOutcome = "recorded" // RecordSale kept the record; Sell is next
 	OutcomeSold               SaleOutcome = "sold"
 	OutcomeRefusedAlreadySold SaleOutcome = "refused_already_sold" // a clone alert was committed instead
 )

@@ -155,7 +155,10 @@ func (r *Registry) memberFromRequest(req model.MemberRequest) (*model.Member, er
 	if r.IsRegulator(req.MSPID) && req.Suspended {
 		return nil, model.SubjectErrorf(model.CodeInvalidArgument, req.MSPID, "the Regulator cannot be suspended")
 	}
-	m := &model.Member{MSPID: req.MSPID, Role: req.Role, Suspended: req.Suspended}
+	m := &model.Member{MSPID: req.MSPID, Role: req.Role, Suspended: req.Suspended, Region: req.Region}
+	if err := validRegion(m); err != nil {
+		return nil, err
+	}
 	var err error
 	if m.Name, err = Text("name", req.Name, 200, true); err != nil {
 		return nil, err
@@ -211,6 +214,29 @@ func (r *Registry) memberFromRequest(req model.MemberRequest) (*model.Member, er
 func jsonRecord(kv state.KV, v any) error {
 	if err := json.Unmarshal(kv.Value, v); err != nil {
 		return errors.Join(errors.New("decoding "+kv.Key), err)
+	}
+	return nil
+}
+
+// validRegion checks a member's region: six digits of an administrative
+// division code, and for a provincial regulator a province (ending in
+// 0000), without which it would watch nothing.
+func validRegion(m *model.Member) error {
+	if m.Region == "" {
+		if m.Role == model.RoleProvincialRegulator {
+			return model.SubjectErrorf(model.CodeInvalidArgument, m.MSPID, "a provincial regulator needs the region it watches")
+		}
+		return nil
+	}
+	ok := len(m.Region) == 6 && m.Region[0] >= '1' && m.Region[0] <= '8'
+	for i := 1; ok && i < 6; i++ {
+		ok = m.Region[i] >= '0' && m.Region[i] <= '9'
+	}
+	if !ok {
+		return model.SubjectErrorf(model.CodeInvalidArgument, m.Region, "region must be a six-digit administrative division code, e.g. 330000")
+	}
+	if m.Role == model.RoleProvincialRegulator && !strings.HasSuffix(m.Region, "0000") {
+		return model.SubjectErrorf(model.CodeInvalidArgument, m.Region, "a provincial regulator's region is a province: its code ends in 0000")
 	}
 	return nil
 }

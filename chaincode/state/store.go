@@ -49,6 +49,10 @@ type Store interface {
 
 	// GetPrivate reads key from a private data collection, nil if absent.
 	GetPrivate(collection, key string) ([]byte, error)
+	// GetPrivateHash returns the SHA-256 of key's value in a collection, nil
+	// if absent. Every peer of the channel has it, members or not, so any
+	// endorser can check a private record it may not read.
+	GetPrivateHash(collection, key string) ([]byte, error)
 	// PutPrivate writes key to a private data collection.
 	PutPrivate(collection, key string, value []byte) error
 	// PurgePrivate deletes key from a collection together with its history.

@@ -172,11 +172,11 @@ func (s *suite) anatomy(ctx context.Context, r *runner) ([]Anatomy, error) {
 		{"Trace (evaluate)", 1, Tx{Org: OrgRetailer, Fn: model.FnTrace, Args: []string{history[0], strconv.Itoa(model.MaxPageSize), ""}}},
 	}
 	if s.unsold != "" {
-		tx, err := sellTx(s.unsold, 0)
+		tx, err := recordSaleTx(s.unsold, 0)
 		if err != nil {
 			return nil, err
 		}
-		calls = append(calls, anatomyCall{"Sell (transient)", 1, tx})
+		calls = append(calls, anatomyCall{"RecordSale (transient, the seller's peer alone)", 1, tx})
 	}
 	var out []Anatomy
 	for _, c := range calls {

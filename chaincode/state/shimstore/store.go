@@ -210,6 +210,11 @@ func (s *Store) GetPrivate(collection, key string) ([]byte, error) {
 	return s.stub.GetPrivateData(collection, key)
 }
 
+// GetPrivateHash implements state.Store.
+func (s *Store) GetPrivateHash(collection, key string) ([]byte, error) {
+	return s.stub.GetPrivateDataHash(collection, key)
+}
+
 // PutPrivate implements state.Store.
 func (s *Store) PutPrivate(collection, key string, value []byte) error {
 	if len(value) == 0 {

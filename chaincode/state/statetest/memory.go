@@ -5,6 +5,7 @@
 package statetest
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"github.com/tracechain/tracechain/chaincode/state"
@@ -252,6 +253,18 @@ func (t *MemoryTx) ScanPage(objectType string, attrs []string, pageSize int32, b
 func (t *MemoryTx) GetPrivate(collection, key string) ([]byte, error) {
 	t.stats.Reads++
 	return t.mem.PrivateValue(collection, key), nil
+}
+
+// GetPrivateHash implements Store: the SHA-256 of the committed value, as
+// a Fabric peer keeps it for members and non-members alike.
+func (t *MemoryTx) GetPrivateHash(collection, key string) ([]byte, error) {
+	t.stats.Reads++
+	v := t.mem.PrivateValue(collection, key)
+	if v == nil {
+		return nil, nil
+	}
+	h := sha256.Sum256(v)
+	return h[:], nil
 }
 
 func (t *MemoryTx) putPrivate(collection, key string, w memWrite) error {
