@@ -53,10 +53,10 @@ type config struct {
 	resendAfter         time.Duration
 	maxRecvMsgSize      int
 
-	clock         func() time.Time // nil: time.Now, and fabric-gateway stamps proposals itself
-	retry         RetryPolicy
-	conn          grpc.ClientConnInterface
-	dialOptions   []grpc.DialOption
+	clock       func() time.Time // nil: time.Now, and fabric-gateway stamps proposals itself
+	retry       RetryPolicy
+	conn        grpc.ClientConnInterface
+	dialOptions []grpc.DialOption
 }
 
 func defaultConfig() config {
@@ -294,4 +294,3 @@ func WithClientConnection(conn grpc.ClientConnInterface) Option {
 func WithDialOptions(opts ...grpc.DialOption) Option {
 	return func(c *config) error { c.dialOptions = append(c.dialOptions, opts...); return nil }
 }
-
