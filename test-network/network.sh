@@ -885,9 +885,13 @@ all_peer_flags() {
 # definition reaches the peers.
 init_ledger() {
 	log "initialising the ledger: Regulator ${REGULATOR_ORG}MSP"
-	local i out peers
-	peers="--peerAddresses $(org_host "$REGULATOR_ORG"):$(peer_port "$REGULATOR_ORG") --tlsRootCertFiles $(peer_tls_ca "$REGULATOR_ORG")"
-	peers+=" --peerAddresses $(org_host "${PEER_ORGS%% *}"):$(peer_port "${PEER_ORGS%% *}") --tlsRootCertFiles $(peer_tls_ca "${PEER_ORGS%% *}")"
+	local i out peers="" o n=0
+	# Two supply-chain members endorse: regulators only watch (network/chaincode.env).
+	for o in $PEER_ORGS; do
+		[[ $o == "$REGULATOR_ORG" ]] && continue
+		peers+=" --peerAddresses $(org_host "$o"):$(peer_port "$o") --tlsRootCertFiles $(peer_tls_ca "$o")"
+		((++n < 2)) || break
+	done
 	for ((i = 0; i < 60; i++)); do
 		# shellcheck disable=SC2086
 		out=$(with_admin "$REGULATOR_ORG" "$BIN/peer" chaincode invoke $(orderer_flags) -C "$CHANNEL" -n "$CC_NAME" \

@@ -115,7 +115,7 @@ func testEvents(t *testing.T, s *suite) {
 			model.EventPacked, model.EventPacked, model.EventPacked,
 			model.EventShipped, model.EventReceived, model.EventUnpacked,
 			model.EventShipped, model.EventReceived,
-			model.EventSold, model.EventSold,
+			model.EventSaleRecorded, model.EventSold, model.EventSaleRecorded, model.EventSold,
 			model.EventRecalled,
 			model.EventCloneAlert, model.EventCloneAlert, // two reports open two alerts
 			model.EventCloneAlert, // a repeated report, deduplicated into the second

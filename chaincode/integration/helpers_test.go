@@ -304,6 +304,7 @@ var expectedEvent = map[string]string{
 	model.FnShip:            model.EventShipped,
 	model.FnReceive:         model.EventReceived,
 	model.FnReject:          model.EventRejected,
+	model.FnRecordSale:      model.EventSaleRecorded,
 	model.FnSell:            model.EventSold,
 	model.FnPurgeSale:       model.EventSalePurged,
 	model.FnRecall:          model.EventRecalled,
@@ -622,6 +623,33 @@ func (s *suite) buyer(tag string) model.SaleTransient {
 }
 
 // saleData puts buyer data in the transient map as Sell expects it.
+// sell sells as the SDK does: RecordSale with the buyer data, endorsed by
+// m's peers alone, then Sell with the record's hashes and no buyer data. A
+// unit sold before has no record (ALREADY_SOLD), and Sell reports it.
+func sell(t *testing.T, m *member, req model.SellRequest, b model.SaleTransient) (model.SellResult, error) {
+	t.Helper()
+	rec, err := submit[model.RecordSaleResult](t, m, model.FnRecordSale, model.RecordSaleRequest{Code: req.Code, RetentionDays: req.RetentionDays},
+		saleData(b), client.WithEndorsingOrganizations(m.msp))
+	switch e, ok := chaincodeError(err); {
+	case ok && e.Code == model.CodeAlreadySold:
+	case err != nil:
+		return model.SellResult{}, err
+	default:
+		req.SaleHash, req.RecordHash = rec.SaleHash, rec.RecordHash
+	}
+	return submit[model.SellResult](t, m, model.FnSell, req)
+}
+
+// mustSell is sell that must succeed.
+func mustSell(t *testing.T, m *member, req model.SellRequest, b model.SaleTransient) model.SellResult {
+	t.Helper()
+	out, err := sell(t, m, req, b)
+	if err != nil {
+		t.Fatalf("sale as %s: %s", m.msp, describe(err))
+	}
+	return out
+}
+
 func saleData(b model.SaleTransient) client.ProposalOption {
 	raw, err := json.Marshal(b)
 	if err != nil {
@@ -715,37 +743,4 @@ func (s *suite) blockOf(t *testing.T, txID string) uint64 {
 	}
 	t.Fatalf("transaction %s was not committed by the suite", txID)
 	return 0
-}
-
-// simulate has m's own peer endorse fn without submitting it, through the
-// peer's Endorser service, and returns the proposal response. Its chaincode
-// interest is what the gateway uses to choose the other endorsers: only
-// collections named there restrict them to the collection's members.
-func (m *member) simulate(t *testing.T, fn string, args ...any) *peer.ProposalResponse {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-	defer cancel()
-	prop, err := m.Contract.NewProposal(fn, options(args)...)
-	require.NoError(t, err)
-	raw, err := prop.Bytes()
-	require.NoError(t, err)
-	pt := &gateway.ProposedTransaction{}
-	require.NoError(t, proto.Unmarshal(raw, pt))
-	sig, err := m.Sign(prop.Digest())
-	require.NoError(t, err)
-	resp, err := peer.NewEndorserClient(m.Conn).ProcessProposal(ctx,
-		&peer.SignedProposal{ProposalBytes: pt.GetProposal().GetProposalBytes(), Signature: sig})
-	require.NoError(t, err)
-	require.EqualValues(t, 200, resp.GetResponse().GetStatus(), "%s simulated on %s: %s", fn, m.msp, resp.GetResponse().GetMessage())
-	return resp
-}
-
-// interestCollections lists the private data collections a proposal
-// response declares interest in.
-func interestCollections(resp *peer.ProposalResponse) []string {
-	var out []string
-	for _, c := range resp.GetInterest().GetChaincodes() {
-		out = append(out, c.GetCollectionNames()...)
-	}
-	return out
 }

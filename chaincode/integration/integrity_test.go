@@ -85,7 +85,7 @@ func testIntegrity(t *testing.T, s *suite) {
 		requireCode(t, err, model.CodeForbidden, "an ordinary client of the Regulator recalling")
 		u := s.commission(t, s.ma, s.productA, s.batch("P"), "pp", 1)
 		s.move(t, s.ma, s.ret, u...)
-		mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: u[0]}, saleData(s.buyer("pp")))
+		mustSell(t, s.ret, model.SellRequest{Code: u[0]}, s.buyer("pp"))
 		_, err = submit[struct{}](t, s.ret, model.FnPurgeSale, u[0])
 		requireCode(t, err, model.CodeForbidden, "an ordinary client of the seller purging")
 	})
@@ -104,7 +104,7 @@ func testIntegrity(t *testing.T, s *suite) {
 		reader := s.connectAs(t, testnet.Regulator, tc.IdentityReader)
 		u := s.commission(t, s.ma, s.productA, s.batch("V"), "rv", 1)
 		s.move(t, s.ma, s.ret, u...)
-		mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: u[0]}, saleData(s.buyer("rv")))
+		mustSell(t, s.ret, model.SellRequest{Code: u[0]}, s.buyer("rv"))
 
 		v := mustEvaluate[model.Verification](t, reader, model.FnVerify, u[0])
 		assert.Equal(t, model.VerdictSold, v.Verdict, "the reader verifies")

@@ -34,7 +34,7 @@ func testUnregisteredCallers(t *testing.T, s *suite) {
 		GTIN: gtin14("0" + s.prefixA + "00001"), Batch: "B1", ProductionDate: today(), Codes: []string{code},
 	})
 	requireCode(t, err, model.CodeNotMember, "Commission by an unregistered manufacturer")
-	_, err = submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: code}, saleData(s.buyer("nm")))
+	_, err = sell(t, s.ret, model.SellRequest{Code: code}, s.buyer("nm"))
 	requireCode(t, err, model.CodeNotMember, "Sell by an unregistered retailer")
 
 	v := mustEvaluate[model.Verification](t, s.reg, model.FnVerify, code)

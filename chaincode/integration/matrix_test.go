@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -42,10 +43,10 @@ func (s *suite) setUpMatrix(t *testing.T) matrixFixtures {
 	mustSubmit[model.PackResult](t, s.ma, model.FnPack, model.PackRequest{Container: f.container, Children: []string{m[6]}})
 	s.move(t, s.ma, s.dist, m[0], m[1], m[2], m[3], m[4], m[5], m[7], f.container)
 	s.move(t, s.dist, s.ret, m[4], m[7], f.container)
-	sale := mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: m[7], RetentionDays: model.MinSaleRetentionDays}, saleData(s.buyer("p")))
+	sale := mustSell(t, s.ret, model.SellRequest{Code: m[7], RetentionDays: model.MinSaleRetentionDays}, s.buyer("p"))
 	require.Equal(t, model.OutcomeSold, sale.Outcome)
 	f.soldAt = time.Now()
-	resale := mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: m[7]}, saleData(s.buyer("q")))
+	resale := mustSell(t, s.ret, model.SellRequest{Code: m[7]}, s.buyer("q"))
 	f.alertID = resale.AlertID
 	s.ship(t, s.dist, s.ret, m[2], m[3])
 	f.mbUnit = s.commission(t, s.mb, s.productB, s.batch("N"), "n", 1)[0]
@@ -148,8 +149,17 @@ func testRoleMatrix(t *testing.T, s *suite) {
 		{model.FnReject, "unit in transit Distributor → Retailer", []*member{ret}, holderOnly(ret), func(m *member) []any {
 			return []any{model.MoveRequest{Codes: []string{f.inTransitRej}}}
 		}, false},
-		{model.FnSell, "unit held by Retailer", []*member{ret}, forbiddenExcept(ret), func(m *member) []any {
-			return []any{model.SellRequest{Code: f.toSell}, saleData(s.buyer("x" + short[m]))}
+		{model.FnRecordSale, "unit held by Retailer", []*member{ret}, forbiddenExcept(ret), func(m *member) []any {
+			return []any{model.RecordSaleRequest{Code: f.toSell}, saleData(s.buyer("w" + short[m])), client.WithEndorsingOrganizations(m.msp)}
+		}, false},
+		{model.FnSell, "unit held by Retailer, its record kept", []*member{ret}, forbiddenExcept(ret), func(m *member) []any {
+			req := model.SellRequest{Code: f.toSell}
+			if m == ret {
+				rec := mustSubmit[model.RecordSaleResult](t, ret, model.FnRecordSale, model.RecordSaleRequest{Code: f.toSell},
+					saleData(s.buyer("x"+short[m])), client.WithEndorsingOrganizations(ret.msp))
+				req.SaleHash, req.RecordHash = rec.SaleHash, rec.RecordHash
+			}
+			return []any{req}
 		}, false},
 		{model.FnPurgeSale, "Retailer's sale, within retention", nil, func() map[*member]model.Code {
 			out := forbiddenExcept(ret)

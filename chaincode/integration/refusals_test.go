@@ -5,6 +5,7 @@ package integration
 import (
 	"testing"
 
+	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -174,29 +175,31 @@ func testRefusals(t *testing.T, s *suite) {
 
 	t.Run("SellRefusals", func(t *testing.T) {
 		for _, m := range []*member{s.dist, s.ma, s.reg} {
-			_, err := submit[model.SellResult](t, m, model.FnSell, model.SellRequest{Code: r[4]}, saleData(s.buyer("f")))
+			_, err := sell(t, m, model.SellRequest{Code: r[4]}, s.buyer("f"))
 			e := requireCode(t, err, model.CodeForbidden, "Sell by %s", m.msp)
 			assert.Equal(t, m.msp, e.Subject)
 		}
-		_, err := submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[0]}, saleData(s.buyer("h")))
+		_, err := sell(t, s.ret, model.SellRequest{Code: r[0]}, s.buyer("h"))
 		requireCode(t, err, model.CodeNotHolder, "selling a unit held by the manufacturer")
 
-		_, err = submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[6]})
+		_, err = submit[model.RecordSaleResult](t, s.ret, model.FnRecordSale, model.RecordSaleRequest{Code: r[6]}, client.WithEndorsingOrganizations(s.ret.msp))
 		requireCode(t, err, model.CodeInvalidArgument, "a sale without buyer data")
+		_, err = submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[6]})
+		requireCode(t, err, model.CodeInvalidArgument, "a sale without its record's hashes")
 		b := s.buyer("s")
 		b.Salt = "short"
-		_, err = submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[6]}, saleData(b))
+		_, err = sell(t, s.ret, model.SellRequest{Code: r[6]}, b)
 		e := requireCode(t, err, model.CodeInvalidArgument, "a sale with a short salt")
 		assert.Contains(t, e.Message, "salt")
 		s.requireNoPersonalData(t, "the refusal of invalid buyer data", err)
-		_, err = submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[6], RetentionDays: 30}, saleData(s.buyer("t")))
+		_, err = sell(t, s.ret, model.SellRequest{Code: r[6], RetentionDays: 30}, s.buyer("t"))
 		requireCode(t, err, model.CodeInvalidArgument, "retention below the minimum")
 	})
 
 	t.Run("SellRecalledUnit", func(t *testing.T) {
 		rec := mustSubmit[model.Recall](t, s.reg.admin, model.FnRecall, model.RecallRequest{Codes: []string{r[5]}, Reason: "unit-list recall by the Regulator"})
 		assert.Equal(t, 1, rec.Count)
-		_, err := submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[5]}, saleData(s.buyer("r")))
+		_, err := sell(t, s.ret, model.SellRequest{Code: r[5]}, s.buyer("r"))
 		e := requireCode(t, err, model.CodeRecalled)
 		assert.Equal(t, r[5], e.Subject)
 		v := mustEvaluate[model.Verification](t, s.ret, model.FnVerify, r[5])
@@ -209,7 +212,7 @@ func testRefusals(t *testing.T, s *suite) {
 	})
 
 	t.Run("SoldUnitCannotMove", func(t *testing.T) {
-		mustSubmit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[4], RetentionDays: model.MinSaleRetentionDays}, saleData(s.buyer("k")))
+		mustSell(t, s.ret, model.SellRequest{Code: r[4], RetentionDays: model.MinSaleRetentionDays}, s.buyer("k"))
 		_, err := submit[model.MoveResult](t, s.ret, model.FnShip, model.ShipRequest{To: s.dist.msp, Codes: []string{r[4]}})
 		e := requireCode(t, err, model.CodeAlreadySold)
 		assert.Equal(t, r[4], e.Subject)
@@ -226,7 +229,7 @@ func testRefusals(t *testing.T, s *suite) {
 		assert.Equal(t, model.DispositionStolen, res.Disposition)
 		v := mustEvaluate[model.Verification](t, s.dist, model.FnVerify, r[7])
 		assert.Equal(t, model.VerdictDecommissioned, v.Verdict)
-		_, err := submit[model.SellResult](t, s.ret, model.FnSell, model.SellRequest{Code: r[7]}, saleData(s.buyer("z")))
+		_, err := sell(t, s.ret, model.SellRequest{Code: r[7]}, s.buyer("z"))
 		requireCode(t, err, model.CodeBadState, "selling a stolen unit")
 	})
 

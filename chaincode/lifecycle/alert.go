@@ -12,7 +12,7 @@ import (
 // ListAlerts pages through suspected-clone alerts, oldest first. Only the
 // Regulator may list them.
 func (l *Ledger) ListAlerts(pageSize int32, bookmark string) (*model.AlertPage, error) {
-	if _, err := l.reg.Require("list alerts", model.RoleRegulator); err != nil {
+	if _, err := l.reg.Require("list alerts", model.RoleRegulator, model.RoleProvincialRegulator); err != nil {
 		return nil, err
 	}
 	page, err := l.store.ScanPage(alertLogKey, nil, model.PageSize(pageSize), bookmark)

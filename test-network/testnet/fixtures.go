@@ -43,12 +43,17 @@ func MemberRequest(org string) model.MemberRequest {
 		req.CompanyPrefixes = []string{PrefixD}
 	case Retailer:
 		req.Role, req.Name, req.USCC = model.RoleRetailer, "城南五金建材商店", USCC("92110105MA0AX0004")
-		req.CompanyPrefixes = []string{PrefixR}
+		req.CompanyPrefixes, req.Region = []string{PrefixR}, RetailerRegion
 	default:
 		panic("testnet: no member registration for " + org)
 	}
 	return req
 }
+
+// RetailerRegion is the consortium Retailer's region (Chaoyang, Beijing), as network.sh
+// knows it (REGION_Retailer in network/consortium.env): the provincial regulator of Beijing
+// would read its sales, and no other.
+const RetailerRegion = "110105"
 
 // Registered lists the organisations that MemberRequest registers, in that order.
 func Registered() []string { return []string{ManufacturerA, ManufacturerB, Distributor, Retailer} }

@@ -3,20 +3,26 @@
 package addorg_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	gateway "github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/test-network/testnet"
@@ -29,8 +35,9 @@ func TestMain(m *testing.M) { os.Exit(testnet.Main(m, testnet.WithOwnNetwork()))
 const (
 	NewMaker                   = "ManufacturerC"
 	NewRetailer                = "RetailerZJ"
-	NewRegulator               = "RegulatorZJ" // a provincial regulator: it joins and reads; the ledger knows one Regulator
+	NewRegulator               = "RegulatorZJ" // Zhejiang's provincial regulator: it joins, reads and endorses nothing
 	ZhejiangRegion             = "330000"
+	BinjiangRegion             = "330108" // the new retailer's district of Hangzhou, in Zhejiang
 	prefixC, licenceC, prefixZ = "6905551", "XK06-014-00789", "6906662"
 )
 
@@ -42,7 +49,10 @@ func memberRequest(org string) model.MemberRequest {
 		req.CompanyPrefixes, req.ProductionLicences = []string{prefixC}, []string{licenceC}
 	case NewRetailer:
 		req.Role, req.Name, req.USCC = model.RoleRetailer, "杭州滨江电器商行", testnet.USCC("92330108MA2HX0006")
-		req.CompanyPrefixes = []string{prefixZ}
+		req.CompanyPrefixes, req.Region = []string{prefixZ}, BinjiangRegion
+	case NewRegulator:
+		req.Role, req.Name, req.USCC = model.RoleProvincialRegulator, "浙江省市场监督管理局", testnet.USCC("11330000MB0000007")
+		req.Region = ZhejiangRegion
 	default:
 		panic("no registration for " + org)
 	}
@@ -175,9 +185,11 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	require.Equal(t, testnet.MSPID(testnet.Distributor), item.Holder.MSPID)
 
 	// A provincial regulator joins; its CA issues its read-only identity, which reads the
-	// channel's ledger on its own peer. The chaincode knows one Regulator and no provincial
-	// one yet ("regulators only watch", #19), so it refuses it as a non-member.
+	// channel's ledger on its own peer, and the Regulator registers it for its province. It
+	// joins the new retailer's sales collection: its peer reconciles the record of the sale
+	// made before it joined.
 	addOrg(ctx, t, NewRegulator, "regulator", ZhejiangRegion)
+	register(ctx, t, NewRegulator)
 	all = append(all, NewRegulator)
 	settle(ctx, t, all)
 	g, err := n.Gateway(NewRegulator, testnet.Reader)
@@ -185,7 +197,10 @@ func TestAddManufacturerAndRetailer(t *testing.T) {
 	_, err = g.Network.GetContract("qscc").EvaluateWithContext(ctx, "GetChainInfo", gateway.WithArguments(testnet.Names.Channel))
 	require.NoError(t, err, "%s's reader reads the ledger", NewRegulator)
 	_, err = clientOf(t, NewRegulator, testnet.Reader).Verify(ctx, toRetailer[0])
-	require.ErrorIs(t, err, client.ErrNotMember)
+	require.NoError(t, err)
+	requireSaleRead(ctx, t, NewRegulator, toRetailer[0], buyer.BuyerName)
+
+	regulatorsOnlyWatch(ctx, t, C, gtinC, all)
 
 	// Fewer admins than a majority cannot add an organisation.
 	underSignedUpdateIsRefused(ctx, t, len(all))
@@ -279,4 +294,131 @@ func TestDownLeavesNothingRunning(t *testing.T) {
 	}
 	_, err = os.Stat(n.Dir)
 	require.True(t, errors.Is(err, os.ErrNotExist), "run directory %s left behind: %v", n.Dir, err)
+}
+
+// requireSaleRead waits until org's administrator reads the buyer of code's sale on its own
+// peer: a regulator's peer that was down, or joined after the sale, gets the record from the
+// seller's peer by reconciliation.
+func requireSaleRead(ctx context.Context, t *testing.T, org, code, buyerName string) {
+	t.Helper()
+	c := clientOf(t, org, testnet.Admin)
+	var err error
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(time.Second) {
+		var rec *model.SaleRecord
+		if rec, err = c.GetSale(ctx, code); err == nil {
+			require.Equal(t, buyerName, rec.BuyerName)
+			return
+		}
+	}
+	require.NoError(t, err, "%s reads the sale of %s", org, code)
+}
+
+// regulatorsOnlyWatch stops every regulator's peer, and the supply chain goes on: the new
+// manufacturer captures a commissioning, ships to the new retailer (Zhejiang) and the
+// consortium's Retailer (Beijing), who receive and sell; then it recalls the batch. Once
+// the regulators' peers are back, each reads the sales it is responsible for, and the buyer
+// data is on disk on no other organisation's peer.
+func regulatorsOnlyWatch(ctx context.Context, t *testing.T, C *client.Client, gtin string, all []string) {
+	t.Helper()
+	n := testnet.Current()
+	regulators := []string{testnet.Regulator, NewRegulator}
+	var working []string
+	for _, org := range all {
+		if !slices.Contains(regulators, org) {
+			working = append(working, org)
+		}
+	}
+	for _, org := range regulators {
+		require.NoError(t, n.StopNode(ctx, "peer0."+strings.ToLower(org)))
+	}
+	run := testnet.RandDigits(6)
+	batch := "W" + run
+	units := codes(gtin, run+"W", 2)
+	var epcs []json.RawMessage
+	for _, u := range units {
+		id, err := identifier.Parse(u)
+		require.NoError(t, err)
+		epcs = append(epcs, json.RawMessage(fmt.Sprintf(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],`+
+			`"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:lotNumber":%q}}`, time.Now().UTC().Format(time.RFC3339Nano), id.Canonical, batch)))
+	}
+	_, err := C.CaptureEvents(ctx, epcs)
+	require.NoError(t, err, "a capture with every regulator peer stopped")
+	_, err = C.Ship(ctx, model.ShipRequest{To: testnet.MSPID(NewRetailer), Codes: units[:1]})
+	require.NoError(t, err)
+	_, err = C.Ship(ctx, model.ShipRequest{To: testnet.MSPID(testnet.Retailer), Codes: units[1:]})
+	require.NoError(t, err)
+	settle(ctx, t, working)
+	buyers := map[string]model.SaleData{}
+	for i, s := range []struct{ org, code string }{{NewRetailer, units[0]}, {testnet.Retailer, units[1]}} {
+		R := clientOf(t, s.org, testnet.User)
+		_, err := R.Receive(ctx, model.MoveRequest{Codes: []string{s.code}})
+		require.NoError(t, err)
+		b := model.SaleData{BuyerName: uniqueName(t), BuyerAddress: "1 Test Road", BuyerContact: fmt.Sprintf("+86 139 0000 %04d", i)}
+		res, err := R.Sell(ctx, model.SellRequest{Code: s.code}, b)
+		require.NoError(t, err, "%s sells with every regulator peer stopped", s.org)
+		require.Equal(t, model.OutcomeSold, res.Outcome)
+		buyers[s.org] = b
+	}
+	_, err = clientOf(t, NewMaker, testnet.Admin).Recall(ctx, model.RecallRequest{GTIN: gtin, Batch: batch, Reason: "the maker's recall, regulators away"})
+	require.NoError(t, err)
+
+	for _, org := range regulators {
+		require.NoError(t, n.StartNode(ctx, "peer0."+strings.ToLower(org)))
+	}
+	settle(ctx, t, all)
+	requireSaleRead(ctx, t, testnet.Regulator, units[0], buyers[NewRetailer].BuyerName)
+	requireSaleRead(ctx, t, testnet.Regulator, units[1], buyers[testnet.Retailer].BuyerName)
+	requireSaleRead(ctx, t, NewRegulator, units[0], buyers[NewRetailer].BuyerName)
+	_, err = clientOf(t, NewRegulator, testnet.Admin).GetSale(ctx, units[1])
+	require.ErrorIs(t, err, client.ErrForbidden, "Zhejiang's regulator reads no sale of Beijing")
+
+	// On disk: each buyer's name is on the seller's peer (proving the search finds it), and on
+	// no peer outside the seller and its regulators.
+	readers := map[string][]string{
+		NewRetailer:      {NewRetailer, testnet.Regulator, NewRegulator},
+		testnet.Retailer: {testnet.Retailer, testnet.Regulator},
+	}
+	for seller, b := range buyers {
+		for _, org := range all {
+			found := onDisk(t, filepath.Join(n.Dir, "nodes", "peer0."+strings.ToLower(org)), b.BuyerName)
+			switch {
+			case org == seller:
+				require.True(t, found, "the buyer of %s's sale on its own peer", seller)
+			case !slices.Contains(readers[seller], org):
+				require.False(t, found, "the buyer of %s's sale is on %s's peer", seller, org)
+			}
+		}
+	}
+}
+
+// uniqueName is a buyer's name of random CJK characters, which no other bytes on a peer's
+// disk repeat, so that LevelDB's compression keeps it whole where it is stored.
+func uniqueName(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	for range 10 {
+		d, err := strconv.Atoi(testnet.RandDigits(4))
+		require.NoError(t, err)
+		b.WriteRune(rune(0x4E00 + d*2))
+	}
+	return b.String()
+}
+
+// onDisk reports whether any file under dir holds s.
+func onDisk(t *testing.T, dir, s string) bool {
+	t.Helper()
+	found := false
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || found {
+			return err
+		}
+		raw, err := os.ReadFile(path) //nolint:gosec // the network's own run directory
+		if err != nil {
+			return err
+		}
+		found = bytes.Contains(raw, []byte(s))
+		return nil
+	})
+	require.NoError(t, err)
+	return found
 }
