@@ -1080,6 +1080,7 @@ ROLE_$name=$role
 REGION_$name=$region
 EOT
 	printf -v "$var" '%s' "${!var:-} $name"
+	printf -v "REGION_$name" '%s' "$region"
 
 	step "crypto material"
 	local dom
