@@ -84,7 +84,7 @@ if [[ $(id -u) == 0 ]] && command -v ip >/dev/null; then
 	# Each package starts a namespaced network of its own, one after the other (-p 1).
 	TRACECHAIN_NETNS=1 env -u TRACECHAIN_TESTNET_DIR -u TRACECHAIN_RUN_DIR -u TRACECHAIN_PORT_BASE \
 		$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" \
-		-run '^(TestPartitionedOrganisationCatchesUp|TestOrganisationPartitioned)$' "$last" "$faults" || status=1
+		-run '^(TestPartitionedOrganisationCatchesUp|TestOrganisationJoinsInItsOwnNamespace|TestOrganisationPartitioned)$' "$last" "$faults" || status=1
 else
 	echo "integration.sh: skipped TestPartitionedOrganisationCatchesUp and TestOrganisationPartitioned: network namespaces need root and iproute2's ip"
 fi

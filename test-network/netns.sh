@@ -63,7 +63,7 @@ netns_up() {
 	netns_clean_stale
 	SUBNET=$(netns_choose_subnet)
 	echo "SUBNET=$SUBNET" >>"$RUN/network.env"
-	local br host org ns
+	local br host org
 	br=$(netns_bridge)
 	host=$(netns_host_link)
 	log "network namespaces: $SUBNET.0/24, bridge namespace $br"
@@ -77,16 +77,22 @@ netns_up() {
 	ip -n "$br" link set host master br0 up
 	ip addr add "$SUBNET.1/24" dev "$host"
 	ip link set "$host" up
-	for org in "$ORDERER_ORG" $PEER_ORGS; do
-		ns=$(netns_of "$org")
-		netns_record netns "$ns"
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-		ip link add eth0 netns "$ns" type veth peer name "p$(netns_slot "$org")" netns "$br"
-		ip -n "$br" link set "p$(netns_slot "$org")" master br0 up
-		ip -n "$ns" addr add "$(netns_addr "$org")/24" dev eth0
-		ip -n "$ns" link set eth0 up
-	done
+	for org in "$ORDERER_ORG" $PEER_ORGS; do netns_add "$org"; done
+}
+
+# netns_add ORG: the organisation's namespace, its link to the bridge and its address (at up,
+# and for an organisation that joins: add-org).
+netns_add() {
+	local org=$1 br ns
+	br=$(netns_bridge)
+	ns=$(netns_of "$org")
+	netns_record netns "$ns"
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip link add eth0 netns "$ns" type veth peer name "p$(netns_slot "$org")" netns "$br"
+	ip -n "$br" link set "p$(netns_slot "$org")" master br0 up
+	ip -n "$ns" addr add "$(netns_addr "$org")/24" dev eth0
+	ip -n "$ns" link set eth0 up
 }
 
 # netns_down: remove every recorded object that still exists. The host link goes first and

@@ -29,7 +29,8 @@
 #                                 endorsers (and, for a retailer, its sales collection). A
 #                                 regulator (--region of its province) endorses nothing and
 #                                 joins the sales collections of its province's retailers. Each
-#                                 step's time goes to RUN/add-org/NAME.times (raft, no --netns)
+#                                 step's time goes to RUN/add-org/NAME.times (raft or BFT,
+#                                 native or --netns: its own namespace)
 #   network.sh remove-org NAME    take an organisation out of the channel: the chaincode
 #                                 definitions at their next sequence without it (approved by
 #                                 every remaining organisation), a config update signed by a
@@ -1037,8 +1038,6 @@ cmd_add_org() {
 	for o in $PEER_ORGS $ORDERER_ORG $BFT_ORDERER_ORGS; do
 		[[ $(lower "$o") != "$(lower "$name")" ]] || die "$name is already an organisation of the network"
 	done
-	[[ $ORDERING == raft ]] || die "add-org: only a raft-ordered network yet"
-	[[ $NETNS != 1 ]] || die "add-org: not on a --netns network yet"
 	local -a have
 	read -ra have <<<"$PEER_ORGS"
 	((${#have[@]} < 10)) || die "add-org: no free peer slot (ten organisations at most)"
@@ -1082,6 +1081,12 @@ EOT
 	printf -v "$var" '%s' "${!var:-} $name"
 	printf -v "REGION_$name" '%s' "$region"
 
+	if [[ $NETNS == 1 ]]; then
+		# Its own host: a namespace with its own address on the bridge.
+		step "network namespace"
+		netns_add "$name"
+	fi
+
 	step "crypto material"
 	local dom
 	dom=$(org_domain "$name")
@@ -1090,7 +1095,7 @@ PeerOrgs:
   - Name: $name
     Domain: $dom
     EnableNodeOUs: true
-    Template: {Count: 1, SANS: [localhost, 127.0.0.1]}
+    Template: {Count: 1, SANS: [localhost, 127.0.0.1$([[ $NETNS != 1 ]] || echo ", $(org_host "$name")")]}
     Users: {Count: 1}
 EOT
 	"$BIN/cryptogen" generate --config="$work/crypto-config.yaml" --output="$work/crypto" >/dev/null
@@ -1252,8 +1257,6 @@ cmd_remove_org() {
 	[[ -n $name ]] || die "remove-org NAME"
 	[[ " $(channel_orgs) " == *" $name "* ]] || die "$name is not an organisation in the channel (have: $(channel_orgs))"
 	[[ $name != "$REGULATOR_ORG" ]] || die "remove-org: the Regulator cannot leave"
-	[[ $ORDERING == raft ]] || die "remove-org: only a raft-ordered network yet"
-	[[ $NETNS != 1 ]] || die "remove-org: not on a --netns network yet"
 	local -a left
 	read -ra left <<<"$(channel_orgs)"
 	((${#left[@]} > 3)) || die "remove-org: at least three organisations must stay"

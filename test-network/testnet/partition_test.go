@@ -120,3 +120,57 @@ func TestPartitionedOrganisationCatchesUp(t *testing.T) {
 	t.Logf("partition %v: first round of the others done after %v, then %d rounds of register, commission, ship and receive (%.2f/s); the Distributor caught up to height %d %v after the heal",
 		during.Round(time.Second), stall.Round(time.Millisecond), rounds-1, float64(rounds-1)/(during-stall).Seconds(), want, caughtUp.Round(time.Millisecond))
 }
+
+// TestOrganisationJoinsInItsOwnNamespace adds a retailer to the namespaced network
+// (network.sh add-org): its CA and peer run in a namespace of their own, with their own
+// address, like a host of its own; once registered it receives from the manufacturer and sells.
+func TestOrganisationJoinsInItsOwnNamespace(t *testing.T) {
+	n := testnet.Current()
+	switch {
+	case os.Geteuid() != 0:
+		t.Skip("needs root: network namespaces (ip netns)")
+	case !n.NetNS:
+		t.Skip("needs a network with one namespace per organisation: TRACECHAIN_NETNS=1 go test -tags integration -run TestOrganisationJoinsInItsOwnNamespace ./test-network/testnet")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	members(ctx, t)
+	joinAndSell(ctx, t, "RetailerNS", testnet.ManufacturerA)
+
+	procs, err := n.Processes()
+	require.NoError(t, err)
+	peer, ok := procs["peer0.retailerns"]
+	require.True(t, ok, "the newcomer's peer runs")
+	own, err := os.Readlink("/proc/self/ns/net")
+	require.NoError(t, err)
+	its, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", peer.PID))
+	require.NoError(t, err)
+	require.NotEqual(t, own, its, "the newcomer's peer runs in a network namespace of its own")
+}
+
+// joinAndSell adds the retailer org to the running channel, has the Regulator register it,
+// and sells a unit that maker commissions and ships to it.
+func joinAndSell(ctx context.Context, t *testing.T, org, maker string) {
+	t.Helper()
+	n := testnet.Current()
+	steps, err := n.AddOrg(ctx, org, "retailer", "330000")
+	require.NoError(t, err)
+	t.Logf("add-org %s: %.2f s", org, steps[len(steps)-1].Seconds)
+	regulator, err := n.Client(testnet.Regulator, testnet.Admin)
+	require.NoError(t, err)
+	_, err = regulator.RegisterMember(ctx, model.MemberRequest{MSPID: testnet.MSPID(org), Role: model.RoleRetailer,
+		Name: "宁波江北五金店", USCC: testnet.USCC("92330205MA2HX0007"), Region: "330205"})
+	require.NoError(t, err)
+	m := user(t, maker)
+	codes := goods(ctx, t, m, 2)
+	_, err = m.Ship(ctx, model.ShipRequest{To: testnet.MSPID(org), Codes: codes})
+	require.NoError(t, err)
+	_, err = n.SettleOn(ctx, append(slices.Clone(testnet.Orgs), org))
+	require.NoError(t, err)
+	shop := user(t, org)
+	_, err = shop.Receive(ctx, model.MoveRequest{Codes: codes})
+	require.NoError(t, err)
+	res, err := shop.Sell(ctx, model.SellRequest{Code: codes[0]}, model.SaleData{BuyerName: "Zhou Min", BuyerContact: "+86 135 0000 0000"})
+	require.NoError(t, err)
+	require.Equal(t, model.OutcomeSold, res.Outcome)
+}

@@ -138,3 +138,42 @@ func TestWritesGoOnWhileTheLeaderIsDown(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.EqualFold(item.Holder.MSPID, s.dist.MSPID()), "held by %s", item.Holder.MSPID)
 }
+
+// TestOrganisationJoinsAndLeaves adds a retailer to the SmartBFT-ordered channel
+// (network.sh add-org: the config update goes through the four BFT orderers), which receives
+// and sells at once, then removes it again (remove-org); the others go on shipping.
+func TestOrganisationJoinsAndLeaves(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	n := testnet.Current()
+	s := newShipments(ctx, t)
+	const org = "RetailerBFT"
+	steps, err := n.AddOrg(ctx, org, "retailer", "330000")
+	require.NoError(t, err)
+	t.Logf("add-org %s on SmartBFT: %.2f s", org, steps[len(steps)-1].Seconds)
+	regulator, err := n.Client(testnet.Regulator, testnet.Admin)
+	require.NoError(t, err)
+	_, err = regulator.RegisterMember(ctx, model.MemberRequest{MSPID: testnet.MSPID(org), Role: model.RoleRetailer,
+		Name: "温州鹿城电器店", USCC: testnet.USCC("92330302MA2HX0008"), Region: "330302"})
+	require.NoError(t, err)
+
+	codes := s.units(100, 102)
+	_, err = s.maker.Commission(ctx, model.CommissionRequest{GTIN: s.gtin, Batch: s.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: codes})
+	require.NoError(t, err)
+	_, err = s.maker.Ship(ctx, model.ShipRequest{To: testnet.MSPID(org), Codes: codes})
+	require.NoError(t, err)
+	_, err = n.SettleOn(ctx, append(append([]string{}, testnet.Orgs...), org))
+	require.NoError(t, err)
+	shop, err := n.Client(org, testnet.User)
+	require.NoError(t, err)
+	_, err = shop.Receive(ctx, model.MoveRequest{Codes: codes})
+	require.NoError(t, err)
+	res, err := shop.Sell(ctx, model.SellRequest{Code: codes[0]}, model.SaleData{BuyerName: "Lin Fang", BuyerContact: "+86 136 0000 0000"})
+	require.NoError(t, err)
+	require.Equal(t, model.OutcomeSold, res.Outcome)
+
+	steps, err = n.RemoveOrg(ctx, org)
+	require.NoError(t, err)
+	t.Logf("remove-org %s on SmartBFT: %.2f s", org, steps[len(steps)-1].Seconds)
+	s.send(ctx, 102, 104)
+}
