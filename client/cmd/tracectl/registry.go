@@ -18,7 +18,8 @@ func (a *app) memberCommand() *cobra.Command {
 	var role string
 	addFlags := func(c *cobra.Command) {
 		f := c.Flags()
-		f.StringVar(&role, "role", "", "manufacturer, distributor, retailer or regulator")
+		f.StringVar(&role, "role", "", "manufacturer, distributor, retailer, regulator or provincial_regulator")
+		f.StringVar(&req.Region, "region", "", "administrative division code, e.g. 330000 (a provincial regulator's province, a retailer's region)")
 		f.StringVar(&req.Name, "name", "", "registered enterprise name")
 		f.StringVar(&req.USCC, "uscc", "", "unified social credit code (GB 32100)")
 		f.StringVar(&req.Address, "address", "", "registered business address")
@@ -108,6 +109,7 @@ func printMember(w io.Writer, m *model.Member) {
 	tw := table(w)
 	field(tw, "MSP ID", m.MSPID)
 	field(tw, "role", string(m.Role))
+	field(tw, "region", m.Region)
 	field(tw, "name", m.Name)
 	field(tw, "USCC", m.USCC)
 	field(tw, "address", m.Address)
