@@ -119,7 +119,8 @@ func TestMetadataDescribesEveryFunction(t *testing.T) {
 		model.FnRegisterMember, model.FnUpdateMember, model.FnGetMember, model.FnListMembers, model.FnRegisterProduct,
 		model.FnUpdateProduct, model.FnGetProduct, model.FnProductHistory, model.FnCommission, model.FnCommissionLot,
 		model.FnSplitLot, model.FnPack, model.FnUnpack, model.FnShip, model.FnReceive, model.FnReject, model.FnRecordSale, model.FnSell,
-		model.FnGetSale, model.FnPurgeSale, model.FnRecall, model.FnGetRecall, model.FnRecallReport, model.FnDecommission,
+		model.FnGetSale, model.FnPurgeSale, model.FnRecall, model.FnGetRecall, model.FnRecallReport, model.FnAcknowledgeRecall,
+		model.FnListRecallAcks, model.FnCloseRecall, model.FnDecommission,
 		model.FnVerify, model.FnTrace, model.FnGetItem, model.FnCheckCommission, model.FnGetContents, model.FnListAlerts,
 		model.FnDecideAlert, model.FnInitLedger, model.FnGetNetwork, model.FnCaptureEvents,
 	}

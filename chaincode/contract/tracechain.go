@@ -176,6 +176,22 @@ func (c *Tracechain) RecallReport(ctx *TxContext, recallID string, pageSize int3
 	return ctx.ledger.RecallReport(recallID, pageSize, bookmark)
 }
 
+// AcknowledgeRecall records that the calling member took note of a recall
+// reaching goods it holds (administrators).
+func (c *Tracechain) AcknowledgeRecall(ctx *TxContext, recallID string) (*model.RecallAck, error) {
+	return ctx.ledger.AcknowledgeRecall(recallID)
+}
+
+// ListRecallAcks pages through a recall's acknowledgements.
+func (c *Tracechain) ListRecallAcks(ctx *TxContext, recallID string, pageSize int32, bookmark string) (*model.RecallAckPage, error) {
+	return ctx.ledger.ListRecallAcks(recallID, pageSize, bookmark)
+}
+
+// CloseRecall closes a recall with the issuer's figures (its administrator).
+func (c *Tracechain) CloseRecall(ctx *TxContext, req model.CloseRecallRequest) (*model.Recall, error) {
+	return ctx.ledger.CloseRecall(req)
+}
+
 // Decommission records goods as destroyed, stolen or damaged.
 func (c *Tracechain) Decommission(ctx *TxContext, req model.DecommissionRequest) (*model.MoveResult, error) {
 	return ctx.ledger.Decommission(req)

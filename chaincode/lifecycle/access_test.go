@@ -73,13 +73,16 @@ func TestAccessMatrix(t *testing.T) {
 			_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "B7", Reason: "x"})
 			return err
 		},
-		"GetRecall":    func(c call) error { _, err := c.l.GetRecall("x"); return err },
-		"RecallReport": func(c call) error { _, err := c.l.RecallReport("x", 0, ""); return err },
-		"Verify":       func(c call) error { _, err := c.l.Verify(u); return err },
-		"Trace":        func(c call) error { _, err := c.l.Trace(u, 0, ""); return err },
-		"GetItem":      func(c call) error { _, err := c.l.GetItem(u); return err },
-		"GetContents":  func(c call) error { _, err := c.l.GetContents(pallet, 0, ""); return err },
-		"ListAlerts":   func(c call) error { _, err := c.l.ListAlerts(0, ""); return err },
+		"GetRecall":         func(c call) error { _, err := c.l.GetRecall("x"); return err },
+		"AcknowledgeRecall": func(c call) error { _, err := c.l.AcknowledgeRecall("x"); return err },
+		"ListRecallAcks":    func(c call) error { _, err := c.l.ListRecallAcks("x", 0, ""); return err },
+		"CloseRecall":       func(c call) error { _, err := c.l.CloseRecall(model.CloseRecallRequest{RecallID: "x"}); return err },
+		"RecallReport":      func(c call) error { _, err := c.l.RecallReport("x", 0, ""); return err },
+		"Verify":            func(c call) error { _, err := c.l.Verify(u); return err },
+		"Trace":             func(c call) error { _, err := c.l.Trace(u, 0, ""); return err },
+		"GetItem":           func(c call) error { _, err := c.l.GetItem(u); return err },
+		"GetContents":       func(c call) error { _, err := c.l.GetContents(pallet, 0, ""); return err },
+		"ListAlerts":        func(c call) error { _, err := c.l.ListAlerts(0, ""); return err },
 		"DecideAlert": func(c call) error {
 			_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: u, AlertID: "x", Decision: model.DecisionDismiss})
 			return err
@@ -87,43 +90,47 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	// Privileged functions need an administrator identity of the organisation;
 	// an ordinary client of an allowed organisation is FORBIDDEN.
-	privileged := map[string]bool{"RegisterMember": true, "UpdateMember": true, "GetSale": true, "PurgeSale": true, "Recall": true, "DecideAlert": true}
+	privileged := map[string]bool{"RegisterMember": true, "UpdateMember": true, "GetSale": true, "PurgeSale": true, "Recall": true, "DecideAlert": true,
+		"AcknowledgeRecall": true, "CloseRecall": true}
 	const (
 		allow = true
 		deny  = false
 	)
 	roles := []string{makerA, distributor, retailer, regulator}
 	matrix := map[string][4]bool{ // manufacturer, distributor, retailer, regulator
-		"RegisterMember":  {deny, deny, deny, allow},
-		"UpdateMember":    {deny, deny, deny, allow},
-		"GetMember":       {allow, allow, allow, allow},
-		"ListMembers":     {allow, allow, allow, allow},
-		"RegisterProduct": {allow, deny, deny, deny},
-		"UpdateProduct":   {allow, deny, deny, deny},
-		"GetProduct":      {allow, allow, allow, allow},
-		"ProductHistory":  {allow, allow, allow, allow},
-		"Commission":      {allow, deny, deny, deny},
-		"CommissionLot":   {allow, deny, deny, deny},
-		"SplitLot":        {allow, allow, allow, deny},
-		"Pack":            {allow, allow, allow, deny},
-		"Unpack":          {allow, allow, allow, deny},
-		"Ship":            {allow, allow, allow, deny},
-		"Receive":         {allow, allow, allow, deny},
-		"Reject":          {allow, allow, allow, deny},
-		"Decommission":    {allow, allow, allow, deny},
-		"RecordSale":      {deny, deny, allow, deny},
-		"Sell":            {deny, deny, allow, deny},
-		"GetSale":         {allow, allow, allow, allow}, // then FORBIDDEN unless seller or Regulator: see TestGetSaleAccess
-		"PurgeSale":       {deny, deny, allow, deny},
-		"Recall":          {allow, deny, deny, allow},
-		"GetRecall":       {allow, allow, allow, allow},
-		"RecallReport":    {allow, allow, allow, allow},
-		"Verify":          {allow, allow, allow, allow},
-		"Trace":           {allow, allow, allow, allow},
-		"GetItem":         {allow, allow, allow, allow},
-		"GetContents":     {allow, allow, allow, allow},
-		"ListAlerts":      {deny, deny, deny, allow},
-		"DecideAlert":     {deny, deny, deny, allow},
+		"RegisterMember":    {deny, deny, deny, allow},
+		"UpdateMember":      {deny, deny, deny, allow},
+		"GetMember":         {allow, allow, allow, allow},
+		"ListMembers":       {allow, allow, allow, allow},
+		"RegisterProduct":   {allow, deny, deny, deny},
+		"UpdateProduct":     {allow, deny, deny, deny},
+		"GetProduct":        {allow, allow, allow, allow},
+		"ProductHistory":    {allow, allow, allow, allow},
+		"Commission":        {allow, deny, deny, deny},
+		"CommissionLot":     {allow, deny, deny, deny},
+		"SplitLot":          {allow, allow, allow, deny},
+		"Pack":              {allow, allow, allow, deny},
+		"Unpack":            {allow, allow, allow, deny},
+		"Ship":              {allow, allow, allow, deny},
+		"Receive":           {allow, allow, allow, deny},
+		"Reject":            {allow, allow, allow, deny},
+		"Decommission":      {allow, allow, allow, deny},
+		"RecordSale":        {deny, deny, allow, deny},
+		"Sell":              {deny, deny, allow, deny},
+		"GetSale":           {allow, allow, allow, allow}, // then FORBIDDEN unless seller or Regulator: see TestGetSaleAccess
+		"PurgeSale":         {deny, deny, allow, deny},
+		"Recall":            {allow, deny, deny, allow},
+		"GetRecall":         {allow, allow, allow, allow},
+		"RecallReport":      {allow, allow, allow, allow},
+		"AcknowledgeRecall": {allow, allow, allow, deny},
+		"ListRecallAcks":    {allow, allow, allow, allow},
+		"CloseRecall":       {allow, deny, deny, allow},
+		"Verify":            {allow, allow, allow, allow},
+		"Trace":             {allow, allow, allow, allow},
+		"GetItem":           {allow, allow, allow, allow},
+		"GetContents":       {allow, allow, allow, allow},
+		"ListAlerts":        {deny, deny, deny, allow},
+		"DecideAlert":       {deny, deny, deny, allow},
 	}
 	assert.Len(t, matrix, len(txs))
 	for name, fn := range txs {

@@ -30,6 +30,7 @@ const (
 	recallKey     = "recall"     // recall~{gtin}~{batch} -> model.Recall; batch recall marker
 	recallIDKey   = "recallid"   // recallid~{recallID} -> model.Recall
 	recallUnitKey = "recallunit" // recallunit~{recallID}~{code} -> class; unit-list recall members
+	recallAckKey  = "recallack"  // recallack~{recallID}~{mspID} -> model.RecallAck
 	alertKey      = "alert"      // alert~{code}~{txID} -> model.Alert
 	alertLogKey   = "alertlog"   // alertlog~{time}~{txID}~{code} -> model.Alert; chronological listing
 	saleKey       = "sale"       // sale~{code} -> model.SaleRecord, in collection sales{seller MSP ID}

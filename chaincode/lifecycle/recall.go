@@ -1,7 +1,9 @@
 package lifecycle
 
 import (
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -260,6 +262,7 @@ func (l *Ledger) RecallReport(id string, pageSize int32, bookmark string) (*mode
 		out.Entries = append(out.Entries, model.RecallEntry{
 			Code: it.Code, Class: it.Class, TopContainer: v.topContainer(), Holder: holder,
 			Disposition: v.disposition(), Destination: v.destination(), Quantity: it.Quantity,
+			SoldBeforeRecall: it.SoldBy != "" && it.SoldAt.Before(rec.IssuedAt),
 		})
 	}
 	return out, nil
@@ -286,4 +289,111 @@ func (l *Ledger) readRecall(objectType string, attrs ...string) (*model.Recall, 
 		return nil, err
 	}
 	return &r, nil
+}
+
+// AcknowledgeRecall records that the calling member took note of a recall
+// that reaches goods it holds. One constant-cost write: whether the member
+// holds any of the goods is what the recall report shows, page by page, and
+// an acknowledgement by a member that holds none changes nothing. A closed
+// recall takes no more acknowledgements.
+func (l *Ledger) AcknowledgeRecall(id string) (*model.RecallAck, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.RequireAdmin("acknowledge recalls", model.RoleManufacturer, model.RoleDistributor, model.RoleRetailer)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := l.GetRecall(id)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Closed != nil {
+		return nil, model.SubjectErrorf(model.CodeBadState, rec.ID, "recall %s was closed at %s", rec.ID, rec.Closed.At.Format(time.RFC3339))
+	}
+	k, err := l.key(recallAckKey, rec.ID, m.MSPID)
+	if err != nil {
+		return nil, err
+	}
+	var prior model.RecallAck
+	if found, err := state.GetJSON(l.store, k, &prior); err != nil {
+		return nil, err
+	} else if found {
+		return nil, model.SubjectErrorf(model.CodeDuplicate, rec.ID, "%s acknowledged recall %s at %s", m.MSPID, rec.ID, prior.At.Format(time.RFC3339))
+	}
+	ack := &model.RecallAck{RecallID: rec.ID, MSPID: m.MSPID, At: l.now(), TxID: l.txID()}
+	if err := state.PutJSON(l.store, k, ack); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventRecallAcknowledged)
+	e.RecallID, e.MSPID = rec.ID, m.MSPID
+	return ack, l.commit(e)
+}
+
+// ListRecallAcks pages through a recall's acknowledgements in MSP ID order:
+// at most one per member.
+func (l *Ledger) ListRecallAcks(id string, pageSize int32, bookmark string) (*model.RecallAckPage, error) {
+	rec, err := l.GetRecall(id)
+	if err != nil {
+		return nil, err
+	}
+	page, err := l.store.ScanPage(recallAckKey, []string{rec.ID}, model.PageSize(pageSize), bookmark)
+	if err != nil {
+		return nil, model.Errorf(model.CodeInvalidArgument, "listing acknowledgements: %v", err)
+	}
+	out := &model.RecallAckPage{Bookmark: page.Bookmark}
+	for _, kv := range page.Entries {
+		var a model.RecallAck
+		if err := json.Unmarshal(kv.Value, &a); err != nil {
+			return nil, fmt.Errorf("malformed acknowledgement %q: %w", kv.Key, err)
+		}
+		out.Acks = append(out.Acks, a)
+	}
+	return out, nil
+}
+
+// maxRecallFigure bounds a closing figure: the largest integer a JSON
+// reader's float64 holds exactly.
+const maxRecallFigure = 1 << 53
+
+// CloseRecall lets the recall's issuer close it with its figures. The goods
+// stay recalled: closing ends the campaign, not the quarantine. A batch
+// recall's marker, which Verify and Sell read, is closed with it.
+func (l *Ledger) CloseRecall(req model.CloseRecallRequest) (*model.Recall, error) {
+	if err := l.checkTime(); err != nil {
+		return nil, err
+	}
+	m, err := l.reg.RequireAdmin("close recalls", model.RoleManufacturer, model.RoleRegulator)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := l.GetRecall(req.RecallID)
+	if err != nil {
+		return nil, err
+	}
+	if rec.IssuedBy != m.MSPID {
+		return nil, model.SubjectErrorf(model.CodeForbidden, rec.ID, "recall %s was issued by %s: only it closes it", rec.ID, rec.IssuedBy)
+	}
+	if rec.Closed != nil {
+		return nil, model.SubjectErrorf(model.CodeBadState, rec.ID, "recall %s was closed at %s", rec.ID, rec.Closed.At.Format(time.RFC3339))
+	}
+	if req.Returned < 0 || req.Destroyed < 0 || req.Returned > maxRecallFigure || req.Destroyed > maxRecallFigure {
+		return nil, model.SubjectErrorf(model.CodeInvalidArgument, rec.ID, "returned and destroyed must be between 0 and %d", maxRecallFigure)
+	}
+	note, err := registry.Text("note", req.Note, 500, false)
+	if err != nil {
+		return nil, err
+	}
+	rec.Closed = &model.RecallClosure{At: l.now(), By: m.MSPID, Returned: req.Returned, Destroyed: req.Destroyed, Note: note, TxID: l.txID()}
+	if err := l.put(rec, recallIDKey, rec.ID); err != nil {
+		return nil, err
+	}
+	if rec.GTIN != "" {
+		if err := l.put(rec, recallKey, rec.GTIN, rec.Batch); err != nil {
+			return nil, err
+		}
+	}
+	e := l.event(model.EventRecallClosed)
+	e.RecallID = rec.ID
+	return rec, l.commit(e)
 }

@@ -216,3 +216,65 @@ func TestTraceNamesWhoPackedAndUnpacked(t *testing.T) {
 	assert.Equal(t, makerA, actors[model.EventPacked])
 	assert.Equal(t, distributor, actors[model.EventUnpacked])
 }
+
+// TestRecallAcknowledgedAndClosed: holders acknowledge a recall once each,
+// the report tells units sold before the recall, and only the issuer closes
+// it, with its figures, after which it takes no acknowledgement; the goods
+// stay recalled.
+func TestRecallAcknowledgedAndClosed(t *testing.T) {
+	w := newWorld(t)
+	u := w.units("B1", "U", 4)
+	w.move(makerA, retailer, u[0], u[1])
+	_, err := w.sell(retailer, u[0])
+	require.NoError(t, err)
+	w.move(makerA, distributor, u[2])
+	rec := recallBatch(w, makerA, gtinA, "B1")
+
+	ack := func(msp string) (*model.RecallAck, error) {
+		var a *model.RecallAck
+		_, err := w.do(admin(msp), nil, func(c call) (err error) { a, err = c.l.AcknowledgeRecall(rec.ID); return err })
+		return a, err
+	}
+	a, err := ack(retailer)
+	require.NoError(t, err)
+	assert.Equal(t, retailer, a.MSPID)
+	_, err = ack(retailer)
+	requireCode(t, err, model.CodeDuplicate)
+	w.fails(distributor, model.CodeForbidden, func(c call) error { _, err := c.l.AcknowledgeRecall(rec.ID); return err }) // an ordinary client
+	w.fails(admin(regulator), model.CodeForbidden, func(c call) error { _, err := c.l.AcknowledgeRecall(rec.ID); return err })
+	_, err = ack(distributor)
+	require.NoError(t, err)
+	page, err := w.begin(regulator, nil).l.ListRecallAcks(rec.ID, 0, "")
+	require.NoError(t, err)
+	require.Len(t, page.Acks, 2)
+	assert.Equal(t, []string{distributor, retailer}, []string{page.Acks[0].MSPID, page.Acks[1].MSPID})
+
+	report, err := w.begin(regulator, nil).l.RecallReport(rec.ID, 0, "")
+	require.NoError(t, err)
+	sold := map[string]bool{}
+	for _, e := range report.Entries {
+		sold[e.Code] = e.SoldBeforeRecall
+	}
+	assert.Equal(t, map[string]bool{u[0]: true, u[1]: false, u[2]: false, u[3]: false}, sold)
+
+	closeIt := func(msp string, req model.CloseRecallRequest) error {
+		_, err := w.do(admin(msp), nil, func(c call) error { _, err := c.l.CloseRecall(req); return err })
+		return err
+	}
+	requireCode(t, closeIt(regulator, model.CloseRecallRequest{RecallID: rec.ID}), model.CodeForbidden) // not its recall
+	requireCode(t, closeIt(makerB, model.CloseRecallRequest{RecallID: rec.ID}), model.CodeForbidden)
+	requireCode(t, closeIt(makerA, model.CloseRecallRequest{RecallID: rec.ID, Returned: -1}), model.CodeInvalidArgument)
+	require.NoError(t, closeIt(makerA, model.CloseRecallRequest{RecallID: rec.ID, Returned: 2, Destroyed: 1, Note: "两台已退回，一台已销毁"}))
+	requireCode(t, closeIt(makerA, model.CloseRecallRequest{RecallID: rec.ID}), model.CodeBadState)
+	_, err = ack(makerA)
+	requireCode(t, err, model.CodeBadState)
+
+	got, err := w.begin(retailer, nil).l.GetRecall(rec.ID)
+	require.NoError(t, err)
+	require.NotNil(t, got.Closed)
+	assert.Equal(t, int64(2), got.Closed.Returned)
+	assert.Equal(t, makerA, got.Closed.By)
+	assert.Equal(t, model.VerdictRecalled, w.verify(u[1]).Verdict, "closing ends the campaign, not the quarantine")
+	_, err = w.sell(retailer, u[1])
+	requireCode(t, err, model.CodeRecalled)
+}

@@ -5,27 +5,29 @@ import "time"
 // Chaincode event names. Every submitted transaction emits exactly one
 // chaincode event; its name is one of these and its payload is an Event.
 const (
-	EventMemberRegistered  = "MemberRegistered"
-	EventMemberUpdated     = "MemberUpdated"
-	EventProductRegistered = "ProductRegistered"
-	EventProductUpdated    = "ProductUpdated"
-	EventCommissioned      = "Commissioned"
-	EventLotCommissioned   = "LotCommissioned"
-	EventLotSplit          = "LotSplit"
-	EventPacked            = "Packed"
-	EventUnpacked          = "Unpacked"
-	EventShipped           = "Shipped"
-	EventReceived          = "Received"
-	EventRejected          = "Rejected"
-	EventSold              = "Sold"
-	EventCloneAlert        = "CloneAlert"
-	EventSaleRecorded      = "SaleRecorded" // RecordSale: the code only; the buyer data stays in the collection
-	EventSalePurged        = "SalePurged"
-	EventRecalled          = "Recalled"
-	EventDecommissioned    = "Decommissioned"
-	EventLedgerInitialised = "LedgerInitialised"
-	EventAlertDecided      = "AlertDecided"
-	EventCaptured          = "Captured" // CaptureEvents: Codes are every code the events changed
+	EventMemberRegistered   = "MemberRegistered"
+	EventMemberUpdated      = "MemberUpdated"
+	EventProductRegistered  = "ProductRegistered"
+	EventProductUpdated     = "ProductUpdated"
+	EventCommissioned       = "Commissioned"
+	EventLotCommissioned    = "LotCommissioned"
+	EventLotSplit           = "LotSplit"
+	EventPacked             = "Packed"
+	EventUnpacked           = "Unpacked"
+	EventShipped            = "Shipped"
+	EventReceived           = "Received"
+	EventRejected           = "Rejected"
+	EventSold               = "Sold"
+	EventCloneAlert         = "CloneAlert"
+	EventSaleRecorded       = "SaleRecorded" // RecordSale: the code only; the buyer data stays in the collection
+	EventSalePurged         = "SalePurged"
+	EventRecalled           = "Recalled"
+	EventDecommissioned     = "Decommissioned"
+	EventLedgerInitialised  = "LedgerInitialised"
+	EventAlertDecided       = "AlertDecided"
+	EventRecallAcknowledged = "RecallAcknowledged" // a holder took note of a recall: RecallID, MSPID
+	EventRecallClosed       = "RecallClosed"       // the issuer closed a recall with its figures: RecallID
+	EventCaptured           = "Captured"           // CaptureEvents: Codes are every code the events changed
 )
 
 // MaxEventCodes caps Event.Codes; Count always carries the full number.

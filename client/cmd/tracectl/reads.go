@@ -216,8 +216,72 @@ func (a *app) recallCommand() *cobra.Command {
 		},
 	}
 	report.Flags().BoolVar(&all, "all", false, "also list every item")
-	cmd.AddCommand(get, report)
+	ack := &cobra.Command{
+		Use:   "ack RECALL_ID",
+		Short: "Acknowledge a recall that reaches goods your organisation holds (its administrator)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, err := c.AcknowledgeRecall(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(r, func(w io.Writer) {
+					fmt.Fprintf(w, "%s acknowledged recall %s at %s\n", r.MSPID, r.RecallID, formatTime(r.At))
+				})
+			})
+		},
+	}
+	reach := &cobra.Command{
+		Use:   "reach RECALL_ID",
+		Short: "Show, per holder, the units held, returning, decommissioned and sold before the recall, and who has not acknowledged",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, err := c.RecallReach(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return a.emit(r, func(w io.Writer) { printRecallReach(w, r) })
+			})
+		},
+	}
+	var closing model.CloseRecallRequest
+	closeCmd := &cobra.Command{
+		Use:   "close RECALL_ID --returned N --destroyed N [--note TEXT]",
+		Short: "Close a recall with your figures (the issuer's administrator); the goods stay recalled",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			closing.RecallID = args[0]
+			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
+				r, err := c.CloseRecall(ctx, closing)
+				if err != nil {
+					return err
+				}
+				return a.emit(r, func(w io.Writer) { printRecall(w, r) })
+			})
+		},
+	}
+	closeCmd.Flags().Int64Var(&closing.Returned, "returned", 0, "units returned to you")
+	closeCmd.Flags().Int64Var(&closing.Destroyed, "destroyed", 0, "units destroyed")
+	closeCmd.Flags().StringVar(&closing.Note, "note", "", "public note")
+	cmd.AddCommand(get, report, ack, reach, closeCmd)
 	return cmd
+}
+
+// printRecallReach prints a recall's reach as a table, one holder a row.
+func printRecallReach(w io.Writer, r *client.RecallReach) {
+	printRecall(w, &r.Recall)
+	tw := table(w)
+	fmt.Fprintln(tw, "holder\theld\treturning\tdecommissioned\tsold before recall\tacknowledged")
+	for _, h := range r.Holders {
+		ack := formatTime(h.Acknowledged)
+		if h.Pending() {
+			ack = "NO, pending since " + formatTime(r.Recall.IssuedAt)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\n", h.Holder.MSPID, h.Held, h.Returning, h.Decommissioned, h.SoldBeforeRecall, ack)
+	}
+	tw.Flush()
 }
 
 func (a *app) verifyCommand() *cobra.Command {
