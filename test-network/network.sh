@@ -1016,6 +1016,23 @@ fetch_config() {
 		die "fetching the configuration of $CHANNEL as $1 failed (see $RUN/cli.log)"
 }
 
+# fetch_config_after ORG OUT OLD MSPID: fetch the channel's config block into OUT once it is
+# newer than the config block in OLD. An update is committed a moment after `peer channel
+# update` returns (on SmartBFT, after a consensus round), so the first fetch may still get
+# the old one.
+fetch_config_after() {
+	local org=$1 out=$2 old=$3 msp=$4 before now i
+	before=$("$BIN/orgupdate" inspect --block "$old" --mspid "$msp")
+	before=${before%% *}
+	for ((i = 0; i < 300; i++)); do
+		fetch_config "$org" "$out"
+		now=$("$BIN/orgupdate" inspect --block "$out" --mspid "$msp")
+		((${now%% *} > before)) && return 0
+		sleep 0.2
+	done
+	die "the configuration of $CHANNEL is still the one of block $before a minute after the update"
+}
+
 cmd_add_org() {
 	need_network
 	local name=${1:-} role="" region="" o
@@ -1149,7 +1166,7 @@ EOT
 	with_admin "$submitter" "$BIN/peer" channel update -f "$work/update.pb" -c "$CHANNEL" $(orderer_flags) >>"$RUN/cli.log" 2>&1 ||
 		die "the config update submitted by $submitter failed (see $RUN/cli.log)"
 	log "add-org $name: signed and submitted by ${submitter}'s admin"
-	fetch_config "$REGULATOR_ORG" "$work/config-after.block"
+	fetch_config_after "$REGULATOR_ORG" "$work/config-after.block" "$work/config.block" "${name}MSP"
 	local cfg
 	cfg=$("$BIN/orgupdate" inspect --block "$work/config-after.block" --mspid "${name}MSP")
 	[[ $cfg == *" has ${name}MSP" ]] || die "the channel configuration still lacks ${name}MSP ($cfg)"
@@ -1296,7 +1313,7 @@ EOT
 	step "config update: sign and submit"
 	log "$STEP_LOG: ${#signers[@]} of the $n organisations' admins sign: ${signers[*]}"
 	sign_and_submit "$work/update.pb" "${signers[@]}"
-	fetch_config "$REGULATOR_ORG" "$work/config-after.block"
+	fetch_config_after "$REGULATOR_ORG" "$work/config-after.block" "$work/config.block" "${name}MSP"
 	local cfg
 	cfg=$("$BIN/orgupdate" inspect --block "$work/config-after.block" --mspid "${name}MSP")
 	[[ $cfg == *" lacks ${name}MSP" ]] || die "the channel configuration still has ${name}MSP ($cfg)"
@@ -1348,7 +1365,7 @@ cmd_revoke() {
 		die "building the revocation update failed"
 	step "config update: submit and commit"
 	sign_and_submit "$work/update.pb" "$org"
-	fetch_config "$org" "$work/config-after.block"
+	fetch_config_after "$org" "$work/config-after.block" "$work/config.block" "${org}MSP"
 	local cfg
 	cfg=$("$BIN/orgupdate" inspect --block "$work/config-after.block" --mspid "${org}MSP")
 	for o in $(channel_orgs); do
