@@ -1481,7 +1481,7 @@ node_ops_port() {
 cmd_status() {
 	[[ -f $RUN/network.env ]] || die "no network runs from $RUN (network.sh up first)"
 	local n pid state health rss total=0 bad=0 port
-	printf '%-22s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
+	printf '%-24s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
 	for n in $(all_nodes); do
 		# A removed organisation's nodes are stopped for good.
 		removed "$(node_org "$n")" && continue
@@ -1498,9 +1498,9 @@ cmd_status() {
 		fi
 		[[ $state == running && $health != down ]] || bad=$((bad + 1))
 		total=$((total + rss))
-		printf '%-22s %-8s %-8s %-8s %8s\n' "$n" "${pid:--}" "$state" "$health" "$rss"
+		printf '%-24s %-8s %-8s %-8s %8s\n' "$n" "${pid:--}" "$state" "$health" "$rss"
 	done
-	printf '%-22s %-8s %-8s %-8s %8s\n' total "" "" "" "$total"
+	printf '%-24s %-8s %-8s %-8s %8s\n' total "" "" "" "$total"
 	((bad == 0))
 }
 
