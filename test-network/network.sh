@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # network.sh runs the consortium defined in ../network natively on 127.0.0.1: three etcdraft
 # orderers (or four SmartBFT orderers of four organisations), one peer per organisation, and
-# the tracechain chaincode as a service.
+# the tracechain chaincode as a service: each organisation's own chaincode server, which only
+# its peer uses.
 #
 #   network.sh up [--netns] [--bft]
 #                                 build tools, generate crypto, start nodes, then createChannel
@@ -15,7 +16,7 @@
 #                                 network: an upgrade that keeps the data); `deploy` is an alias
 #   network.sh down               stop exactly the recorded processes and remove the run dir
 #   network.sh status             health, PID and memory of every node
-#   network.sh stop-node NODE     stop one node (orderer0, peer0.retailer, chaincode, ...)
+#   network.sh stop-node NODE     stop one node (orderer0, peer0.retailer, chaincode.retailer, ...)
 #   network.sh start-node NODE    start it again with the same configuration and data
 #   network.sh kill-node NODE     SIGKILL one node by its recorded PID (a crash: no clean shutdown)
 #   network.sh metrics NODE       the Prometheus metrics of an orderer or peer (operations endpoint)
@@ -105,11 +106,13 @@ orderer_domain() { echo "$(lower "$(orderer_org "$1")").$DOMAIN_SUFFIX"; }
 # Port layout, relative to PORT_BASE:
 #   orderer i: +i gRPC, +10+i admin (osnadmin), +20+i operations
 #   peer j:    +100+10j gRPC, +101+10j chaincode, +102+10j operations
-#   chaincode servers: +200 tracechain, +201 the benchmark chaincode
+#   organisation j's tracechain chaincode server (chaincode.<org>): +103+10j
+#   the benchmark chaincode's server (benchcc), one for every peer: +201 (+200 is unused)
 #   the Regulator's Fabric CA: +202 API (TLS), +203 operations
 #   the verification service (traced): +204
 #   an organisation added to the running network (add-org) takes the next peer slot j (5 to
-#   9): its peer's ports as above, its Fabric CA +200+2j API, +201+2j operations
+#   9): its peer's and its chaincode server's ports as above, its Fabric CA +200+2j API,
+#   +201+2j operations
 org_index() {
 	local i=0 o
 	for o in $PEER_ORGS; do
@@ -125,7 +128,7 @@ orderer_ops_port() { echo $((PORT_BASE + 20 + $(orderer_index "$1"))); }
 peer_port() { echo $((PORT_BASE + 100 + 10 * $(org_index "$1"))); }
 peer_cc_port() { echo $((PORT_BASE + 101 + 10 * $(org_index "$1"))); }
 peer_ops_port() { echo $((PORT_BASE + 102 + 10 * $(org_index "$1"))); }
-cc_port() { echo $((PORT_BASE + 200)); }
+cc_port() { echo $((PORT_BASE + 103 + 10 * $(org_index "$1"))); }
 bench_cc_port() { echo $((PORT_BASE + 201)); }
 # ca_port [ORG], ca_ops_port [ORG]: the Fabric CA of ORG (default: the Regulator's).
 ca_port() {
@@ -136,8 +139,9 @@ ca_ops_port() { echo $(($(ca_port "${1:-$REGULATOR_ORG}") + 1)); }
 traced_port() { echo $((PORT_BASE + 204)); }
 
 # Addresses. On one host every node listens on 127.0.0.1. With --netns an organisation's
-# nodes listen on its namespace's address, and the chaincode servers, which every peer
-# reaches, on the host's address on the bridge (netns.sh).
+# nodes, its chaincode server among them, listen on its namespace's address, and the
+# benchmark chaincode's server, which every peer reaches, on the host's address on the bridge
+# (netns.sh).
 org_host() {
 	if [[ $NETNS == 1 ]]; then netns_addr "$1"; else echo 127.0.0.1; fi
 }
@@ -162,6 +166,11 @@ node_org() {
 			[[ $(peer_node "$org") == "$1" ]] && echo "$org" && return
 		done
 		;;
+	chaincode.*)
+		for org in $PEER_ORGS; do
+			[[ $(cc_node "$CC_NAME" "$org") == "$1" ]] && echo "$org" && return
+		done
+		;;
 	esac
 	return 0
 }
@@ -169,7 +178,7 @@ node_org() {
 # node_host NODE: the address a node's endpoints listen on.
 node_host() {
 	case $1 in
-	chaincode | benchcc) cc_host ;;
+	benchcc) cc_host ;;
 	traced) echo 127.0.0.1 ;;
 	*) org_host "$(node_org "$1")" ;;
 	esac
@@ -182,6 +191,24 @@ orderer_tls_ca() { echo "$(orderer_org_dir "$1")/tlsca/tlsca.$(orderer_domain "$
 peer_org_dir() { echo "$(crypto)/peerOrganizations/$(org_domain "$1")"; }
 peer_tls_ca() { echo "$(peer_org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
 peer_node() { echo "peer0.$(lower "$1")"; }
+
+# Chaincode servers. Each organisation runs its own tracechain server (chaincode.<org>), and
+# its peer installs a package of its own whose connection.json names that server: the package
+# IDs differ per organisation, and each organisation approves its own. The benchmark baseline
+# keeps one server (benchcc) and one package for every peer.
+#
+# cc_node NAME ORG: the node that serves chaincode NAME to ORG's peer.
+cc_node() {
+	if [[ $1 == "$CC_NAME" ]]; then echo "chaincode.$(lower "$2")"; else echo benchcc; fi
+}
+# cc_address NAME ORG: where ORG's peer reaches that node.
+cc_address() {
+	if [[ $1 == "$CC_NAME" ]]; then echo "$(org_host "$2"):$(cc_port "$2")"; else echo "$(cc_host):$(bench_cc_port)"; fi
+}
+# cc_package NAME ORG: the package of chaincode NAME that ORG's peer installs.
+cc_package() {
+	if [[ $1 == "$CC_NAME" ]]; then echo "$RUN/chaincode/$1.$(lower "$2").tar.gz"; else echo "$RUN/chaincode/$1.tar.gz"; fi
+}
 
 # channel_orgs: the peer organisations in the channel: PEER_ORGS less the removed ones.
 channel_orgs() {
@@ -477,7 +504,7 @@ EOF
 	memlimit "$dir" "${TRACECHAIN_PEER_GOMEMLIMIT:-320MiB}"
 }
 
-# write_chaincode_server NODE BINARY PORT PACKAGE_ID
+# write_chaincode_server NODE BINARY ADDRESS PACKAGE_ID
 write_chaincode_server() {
 	local dir
 	dir=$(node_dir "$1")
@@ -485,7 +512,7 @@ write_chaincode_server() {
 	echo "$BIN/$2" >"$dir/cmd"
 	cat >"$dir/env" <<EOF
 CHAINCODE_ID=$4
-CHAINCODE_SERVER_ADDRESS=$(cc_host):$3
+CHAINCODE_SERVER_ADDRESS=$3
 TRACECHAIN_REGULATOR_MSPID=${REGULATOR_ORG}MSP
 EOF
 	memlimit "$dir" "${TRACECHAIN_CC_GOMEMLIMIT:-96MiB}"
@@ -820,10 +847,10 @@ install_chaincode() {
 cmd_deploy_cc() {
 	need_network
 	local seq
-	seq=$(deploy_chaincode "$CC_NAME" chaincode tracechain-cc "$(cc_port)" --collections-config "$(collections_config)")
+	seq=$(deploy_chaincode "$CC_NAME" --collections-config "$(collections_config)")
 	# The benchmark baseline is a chaincode of its own, so the one the consortium deploys has
 	# no benchmark contract (docs/security.md).
-	deploy_chaincode "$BENCH_CC_NAME" benchcc tracebench-cc "$(bench_cc_port)" >/dev/null
+	deploy_chaincode "$BENCH_CC_NAME" >/dev/null
 	if ((seq == 1)); then
 		init_ledger
 	fi
@@ -836,34 +863,62 @@ cmd_deploy_cc() {
 	wait_all "gateway probe"
 }
 
-# deploy_chaincode NAME NODE BINARY PORT [APPROVE_FLAGS...]: install, approve and commit the
-# next sequence of chaincode NAME, served by BINARY as node NODE on PORT; prints the sequence.
+# package_chaincode NAME ORG: write ORG's package of chaincode NAME (cc_package; it is
+# reproducible, so writing it again changes nothing).
+package_chaincode() {
+	mkdir -p "$RUN/chaincode"
+	"$BIN/builder" package -label "${1}_${CC_VERSION}" -address "$(cc_address "$1" "$2")" -out "$(cc_package "$1" "$2")"
+}
+
+# package_id NAME ORG: the package ID of ORG's package of chaincode NAME.
+package_id() {
+	FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$(cc_package "$1" "$2")"
+}
+
+# run_chaincode_server NAME ORG: (re)start the server of chaincode NAME that ORG's peer uses,
+# on the freshly built binary, with ORG's package ID as its CHAINCODE_ID.
+run_chaincode_server() {
+	local node binary=tracebench-cc
+	node=$(cc_node "$1" "$2")
+	[[ $1 != "$CC_NAME" ]] || binary=tracechain-cc
+	write_chaincode_server "$node" "$binary" "$(cc_address "$1" "$2")" "$(package_id "$1" "$2")"
+	stop_node "$node"
+	start_node "$node"
+}
+
+# deploy_chaincode NAME [APPROVE_FLAGS...]: install, approve and commit the next sequence of
+# chaincode NAME, each organisation its own package, and (re)start its servers; prints the
+# sequence.
 deploy_chaincode() {
-	local name=$1 node=$2 binary=$3 port=$4 seq pkg id org
-	shift 4
+	local name=$1 seq org
+	shift
 	seq=$(with_admin "$(first_org)" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null |
 		sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' || true)
 	seq=$((${seq:-0} + 1))
 	log "deploying chaincode $name sequence $seq"
-	mkdir -p "$RUN/chaincode"
-	pkg=$RUN/chaincode/$name.tar.gz
-	"$BIN/builder" package -label "${name}_${CC_VERSION}" -address "$(cc_host):$port" -out "$pkg"
-	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$pkg")
+	# Every package first: organisations that share one (the benchmark's) install it only
+	# once it is written.
+	for org in $(channel_orgs); do package_chaincode "$name" "$org"; done
 	for org in $(channel_orgs); do
-		spawn install_chaincode "$org" "$pkg"
+		spawn install_chaincode "$org" "$(cc_package "$name" "$org")"
 	done
 	wait_all "chaincode install"
 
-	# A new binary takes effect when the server restarts; the package ID does not change.
-	write_chaincode_server "$node" "$binary" "$port" "$id"
-	stop_node "$node"
-	start_node "$node"
+	# A new binary takes effect when a server restarts; the package IDs do not change. A
+	# server that several peers share restarts once.
+	local started=" " node
+	for org in $(channel_orgs); do
+		node=$(cc_node "$name" "$org")
+		[[ $started == *" $node "* ]] && continue
+		run_chaincode_server "$name" "$org"
+		started+="$node "
+	done
 
 	local common
 	common="$(orderer_flags) --channelID $CHANNEL --name $name --version $CC_VERSION --sequence $seq $*"
 	for org in $(channel_orgs); do
 		# shellcheck disable=SC2086
-		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
+		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$(package_id "$name" "$org")" \
 			--signature-policy "$(cc_signature_policy)" 2>>"$RUN/cli.log"
 	done
 	wait_all "chaincode approve"
@@ -1069,7 +1124,7 @@ cmd_add_org() {
 	PEER_ORGS="$PEER_ORGS $name"
 	ADDED_ORGS="${ADDED_ORGS:+$ADDED_ORGS }$name"
 	local p
-	for p in $(peer_port "$name") $(peer_cc_port "$name") $(peer_ops_port "$name") $(ca_port "$name") $(ca_ops_port "$name"); do
+	for p in $(peer_port "$name") $(peer_cc_port "$name") $(peer_ops_port "$name") $(cc_port "$name") $(ca_port "$name") $(ca_ops_port "$name"); do
 		port_free "$p" || die "port $p of $name is in use"
 	done
 	[[ -x $BIN/orgupdate ]] || (cd "$ROOT" && go build -o "$BIN/" ./test-network/cmd/orgupdate)
@@ -1209,9 +1264,12 @@ EOT
 	wait_height "$name" "$(chain_height "$src")"
 
 	step "chaincode install"
+	# The newcomer runs its own tracechain server, named in a package of its own.
+	package_chaincode "$CC_NAME" "$name"
+	run_chaincode_server "$CC_NAME" "$name"
 	local cc pkg
 	for cc in "$CC_NAME" "$BENCH_CC_NAME"; do
-		pkg=$RUN/chaincode/$cc.tar.gz
+		pkg=$(cc_package "$cc" "$name")
 		[[ -f $pkg ]] || die "no package of $cc in $RUN/chaincode"
 		install_chaincode "$name" "$pkg" || die "installing $cc on $(peer_node "$name") failed (see $RUN/cli.log)"
 	done
@@ -1323,6 +1381,7 @@ EOT
 
 	step "stop its nodes"
 	stop_node "$(peer_node "$name")"
+	stop_node "$(cc_node "$CC_NAME" "$name")"
 	! has_ca "$name" || stop_node "$(ca_node "$name")"
 	step_done
 	local total
@@ -1377,23 +1436,23 @@ cmd_revoke() {
 }
 
 # define_chaincode NAME [APPROVE_FLAGS...]: the next sequence of chaincode NAME's definition,
-# with the package every peer already has and today's policy (cc_signature_policy): approved
-# by every organisation, the newcomer included, and committed with the endorsements of the
-# peers that were in the channel before (they hold every approval already).
+# with the package each peer already has (its own organisation's, package_id) and today's
+# policy (cc_signature_policy): approved by every organisation, the newcomer included, and
+# committed with the endorsements of the peers that were in the channel before (they hold
+# every approval already).
 define_chaincode() {
-	local name=$1 seq id org
+	local name=$1 seq org
 	shift
 	seq=$(with_admin "$REGULATOR_ORG" "$BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$name" -O json 2>/dev/null |
 		sed -n 's/.*"sequence": *\([0-9]*\).*/\1/p' || true)
 	[[ -n $seq ]] || die "chaincode $name is not defined on $CHANNEL"
 	seq=$((seq + 1))
-	id=$(FABRIC_CFG_PATH=$FABRIC_CFG "$BIN/peer" lifecycle chaincode calculatepackageid "$RUN/chaincode/$name.tar.gz")
 	local common policy
 	policy=$(cc_signature_policy)
 	common="$(orderer_flags) --channelID $CHANNEL --name $name --version $CC_VERSION --sequence $seq $*"
 	for org in $(channel_orgs); do
 		# shellcheck disable=SC2086
-		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$id" \
+		spawn with_admin "$org" "$BIN/peer" lifecycle chaincode approveformyorg $common --package-id "$(package_id "$name" "$org")" \
 			--signature-policy "$policy" 2>>"$RUN/cli.log"
 	done
 	wait_all "chaincode approve of $name sequence $seq"
@@ -1412,7 +1471,7 @@ all_nodes() {
 	local o org
 	for o in $ORDERERS; do echo "$o"; done
 	for org in $PEER_ORGS; do peer_node "$org"; done
-	echo chaincode
+	for org in $PEER_ORGS; do cc_node "$CC_NAME" "$org"; done
 	echo benchcc
 	for org in $(ca_orgs); do ca_node "$org"; done
 	[[ -d $(node_dir traced) ]] && echo traced
@@ -1471,7 +1530,7 @@ node_ops_port() {
 cmd_status() {
 	[[ -f $RUN/network.env ]] || die "no network runs from $RUN (network.sh up first)"
 	local n pid state health rss total=0 bad=0 port
-	printf '%-22s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
+	printf '%-24s %-8s %-8s %-8s %8s\n' NODE PID STATE HEALTH RSS_MiB
 	for n in $(all_nodes); do
 		# A removed organisation's nodes are stopped for good.
 		removed "$(node_org "$n")" && continue
@@ -1488,9 +1547,9 @@ cmd_status() {
 		fi
 		[[ $state == running && $health != down ]] || bad=$((bad + 1))
 		total=$((total + rss))
-		printf '%-22s %-8s %-8s %-8s %8s\n' "$n" "${pid:--}" "$state" "$health" "$rss"
+		printf '%-24s %-8s %-8s %-8s %8s\n' "$n" "${pid:--}" "$state" "$health" "$rss"
 	done
-	printf '%-22s %-8s %-8s %-8s %8s\n' total "" "" "" "$total"
+	printf '%-24s %-8s %-8s %-8s %8s\n' total "" "" "" "$total"
 	((bad == 0))
 }
 

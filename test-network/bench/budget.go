@@ -11,7 +11,7 @@ import (
 const (
 	PeerBudgetMiB      = 400 // GOMEMLIMIT 320MiB
 	OrdererBudgetMiB   = 200 // GOMEMLIMIT 160MiB
-	ChaincodeBudgetMiB = 128 // GOMEMLIMIT 96MiB, the tracechain and the baseline chaincode servers
+	ChaincodeBudgetMiB = 128 // GOMEMLIMIT 96MiB, each organisation's tracechain server and the baseline's
 	CABudgetMiB        = 64  // the Regulator's Fabric CA, idle during a benchmark
 )
 
@@ -23,7 +23,7 @@ func NodeBudgetMiB(node string) (float64, bool) {
 		return PeerBudgetMiB, true
 	case strings.HasPrefix(node, "orderer"):
 		return OrdererBudgetMiB, true
-	case node == "chaincode", node == "benchcc":
+	case strings.HasPrefix(node, "chaincode."), node == "benchcc":
 		return ChaincodeBudgetMiB, true
 	case strings.HasPrefix(node, "ca."):
 		return CABudgetMiB, true

@@ -268,12 +268,12 @@ func TestNodeMemoryBudgets(t *testing.T) {
 	assert.Equal(t, Pass, tg.Verdict)
 	assert.Equal(t, "highest: peer0.retailer at 390 of 400 MiB", tg.Note)
 
-	r.Memory.Nodes = append(r.Memory.Nodes, NodeMemory{Node: "orderer2", HWMMiB: 230}, NodeMemory{Node: "chaincode", HWMMiB: 129})
+	r.Memory.Nodes = append(r.Memory.Nodes, NodeMemory{Node: "orderer2", HWMMiB: 230}, NodeMemory{Node: "chaincode.retailer", HWMMiB: 129})
 	r.evaluateTargets()
 	tg = targetNamed(t, r, "node memory budgets")
 	assert.Equal(t, Miss, tg.Verdict)
 	assert.InDelta(t, 2, tg.Value, 0)
-	assert.Equal(t, "over: orderer2 230 of 200 MiB, chaincode 129 of 128 MiB", tg.Note)
+	assert.Equal(t, "over: orderer2 230 of 200 MiB, chaincode.retailer 129 of 128 MiB", tg.Note)
 }
 
 func targetNamed(t *testing.T, r *Results, name string) Target {
@@ -440,7 +440,8 @@ func TestCPUPerOperation(t *testing.T) {
 	assert.InDelta(t, 30, per["network"], 1e-9, "the client is not part of the network")
 	assert.Equal(t, groupPeers, nodeGroup("peer0.retailer"))
 	assert.Equal(t, groupOrderers, nodeGroup("orderer2"))
-	assert.Equal(t, groupChaincode, nodeGroup("chaincode"))
+	assert.Equal(t, groupChaincode, nodeGroup("chaincode.retailer"))
+	assert.Equal(t, groupChaincode, nodeGroup("benchcc"))
 }
 
 func TestResultsRoundTrip(t *testing.T) {

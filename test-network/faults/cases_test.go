@@ -174,10 +174,12 @@ func TestPeerKilled(t *testing.T) {
 	})
 }
 
+// TestChaincodeServerKilled kills the Retailer's chaincode server: every organisation runs its
+// own, and the Retailer's peer serves the load's reads and endorses its receipts and sales.
 func TestChaincodeServerKilled(t *testing.T) {
 	runCase(t, fault{
 		name: "chaincode-killed", outage: timing().outage,
-		node:    func(context.Context, *testing.T) string { return "chaincode" },
+		node:    func(context.Context, *testing.T) string { return testnet.ChaincodeNode(testnet.Retailer) },
 		inject:  kill,
 		restore: start,
 	})

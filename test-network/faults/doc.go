@@ -1,6 +1,6 @@
 // Package faults is the fault-injection suite on the real test network (issue #12): each case
 // runs a sustained mixed load from several organisations through the SDK, injects one fault
-// (the raft leader SIGKILLed, a peer SIGKILLed, the chaincode server killed, the whole ordering
+// (the raft leader SIGKILLed, a peer SIGKILLed, an organisation's chaincode server killed, the whole ordering
 // service stopped, an organisation partitioned on the namespaced network, a client with a
 // skewed clock), restores it, and ends with the same checks:
 // every acknowledged write is on every peer, none was applied twice, every peer's world state

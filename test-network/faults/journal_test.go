@@ -65,6 +65,21 @@ func (j *journal) read(err error) {
 	}
 }
 
+// tally is what a journal had recorded at one moment: its reads, the failed ones, and its
+// failed writes.
+type tally struct{ reads, readErrs, failedWrites int }
+
+func (j *journal) tally() tally {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return tally{reads: j.reads, readErrs: j.readErrs, failedWrites: count(j.writes, failed)}
+}
+
+// since is what was recorded between an earlier tally and this one.
+func (t tally) since(earlier tally) tally {
+	return tally{reads: t.reads - earlier.reads, readErrs: t.readErrs - earlier.readErrs, failedWrites: t.failedWrites - earlier.failedWrites}
+}
+
 // snapshot returns a copy of the writes recorded so far.
 func (j *journal) snapshot() []write {
 	j.mu.Lock()

@@ -6,6 +6,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,17 +25,20 @@ var soakFor = func() time.Duration {
 	return d
 }()
 
-// soakFaults are the faults TestSoak draws from: the cases' own, with a peer drawn at random
-// rather than always the Distributor's.
+// soakFaults are the faults TestSoak draws from: the cases' own, with a peer and an
+// organisation's chaincode server drawn at random rather than always the Distributor's peer
+// and the Retailer's server.
 func soakFaults() []fault {
-	peer := func(context.Context, *testing.T) string {
+	org := func() string {
 		orgs := testnet.Names.Orgs
-		return testnet.PeerNode(orgs[rand.IntN(len(orgs))])
+		return orgs[rand.IntN(len(orgs))]
 	}
+	peer := func(context.Context, *testing.T) string { return testnet.PeerNode(org()) }
+	chaincode := func(context.Context, *testing.T) string { return testnet.ChaincodeNode(org()) }
 	return []fault{
 		{name: "raft-leader-killed", node: leader, inject: kill, restore: start, catchUp: levelWithOthers},
 		{name: "peer-killed", node: peer, inject: kill, restore: start, catchUp: peerLevel},
-		{name: "chaincode-killed", node: func(context.Context, *testing.T) string { return "chaincode" }, inject: kill, restore: start},
+		{name: "chaincode-killed", node: chaincode, inject: kill, restore: start},
 		{name: "ordering-service-stopped", node: func(context.Context, *testing.T) string { return "orderers" },
 			inject: stopOrderers, restore: startOrderers, catchUp: orderersLevel},
 	}
@@ -57,11 +62,21 @@ func TestSoak(t *testing.T) {
 		}
 	})
 	faults := soakFaults()
+	// TRACECHAIN_SOAK_FAULTS=chaincode-killed,... draws from the named faults only.
+	if only := os.Getenv("TRACECHAIN_SOAK_FAULTS"); only != "" {
+		names := strings.Split(only, ",")
+		faults = slices.DeleteFunc(faults, func(f fault) bool { return !slices.Contains(names, f.name) })
+		require.NotEmpty(t, faults, "TRACECHAIN_SOAK_FAULTS=%s names no fault", only)
+	}
 	end := time.Now().Add(soakFor)
 	injected := map[string]int{}
+	// lost logs what the load lost from the last fault's injection until the next one: a
+	// fault's failures include those of the retries that end after its return.
+	lost := func() {}
 	for {
 		// The load runs undisturbed for 10 to 40 s between faults: the sleep is the experiment.
 		time.Sleep(time.Duration(10+rand.IntN(30)) * time.Second)
+		lost()
 		if time.Now().After(end) {
 			break
 		}
@@ -71,6 +86,7 @@ func TestSoak(t *testing.T) {
 			outage = time.Duration(5+rand.IntN(25)) * time.Second
 		}
 		node := f.node(ctx, t)
+		from := l.journal.tally()
 		at := time.Now()
 		f.inject(ctx, t, node)
 		time.Sleep(outage)
@@ -81,6 +97,10 @@ func TestSoak(t *testing.T) {
 		}
 		injected[f.name]++
 		t.Logf("SOAK fault=%s node=%s outage=%s catchup=%s", f.name, node, secs(back.Sub(at)), secs(time.Since(back)))
+		lost = func() {
+			d := l.journal.tally().since(from)
+			t.Logf("SOAK lost fault=%s node=%s read_errors=%d/%d failed=%d", f.name, node, d.readErrs, d.reads, d.failedWrites)
+		}
 	}
 	l.Stop()
 	stopped = true

@@ -79,7 +79,7 @@ func (p NodeProcess) Running() bool {
 }
 
 // Processes returns the network's node processes that run now, by node name (orderer0,
-// peer0.retailer, ca.regulator, chaincode, ...), as network.sh recorded them.
+// peer0.retailer, ca.regulator, chaincode.retailer, ...), as network.sh recorded them.
 func (n *Network) Processes() (map[string]NodeProcess, error) {
 	dirs, err := os.ReadDir(filepath.Join(n.Dir, "nodes"))
 	if err != nil {

@@ -27,6 +27,14 @@ func MSPID(org string) string { return org + "MSP" }
 // PeerNode is the node name of an organisation's peer, for StopNode and StartNode.
 func PeerNode(org string) string { return "peer0." + strings.ToLower(org) }
 
+// ChaincodeNode is the node name of an organisation's tracechain chaincode server, which only
+// that organisation's peer uses.
+func ChaincodeNode(org string) string { return "chaincode." + strings.ToLower(org) }
+
+// BenchChaincodeNode is the node name of the benchmark baseline's chaincode server, one for
+// every peer.
+const BenchChaincodeNode = "benchcc"
+
 // Names is the consortium of network/consortium.env, read when the package loads.
 var Names = mustLoadConsortium()
 

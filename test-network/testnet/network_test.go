@@ -68,9 +68,13 @@ func TestStatusShowsAllNodesHealthy(t *testing.T) {
 		require.Equal(t, "OK", health[n], "%s\n%s", n, out)
 	}
 	require.Equal(t, len(want), strings.Count(out, " OK "), out)
-	// Both chaincode servers run (they have no operations endpoint): tracechain's
-	// and the benchmark baseline's.
-	for _, n := range []string{"chaincode", "benchcc"} {
+	// The chaincode servers run (they have no operations endpoint): every
+	// organisation's own tracechain server, and the benchmark baseline's one.
+	servers := []string{testnet.BenchChaincodeNode}
+	for _, org := range testnet.Orgs {
+		servers = append(servers, testnet.ChaincodeNode(org))
+	}
+	for _, n := range servers {
 		require.Equal(t, "running", state[n], "%s\n%s", n, out)
 	}
 }

@@ -195,7 +195,7 @@ func (n *Network) ProfilePath(org string) string {
 	return filepath.Join(n.Dir, "connection", strings.ToLower(org)+".json")
 }
 
-// StopNode stops one node (orderer0, peer0.retailer, chaincode, ...), keeping its data.
+// StopNode stops one node (orderer0, peer0.retailer, chaincode.retailer, ...), keeping its data.
 func (n *Network) StopNode(ctx context.Context, node string) error {
 	_, err := n.run(ctx, "stop-node", node)
 	return err

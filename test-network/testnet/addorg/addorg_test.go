@@ -283,9 +283,10 @@ func TestDownLeavesNothingRunning(t *testing.T) {
 	n := testnet.Current()
 	procs, err := n.Processes()
 	require.NoError(t, err)
-	for _, node := range []string{"ca.manufacturerc", testnet.PeerNode(NewMaker), "ca.retailerzj", testnet.PeerNode(NewRetailer),
-		"ca.regulatorzj", testnet.PeerNode(NewRegulator),
-		testnet.PeerNode(testnet.Regulator), "orderer0", "chaincode"} {
+	for _, node := range []string{"ca.manufacturerc", testnet.PeerNode(NewMaker), testnet.ChaincodeNode(NewMaker),
+		"ca.retailerzj", testnet.PeerNode(NewRetailer), testnet.ChaincodeNode(NewRetailer),
+		"ca.regulatorzj", testnet.PeerNode(NewRegulator), testnet.ChaincodeNode(NewRegulator),
+		testnet.PeerNode(testnet.Regulator), testnet.ChaincodeNode(testnet.Regulator), "orderer0", testnet.BenchChaincodeNode} {
 		require.Contains(t, procs, node)
 	}
 	require.NoError(t, n.Stop())

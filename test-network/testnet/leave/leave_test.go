@@ -132,7 +132,8 @@ func TestLeaveRevokeSuspend(t *testing.T) {
 	t.Run("removed organisations are out of the channel and the definition", func(t *testing.T) {
 		procs, err := n.Processes()
 		require.NoError(t, err)
-		for _, node := range []string{testnet.PeerNode(NewMaker), "ca.manufacturerc", testnet.PeerNode(testnet.Retailer)} {
+		for _, node := range []string{testnet.PeerNode(NewMaker), testnet.ChaincodeNode(NewMaker), "ca.manufacturerc",
+			testnet.PeerNode(testnet.Retailer), testnet.ChaincodeNode(testnet.Retailer)} {
 			require.NotContains(t, procs, node, "%s still runs", node)
 		}
 		out, err := n.Peer(ctx, testnet.Regulator, "lifecycle", "chaincode", "querycommitted", "-C", testnet.Names.Channel, "-n", "tracechain", "-O", "json")
