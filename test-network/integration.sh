@@ -17,9 +17,10 @@
 # when the script runs as root.
 #
 # The suites of another ordering (test-network/testnet/bft, on SmartBFT) and those that change
-# the network's shape (test-network/testnet/addorg, test-network/testnet/leave) need a network
-# of their own: they run after the shared network is stopped, each starting and stopping its
-# own, so that one network runs at a time.
+# the network's shape (test-network/testnet/addorg, test-network/testnet/leave, and the fault
+# suite's TestGrowthUnderLoad, selected by TRACECHAIN_GROWTH=1) need a network of their own:
+# they run after the shared network is stopped, each starting and stopping its own, so that
+# one network runs at a time.
 #
 # If this script dies without its EXIT trap (SIGKILL), a reaper in its own session notices
 # and stops the network: it stops exactly the processes the network recorded.
@@ -92,4 +93,8 @@ for p in "${own[@]}"; do
 	env -u TRACECHAIN_TESTNET_DIR -u TRACECHAIN_RUN_DIR -u TRACECHAIN_PORT_BASE \
 		$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" "$p" || status=1
 done
+# The fault suite's load while the consortium grows and shrinks (TestGrowthUnderLoad) changes
+# the network's shape too: on a network of its own, like the suites above.
+env -u TRACECHAIN_TESTNET_DIR -u TRACECHAIN_RUN_DIR -u TRACECHAIN_PORT_BASE TRACECHAIN_GROWTH=1 \
+	$GO test -tags integration -count=1 -p 1 -timeout 30m "$@" -run '^TestGrowthUnderLoad$' "$faults" || status=1
 exit $status

@@ -26,6 +26,13 @@ import (
 //   - every peer has the same world state.
 func endChecks(t *testing.T, l *load) {
 	t.Helper()
+	endChecksOn(t, l, testnet.Orgs)
+}
+
+// endChecksOn is endChecks on the peers of orgs: those of a network that grew or shrank
+// under the load (TestGrowthUnderLoad), the consortium's Regulator among them.
+func endChecksOn(t *testing.T, l *load, orgs []string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	for _, w := range l.journal.snapshot() {
@@ -33,14 +40,15 @@ func endChecks(t *testing.T, l *load) {
 			t.Errorf("%s's %s of %s (transaction %s) has an unknown outcome: %v", w.Org, w.Op, w.Subject, w.TxID, w.Err)
 		}
 	}
-	require.NoError(t, l.n.Settle(ctx))
+	_, err := l.n.SettleOn(ctx, orgs)
+	require.NoError(t, err)
 
 	l.mu.Lock()
 	lots := slices.Clone(l.lots)
 	l.mu.Unlock()
-	errs := make([][]error, len(testnet.Orgs))
+	errs := make([][]error, len(orgs))
 	var wg sync.WaitGroup
-	for i, org := range testnet.Orgs {
+	for i, org := range orgs {
 		c, err := l.n.Client(org, testnet.User)
 		require.NoError(t, err)
 		wg.Add(1)
@@ -52,7 +60,7 @@ func endChecks(t *testing.T, l *load) {
 		}()
 	}
 	wg.Wait()
-	for i, org := range testnet.Orgs {
+	for i, org := range orgs {
 		for _, err := range errs[i] {
 			t.Errorf("%s's peer: %v", org, err)
 		}
@@ -65,7 +73,7 @@ func endChecks(t *testing.T, l *load) {
 			t.Error(err)
 		}
 	}
-	sameWorldState(ctx, t, l.n)
+	sameWorldState(ctx, t, l.n, orgs)
 }
 
 // onPeer checks, through c's organisation's peer, that the lot is on the ledger exactly as
@@ -256,21 +264,20 @@ func history(ctx context.Context, c *client.Client, code string) ([]model.TraceE
 	return events, nil
 }
 
-// sameWorldState compares the peers' world states at one block: each peer generates a
+// sameWorldState compares the world states of orgs' peers at one block: each peer generates a
 // ledger snapshot at the last block they all committed, and their snapshot hashes must be
 // equal. A block committed meanwhile (Fabric refuses a snapshot below the last committed
 // block) starts the comparison again at the new height.
-func sameWorldState(ctx context.Context, t *testing.T, n *testnet.Network) {
+func sameWorldState(ctx context.Context, t *testing.T, n *testnet.Network, orgs []string) {
 	t.Helper()
 	var lastErr error
 	for range 3 {
-		require.NoError(t, n.Settle(ctx))
-		h, err := n.ChainHeight(ctx, testnet.Regulator)
+		h, err := n.SettleOn(ctx, orgs)
 		require.NoError(t, err)
-		digests := make([]*testnet.StateDigest, len(testnet.Orgs))
-		errs := make([]error, len(testnet.Orgs))
+		digests := make([]*testnet.StateDigest, len(orgs))
+		errs := make([]error, len(orgs))
 		var wg sync.WaitGroup
-		for i, org := range testnet.Orgs {
+		for i, org := range orgs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -285,7 +292,7 @@ func sameWorldState(ctx context.Context, t *testing.T, n *testnet.Network) {
 			require.Equal(t, digests[0].SnapshotHash, d.SnapshotHash,
 				"world state of %s and %s at block %d differ: %v vs %v", digests[0].Peer, d.Peer, h-1, digests[0].Files, d.Files)
 		}
-		t.Logf("every peer's world state at block %d has snapshot hash %s", h-1, digests[0].SnapshotHash)
+		t.Logf("the world state of every peer (%d) at block %d has snapshot hash %s", len(orgs), h-1, digests[0].SnapshotHash)
 		return
 	}
 	require.NoError(t, lastErr)

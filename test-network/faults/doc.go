@@ -9,5 +9,7 @@
 // The suite has only integration tests (build tag integration); it stops and kills nodes, so
 // test-network/integration.sh runs it last on the shared network, and the partition case
 // afterwards on a namespaced network of its own. TestSoak (make soak) injects the faults at
-// random for a given time. docs/reliability.md has the figures.
+// random for a given time. TestGrowthUnderLoad (TRACECHAIN_GROWTH=1) adds three organisations,
+// removes one and revokes a certificate under the load, on a network of its own, which
+// integration.sh starts for it last. docs/reliability.md has the figures.
 package faults

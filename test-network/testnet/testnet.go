@@ -48,6 +48,11 @@ var current *Network
 // Current returns the network started by Main.
 func Current() *Network { return current }
 
+// Owned tells whether this process started the network (and stops it), rather than
+// attaching to one that other suites share: a test that changes the network's shape runs
+// only on a network it owns.
+func (n *Network) Owned() bool { return n.owned }
+
 // Main runs the tests of m against a network and returns the exit code for os.Exit. A
 // network that it started and could not stop cleanly fails the run.
 func Main(m *testing.M, opts ...Option) int {

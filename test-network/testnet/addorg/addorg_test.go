@@ -30,34 +30,14 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testnet.Main(m, testnet.WithOwnNetwork())) }
 
-// The organisations the suite adds, and their master data: prefixes, licences and
-// certificates of their own, apart from the consortium's (testnet.MemberRequest).
+// The organisations the suite adds; their master data is the kit's (testnet.NewcomerRequest).
 const (
-	NewMaker                   = "ManufacturerC"
-	NewRetailer                = "RetailerZJ"
-	NewRegulator               = "RegulatorZJ" // Zhejiang's provincial regulator: it joins, reads and endorses nothing
-	ZhejiangRegion             = "330000"
-	BinjiangRegion             = "330108" // the new retailer's district of Hangzhou, in Zhejiang
-	prefixC, licenceC, prefixZ = "6905551", "XK06-014-00789", "6906662"
+	NewMaker          = testnet.NewMaker
+	NewRetailer       = testnet.NewRetailer
+	NewRegulator      = testnet.NewRegulator
+	ZhejiangRegion    = testnet.ZhejiangRegion
+	prefixC, licenceC = testnet.PrefixC, testnet.LicenceC
 )
-
-func memberRequest(org string) model.MemberRequest {
-	req := model.MemberRequest{MSPID: testnet.MSPID(org)}
-	switch org {
-	case NewMaker:
-		req.Role, req.Name, req.USCC = model.RoleManufacturer, "安徽丙方电动车有限公司", testnet.USCC("91340100MA2NX0005")
-		req.CompanyPrefixes, req.ProductionLicences = []string{prefixC}, []string{licenceC}
-	case NewRetailer:
-		req.Role, req.Name, req.USCC = model.RoleRetailer, "杭州滨江电器商行", testnet.USCC("92330108MA2HX0006")
-		req.CompanyPrefixes, req.Region = []string{prefixZ}, BinjiangRegion
-	case NewRegulator:
-		req.Role, req.Name, req.USCC = model.RoleProvincialRegulator, "浙江省市场监督管理局", testnet.USCC("11330000MB0000007")
-		req.Region = ZhejiangRegion
-	default:
-		panic("no registration for " + org)
-	}
-	return req
-}
 
 func clientOf(t *testing.T, org, identity string) *client.Client {
 	t.Helper()
@@ -90,7 +70,7 @@ func addOrg(ctx context.Context, t *testing.T, name, role, region string) {
 func register(ctx context.Context, t *testing.T, org string) {
 	t.Helper()
 	timed(t, org, "Regulator registers the member", func() error {
-		_, err := clientOf(t, testnet.Regulator, testnet.Admin).RegisterMember(ctx, memberRequest(org))
+		_, err := clientOf(t, testnet.Regulator, testnet.Admin).RegisterMember(ctx, testnet.NewcomerRequest(org))
 		return err
 	})
 }
