@@ -18,7 +18,15 @@ func CompressDigitalLink(input string) (string, error) {
 		if e != nil {
 			return "", e
 		}
-		return compressDL(p.dl), nil
+		c := compressDL(p.dl)
+		// A path prefix ending in a segment that reads as a key AI ("/00")
+		// could make the compressed form read as another, valid,
+		// uncompressed link: never hand out a URI that reads back otherwise.
+		if back, e := parseDL(c); e != nil || !back.dl.Compressed || back.dl.Uncompressed() != p.dl.Uncompressed() {
+			return "", errAt(len(p.dl.Scheme)+3+len(p.dl.Host), RuleCompression,
+				"the compressed form would not read back as this link: its path prefix %q ends like a primary key", p.dl.PathPrefix)
+		}
+		return c, nil
 	})
 }
 

@@ -195,6 +195,22 @@ func parseDLWith(s string, compressed bool) (dlParsed, *Error) {
 		}
 		return out, e
 	}
+	out, e = out.keyed(s, pathStart, pathEnd, path)
+	if e != nil && compressed {
+		// "/00/AQAAC1dFIA": a path prefix ending in a segment that reads as
+		// a key AI, then compressed data. Read compressed only when the
+		// keyed reading fails, and report that reading's error otherwise.
+		if p, ce := parseCompressedDL(s, pathStart, pathEnd, e); ce == nil {
+			return p, nil
+		}
+	}
+	return out, e
+}
+
+// keyed reads the rest of an uncompressed Digital Link whose path splitDLPath
+// split: the prefix, the primary key, the qualifiers and the query.
+func (out dlParsed) keyed(s string, pathStart, pathEnd int, path dlPath) (dlParsed, *Error) {
+	var e *Error
 	// The resolver's prefix is opaque but must still be URI path text.
 	if e := checkURIText(s[pathStart:path.key.off-1], pathStart, false); e != nil {
 		return out, e
