@@ -15,7 +15,11 @@ import (
 // member took note of a recall reaching goods it holds. Acknowledging twice
 // gives ErrDuplicate; a closed recall, ErrBadState.
 func (c *Client) AcknowledgeRecall(ctx context.Context, recallID string) (*model.RecallAck, error) {
-	return invoke[model.RecallAck](ctx, c, model.FnAcknowledgeRecall, recallID)
+	s, err := c.submit(ctx, call{Fn: model.FnAcknowledgeRecall, Args: []string{recallID}})
+	if err != nil {
+		return nil, err
+	}
+	return decode[model.RecallAck](model.FnAcknowledgeRecall, s.result)
 }
 
 // RecallAcks iterates over a recall's acknowledgements, one per member.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/mock/gomock"
@@ -41,4 +42,13 @@ func TestRecallReachCountsPerHolder(t *testing.T) {
 	pending := r.Pending()
 	require.Len(t, pending, 1)
 	assert.Equal(t, "DepotMSP", pending[0].Holder.MSPID, "the issuer needs no acknowledgement of its own")
+}
+
+func TestAcknowledgeRecallSendsTheIDAsIs(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	var got call
+	expectSubmit(ctrl, cc, "tx1", model.RecallAck{RecallID: "r1", MSPID: "ShopMSP"}, peer.TxValidationCode_VALID, &got)
+	_, err := c.AcknowledgeRecall(context.Background(), "r1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"r1"}, got.Args, "a string argument, not a JSON string")
 }
