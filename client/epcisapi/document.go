@@ -22,8 +22,9 @@ const (
 // are EPCIS simple event queries.
 const QueryName = "SimpleEventQuery"
 
-// queryDocument is the EPCISQueryDocument written to clients.
-type queryDocument struct {
+// QueryDocument is the EPCISQueryDocument written to clients and to
+// subscribers' webhooks; a receiver decodes one with it.
+type QueryDocument struct {
 	Context       json.RawMessage `json:"@context"`
 	Type          string          `json:"type"`
 	SchemaVersion string          `json:"schemaVersion"`
@@ -44,7 +45,7 @@ type queryDocument struct {
 // and subscriptionID, when not empty, names the subscription that delivers
 // it. Each event carries the ledger fields that Unannotate removes.
 func MarshalQueryDocument(recs []eventindex.Record, created time.Time, queryName, subscriptionID string) ([]byte, error) {
-	var doc queryDocument
+	var doc QueryDocument
 	doc.Context = epcis.ExportContext() // declares the tracechain prefix of the ledger fields
 	doc.Type, doc.SchemaVersion = "EPCISQueryDocument", "2.0"
 	doc.CreationDate = created.UTC().Format("2006-01-02T15:04:05.000Z")

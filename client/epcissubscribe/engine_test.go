@@ -3,8 +3,8 @@ package epcissubscribe
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -43,35 +43,24 @@ type receiver struct {
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.status != 0 && rc.status != 200 {
 		w.WriteHeader(rc.status)
 		return
 	}
-	if !VerifySignature(token, body, r.Header.Get("GS1-Signature")) {
+	d, err := ReadDelivery(r, token, 16<<20)
+	if errors.Is(err, ErrSignature) {
 		rc.bad++
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	var doc struct {
-		Type      string `json:"type"`
-		EPCISBody struct {
-			QueryResults struct {
-				SubscriptionID string `json:"subscriptionID"`
-				ResultsBody    struct {
-					EventList []json.RawMessage `json:"eventList"`
-				} `json:"resultsBody"`
-			} `json:"queryResults"`
-		} `json:"epcisBody"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil || doc.Type != "EPCISQueryDocument" || doc.EPCISBody.QueryResults.SubscriptionID == "" {
-		rc.t.Errorf("a delivery is not an EPCISQueryDocument of a subscription: %v %s", err, body)
+	if err != nil || d.SubscriptionID == "" || !strings.HasPrefix(d.ID, d.SubscriptionID+"/") {
+		rc.t.Errorf("a delivery that is not an EPCISQueryDocument of a subscription: %v %+v", err, d)
 	}
 	rc.deliveries++
-	rc.sizes = append(rc.sizes, len(doc.EPCISBody.QueryResults.ResultsBody.EventList))
-	for _, ev := range doc.EPCISBody.QueryResults.ResultsBody.EventList {
+	rc.sizes = append(rc.sizes, len(d.Events))
+	for _, ev := range d.Events {
 		var e struct {
 			EventID string `json:"eventID"`
 		}
@@ -399,5 +388,35 @@ func TestScheduleNext(t *testing.T) {
 	x, _ := Schedule{Month: "2", DayOfMonth: "31"}.parse()
 	if _, ok := x.next(base); ok {
 		t.Error("the 31st of February fires")
+	}
+}
+
+// TestReadDeliveryChecksTheSignature: a body changed on the way, or signed
+// with another token, is refused before it is read.
+func TestReadDeliveryChecksTheSignature(t *testing.T) {
+	body := []byte(`{"type":"EPCISQueryDocument","epcisBody":{"queryResults":{"subscriptionID":"s","queryName":"q","resultsBody":{"eventList":[{"eventID":"e"}]}}}}`)
+	req := func(b []byte, sig string) *http.Request {
+		r := httptest.NewRequest("POST", "/hook", strings.NewReader(string(b)))
+		r.Header.Set("GS1-Signature", sig)
+		r.Header.Set(DeliveryHeader, "s/3.0")
+		return r
+	}
+	d, err := ReadDelivery(req(body, Signature(token, body)), token, 1<<20)
+	if err != nil || d.ID != "s/3.0" || d.SubscriptionID != "s" || len(d.Events) != 1 {
+		t.Fatalf("%+v %v", d, err)
+	}
+	tampered := []byte(strings.Replace(string(body), `"e"`, `"f"`, 1))
+	for name, r := range map[string]*http.Request{
+		"tampered body":   req(tampered, Signature(token, body)),
+		"another token":   req(body, Signature("another token, 16+ chars", body)),
+		"no signature":    req(body, ""),
+		"a bare hex HMAC": req(body, strings.TrimPrefix(Signature(token, body), "sha256=")),
+	} {
+		if _, err := ReadDelivery(r, token, 1<<20); !errors.Is(err, ErrSignature) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := ReadDelivery(req(body, Signature(token, body)), token, 10); err == nil {
+		t.Error("a body above the bound was read")
 	}
 }
