@@ -22,6 +22,7 @@ import (
 	"github.com/tracechain/tracechain/client/epcisfeed"
 	"github.com/tracechain/tracechain/client/epcissubscribe"
 	"github.com/tracechain/tracechain/client/eventindex"
+	"github.com/tracechain/tracechain/client/masterdata"
 )
 
 // epcisConfig is the member-facing EPCIS 2.0 interface: capture and query,
@@ -156,7 +157,8 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 	}
 	cl, ok := m.(epciscapture.Ledger)
 	src, follows := m.(epcisfeed.Source)
-	if !ok || !follows {
+	md, reads := m.(masterdataSource)
+	if !ok || !follows || !reads {
 		_ = m.Close()
 		_ = idx.Close()
 		return nil, errors.New("the ledger client cannot capture or follow blocks")
@@ -182,12 +184,12 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 		return nil, err
 	}
 	capture := epciscapture.New(cl, epciscapture.WithIndex(idx), epciscapture.WithMaxWait(epcisMaxWait), epciscapture.WithLogger(log))
+	catalogue := masterdata.NewCatalogue()
 	engine := epcissubscribe.New(idx, subs, epcissubscribe.WithDestPolicy(e.policy), epcissubscribe.WithLogger(log))
 	s := &epcisService{capture: capture, index: idx, subs: subs, member: m, feeder: epcisfeed.New(src, idx), fed: make(chan struct{}),
 		subsDone: make(chan struct{}),
 		ln:       tls.NewListener(ln, tc), srv: &http.Server{
-			Handler: epcisapi.New(idx, epcisapi.WithCapture(capture), epcisapi.WithLogger(log),
-				epcisapi.WithQueries(engine.Handler())),
+			Handler:           epcisRoot(idx, capture, engine, masterdata.NewPublisher(md, catalogue, log), log),
 			TLSConfig:         tc,
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       2 * time.Minute, // a 64 MiB document on a slow link
@@ -202,9 +204,41 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 	s.stopSubs = stopSubs
 	go func() {
 		defer close(s.subsDone)
+		go s.followCatalogue(sctx, catalogue, md, logw)
 		engine.Run(sctx)
 	}()
 	return s, nil
+}
+
+// masterdataSource is what the master-data document is read from.
+type masterdataSource interface {
+	masterdata.Ledger
+	masterdata.Events
+}
+
+// epcisRoot composes the member-facing interface: the master-data document
+// at /masterdata, and the EPCIS query binding (with capture and the
+// /queries resources of subscriptions) everywhere else.
+func epcisRoot(idx *eventindex.Store, capture http.Handler, engine *epcissubscribe.Engine, md http.Handler, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/masterdata", md)
+	mux.Handle("/", epcisapi.New(idx, epcisapi.WithCapture(capture), epcisapi.WithLogger(log), epcisapi.WithQueries(engine.Handler())))
+	return mux
+}
+
+// followCatalogue keeps the catalogue of registered products, from block
+// 0, until ctx ends; a failed stream is reported and read again from block
+// 0 (adding a GTIN twice is harmless).
+func (s *epcisService) followCatalogue(ctx context.Context, cat *masterdata.Catalogue, src masterdata.Events, logw io.Writer) {
+	for ctx.Err() == nil {
+		if err := cat.Follow(ctx, src); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(logw, "traced: master data: %v\n", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(feedRetry):
+		}
+	}
 }
 
 // feedRetry is how long the feeder waits before it tries a failed block
