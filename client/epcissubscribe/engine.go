@@ -106,12 +106,18 @@ func New(events Events, store *Store, opts ...Option) *Engine {
 	return e
 }
 
-// Run calls Step every poll interval until ctx ends.
+// Run calls Step every poll interval until ctx ends. While a step finds
+// work (a backlog delivered in batches), it steps again at once, at most
+// maxStepsPerTick times before it waits for the next tick.
 func (e *Engine) Run(ctx context.Context) {
 	t := time.NewTicker(e.limits.Poll)
 	defer t.Stop()
 	for {
-		e.Step(ctx)
+		for i := 0; i < maxStepsPerTick && ctx.Err() == nil; i++ {
+			if e.Step(ctx) == 0 {
+				break
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -119,6 +125,9 @@ func (e *Engine) Run(ctx context.Context) {
 		}
 	}
 }
+
+// maxStepsPerTick bounds the steps Run takes between two ticks.
+const maxStepsPerTick = 50
 
 // stepBatch is how many due subscriptions one Step takes on.
 const stepBatch = 100
