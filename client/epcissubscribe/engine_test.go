@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/client/epcisapi"
 	"github.com/tracechain/tracechain/client/eventindex"
+	"github.com/tracechain/tracechain/client/eventindex/pgtest"
 )
 
 const token = "0123456789abcdef-secret"
@@ -80,6 +82,7 @@ func (rc *receiver) got() []string {
 type fixture struct {
 	t     *testing.T
 	dir   string
+	dsn   string // a PostgreSQL database instead of SQLite
 	idx   *eventindex.Store
 	store *Store
 	eng   *Engine
@@ -91,23 +94,58 @@ type fixture struct {
 
 var testPolicy = DestPolicy{AllowHTTP: true, Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 
-func newFixture(t *testing.T, opts ...Option) *fixture {
+func newFixture(t *testing.T, opts ...Option) *fixture { return newFixtureOn(t, "", opts...) }
+
+// newFixtureOn opens the fixture on the PostgreSQL database dsn, or on
+// SQLite when dsn is empty.
+func newFixtureOn(t *testing.T, dsn string, opts ...Option) *fixture {
 	t.Helper()
-	f := &fixture{t: t, dir: t.TempDir(), clk: &clock{t: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}}
+	f := &fixture{t: t, dir: t.TempDir(), dsn: dsn, clk: &clock{t: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}}
 	f.open(opts...)
 	return f
 }
 
-// open opens the index and the engine on the fixture's files: called
-// again, it is a restart of the service.
+// databases are the databases the store is tested on: SQLite, and a real
+// PostgreSQL unless -short or EVENTINDEX_NO_POSTGRES (as eventindex's tests).
+func databases(t *testing.T) map[string]string {
+	dbs := map[string]string{"sqlite": ""}
+	if testing.Short() || os.Getenv("EVENTINDEX_NO_POSTGRES") != "" {
+		return dbs
+	}
+	srv, err := pgtest.Start(context.Background())
+	if err != nil {
+		t.Logf("PostgreSQL skipped: %v", err)
+		return dbs
+	}
+	t.Cleanup(srv.Close)
+	dsn, err := srv.NewDatabase(context.Background(), "subs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs["postgres"] = dsn
+	return dbs
+}
+
+// open opens the index and the engine on the fixture's database (SQLite
+// in its directory unless dbs says otherwise): called again, it is a
+// restart of the service.
 func (f *fixture) open(opts ...Option) {
 	ctx := context.Background()
-	path := filepath.Join(f.dir, "index.db")
-	idx, err := eventindex.OpenSQLite(ctx, path)
-	if err != nil {
-		f.t.Fatal(err)
+	var idx *eventindex.Store
+	var st *Store
+	var err error
+	if f.dsn != "" {
+		idx, err = eventindex.OpenPostgres(ctx, f.dsn)
+		if err == nil {
+			st, err = OpenPostgres(ctx, f.dsn)
+		}
+	} else {
+		path := filepath.Join(f.dir, "index.db")
+		idx, err = eventindex.OpenSQLite(ctx, path)
+		if err == nil {
+			st, err = OpenSQLite(ctx, path)
+		}
 	}
-	st, err := OpenSQLite(ctx, path)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -189,7 +227,13 @@ func equal(a, b []string) bool { return strings.Join(a, " ") == strings.Join(b, 
 // wait, and the service restarts; then the receiver gets the missed events
 // exactly once, each delivery signed.
 func TestStreamResumesWithNoGapAndNoRepeat(t *testing.T) {
-	f := newFixture(t, WithLimits(Limits{EventsPerDelivery: 3}))
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) { streamResumes(t, dsn) })
+	}
+}
+
+func streamResumes(t *testing.T, dsn string) {
+	f := newFixtureOn(t, dsn, WithLimits(Limits{EventsPerDelivery: 3}))
 	rc := &receiver{t: t}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
