@@ -2,9 +2,11 @@ package epcissubscribe
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRefusals: every request a dishonest or careless subscriber could
@@ -119,5 +121,28 @@ func TestDeliveryRefusesAnAddressTheNameResolvesTo(t *testing.T) {
 	allow := DestPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 	if err := allow.control("tcp", "127.0.0.1:80", nil); err != nil {
 		t.Fatalf("an allowed network refused: %v", err)
+	}
+}
+
+// TestDeliveryChecksTheConnectionsAddress: a subscription whose URL
+// passed (here made while loopback was allowed) is not delivered once the
+// policy refuses its address: the delivery client checks every connection,
+// so the receiver gets no request and the subscriber sees only "no answer".
+func TestDeliveryChecksTheConnectionsAddress(t *testing.T) {
+	f := newFixture(t)
+	rc := &receiver{t: t}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	id := f.subscribe("platform", "/queries/SimpleEventQuery/subscriptions", srv.URL, `,"stream":true`)
+	f.eng.client = DestPolicy{AllowHTTP: true}.Client(time.Second)
+	f.index(1, "shipping")
+	f.drain()
+	if rc.deliveries != 0 {
+		t.Fatal("a refused address was reached")
+	}
+	w := f.do("platform", "GET", "/queries/SimpleEventQuery/subscriptions/"+id, "")
+	if !strings.Contains(w.Body.String(), `"tracechain:lastError":"no answer from the destination"`) || strings.Contains(w.Body.String(), "127.0.0.1:") &&
+		strings.Contains(w.Body.String(), "refused") {
+		t.Fatalf("the subscriber's view: %s", w.Body)
 	}
 }
