@@ -168,9 +168,13 @@ func VerifySignature(token string, body []byte, header string) bool {
 	return hmac.Equal([]byte(Signature(token, body)), []byte(header))
 }
 
-// DeliveryHeader names a delivery: the subscription and the position its
-// events start after. A delivery sent again after a lost answer carries
-// the same value and the same events, so a receiver may drop a repeat.
+// DeliveryHeader names a delivery: "{subscriptionID}/{block}.{offset}-{block}.{offset}",
+// the positions its events start after and end at. Delivery is at least
+// once: after a lost answer the events from the same start are sent again
+// (with any that arrived since, so the end may be later). A receiver that
+// keeps the end of the last delivery it accepted drops a delivery that
+// ends at or before it, and drops the events it already holds, by eventID,
+// from one that overlaps it.
 const DeliveryHeader = "Tracechain-Delivery"
 
 func (e *Engine) process(ctx context.Context, sub *Subscription) {
@@ -208,7 +212,7 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		e.saveOrLog(ctx, sub)
 		return
 	}
-	status, err := e.post(ctx, sub, body)
+	status, err := e.post(ctx, sub, body, next)
 	switch {
 	case err == nil && status/100 == 2:
 		sub.Position = next
@@ -269,7 +273,7 @@ func (e *Engine) backoff(attempts int) time.Duration {
 }
 
 // post sends one delivery; the answer's body is read up to 64 KiB and dropped.
-func (e *Engine) post(ctx context.Context, sub *Subscription, body []byte) (int, error) {
+func (e *Engine) post(ctx context.Context, sub *Subscription, body []byte, end eventindex.Position) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.Dest, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -278,7 +282,7 @@ func (e *Engine) post(ctx context.Context, sub *Subscription, body []byte) (int,
 	req.Header.Set("GS1-EPCIS-Version", epcisapi.EPCISVersion)
 	req.Header.Set("GS1-CBV-Version", epcisapi.CBVVersion)
 	req.Header.Set("GS1-Signature", Signature(sub.Token, body))
-	req.Header.Set(DeliveryHeader, fmt.Sprintf("%s/%d.%d", sub.ID, sub.Position.Block, sub.Position.Offset))
+	req.Header.Set(DeliveryHeader, fmt.Sprintf("%s/%d.%d-%d.%d", sub.ID, sub.Position.Block, sub.Position.Offset, end.Block, end.Offset))
 	resp, err := e.client.Do(req)
 	if err != nil {
 		return 0, err

@@ -42,6 +42,7 @@ type receiver struct {
 	deliveries int
 	bad        int
 	sizes      []int
+	ranges     []string // the accepted deliveries' "start-end" positions
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -61,6 +62,7 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rc.t.Errorf("a delivery that is not an EPCISQueryDocument of a subscription: %v %+v", err, d)
 	}
 	rc.deliveries++
+	rc.ranges = append(rc.ranges, d.ID[len(d.SubscriptionID)+1:])
 	rc.sizes = append(rc.sizes, len(d.Events))
 	for _, ev := range d.Events {
 		var e struct {
@@ -272,6 +274,13 @@ func streamResumes(t *testing.T, dsn string) {
 	}
 	if rc.bad != 0 {
 		t.Fatalf("%d deliveries with a bad signature", rc.bad)
+	}
+	// Each accepted delivery starts where the one before it ended.
+	for i := 1; i < len(rc.ranges); i++ {
+		prevEnd := rc.ranges[i-1][strings.Index(rc.ranges[i-1], "-")+1:]
+		if start := rc.ranges[i][:strings.Index(rc.ranges[i], "-")]; start != prevEnd {
+			t.Fatalf("deliveries %v: %s does not start at %s", rc.ranges, rc.ranges[i], prevEnd)
+		}
 	}
 	// Nothing new: the stream sends nothing.
 	before := rc.deliveries

@@ -12,7 +12,7 @@ import (
 
 // Delivery is a webhook delivery as its receiver reads it.
 type Delivery struct {
-	ID             string // the DeliveryHeader: the subscription and the position the events start after
+	ID             string // the DeliveryHeader: the subscription and the positions the events start after and end at
 	SubscriptionID string
 	QueryName      string
 	Events         []json.RawMessage // each with its eventID and the ledger fields (epcisapi.Unannotate)
