@@ -22,39 +22,49 @@ const (
 // are EPCIS simple event queries.
 const QueryName = "SimpleEventQuery"
 
-// queryDocument is the EPCISQueryDocument written to clients.
-type queryDocument struct {
+// QueryDocument is the EPCISQueryDocument written to clients and to
+// subscribers' webhooks; a receiver decodes one with it.
+type QueryDocument struct {
 	Context       json.RawMessage `json:"@context"`
 	Type          string          `json:"type"`
 	SchemaVersion string          `json:"schemaVersion"`
 	CreationDate  string          `json:"creationDate"`
 	Body          struct {
 		QueryResults struct {
-			QueryName   string `json:"queryName"`
-			ResultsBody struct {
+			SubscriptionID string `json:"subscriptionID,omitempty"`
+			QueryName      string `json:"queryName"`
+			ResultsBody    struct {
 				EventList []json.RawMessage `json:"eventList"`
 			} `json:"resultsBody"`
 		} `json:"queryResults"`
 	} `json:"epcisBody"`
 }
 
-func (h *Handler) writeDocument(w http.ResponseWriter, r *http.Request, recs []eventindex.Record, next string) {
-	var doc queryDocument
+// MarshalQueryDocument returns the EPCISQueryDocument of recs, as the
+// handler answers a query, created at created: its queryName is queryName,
+// and subscriptionID, when not empty, names the subscription that delivers
+// it. Each event carries the ledger fields that Unannotate removes.
+func MarshalQueryDocument(recs []eventindex.Record, created time.Time, queryName, subscriptionID string) ([]byte, error) {
+	var doc QueryDocument
 	doc.Context = epcis.ExportContext() // declares the tracechain prefix of the ledger fields
 	doc.Type, doc.SchemaVersion = "EPCISQueryDocument", "2.0"
-	doc.CreationDate = h.now().UTC().Format("2006-01-02T15:04:05.000Z")
-	doc.Body.QueryResults.QueryName = QueryName
+	doc.CreationDate = created.UTC().Format("2006-01-02T15:04:05.000Z")
+	doc.Body.QueryResults.QueryName = queryName
+	doc.Body.QueryResults.SubscriptionID = subscriptionID
 	list := make([]json.RawMessage, 0, len(recs))
 	for _, rec := range recs {
 		ev, err := annotate(rec)
 		if err != nil {
-			h.internal(w, r, err)
-			return
+			return nil, err
 		}
 		list = append(list, ev)
 	}
 	doc.Body.QueryResults.ResultsBody.EventList = list
-	b, err := json.Marshal(doc)
+	return json.Marshal(doc)
+}
+
+func (h *Handler) writeDocument(w http.ResponseWriter, r *http.Request, recs []eventindex.Record, next string) {
+	b, err := MarshalQueryDocument(recs, h.now(), QueryName, "")
 	if err != nil {
 		h.internal(w, r, err)
 		return
@@ -68,7 +78,7 @@ func (h *Handler) writeDocument(w http.ResponseWriter, r *http.Request, recs []e
 	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(b)
+		_, _ = w.Write(b) //nolint:gosec // G705: JSON written by encoding/json (which escapes <, > and &), served as application/ld+json
 	}
 }
 

@@ -30,6 +30,7 @@ const (
 type Handler struct {
 	events  Events
 	capture http.Handler
+	queries http.Handler
 	now     func() time.Time
 	log     *slog.Logger
 	mux     *http.ServeMux
@@ -65,6 +66,10 @@ func New(events Events, opts ...Option) *Handler {
 		h.mux.HandleFunc(r.pattern, h.list(r.param))
 	}
 	h.mux.HandleFunc("/capture", h.captureOrNotFound)
+	if h.queries != nil {
+		h.mux.Handle("/queries", h.queries)
+		h.mux.Handle("/queries/", h.queries)
+	}
 	h.mux.HandleFunc("/capture/", h.captureOrNotFound)
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, Problem{Type: NoSuchResourceException, Title: "Resource not found", Status: http.StatusNotFound,

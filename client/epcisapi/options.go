@@ -21,3 +21,8 @@ func WithClock(now func() time.Time) Option { return func(x *Handler) { x.now = 
 // WithLogger sets where internal failures are logged, each under the
 // reference its answer carries (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(x *Handler) { x.log = l } }
+
+// WithQueries mounts h at /queries and below it: the named queries and
+// their subscriptions, which need a store of their own and so are
+// provided by the caller (client/epcissubscribe).
+func WithQueries(h http.Handler) Option { return func(x *Handler) { x.queries = h } }

@@ -80,6 +80,12 @@ var timeParams = map[string]func(*eventindex.Query) *time.Time{
 // parameter must be one this repository implements: EPCIS asks for a
 // QueryParameterException on an unknown name, and ignoring a filter would
 // answer with events the client excluded.
+// ParseQuery reads the EPCIS query parameters of v as GET /events does,
+// with the same bounds: errors for too many alternatives are
+// *AlternativesError. Query subscriptions read their query with it, so a
+// subscription selects exactly what the same GET /events would.
+func ParseQuery(v url.Values) (eventindex.Query, error) { return parseQuery(v) }
+
 func parseQuery(v url.Values) (eventindex.Query, error) {
 	var q eventindex.Query
 	names := make([]string, 0, len(v))

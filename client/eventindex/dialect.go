@@ -75,6 +75,8 @@ func (d dialect) schema() []string {
 			PRIMARY KEY (epc, role, seq)
 		)` + d.withoutRowID(),
 		`CREATE INDEX IF NOT EXISTS events_time ON events (event_time, seq)`,
+		// Record order, which subscriptions follow (Store.Follow).
+		`CREATE INDEX IF NOT EXISTS events_block ON events (block, seq)`,
 		// Not derived data: the verbatim captured events, which the ledger
 		// holds only as hashes. Reset leaves it alone.
 		`CREATE TABLE IF NOT EXISTS kept_events (

@@ -58,6 +58,29 @@ func (s *Store) Query(ctx context.Context, q Query) (Page, error) {
 // of the query, whoever wrote it, goes through args into the bound values.
 func (s *Store) sql(p *plan) (string, []any) {
 	a := &args{d: s.d}
+	where := s.filters(p, a)
+	dir, op := "ASC", ">"
+	if p.q.Descending {
+		dir, op = "DESC", "<"
+	}
+	if c := p.after; c != nil {
+		// The first comparison repeats what the second implies; it is there
+		// because it is a plain range on the index, which SQLite does not
+		// derive from an OR.
+		where = append(where, "e.event_time "+op+"= "+a.add(c.eventTime)+
+			" AND (e.event_time "+op+" "+a.add(c.eventTime)+" OR e.seq "+op+" "+a.add(c.seq)+")")
+	}
+	stmt := selectRecord
+	if len(where) > 0 {
+		stmt += " WHERE " + strings.Join(where, " AND ")
+	}
+	stmt += " ORDER BY e.event_time " + dir + ", e.seq " + dir + " LIMIT " + a.add(p.perPage+1)
+	return stmt, a.vals
+}
+
+// filters returns the WHERE terms of a plan's filters, their values added
+// to a in text order.
+func (s *Store) filters(p *plan, a *args) []string {
 	var where []string
 	in := func(col string, vs []string) {
 		if len(vs) > 0 {
@@ -90,23 +113,7 @@ func (s *Store) sql(p *plan) (string, []any) {
 		where = append(where, "e.seq IN (SELECT x.seq FROM event_epcs x WHERE x.epc IN "+epcs+
 			" AND x.role IN ("+strings.Join(roles, ", ")+"))")
 	}
-	dir, op := "ASC", ">"
-	if p.q.Descending {
-		dir, op = "DESC", "<"
-	}
-	if c := p.after; c != nil {
-		// The first comparison repeats what the second implies; it is there
-		// because it is a plain range on the index, which SQLite does not
-		// derive from an OR.
-		where = append(where, "e.event_time "+op+"= "+a.add(c.eventTime)+
-			" AND (e.event_time "+op+" "+a.add(c.eventTime)+" OR e.seq "+op+" "+a.add(c.seq)+")")
-	}
-	stmt := selectRecord
-	if len(where) > 0 {
-		stmt += " WHERE " + strings.Join(where, " AND ")
-	}
-	stmt += " ORDER BY e.event_time " + dir + ", e.seq " + dir + " LIMIT " + a.add(p.perPage+1)
-	return stmt, a.vals
+	return where
 }
 
 func scanRecords(rows *sql.Rows) ([]Record, []cursor, error) {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -19,7 +20,9 @@ import (
 	"github.com/tracechain/tracechain/client/epcisapi"
 	"github.com/tracechain/tracechain/client/epciscapture"
 	"github.com/tracechain/tracechain/client/epcisfeed"
+	"github.com/tracechain/tracechain/client/epcissubscribe"
 	"github.com/tracechain/tracechain/client/eventindex"
+	"github.com/tracechain/tracechain/client/masterdata"
 )
 
 // epcisConfig is the member-facing EPCIS 2.0 interface: capture and query,
@@ -31,6 +34,11 @@ type epcisConfig struct {
 	tlsKey   string
 	clientCA string
 	rebuild  bool // empty the index at start, so the feeder rebuilds it from block 0
+	// webhookAllow and webhookHTTP widen the webhook destination policy of
+	// subscriptions (by default public https addresses only).
+	webhookAllow string
+	webhookHTTP  bool
+	policy       epcissubscribe.DestPolicy
 }
 
 func (e *epcisConfig) flags(fs *flag.FlagSet) {
@@ -39,6 +47,8 @@ func (e *epcisConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&e.tlsCert, "epcis-tls-cert", "", "PEM certificate of the EPCIS interface")
 	fs.StringVar(&e.tlsKey, "epcis-tls-key", "", "PEM private key of --epcis-tls-cert")
 	fs.StringVar(&e.clientCA, "epcis-client-ca", "", "PEM CA certificates of the member's own CA: only clients with a certificate it issued are served")
+	fs.StringVar(&e.webhookAllow, "epcis-webhook-allow", "", "comma-separated networks (CIDR) that subscription webhooks may reach although not public, e.g. 127.0.0.0/8 for tests")
+	fs.BoolVar(&e.webhookHTTP, "epcis-webhook-http", false, "let subscription webhooks use http:// (tests; by default https only)")
 	fs.BoolVar(&e.rebuild, "epcis-rebuild", false, "empty the EPCIS index at start and rebuild it from the ledger's block 0 (captured events kept verbatim survive)")
 }
 
@@ -46,10 +56,21 @@ func (e *epcisConfig) flags(fs *flag.FlagSet) {
 // ledger as the member, so it serves only the member's own clients.
 func (e *epcisConfig) check() error {
 	if e.listen == "" {
-		if e.index != "" || e.tlsCert != "" || e.tlsKey != "" || e.clientCA != "" || e.rebuild {
-			return configErrorf("--epcis-index, --epcis-rebuild and --epcis-tls-* need --epcis-listen")
+		if e.index != "" || e.tlsCert != "" || e.tlsKey != "" || e.clientCA != "" || e.rebuild || e.webhookAllow != "" || e.webhookHTTP {
+			return configErrorf("--epcis-index, --epcis-rebuild, --epcis-webhook-* and --epcis-tls-* need --epcis-listen")
 		}
 		return nil
+	}
+	e.policy = epcissubscribe.DestPolicy{AllowHTTP: e.webhookHTTP}
+	for _, c := range strings.Split(e.webhookAllow, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			return configErrorf("--epcis-webhook-allow %q: %v", c, err)
+		}
+		e.policy.Allow = append(e.policy.Allow, p.Masked())
 	}
 	if _, _, err := net.SplitHostPort(e.listen); err != nil {
 		return configErrorf("--epcis-listen %q: %v", e.listen, err)
@@ -82,11 +103,23 @@ func (e *epcisConfig) tlsConfig() (*tls.Config, error) {
 		VerifyConnection: verifyMemberClient, MinVersion: tls.VersionTLS12}, nil
 }
 
+func (e *epcisConfig) postgres() bool {
+	return strings.HasPrefix(e.index, "postgres://") || strings.HasPrefix(e.index, "postgresql://")
+}
+
 func (e *epcisConfig) openIndex(ctx context.Context) (*eventindex.Store, error) {
-	if strings.HasPrefix(e.index, "postgres://") || strings.HasPrefix(e.index, "postgresql://") {
+	if e.postgres() {
 		return eventindex.OpenPostgres(ctx, e.index)
 	}
 	return eventindex.OpenSQLite(ctx, e.index)
+}
+
+// openSubscriptions opens the subscriptions' tables in the index's database.
+func (e *epcisConfig) openSubscriptions(ctx context.Context) (*epcissubscribe.Store, error) {
+	if e.postgres() {
+		return epcissubscribe.OpenPostgres(ctx, e.index)
+	}
+	return epcissubscribe.OpenSQLite(ctx, e.index)
 }
 
 // epcisService is the running EPCIS interface.
@@ -95,6 +128,9 @@ type epcisService struct {
 	ln       net.Listener
 	capture  *epciscapture.Handler
 	index    *eventindex.Store
+	subs     *epcissubscribe.Store
+	stopSubs context.CancelFunc
+	subsDone chan struct{} // closed when the subscription engine has stopped
 	member   ledger
 	feeder   *epcisfeed.Feeder
 	stopFeed context.CancelFunc
@@ -121,7 +157,8 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 	}
 	cl, ok := m.(epciscapture.Ledger)
 	src, follows := m.(epcisfeed.Source)
-	if !ok || !follows {
+	md, reads := m.(masterdataSource)
+	if !ok || !follows || !reads {
 		_ = m.Close()
 		_ = idx.Close()
 		return nil, errors.New("the ledger client cannot capture or follow blocks")
@@ -133,16 +170,26 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 			return nil, err
 		}
 	}
-	ln, err := net.Listen("tcp", e.listen)
+	subs, err := e.openSubscriptions(ctx)
 	if err != nil {
 		_ = m.Close()
 		_ = idx.Close()
 		return nil, err
 	}
+	ln, err := net.Listen("tcp", e.listen)
+	if err != nil {
+		_ = m.Close()
+		_ = subs.Close()
+		_ = idx.Close()
+		return nil, err
+	}
 	capture := epciscapture.New(cl, epciscapture.WithIndex(idx), epciscapture.WithMaxWait(epcisMaxWait), epciscapture.WithLogger(log))
-	s := &epcisService{capture: capture, index: idx, member: m, feeder: epcisfeed.New(src, idx), fed: make(chan struct{}),
-		ln: tls.NewListener(ln, tc), srv: &http.Server{
-			Handler:           epcisapi.New(idx, epcisapi.WithCapture(capture), epcisapi.WithLogger(log)),
+	catalogue := masterdata.NewCatalogue()
+	engine := epcissubscribe.New(idx, subs, epcissubscribe.WithDestPolicy(e.policy), epcissubscribe.WithLogger(log))
+	s := &epcisService{capture: capture, index: idx, subs: subs, member: m, feeder: epcisfeed.New(src, idx), fed: make(chan struct{}),
+		subsDone: make(chan struct{}),
+		ln:       tls.NewListener(ln, tc), srv: &http.Server{
+			Handler:           epcisRoot(idx, capture, engine, masterdata.NewPublisher(md, catalogue, log), log),
 			TLSConfig:         tc,
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       2 * time.Minute, // a 64 MiB document on a slow link
@@ -153,7 +200,45 @@ func (e *epcisConfig) start(ctx context.Context, profilePath string,
 	fctx, stop := context.WithCancel(context.Background())
 	s.stopFeed = stop
 	go s.follow(fctx, logw)
+	sctx, stopSubs := context.WithCancel(context.Background())
+	s.stopSubs = stopSubs
+	go func() {
+		defer close(s.subsDone)
+		go s.followCatalogue(sctx, catalogue, md, logw)
+		engine.Run(sctx)
+	}()
 	return s, nil
+}
+
+// masterdataSource is what the master-data document is read from.
+type masterdataSource interface {
+	masterdata.Ledger
+	masterdata.Events
+}
+
+// epcisRoot composes the member-facing interface: the master-data document
+// at /masterdata, and the EPCIS query binding (with capture and the
+// /queries resources of subscriptions) everywhere else.
+func epcisRoot(idx *eventindex.Store, capture http.Handler, engine *epcissubscribe.Engine, md http.Handler, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/masterdata", md)
+	mux.Handle("/", epcisapi.New(idx, epcisapi.WithCapture(capture), epcisapi.WithLogger(log), epcisapi.WithQueries(engine.Handler())))
+	return mux
+}
+
+// followCatalogue keeps the catalogue of registered products, from block
+// 0, until ctx ends; a failed stream is reported and read again from block
+// 0 (adding a GTIN twice is harmless).
+func (s *epcisService) followCatalogue(ctx context.Context, cat *masterdata.Catalogue, src masterdata.Events, logw io.Writer) {
+	for ctx.Err() == nil {
+		if err := cat.Follow(ctx, src); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(logw, "traced: master data: %v\n", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(feedRetry):
+		}
+	}
 }
 
 // feedRetry is how long the feeder waits before it tries a failed block
@@ -186,7 +271,9 @@ func (s *epcisService) serve() error { return s.srv.Serve(s.ln) }
 func (s *epcisService) stop(ctx context.Context) error {
 	err := s.srv.Shutdown(ctx)
 	s.capture.Close()
+	s.stopSubs()
+	<-s.subsDone
 	s.stopFeed()
 	<-s.fed
-	return errors.Join(err, s.member.Close(), s.index.Close())
+	return errors.Join(err, s.member.Close(), s.subs.Close(), s.index.Close())
 }

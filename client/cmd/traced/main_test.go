@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"net"
@@ -46,6 +47,13 @@ func TestParseFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, epcisConfig{listen: "127.0.0.1:9443", index: "postgres://u@127.0.0.1/epcis", tlsCert: "c.pem", tlsKey: "k.pem", clientCA: "ca.pem"}, c.epcis)
 
+	c, err = parseFlags([]string{"--org", "ManufacturerA", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "x.db",
+		"--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem",
+		"--epcis-webhook-allow", "127.0.0.1/8, ::1/128", "--epcis-webhook-http"}, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, c.epcis.policy.AllowHTTP)
+	assert.Equal(t, "[127.0.0.0/8 ::1/128]", fmt.Sprint(c.epcis.policy.Allow))
+
 	t.Setenv("TRACECHAIN_ORG", "ManufacturerA")
 	c, err = parseFlags([]string{"--profile", "p.json"}, io.Discard)
 	require.NoError(t, err, "the environment's org yields to --profile")
@@ -56,22 +64,25 @@ func TestParseFlags(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	t.Setenv("TRACECHAIN_ORG", "")
 	for name, args := range map[string][]string{
-		"no identity":         {},
-		"org and profile":     {"--org", "A", "--profile", "p.json"},
-		"bad listen":          {"--org", "A", "--listen", "8080"},
-		"cert without key":    {"--org", "A", "--tls-cert", "c.pem"},
-		"relative domain":     {"--org", "A", "--domain", "id.tracechain.example"},
-		"domain with query":   {"--org", "A", "--domain", "https://x.example/?a=1"},
-		"negative rate":       {"--org", "A", "--rate-limit", "-1"},
-		"zero burst":          {"--org", "A", "--rate-burst", "0"},
-		"negative cache TTL":  {"--org", "A", "--cache-ttl", "-1s"},
-		"unknown flag":        {"--org", "A", "--nope"},
-		"positional argument": {"--org", "A", "extra"},
-		"EPCIS without mTLS":  {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem"},
-		"EPCIS without index": {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
-		"EPCIS bad listen":    {"--org", "A", "--epcis-listen", "9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
-		"EPCIS index alone":   {"--org", "A", "--epcis-index", "x.db"},
-		"EPCIS rebuild alone": {"--org", "A", "--epcis-rebuild"},
+		"no identity":          {},
+		"org and profile":      {"--org", "A", "--profile", "p.json"},
+		"bad listen":           {"--org", "A", "--listen", "8080"},
+		"cert without key":     {"--org", "A", "--tls-cert", "c.pem"},
+		"relative domain":      {"--org", "A", "--domain", "id.tracechain.example"},
+		"domain with query":    {"--org", "A", "--domain", "https://x.example/?a=1"},
+		"negative rate":        {"--org", "A", "--rate-limit", "-1"},
+		"zero burst":           {"--org", "A", "--rate-burst", "0"},
+		"negative cache TTL":   {"--org", "A", "--cache-ttl", "-1s"},
+		"unknown flag":         {"--org", "A", "--nope"},
+		"positional argument":  {"--org", "A", "extra"},
+		"EPCIS without mTLS":   {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem"},
+		"EPCIS without index":  {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
+		"EPCIS bad listen":     {"--org", "A", "--epcis-listen", "9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem", "--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem"},
+		"EPCIS index alone":    {"--org", "A", "--epcis-index", "x.db"},
+		"EPCIS rebuild alone":  {"--org", "A", "--epcis-rebuild"},
+		"webhook policy alone": {"--org", "A", "--epcis-webhook-http"},
+		"bad webhook network": {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem",
+			"--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem", "--epcis-webhook-allow", "localhost"},
 	} {
 		_, err := parseFlags(args, io.Discard)
 		var ce *ConfigError
