@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/assert"
@@ -317,4 +318,21 @@ func TestPagedReadsFollowOneNamingRule(t *testing.T) {
 			"%s returns an iter.Seq2[T, error], not %s", all.Name, seq)
 	}
 	assert.Equal(t, 6, paged, "members, product history, trace, contents, recall report, alerts")
+}
+
+func TestSellWaitsForEndorsersToHaveTheRecord(t *testing.T) {
+	c, cc, ctrl := newTestClient(t)
+	var slept []time.Duration
+	c.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	notYet := chaincodeStatus(t, codes.Aborted, &model.Error{Code: model.CodeNotFound, Message: "no sale record: RecordSale keeps the buyer data first", Subject: "u"})
+	gomock.InOrder(
+		expectSubmit(ctrl, cc, "tx1", model.RecordSaleResult{Outcome: model.OutcomeRecorded, Code: "u", SaleHash: "h", RecordHash: "r"}, peer.TxValidationCode_VALID, nil),
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, notYet),
+		cc.EXPECT().Endorse(gomock.Any(), gomock.Any()).Return(nil, notYet),
+		expectSubmit(ctrl, cc, "tx2", model.SellResult{Outcome: model.OutcomeSold, Code: "u", TxID: "tx2"}, peer.TxValidationCode_VALID, nil),
+	)
+	res, err := c.Sell(context.Background(), model.SellRequest{Code: "u"}, model.SaleData{BuyerName: "b"})
+	require.NoError(t, err)
+	assert.Equal(t, model.OutcomeSold, res.Outcome)
+	assert.Len(t, slept, 2)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 )
@@ -69,11 +70,27 @@ func (c *Client) Sell(ctx context.Context, req model.SellRequest, buyer model.Sa
 	if err != nil {
 		return nil, err
 	}
-	if s, err = c.submit(ctx, call{Fn: model.FnSell, Args: []string{arg}}); err != nil {
+	// Sell's endorsers check the record against the hash their own peers
+	// keep: a peer a block behind the seller's does not know it yet
+	// (NOT_FOUND). Wait for it a few block intervals.
+	for attempt := 1; ; attempt++ {
+		s, err = c.submit(ctx, call{Fn: model.FnSell, Args: []string{arg}})
+		if err == nil || req.RecordHash == "" || !errors.Is(err, ErrNotFound) || attempt == saleRecordWaits {
+			break
+		}
+		if err := c.sleep(ctx, time.Duration(attempt)*250*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return decode[model.SellResult](model.FnSell, s.result)
 }
+
+// saleRecordWaits is how many times Sell is sent while its endorsers' peers
+// do not have RecordSale's block yet.
+const saleRecordWaits = 5
 
 // newSalt returns saltBytes random bytes, hex encoded.
 func newSalt(r io.Reader) (string, error) {
