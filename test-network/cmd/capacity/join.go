@@ -143,8 +143,16 @@ func genesisJoin(args []string, w io.Writer) error {
 	}
 	genesis := filepath.Join(n.run, "config", channel+".block")
 	t0 := time.Now()
-	if _, err := n.networkSh("peer", *org, "channel", "join", "-b", genesis); err != nil {
-		return err
+	// The peer's health endpoint may answer before its gRPC listener does: try for a while.
+	for try := 0; ; try++ {
+		_, err := n.networkSh("peer", *org, "channel", "join", "-b", genesis)
+		if err == nil {
+			break
+		}
+		if try == 30 || !strings.Contains(err.Error(), "connection refused") {
+			return err
+		}
+		time.Sleep(time.Second)
 	}
 	var h uint64
 	for {
