@@ -39,6 +39,11 @@ type Config struct {
 	Slices    int           // timed scenarios are measured in this many slices interleaved with their baseline (default 3, short 1)
 	Unpaired  bool          // measure timed scenarios in one piece, against the run's baselines only
 	Log       io.Writer     // progress and the final report; nil is silent
+	// OnPhase, when set, is called with "prepared" once a scenario's goods are built and
+	// every peer has their blocks, and with "measured" once its operations (warm-up
+	// included) are committed on every peer: test-network/cmd/capacity measures the
+	// ledger's growth on disk between the two.
+	OnPhase func(phase, scenario string) error
 }
 
 // Defaults.
@@ -337,11 +342,20 @@ func (s *suite) runScenario(ctx context.Context, r *runner, mem *memSampler, sc 
 	}
 	s.logf("%-18s %s, %d workers, %d in flight (prepared in %.1fs)", name, how, plan.Workers, plan.InFlight, prep.Seconds())
 	settle(ctx, s.conns, settleMax)
+	if err := s.onPhase("prepared", name); err != nil {
+		return nil, err
+	}
 	mem.setPhase(name)
 	load0 := loadAvg()
 	m, err := s.measureScenario(ctx, r, name, plan, src, base, baseSrc)
 	if err != nil {
 		return nil, err
+	}
+	if s.cfg.OnPhase != nil {
+		settle(ctx, s.conns, settleMax)
+		if err := s.onPhase("measured", name); err != nil {
+			return nil, err
+		}
 	}
 	phases, basePhases, cpuX, cpuB, exhausted := m.phases, m.basePhases, m.cpuX, m.cpuB, m.exhausted
 	sr := ScenarioResult{
@@ -451,6 +465,16 @@ type measured struct {
 }
 
 // logf writes one timestamped line of progress.
+func (s *suite) onPhase(phase, scenario string) error {
+	if s.cfg.OnPhase == nil {
+		return nil
+	}
+	if err := s.cfg.OnPhase(phase, scenario); err != nil {
+		return fmt.Errorf("%s %s: %w", phase, scenario, err)
+	}
+	return nil
+}
+
 func (s *suite) logf(format string, a ...any) {
 	fmt.Fprintf(s.cfg.Log, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
 }

@@ -6,6 +6,7 @@
 //	orgupdate remove --block CONFIG_BLOCK --channel CH --mspid OldMSP --out UPDATE
 //	orgupdate revoke --block CONFIG_BLOCK --channel CH --mspid OrgMSP --cert CERT --ca-cert CA --ca-key KEY --out UPDATE
 //	orgupdate inspect --block CONFIG_BLOCK --mspid NewMSP
+//	orgupdate batchsize --block CONFIG_BLOCK --channel CH --max-messages N --out UPDATE
 //
 // add reads the channel's latest configuration block (peer channel fetch config), adds the
 // organisation (its MSP read from DIR: cacerts, tlscacerts, intermediatecerts and the NodeOUs
@@ -24,6 +25,11 @@
 // mod_policy is the organisation's own Admins, so its admin alone signs and submits the update.
 // Once the configuration block commits, every peer refuses CERT's signatures ("The
 // certificate has been revoked").
+//
+// batchsize writes the update that sets the orderers' BatchSize.MaxMessageCount, the most
+// transactions in one block. The Orderer group's Admins sign it (the ordering organisations'
+// admins), not the members. test-network/cmd/capacity sets it to 1 to grow a ledger to a
+// given height quickly, and back afterwards.
 //
 // inspect prints the configuration block's number and whether the organisation is in the
 // channel ("12 has NewMSP" or "12 lacks NewMSP").
@@ -73,6 +79,8 @@ func main() {
 		err = revoke(os.Args[2:], time.Now())
 	case "inspect":
 		err = inspect(os.Args[2:], os.Stdout)
+	case "batchsize":
+		err = batchSize(os.Args[2:])
 	default:
 		usage()
 	}
@@ -86,7 +94,8 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: orgupdate add --block F --channel CH --mspid ID --msp DIR --anchor HOST:PORT --out F\n"+
 		"       orgupdate remove --block F --channel CH --mspid ID --out F\n"+
 		"       orgupdate revoke --block F --channel CH --mspid ID --cert F --ca-cert F --ca-key F --out F\n"+
-		"       orgupdate inspect --block F --mspid ID")
+		"       orgupdate inspect --block F --mspid ID\n"+
+		"       orgupdate batchsize --block F --channel CH --max-messages N --out F")
 	os.Exit(2)
 }
 
@@ -174,6 +183,30 @@ func remove(args []string) error {
 		return fmt.Errorf("%s is not in channel %s", *mspID, *channel)
 	}
 	app.RemoveOrganization(*mspID)
+	return writeUpdate(tx, *channel, *out)
+}
+
+func batchSize(args []string) error {
+	fs := flag.NewFlagSet("batchsize", flag.ExitOnError)
+	blockPath := fs.String("block", "", "the channel's latest configuration block (peer channel fetch config)")
+	channel := fs.String("channel", "", "channel ID")
+	maxMessages := fs.Uint("max-messages", 0, "the most transactions in one block")
+	out := fs.String("out", "", "where to write the CONFIG_UPDATE envelope")
+	_ = fs.Parse(args)
+	if *blockPath == "" || *channel == "" || *maxMessages == 0 || *out == "" {
+		return errors.New("--block, --channel, --max-messages (at least 1) and --out are required")
+	}
+	if *maxMessages > 1<<31 {
+		return fmt.Errorf("--max-messages %d: too large", *maxMessages)
+	}
+	_, cfg, err := readConfigBlock(*blockPath)
+	if err != nil {
+		return err
+	}
+	tx := configtx.New(cfg)
+	if err := tx.Orderer().BatchSize().SetMaxMessageCount(uint32(*maxMessages)); err != nil {
+		return err
+	}
 	return writeUpdate(tx, *channel, *out)
 }
 

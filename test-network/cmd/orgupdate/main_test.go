@@ -19,6 +19,7 @@ import (
 	"github.com/hyperledger/fabric-config/configtx/membership"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	ordererpb "github.com/hyperledger/fabric-protos-go-apiv2/orderer"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
@@ -361,4 +362,28 @@ func TestRevokeRefusesACertificateOfAnotherCA(t *testing.T) {
 	err = revoke([]string{"--block", block, "--channel", "traceability", "--mspid", "OrgMSP", "--cert", other.issue(t, dir, 8),
 		"--ca-cert", otherCert, "--ca-key", otherKey, "--out", filepath.Join(dir, "u.pb")}, time.Now())
 	require.ErrorContains(t, err, "is not a CA of MSP OrgMSP")
+}
+
+func TestBatchSizeWritesTheUpdateThatSetsMaxMessageCount(t *testing.T) {
+	dir := t.TempDir()
+	block, update := filepath.Join(dir, "config.block"), filepath.Join(dir, "update.pb")
+	rawBatch, err := proto.Marshal(&ordererpb.BatchSize{MaxMessageCount: 1000, AbsoluteMaxBytes: 64 << 20, PreferredMaxBytes: 4 << 20})
+	require.NoError(t, err)
+	cfg := &common.Config{ChannelGroup: &common.ConfigGroup{
+		ModPolicy: "Admins", Values: map[string]*common.ConfigValue{}, Policies: map[string]*common.ConfigPolicy{},
+		Groups: map[string]*common.ConfigGroup{"Orderer": {
+			ModPolicy: "Admins", Groups: map[string]*common.ConfigGroup{}, Policies: map[string]*common.ConfigPolicy{},
+			Values: map[string]*common.ConfigValue{"BatchSize": {ModPolicy: "Admins", Value: rawBatch}},
+		}},
+	}}
+	writeBlock(t, block, 3, cfg)
+	require.NoError(t, batchSize([]string{"--block", block, "--channel", "traceability", "--max-messages", "1", "--out", update}))
+
+	cu := readUpdate(t, update)
+	value := cu.GetWriteSet().GetGroups()["Orderer"].GetValues()["BatchSize"]
+	require.Equal(t, uint64(1), value.GetVersion())
+	var got ordererpb.BatchSize
+	require.NoError(t, proto.Unmarshal(value.GetValue(), &got))
+	require.Equal(t, uint32(1), got.GetMaxMessageCount())
+	require.Equal(t, uint32(64<<20), got.GetAbsoluteMaxBytes(), "only the count changes")
 }

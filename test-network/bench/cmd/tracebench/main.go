@@ -5,6 +5,11 @@
 //
 //	tracebench [--run-dir DIR] [--scenarios a,b,...] [--short] [--out DIR]
 //	           [--workers N] [--inflight N] [--duration D] [--warmup D] [--txs N]
+//	           [--on-phase CMD]
+//
+// --on-phase runs CMD with sh -c after each scenario's goods are built and after its
+// operations committed, with TRACEBENCH_PHASE (prepared, measured) and TRACEBENCH_SCENARIO
+// in its environment; docs/capacity.md measures the ledger's growth on disk with it.
 package main
 
 import (
@@ -13,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -44,6 +50,8 @@ func run(args []string) int {
 	fs.BoolVar(&list, "list", false, "list the scenarios and exit")
 	fs.StringVar(&render, "render", "", "render a saved results.json again (tables and chart into --out) without running anything")
 	fs.BoolVar(&quiet, "quiet", false, "print only the final report")
+	var onPhase string
+	fs.StringVar(&onPhase, "on-phase", "", "shell command run after each scenario's preparation and after its measurement (env TRACEBENCH_PHASE, TRACEBENCH_SCENARIO)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: tracebench [flags]\n\nBenchmarks a running tracechain network (test-network/network.sh up) through the SDK.\n\n")
 		fs.PrintDefaults()
@@ -74,6 +82,14 @@ func run(args []string) int {
 		}
 		fmt.Print(res.Markdown())
 		return 0
+	}
+	if onPhase != "" {
+		cfg.OnPhase = func(phase, scenario string) error {
+			cmd := exec.Command("sh", "-c", onPhase) //nolint:gosec // the operator's own command
+			cmd.Env = append(os.Environ(), "TRACEBENCH_PHASE="+phase, "TRACEBENCH_SCENARIO="+scenario)
+			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+			return cmd.Run()
+		}
 	}
 	if scenarios != "" {
 		for _, s := range strings.Split(scenarios, ",") {
