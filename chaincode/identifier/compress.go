@@ -24,7 +24,7 @@ func CompressDigitalLink(input string) (string, error) {
 		// uncompressed link: never hand out a URI that reads back otherwise.
 		if back, e := parseDL(c); e != nil || !back.dl.Compressed || back.dl.Uncompressed() != p.dl.Uncompressed() {
 			return "", errAt(len(p.dl.Scheme)+3+len(p.dl.Host), RuleCompression,
-				"the compressed form would not read back as this link: its path prefix %q ends like a primary key", p.dl.PathPrefix)
+				"the compressed form would not read back as this link (path prefix %q)", p.dl.PathPrefix)
 		}
 		return c, nil
 	})

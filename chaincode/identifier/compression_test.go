@@ -234,3 +234,16 @@ func TestCompressBehindAKeyLikePrefix(t *testing.T) {
 	_, err = ParseDigitalLinkURI("https://id.example/00/AQAAC1dFIA!")
 	assert.ErrorIs(t, err, ErrInvalid, "neither reading: the keyed reading's error")
 }
+
+// TestCompressKeyBesideKey: a GTIN as a data attribute of an SSCC link is
+// compressed after the SSCC, and read back as an attribute: the first key
+// AI of compressed data is the primary key, as GS1's reference toolkit reads
+// it (found by FuzzCompressRoundTrip in CI).
+func TestCompressKeyBesideKey(t *testing.T) {
+	in := "http://A/00/106141412345678908?01=41234500010000"
+	c, err := CompressDigitalLink(in)
+	require.NoError(t, err)
+	back, err := ParseDigitalLinkURI(c)
+	require.NoError(t, err, c)
+	assert.Equal(t, in, back.Uncompressed())
+}

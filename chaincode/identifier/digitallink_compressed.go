@@ -77,14 +77,14 @@ func expandCompressed(s string, pathStart, pathEnd int) (uri string, seg dlSeg, 
 		}
 		pk = AIValue{key.s, v}
 	} else {
-		// The primary key is the one AI of the data that can be one.
+		// The primary key is the first AI of the data that can be one, as
+		// the compressor writes it and GS1's reference toolkit reads it; a
+		// later key AI (a GTIN beside an SSCC) is a data attribute.
 		found := -1
 		for i, el := range data.elems {
 			if d, _ := lookupAIDef(el.AI); d.dlKey() {
-				if found >= 0 {
-					return "", seg, partial, errAt(seg.off, RuleCompression, "compressed data holds two primary keys, %s and %s", data.elems[found].AI, el.AI)
-				}
 				found = i
+				break
 			}
 		}
 		if found < 0 {
