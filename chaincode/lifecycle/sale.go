@@ -137,11 +137,7 @@ func retentionDays(requested int) (int, error) {
 
 // saleUnit loads the serialised unit a sale names.
 func (l *Ledger) saleUnit(code string) (*model.Item, error) {
-	r, err := parseCode(code, "code")
-	if err != nil {
-		return nil, err
-	}
-	it, err := l.mustItem(r.code, "unit")
+	it, err := l.unitByCode(code)
 	if err != nil {
 		return nil, err
 	}
@@ -469,11 +465,7 @@ func (l *Ledger) PurgeSale(code string) error {
 
 // soldUnit loads a unit that has been sold.
 func (l *Ledger) soldUnit(code string) (*model.Item, error) {
-	r, err := parseCode(code, "code")
-	if err != nil {
-		return nil, err
-	}
-	it, err := l.mustItem(r.code, "unit")
+	it, err := l.unitByCode(code)
 	if err != nil {
 		return nil, err
 	}
@@ -481,4 +473,13 @@ func (l *Ledger) soldUnit(code string) (*model.Item, error) {
 		return nil, model.SubjectErrorf(model.CodeNotFound, it.Code, "unit has not been sold")
 	}
 	return it, nil
+}
+
+// unitByCode parses code and loads its item, NOT_FOUND when absent.
+func (l *Ledger) unitByCode(code string) (*model.Item, error) {
+	r, err := parseCode(code, "code")
+	if err != nil {
+		return nil, err
+	}
+	return l.mustItem(r.code, "unit")
 }
