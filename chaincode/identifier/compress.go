@@ -19,6 +19,10 @@ func CompressDigitalLink(input string) (string, error) {
 			return "", e
 		}
 		c := compressDL(p.dl)
+		if len(c) > maxInputLen {
+			// Percent-encoding the other query parameters can lengthen them.
+			return "", errAt(maxInputLen, RuleLength, "the compressed form would be %d bytes, more than the %d a Digital Link may have", len(c), maxInputLen)
+		}
 		// A path prefix ending in a segment that reads as a key AI ("/00")
 		// could make the compressed form read as another, valid,
 		// uncompressed link: never hand out a URI that reads back otherwise.
