@@ -62,9 +62,9 @@ func TestDecoders(t *testing.T) {
 	svgPlans := make([]*plan, len(labels))
 	for i, l := range labels {
 		var b bytes.Buffer
-		require.NoError(t, sheet.Layout.SVG(&b, l))
+		require.NoError(t, sheet.SVG(&b, l))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("l%d.svg", i)), b.Bytes(), 0o600))
-		svgPlans[i], err = sheet.Layout.layout(l, padding, 0)
+		svgPlans[i], err = sheet.layout(l, padding, 0)
 		require.NoError(t, err)
 	}
 
@@ -186,8 +186,16 @@ func TestDecoders(t *testing.T) {
 	}
 	require.NoError(t, parallel(2, []func() error{
 		func() error { m, err := zbarimg(tools["zbarimg"], qrs); put("zbarimg", m); return err },
-		func() error { m, err := zxingReader(tools["ZXingReader"], "QRCode", qrs); put("ZXingReader QR", m); return err },
-		func() error { m, err := zxingReader(tools["ZXingReader"], "DataMatrix", dms); put("ZXingReader DM", m); return err },
+		func() error {
+			m, err := zxingReader(tools["ZXingReader"], "QRCode", qrs)
+			put("ZXingReader QR", m)
+			return err
+		},
+		func() error {
+			m, err := zxingReader(tools["ZXingReader"], "DataMatrix", dms)
+			put("ZXingReader DM", m)
+			return err
+		},
 		func() error { m, err := dmtxread(tools["dmtxread"], dms); put("dmtxread", m); return err },
 	}))
 	check := func(decoder string, cs []crop) {

@@ -23,6 +23,16 @@ func FuzzBuildContent(f *testing.F) {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("untyped error %T: %v", err, err)
 			}
+			// Bad input is quoted short and escaped, never whole.
+			msg := err.Error()
+			if len(msg) > 4000 {
+				t.Fatalf("error of %d bytes: %.200q", len(msg), msg)
+			}
+			for _, r := range msg {
+				if r < 0x20 || r == 0x7f {
+					t.Fatalf("control character %U in error %q", r, msg)
+				}
+			}
 			return
 		}
 		want := identifier.MustParse(code).Identity()
