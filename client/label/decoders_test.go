@@ -36,10 +36,12 @@ import (
 // for the DataMatrix FNC1 first (dmtxread -G 29 transmits it as GS;
 // ZXingReader reports symbology identifier ]d2) then the element string.
 // The PDF is one A4 sheet, and every label on it is decoded, not only the
-// first. make label-test runs it after test-network/labeltools.sh ensure.
+// first; poppler's pdftotext must find every label's Chinese and English
+// title in it. make label-test runs it after test-network/labeltools.sh
+// ensure.
 func TestDecoders(t *testing.T) {
 	tools := map[string]string{}
-	for _, name := range []string{"zbarimg", "dmtxread", "ZXingReader", "pdftoppm", "rsvg-convert"} {
+	for _, name := range []string{"zbarimg", "dmtxread", "ZXingReader", "pdftoppm", "pdftotext", "rsvg-convert"} {
 		p, err := exec.LookPath(name)
 		require.NoError(t, err, "%s missing: run bash test-network/labeltools.sh ensure (as root)", name)
 		tools[name] = p
@@ -51,23 +53,6 @@ func TestDecoders(t *testing.T) {
 
 	labels := decoderLabels(t)
 	dir := t.TempDir()
-	sheet := Sheet{Layout: Layout{DataMatrix: true}}
-	var pdf bytes.Buffer
-	require.NoError(t, sheet.PDF(&pdf, labels))
-	pdfPath := filepath.Join(dir, "sheet.pdf")
-	require.NoError(t, os.WriteFile(pdfPath, pdf.Bytes(), 0o600))
-	plans, err := sheet.layouts(labels)
-	require.NoError(t, err)
-	full := sheet.withDefaults()
-	svgPlans := make([]*plan, len(labels))
-	for i, l := range labels {
-		var b bytes.Buffer
-		require.NoError(t, sheet.SVG(&b, l))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("l%d.svg", i)), b.Bytes(), 0o600))
-		svgPlans[i], err = sheet.layout(l, padding, 0)
-		require.NoError(t, err)
-	}
-
 	// Render and cut: each job renders one image and writes its symbol crops.
 	var (
 		mu    sync.Mutex
@@ -97,72 +82,112 @@ func TestDecoders(t *testing.T) {
 		}
 		return nil
 	}
+	// Each X-dimension renders a sheet, and its labels one by one.
 	var jobs []func() error
-	for _, dpi := range []int{150, 300, 600} {
-		scale := float64(dpi) / 25.4
-		jobs = append(jobs, func() error {
-			tag := fmt.Sprintf("pdf-pdftoppm-%d", dpi)
-			out := filepath.Join(dir, tag)
-			if err := runCmd(tools["pdftoppm"], "-r", strconv.Itoa(dpi), "-gray", "-singlefile", pdfPath, out); err != nil {
-				return err
+	for _, cf := range []struct {
+		xdim float64
+		dpis []int
+	}{
+		{DefaultXDim, []int{150, 300, 600}},
+		// GS1's minimum: modules of 4.68 dots at 300 dpi, not whole dots. At
+		// 150 dpi (2.3 px a module) ZXingReader misses a DataMatrix that
+		// ImageMagick rendered, so that resolution is left out here.
+		{MinXDim, []int{300, 600}},
+	} {
+		sub := filepath.Join(dir, fmt.Sprintf("x%.3f", cf.xdim))
+		require.NoError(t, os.Mkdir(sub, 0o700))
+		sheet := Sheet{Layout: Layout{DataMatrix: true, XDim: cf.xdim}}
+		var pdf bytes.Buffer
+		require.NoError(t, sheet.PDF(&pdf, labels))
+		pdfPath := filepath.Join(sub, "sheet.pdf")
+		require.NoError(t, os.WriteFile(pdfPath, pdf.Bytes(), 0o600))
+		plans, err := sheet.layouts(labels)
+		require.NoError(t, err)
+		full := sheet.withDefaults()
+		// poppler reads the text back: every label's Chinese and English title
+		// is on the sheet, none dropped.
+		text, err := exec.Command(tools["pdftotext"], "-enc", "UTF-8", pdfPath, "-").Output() //nolint:gosec // the test's own tool
+		require.NoError(t, err)
+		for _, l := range labels {
+			for _, word := range strings.Fields(l.Title) {
+				require.Contains(t, string(text), word)
 			}
-			img, err := readPGM(out + ".pgm")
-			if err != nil {
-				return err
-			}
-			for i, p := range plans {
-				ox, oy := full.origin(i)
-				if err := addCrops(img, tag, i, p, ox, oy, scale); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		for i := range labels {
-			svg := filepath.Join(dir, fmt.Sprintf("l%d.svg", i))
+		}
+		svgPlans := make([]*plan, len(labels))
+		for i, l := range labels {
+			var b bytes.Buffer
+			require.NoError(t, sheet.SVG(&b, l))
+			require.NoError(t, os.WriteFile(filepath.Join(sub, fmt.Sprintf("l%d.svg", i)), b.Bytes(), 0o600))
+			svgPlans[i], err = sheet.layout(l, padding, 0)
+			require.NoError(t, err)
+		}
+
+		for _, dpi := range cf.dpis {
+			scale := float64(dpi) / 25.4
 			jobs = append(jobs, func() error {
-				tag := fmt.Sprintf("svg-rsvg-%d", dpi)
-				out := filepath.Join(dir, fmt.Sprintf("%s-l%d.png", tag, i))
-				if err := runCmd(tools["rsvg-convert"], "-d", strconv.Itoa(dpi), "-p", strconv.Itoa(dpi), "-b", "white", "-o", out, svg); err != nil {
+				tag := fmt.Sprintf("x%.3f-pdf-pdftoppm-%d", cf.xdim, dpi)
+				out := filepath.Join(sub, tag)
+				if err := runCmd(tools["pdftoppm"], "-r", strconv.Itoa(dpi), "-gray", "-singlefile", pdfPath, out); err != nil {
 					return err
 				}
-				img, err := readPNG(out)
+				img, err := readPGM(out + ".pgm")
 				if err != nil {
 					return err
 				}
-				return addCrops(img, tag, i, svgPlans[i], 0, 0, scale)
-			}, func() error {
-				tag := fmt.Sprintf("svg-imagemagick-%d", dpi)
-				out := filepath.Join(dir, fmt.Sprintf("%s-l%d.pgm", tag, i))
-				if err := runCmd(tools["convert"], "-density", strconv.Itoa(dpi), "MSVG:"+svg, "-colorspace", "Gray", "-depth", "8", out); err != nil {
-					return err
+				for i, p := range plans {
+					ox, oy := full.origin(i)
+					if err := addCrops(img, tag, i, p, ox, oy, scale); err != nil {
+						return err
+					}
 				}
-				img, err := readPGM(out)
-				if err != nil {
-					return err
-				}
-				return addCrops(img, tag, i, svgPlans[i], 0, 0, scale)
-			}, func() error {
-				tag := fmt.Sprintf("png-%d", dpi)
-				lay := sheet.Layout
-				lay.DPI = dpi
-				var b bytes.Buffer
-				if err := lay.PNG(&b, labels[i]); err != nil {
-					return err
-				}
-				if got := pngDPI(b.Bytes()); got != dpi {
-					return fmt.Errorf("%s: pHYs says %d dpi", tag, got)
-				}
-				decoded, err := png.Decode(&b)
-				if err != nil {
-					return err
-				}
-				p, err := lay.layout(labels[i], padding, 25.4/float64(dpi))
-				if err != nil {
-					return err
-				}
-				return addCrops(imageToGray(decoded), tag, i, p, 0, 0, scale)
+				return nil
 			})
+			for i := range labels {
+				svg := filepath.Join(sub, fmt.Sprintf("l%d.svg", i))
+				jobs = append(jobs, func() error {
+					tag := fmt.Sprintf("x%.3f-svg-rsvg-%d", cf.xdim, dpi)
+					out := filepath.Join(sub, fmt.Sprintf("%s-l%d.png", tag, i))
+					if err := runCmd(tools["rsvg-convert"], "-d", strconv.Itoa(dpi), "-p", strconv.Itoa(dpi), "-b", "white", "-o", out, svg); err != nil {
+						return err
+					}
+					img, err := readPNG(out)
+					if err != nil {
+						return err
+					}
+					return addCrops(img, tag, i, svgPlans[i], 0, 0, scale)
+				}, func() error {
+					tag := fmt.Sprintf("x%.3f-svg-imagemagick-%d", cf.xdim, dpi)
+					out := filepath.Join(sub, fmt.Sprintf("%s-l%d.pgm", tag, i))
+					if err := runCmd(tools["convert"], "-density", strconv.Itoa(dpi), "MSVG:"+svg, "-colorspace", "Gray", "-depth", "8", out); err != nil {
+						return err
+					}
+					img, err := readPGM(out)
+					if err != nil {
+						return err
+					}
+					return addCrops(img, tag, i, svgPlans[i], 0, 0, scale)
+				}, func() error {
+					tag := fmt.Sprintf("x%.3f-png-%d", cf.xdim, dpi)
+					lay := sheet.Layout
+					lay.DPI = dpi
+					var b bytes.Buffer
+					if err := lay.PNG(&b, labels[i]); err != nil {
+						return err
+					}
+					if got := pngDPI(b.Bytes()); got != dpi {
+						return fmt.Errorf("%s: pHYs says %d dpi", tag, got)
+					}
+					decoded, err := png.Decode(&b)
+					if err != nil {
+						return err
+					}
+					p, err := lay.layout(labels[i], padding, 25.4/float64(dpi))
+					if err != nil {
+						return err
+					}
+					return addCrops(imageToGray(decoded), tag, i, p, 0, 0, scale)
+				})
+			}
 		}
 	}
 	require.NoError(t, parallel(2, jobs))
