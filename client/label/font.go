@@ -131,11 +131,15 @@ func loadFace(path, name string) (*face, error) {
 	if err != nil {
 		return nil, fail(ErrFont, path, err)
 	}
-	if len(b) >= 4 && string(b[:4]) == "ttcf" {
+	// The PDF writer (fpdf's utf8fontfile.go) takes sfnt version 0x00010000
+	// or "true" only, and refuses "ttcf" and "OTTO".
+	switch tag := string(b[:min(4, len(b))]); {
+	case tag == "ttcf":
 		return nil, fail(ErrFont, path, errorString("a font collection (.ttc): give one TrueType font (.ttf)"))
-	}
-	if !hasTable(b, "glyf") {
-		return nil, fail(ErrFont, path, errorString("not a TrueType font with glyf outlines (CFF .otf fonts cannot be embedded in the PDF)"))
+	case tag == "OTTO":
+		return nil, fail(ErrFont, path, errorString("an OpenType font with CFF outlines: the PDF can embed only TrueType (glyf) fonts"))
+	case tag != "\x00\x01\x00\x00" && tag != "true" || !hasTable(b, "glyf"):
+		return nil, fail(ErrFont, path, errorString("not a TrueType font with glyf outlines"))
 	}
 	f, err := sfnt.Parse(b)
 	if err != nil {
