@@ -68,7 +68,8 @@ func (k *consoleConfig) check() error {
 }
 
 // tlsConfig requires a client certificate issued by the organisation's own
-// CA; a certificate of another organisation's CA fails the handshake.
+// CA, of a person (console.ServerTLS); a certificate of another
+// organisation's CA fails the handshake.
 func (k *consoleConfig) tlsConfig() (*tls.Config, error) {
 	cert, err := tls.LoadX509KeyPair(k.tlsCert, k.tlsKey)
 	if err != nil {
@@ -82,18 +83,7 @@ func (k *consoleConfig) tlsConfig() (*tls.Config, error) {
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, fmt.Errorf("console client CA %s: no PEM certificate in it", k.clientCA)
 	}
-	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool,
-		VerifyConnection: verifyStaffClient, MinVersion: tls.VersionTLS12}, nil
-}
-
-// verifyStaffClient refuses, among the certificates the CA issued, those
-// of nodes (peers, orderers): the console is for people.
-func verifyStaffClient(cs tls.ConnectionState) error {
-	if len(cs.PeerCertificates) == 0 {
-		return errors.New("no client certificate")
-	}
-	_, err := console.StaffOf(cs.PeerCertificates[0])
-	return err
+	return console.ServerTLS(cert, pool), nil
 }
 
 // consoleLedger is what the console needs of a ledger client.
@@ -101,24 +91,7 @@ type consoleLedger interface {
 	console.Ledger
 	epcisfeed.Source
 	masterdata.Events
-	MSPID() string
-	GetMember(ctx context.Context, mspID string) (*model.Member, error)
-}
-
-// ErrNotRegulator refuses the console to an organisation that is neither
-// the Regulator nor a provincial regulator on the ledger.
-var ErrNotRegulator = errors.New("the console is served only for the Regulator or a provincial regulator")
-
-// requireRegulator reads the member's role on the ledger.
-func requireRegulator(ctx context.Context, l consoleLedger) (*model.Member, error) {
-	m, err := l.GetMember(ctx, l.MSPID())
-	if err != nil {
-		return nil, fmt.Errorf("reading the member's role: %w", err)
-	}
-	if m.Role != model.RoleRegulator && m.Role != model.RoleProvincialRegulator {
-		return nil, fmt.Errorf("%w: %s is a %s", ErrNotRegulator, m.MSPID, m.Role)
-	}
-	return m, nil
+	console.Member
 }
 
 // consoleService is the running console.
@@ -160,7 +133,7 @@ func (k *consoleConfig) start(ctx context.Context, profilePath string,
 	if !ok {
 		return nil, errors.New("the ledger client cannot serve the console")
 	}
-	member, err := requireRegulator(ctx, cl)
+	member, err := console.RequireRegulator(ctx, cl)
 	if err != nil {
 		return nil, &ConfigError{Msg: err.Error()}
 	}
