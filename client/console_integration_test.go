@@ -182,22 +182,23 @@ func reachOf(body string) map[string]string {
 }
 
 // findQueueAlert follows the queue's pages until the card of alertID, and
-// returns that page.
-func findQueueAlert(t *testing.T, c *http.Client, base, alertID string) string {
+// returns that page's URL and body.
+func findQueueAlert(t *testing.T, c *http.Client, base, alertID string) (page, body string) {
 	t.Helper()
 	next := base + "queue?lang=en"
 	for range 200 {
-		status, body := get(t, c, next)
+		status, b := get(t, c, next)
+		body = b
 		require.Equal(t, http.StatusOK, status, body)
 		if strings.Contains(body, `data-alert="`+alertID+`"`) {
-			return body
+			return next, body
 		}
 		m := regexp.MustCompile(`<a href="([^"]+)">Next page</a>`).FindStringSubmatch(body)
 		require.Len(t, m, 2, "alert %s is on no page of the queue", alertID)
 		next = base[:strings.Index(base, "/console/")] + html.UnescapeString(m[1])
 	}
 	t.Fatal("the queue has too many pages")
-	return ""
+	return "", ""
 }
 
 // alertCard is the card of alertID on a queue page.
@@ -244,7 +245,8 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	certFile, keyFile, err := testnet.Current().IssueUser(reg, "inspector"+randDigits(t, 6))
 	require.NoError(t, err)
 	inspector := rc.as(t, staffFiles{cert: certFile, key: keyFile})
-	card := alertCard(findQueueAlert(t, inspector, base, alertID), alertID)
+	_, page := findQueueAlert(t, inspector, base, alertID)
+	card := alertCard(page, alertID)
 	assert.Contains(t, card, `data-status="open"`)
 	assert.NotContains(t, card, "queue/decide", "read-only staff get no decide form")
 	form := url.Values{"code": {code}, "alert": {alertID}, "decision": {"dismiss"}}
@@ -258,7 +260,8 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	require.Error(t, err, "a certificate of ManufacturerA's CA")
 
 	// Admin staff decide; the ledger names them.
-	card = alertCard(findQueueAlert(t, adm, base, alertID), alertID)
+	_, page = findQueueAlert(t, adm, base, alertID)
+	card = alertCard(page, alertID)
 	m := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(card)
 	require.Len(t, m, 2, "admin staff get the decide form")
 	form.Set("token", m[1])

@@ -65,7 +65,7 @@ func (c *Console) chart(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "500 internal error, reference "+ref, http.StatusInternalServerError)
 		return
 	}
-	svg, err := drawSVG(p, 720, 320)
+	svg, err := drawSVG(p, 640, 300)
 	if err != nil {
 		c.log.Error("console: chart drawing", "err", err)
 		http.Error(w, "500 internal error", http.StatusInternalServerError)
@@ -94,8 +94,10 @@ func newPlot(ylabel string) *plot.Plot {
 	p.Y.Label.Text = ylabel
 	p.Y.Min = 0
 	p.Legend.Top = true
-	p.Legend.TextStyle.Font.Size = vg.Points(10)
-	p.X.Tick.Label.Font.Size = vg.Points(9)
+	p.Legend.TextStyle.Font.Size = vg.Points(13)
+	p.X.Tick.Label.Font.Size = vg.Points(12)
+	p.Y.Tick.Label.Font.Size = vg.Points(12)
+	p.Y.Label.TextStyle.Font.Size = vg.Points(13)
 	p.Add(plotter.NewGrid())
 	return p
 }

@@ -134,7 +134,10 @@ const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action '
 func setSecurityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer a browser sends
+	// "Origin: null" with the decide form, which checkSameSite refuses.
+	// Nothing leaves the origin either way: the pages link nowhere else.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Frame-Options", "DENY")
 }
@@ -149,6 +152,14 @@ var (
 				return ""
 			}
 			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		// short is the first 12 characters of a transaction-derived ID, as
+		// tracectl shows them; the full ID is in the link and its title.
+		"short": func(id string) string {
+			if len(id) <= 16 {
+				return id
+			}
+			return id[:12] + "…"
 		},
 		"pct": func(n, of int) string {
 			if of == 0 {

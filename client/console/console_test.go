@@ -331,6 +331,8 @@ func TestDecide(t *testing.T) {
 		{"another staff member's token", f.admin, form(func(v url.Values) { v.Set("token", f.token(f.reader)) }), nil, http.StatusForbidden},
 		{"cross-site fetch", f.admin, form(nil), map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
 		{"another origin", f.admin, form(nil), map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"an opaque origin", f.admin, form(nil), map[string]string{"Origin": "null"}, http.StatusForbidden},
+		{"plain http origin", f.admin, form(nil), map[string]string{"Origin": "http://console.example:8443"}, http.StatusForbidden},
 		{"a decision that is neither", f.admin, form(func(v url.Values) { v.Set("decision", "maybe") }), nil, http.StatusBadRequest},
 		{"a field twice", f.admin, form(func(v url.Values) { v.Add("alert", "other") }), nil, http.StatusBadRequest},
 		{"no alert", f.admin, form(func(v url.Values) { v.Del("alert") }), nil, http.StatusBadRequest},
