@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -71,17 +68,9 @@ func (k *consoleConfig) check() error {
 // CA, of a person (console.ServerTLS); a certificate of another
 // organisation's CA fails the handshake.
 func (k *consoleConfig) tlsConfig() (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(k.tlsCert, k.tlsKey)
+	cert, pool, err := loadMutualTLS("console", k.tlsCert, k.tlsKey, k.clientCA)
 	if err != nil {
-		return nil, fmt.Errorf("console TLS certificate: %w", err)
-	}
-	pem, err := os.ReadFile(k.clientCA)
-	if err != nil {
-		return nil, fmt.Errorf("console client CA: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("console client CA %s: no PEM certificate in it", k.clientCA)
+		return nil, err
 	}
 	return console.ServerTLS(cert, pool), nil
 }
