@@ -42,7 +42,8 @@
 #                                 file): a CRL signed by ORG's CA put into its channel MSP by a
 #                                 config update its admin signs; every peer refuses it after
 #   network.sh serve              start the verification service (traced) as the Regulator's
-#                                 read-only identity and print its address
+#                                 read-only identity, with the regulator's console (mutual TLS),
+#                                 and print their addresses and the console's staff certificate
 #   network.sh tools              only build the Fabric tools and the project's binaries
 #   network.sh partition ORG      (--netns) take the organisation's network link down
 #   network.sh heal ORG           (--netns) bring it up again
