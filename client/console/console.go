@@ -214,6 +214,16 @@ func (v *view) T(key string) string {
 	return key
 }
 
+// Reason is an alert's reason in the page's language; a reason the catalog
+// does not know (one added to the chaincode after the console, such as a
+// new kind of signal) shows as it is.
+func (v *view) Reason(r string) string {
+	if s, ok := v.msgs["reason."+r]; ok {
+		return s
+	}
+	return r
+}
+
 // handlerFunc fills a page's view; an error is answered as a notice page.
 type handlerFunc func(r *http.Request, v *view) (tmpl string, err error)
 

@@ -36,6 +36,7 @@ var messages = map[string]map[string]string{
 		"batch.title": "批次", "batch.tx": "交易",
 		"company.role": "角色", "company.suspended": "已暂停", "company.product": "产品", "company.samr": "SAMR 资料",
 		"company.complete": "齐全", "company.incomplete": "不全",
+		"reason.already_sold": "已售商品再次销售",
 	},
 	"en": {
 		"title": "Regulator console", "nav.label": "Pages", "nav.recalls": "Recalls", "nav.queue": "Clone reports", "nav.stats": "Makers and categories", "nav.search": "Search",
@@ -69,5 +70,6 @@ var messages = map[string]map[string]string{
 		"batch.title": "Batch", "batch.tx": "Transaction",
 		"company.role": "Role", "company.suspended": "suspended", "company.product": "Product", "company.samr": "SAMR data",
 		"company.complete": "complete", "company.incomplete": "incomplete",
+		"reason.already_sold": "resale of a sold unit",
 	},
 }
