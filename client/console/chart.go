@@ -102,9 +102,10 @@ func newPlot(ylabel string) *plot.Plot {
 	return p
 }
 
-// series is one named set of values, one per X label.
+// series is one set of values, one per X label. Its name is not drawn: the
+// page shows the legend in HTML (legend), because gonum measures text with
+// its Latin fonts and Chinese labels would overlap.
 type series struct {
-	label  string
 	values plotter.Values
 }
 
@@ -130,7 +131,6 @@ func addBars(p *plot.Plot, labels []string, ss []series) error {
 		b.LineStyle.Width = 0
 		b.Offset = width * vg.Length(2*i-(len(ss)-1)) / 2
 		p.Add(b)
-		p.Legend.Add(s.label, b)
 	}
 	return nil
 }
@@ -153,8 +153,7 @@ func (c *Console) reachChart(ctx context.Context, id string, msgs map[string]str
 	if n == 0 {
 		return p, nil
 	}
-	return p, addBars(p, labels, []series{{msgs["reach.held"], held}, {msgs["reach.returning"], ret},
-		{msgs["reach.decommissioned"], dec}, {msgs["reach.sold"], sold}})
+	return p, addBars(p, labels, []series{{held}, {ret}, {dec}, {sold}})
 }
 
 // commissionedChart draws units commissioned per day, one line per
@@ -212,5 +211,5 @@ func (c *Console) samrChart(ctx context.Context, msgs map[string]string) (*plot.
 	if len(names) == 0 {
 		return p, nil
 	}
-	return p, addBars(p, names, []series{{msgs["stats.products"], all}, {msgs["stats.complete"], full}})
+	return p, addBars(p, names, []series{{all}, {full}})
 }
