@@ -29,7 +29,7 @@ demo: build
 	$(NETWORK) up
 	$(NETWORK) serve
 	TRACECTL=$(BIN)/tracectl bash test-network/demo.sh
-	@echo "The network and the verification service keep running: 'make status', 'make down'."
+	@echo "The network, the verification service and the regulator's console keep running: 'make status', 'make down'."
 
 ## test: unit tests, lint, fuzz smoke run, integration tests on one network they start themselves, browser tests
 test: label-test unit-test lint fuzz integration-test browser-test

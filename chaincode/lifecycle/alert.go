@@ -50,6 +50,10 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	if err != nil {
 		return nil, err
 	}
+	staff, err := registry.Text("staff", req.Staff, model.MaxStaffLen, false)
+	if err != nil {
+		return nil, err
+	}
 	r, err := parseCode(req.Code, "code")
 	if err != nil {
 		return nil, err
@@ -65,7 +69,7 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	if err != nil {
 		return nil, err
 	}
-	a.DecidedBy, a.DecidedAt, a.Note = m.MSPID, l.now(), note
+	a.DecidedBy, a.DecidedAt, a.Note, a.DecidedByStaff = m.MSPID, l.now(), note, staff
 	a.Status = model.AlertDismissed
 	if req.Decision == model.DecisionConfirm {
 		a.Status = model.AlertConfirmed
