@@ -377,7 +377,9 @@ func typed(name string, typeRequired bool) func(*elem) (any, error) {
 			if a.Name.Space != "" || a.Name.Local != "type" {
 				return nil, errAt(e, CodeUnknownAttr, "the attribute "+excerpt(a.Name.Local)+" has no place on "+name)
 			}
-			o.set("type", epcis.CBVWord(strings.TrimSpace(a.Value)))
+			if v := strings.TrimSpace(a.Value); v != "" {
+				o.set("type", epcis.CBVWord(v)) // an empty type is no type, as in the hash
+			}
 		}
 		if typeRequired && !o.has("type") {
 			return nil, errAt(e, CodeInvalidValue, name+" needs its type attribute")

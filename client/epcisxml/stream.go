@@ -1,6 +1,7 @@
 package epcisxml
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -56,7 +57,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func newStream(r io.Reader, lim Limits) *stream {
 	in := &countingReader{r: r, max: lim.Bytes}
-	d := xml.NewDecoder(in)
+	br := bufio.NewReader(in)
+	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
+		_, _ = br.Discard(3) // a UTF-8 byte-order mark, which encoding/xml takes for text
+	}
+	d := xml.NewDecoder(br)
 	d.Strict = true // only the five predefined entities; no HTML autoclose
 	// No CharsetReader: a declared encoding other than UTF-8 is an error.
 	return &stream{d: d, in: in, lim: lim, first: true, prefix: map[string]string{}}
@@ -94,7 +99,7 @@ func (s *stream) next() (xml.Token, error) {
 			continue
 		case xml.StartElement:
 			s.depth++
-			s.path = append(s.path, t.Name.Local)
+			s.path = append(s.path, clipName(t.Name.Local))
 			if s.depth > s.lim.Depth {
 				return nil, s.fail(CodeDepth, "elements nested deeper than "+itoa(s.lim.Depth)+" levels")
 			}
@@ -143,6 +148,14 @@ func (s *stream) readError(err error) error {
 	// A declared encoding other than UTF-8, and anything else the decoder
 	// refuses outside its syntax errors.
 	return s.fail(CodeSyntax, clip(err.Error()))
+}
+
+// clipName bounds an element name in a path: names are the input's too.
+func clipName(n string) string {
+	if len(n) > excerptMax {
+		return strings.ToValidUTF8(n[:excerptMax], "") + "..."
+	}
+	return n
 }
 
 // clip bounds a message of encoding/xml, which may quote the input.

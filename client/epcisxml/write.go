@@ -135,6 +135,9 @@ func (w *xmlWriter) open(name string, attrs ...string) {
 	w.b.WriteByte('<')
 	w.b.WriteString(name)
 	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i] == "creationDate" && attrs[i+1] == "" {
+			continue
+		}
 		w.attr(attrs[i], attrs[i+1])
 	}
 	w.b.WriteByte('>')
