@@ -232,7 +232,6 @@ func setVersions(h http.Header) {
 	h.Set("GS1-CBV-Version", CBVVersion)
 }
 
-
 // compareVersions compares dotted versions numerically: 2.0 equals 2.0.0.
 func compareVersions(a, b string) int {
 	as, bs := strings.Split(a, "."), strings.Split(b, ".")

@@ -52,4 +52,3 @@ func (f docFormat) contentType(doc []byte) (string, error) {
 	}
 	return "application/ld+json", nil
 }
-
