@@ -2,7 +2,9 @@ package epcisxml
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tracechain/tracechain/chaincode/epcis"
@@ -47,13 +49,13 @@ func (c *converter) prefix(e *elem, ns string) (string, error) {
 			return p, nil
 		}
 	}
-	if !absoluteIRI(ns) {
+	if !epcis.IsIRI(ns) {
 		return "", errAt(e, CodeUnsupported, "the namespace "+excerpt(ns)+" is not an absolute IRI, so its elements have no JSON-LD name")
 	}
 	p := c.hint[ns]
 	if !validPrefix(p) || slices.Contains(standardPrefixNames, p) || c.nsOf[p] != "" {
 		for i := 1; ; i++ {
-			p = "ns" + itoa(i)
+			p = "ns" + strconv.Itoa(i)
 			if c.nsOf[p] == "" {
 				break
 			}
@@ -70,19 +72,10 @@ func (c *converter) context() any {
 		return []any{epcis.StandardContextURL}
 	}
 	o := newObject()
-	for _, p := range slicesSorted(c.nsOf) {
+	for _, p := range slices.Sorted(maps.Keys(c.nsOf)) {
 		o.set(p, c.nsOf[p])
 	}
 	return []any{epcis.StandardContextURL, o}
-}
-
-func slicesSorted(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // validPrefix says whether p may be used as a JSON-LD prefix: a simple name.
@@ -92,21 +85,6 @@ func validPrefix(p string) bool {
 	}
 	for i, r := range p {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || i > 0 && (r >= '0' && r <= '9' || r == '-')) {
-			return false
-		}
-	}
-	return true
-}
-
-// absoluteIRI says whether s starts with a URI scheme.
-func absoluteIRI(s string) bool {
-	i := strings.IndexByte(s, ':')
-	if i <= 0 {
-		return false
-	}
-	for j := 0; j < i; j++ {
-		c := s[j]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
 			return false
 		}
 	}
@@ -151,11 +129,9 @@ func (c *converter) event(e *elem, typ string) (*object, error) {
 func (c *converter) eventKids(o *object, e *elem, typ string) error {
 	for _, k := range e.kids {
 		if k.name.Space != "" {
-			key, v, err := c.extension(k)
-			if err != nil {
+			if err := c.addExtension(o, k); err != nil {
 				return err
 			}
-			o.add(key, v)
 			continue
 		}
 		name := k.name.Local
@@ -193,7 +169,7 @@ func (c *converter) field(k *elem, name string) (any, error) {
 		v, err := leaf(k)
 		return epcis.CBVWord(v), err
 	case "epcList", "childEPCs", "inputEPCList", "outputEPCList":
-		return leaves(k, "epc", false)
+		return c.list(k, "epc", leafAny)
 	case "quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList":
 		return c.list(k, "quantityElement", c.quantityElement)
 	case "persistentDisposition":
@@ -225,29 +201,6 @@ func leaf(e *elem) (string, error) {
 		return "", errAt(e.kids[0], CodeUnknownElement, e.name.Local+" holds text, not the element "+excerpt(e.kids[0].name.Local))
 	}
 	return e.value(), nil
-}
-
-// leaves are the texts of e's children, each named child; vocab converts
-// 1.x CBV URNs to bare words.
-func leaves(e *elem, child string, vocab bool) ([]string, error) {
-	if err := wrapperOnly(e); err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, k := range e.kids {
-		if k.name.Space != "" || k.name.Local != child {
-			return nil, errAt(k, CodeUnknownElement, e.name.Local+" lists "+child+" elements only, not "+excerpt(k.name.Local))
-		}
-		v, err := leaf(k)
-		if err != nil {
-			return nil, err
-		}
-		if vocab {
-			v = epcis.CBVWord(v)
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }
 
 // wrapperOnly refuses attributes and text on an element that holds
@@ -290,11 +243,9 @@ func (c *converter) structure(e *elem, o *object, conv func(k *elem) (any, error
 	}
 	for _, k := range e.kids {
 		if k.name.Space != "" {
-			key, v, err := c.extension(k)
-			if err != nil {
+			if err := c.addExtension(o, k); err != nil {
 				return err
 			}
-			o.add(key, v)
 			continue
 		}
 		if k.name.Local == "extension" {
@@ -474,7 +425,7 @@ func (c *converter) errorDeclaration(e *elem) (any, error) {
 	err := c.structure(e, o, func(k *elem) (any, error) {
 		switch k.name.Local {
 		case "correctiveEventIDs":
-			return leaves(k, "correctiveEventID", false)
+			return c.list(k, "correctiveEventID", leafAny)
 		case "reason":
 			v, err := leaf(k)
 			return epcis.CBVWord(v), err
@@ -484,16 +435,20 @@ func (c *converter) errorDeclaration(e *elem) (any, error) {
 	return o, err
 }
 
-// extension converts a user extension element to its JSON key and value:
-// text as a string, child elements as an object (repeated children as a
-// list).
-func (c *converter) extension(e *elem) (string, any, error) {
+// addExtension converts a user extension element and adds it to o under
+// its JSON key: text as a string, child elements as an object, a repeated
+// element as a list.
+func (c *converter) addExtension(o *object, e *elem) error {
 	key, err := c.key(e, nameOf(e.name))
 	if err != nil {
-		return "", nil, err
+		return err
 	}
 	v, err := c.extValue(e)
-	return key, v, err
+	if err != nil {
+		return err
+	}
+	o.add(key, v)
+	return nil
 }
 
 func (c *converter) extValue(e *elem) (any, error) {
@@ -508,15 +463,9 @@ func (c *converter) extValue(e *elem) (any, error) {
 	}
 	o := newObject()
 	for _, k := range e.kids {
-		key, err := c.key(k, nameOf(k.name))
-		if err != nil {
+		if err := c.addExtension(o, k); err != nil {
 			return nil, err
 		}
-		v, err := c.extValue(k)
-		if err != nil {
-			return nil, err
-		}
-		o.add(key, v)
 	}
 	return o, nil
 }

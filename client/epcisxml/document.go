@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -245,9 +246,9 @@ func (rd *docReader) event(t xml.StartElement) error {
 	}
 	rd.n++
 	if rd.n > rd.s.lim.Events {
-		return rd.s.fail(CodeTooManyEvents, "more than "+itoa(rd.s.lim.Events)+" events")
+		return rd.s.fail(CodeTooManyEvents, "more than "+strconv.Itoa(rd.s.lim.Events)+" events")
 	}
-	rd.s.path[len(rd.s.path)-1] = t.Name.Local + "[" + itoa(rd.n) + "]"
+	rd.s.path[len(rd.s.path)-1] = t.Name.Local + "[" + strconv.Itoa(rd.n) + "]"
 	e, err := rd.s.readElem(t)
 	if err != nil {
 		return err

@@ -67,15 +67,6 @@ func writeJSON(b *bytes.Buffer, v any) {
 		writeList(b, t)
 	case listValue:
 		writeList(b, t)
-	case []string:
-		b.WriteByte('[')
-		for i, s := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeString(b, s)
-		}
-		b.WriteByte(']')
 	case string:
 		writeString(b, t)
 	case json.Number:

@@ -2,6 +2,7 @@ package epcisxml
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -42,7 +43,7 @@ func TestAttacksRefused(t *testing.T) {
 	deep := strings.Repeat(`<ex:a xmlns:ex="https://ex.example/">`, 70) + "x" + strings.Repeat(`</ex:a>`, 70)
 	var attrs strings.Builder
 	for i := range 100 {
-		attrs.WriteString(` ex:a` + itoa(i) + `="1"`)
+		attrs.WriteString(` ex:a` + strconv.Itoa(i) + `="1"`)
 	}
 	tests := []struct {
 		name string

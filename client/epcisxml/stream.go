@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -101,10 +102,10 @@ func (s *stream) next() (xml.Token, error) {
 			s.depth++
 			s.path = append(s.path, clipName(t.Name.Local))
 			if s.depth > s.lim.Depth {
-				return nil, s.fail(CodeDepth, "elements nested deeper than "+itoa(s.lim.Depth)+" levels")
+				return nil, s.fail(CodeDepth, "elements nested deeper than "+strconv.Itoa(s.lim.Depth)+" levels")
 			}
 			if len(t.Attr) > s.lim.Attributes {
-				return nil, s.fail(CodeAttributes, "more than "+itoa(s.lim.Attributes)+" attributes on one element")
+				return nil, s.fail(CodeAttributes, "more than "+strconv.Itoa(s.lim.Attributes)+" attributes on one element")
 			}
 			for _, a := range t.Attr {
 				if a.Name.Space == nsXMLNS {
@@ -131,7 +132,7 @@ func (s *stream) pop() {
 // readError classifies an error of encoding/xml.
 func (s *stream) readError(err error) error {
 	if errors.Is(err, errTooLarge) {
-		return s.fail(CodeTooLarge, "the document has more than "+itoa64(s.lim.Bytes)+" bytes")
+		return s.fail(CodeTooLarge, "the document has more than "+strconv.FormatInt(s.lim.Bytes, 10)+" bytes")
 	}
 	if errors.Is(err, io.EOF) {
 		return s.fail(CodeSyntax, "unexpected end of the document")
@@ -164,28 +165,4 @@ func clip(msg string) string {
 		return strings.ToValidUTF8(msg[:120], "") + "..."
 	}
 	return msg
-}
-
-func itoa(n int) string { return itoa64(int64(n)) }
-
-func itoa64(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -213,7 +214,7 @@ func (w *xmlWriter) event(ev map[string]any, docCtx *epcis.Context) error {
 	for _, f := range append(slices.Clone(headFields), order...) {
 		known[f] = true
 	}
-	for _, k := range sortedKeys(ev) {
+	for _, k := range slices.Sorted(maps.Keys(ev)) {
 		if known[k] {
 			continue
 		}
@@ -223,15 +224,6 @@ func (w *xmlWriter) event(ev map[string]any, docCtx *epcis.Context) error {
 	}
 	w.close(typ)
 	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // field writes one standard field.
@@ -377,7 +369,7 @@ func (w *xmlWriter) structure(name string, o map[string]any, ctx *epcis.Context,
 // extensions writes the keys of o that are not among skip as extension
 // elements, sorted.
 func (w *xmlWriter) extensions(o map[string]any, ctx *epcis.Context, skip ...string) error {
-	for _, k := range sortedKeys(o) {
+	for _, k := range slices.Sorted(maps.Keys(o)) {
 		if slices.Contains(skip, k) {
 			continue
 		}
@@ -421,7 +413,7 @@ func (w *xmlWriter) extension(key string, v any, ctx *epcis.Context) error {
 	}
 	if o, ok := v.(map[string]any); ok {
 		w.open(name, decl...)
-		for _, k := range sortedKeys(o) {
+		for _, k := range slices.Sorted(maps.Keys(o)) {
 			if err := w.extension(k, o[k], ctx); err != nil {
 				return err
 			}
@@ -478,7 +470,7 @@ func (w *xmlWriter) sensorElement(o map[string]any, ctx *epcis.Context) error {
 func (w *xmlWriter) sensorAttrs(name string, o map[string]any, ctx *epcis.Context) error {
 	var attrs []string
 	decl := map[string]string{}
-	for _, k := range sortedKeys(o) {
+	for _, k := range slices.Sorted(maps.Keys(o)) {
 		v := o[k]
 		if _, scalar := v.(map[string]any); scalar || v == nil {
 			return fmt.Errorf("%s.%s is not a value", name, excerpt(k))
@@ -497,7 +489,7 @@ func (w *xmlWriter) sensorAttrs(name string, o map[string]any, ctx *epcis.Contex
 		decl[p] = ns
 		attrs = append(attrs, p+":"+l, str(v))
 	}
-	for _, p := range slicesSorted(decl) {
+	for _, p := range slices.Sorted(maps.Keys(decl)) {
 		attrs = append(attrs, "xmlns:"+p, decl[p])
 	}
 	w.open(name, attrs...)
