@@ -75,7 +75,10 @@ func (h *Handler) writeDocument(w http.ResponseWriter, r *http.Request, recs []e
 		// The same document in the XML binding: its events have the
 		// hashes of their JSON form (epcisxml.FromJSON).
 		if b, err = epcisxml.FromJSON(b); err != nil {
-			h.internal(w, r, err)
+			// A JSON-LD value XML cannot write (a list of lists in an
+			// extension): the answer exists, in JSON-LD only.
+			writeProblem(w, r, Problem{Type: NotAcceptableException, Title: "Not acceptable", Status: http.StatusNotAcceptable,
+				Detail: "an event of this answer has no EPCIS XML form (" + err.Error() + "); ask for application/ld+json"})
 			return
 		}
 		contentType = epcisxml.MediaType

@@ -1,14 +1,19 @@
 package epcisapi
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/client/epcisxml"
+	"github.com/tracechain/tracechain/client/eventindex"
 )
 
 // getXML asks for path in the XML binding and returns the answer with its
@@ -94,4 +99,43 @@ func TestAnswerFormat(t *testing.T) {
 			t.Errorf("%q: %d, want %d", tt.accept, got, tt.want)
 		}
 	}
+}
+
+// TestXMLAnswerOfAnEventXMLCannotWrite: an event whose extension holds a
+// list of lists is answered 406 in XML, and in JSON-LD as ever.
+func TestXMLAnswerOfAnEventXMLCannotWrite(t *testing.T) {
+	idx := newIndexWith(t, `{"type":"ObjectEvent","eventTime":"2026-03-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE",
+		"epcList":["https://id.gs1.org/01/06901234000016/21/N1"],"tracechain:grid":[[1,2],[3,4]]}`)
+	srv := httptest.NewServer(New(idx))
+	t.Cleanup(srv.Close)
+	for accept, want := range map[string]int{"application/xml": http.StatusNotAcceptable, "application/ld+json": http.StatusOK} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/events", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept", accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", accept, resp.StatusCode, want)
+		}
+	}
+}
+
+// newIndexWith is an index holding one event under the export context.
+func newIndexWith(t *testing.T, event string) *eventindex.Store {
+	t.Helper()
+	s, err := eventindex.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := eventindex.Entry{TxID: "tx1", Event: json.RawMessage(event), Context: epcis.ExportContext(), RecordTime: t0}
+	if err := s.Index(context.Background(), 1, []eventindex.Entry{e}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
