@@ -20,18 +20,8 @@ import (
 // document converted back to JSON-LD by epcisxml, the reader captures use.
 func (s *server) getXML(t *testing.T, path, accept string) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept", accept)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	a := answer{status: resp.StatusCode, header: resp.Header}
-	a.body, _ = io.ReadAll(resp.Body)
+	resp, body := getAccepting(t, s.URL+path, accept)
+	a := answer{status: resp.StatusCode, header: resp.Header, body: body}
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("%s: %d %s", path, resp.StatusCode, a.body)
 	}
@@ -51,6 +41,27 @@ func (s *server) getXML(t *testing.T, path, accept string) answer {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// getAccepting GETs url with an Accept header and returns the answer and
+// its body.
+func getAccepting(t *testing.T, url, accept string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
 }
 
 // TestXMLAnswers: Accept: application/xml (or text/xml preferred over
@@ -109,17 +120,7 @@ func TestXMLAnswerOfAnEventXMLCannotWrite(t *testing.T) {
 	srv := httptest.NewServer(New(idx))
 	t.Cleanup(srv.Close)
 	for accept, want := range map[string]int{"application/xml": http.StatusNotAcceptable, "application/ld+json": http.StatusOK} {
-		req, err := http.NewRequest(http.MethodGet, srv.URL+"/events", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Accept", accept)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
-		if resp.StatusCode != want {
+		if resp, _ := getAccepting(t, srv.URL+"/events", accept); resp.StatusCode != want {
 			t.Errorf("%s: %d, want %d", accept, resp.StatusCode, want)
 		}
 	}
