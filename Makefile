@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := $(CURDIR)/.bin
 NETWORK  := bash test-network/network.sh
 FUZZTIME ?= 30s
-FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis ./client/resolver ./client/label
+FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis ./client/resolver ./client/label ./client/epcisxml
 export TRACECHAIN_BIN := $(BIN)
 
 .PHONY: all help build tools demo test unit-test label-test lint fuzz integration-test browser-test up down status bench soak clean

@@ -131,26 +131,17 @@ func httpsClient(t *testing.T, srv *httptest.Server, m *memberTLS) *http.Client 
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: tc}, Timeout: 2 * time.Minute}
 }
 
-// post sends a document to /capture.
+// post sends a JSON-LD document to /capture.
 func (e *epcisMember) post(t *testing.T, doc []byte) *http.Response {
 	t.Helper()
-	resp, err := e.http.Post(e.srv.URL+"/capture", "application/ld+json", bytes.NewReader(doc))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = resp.Body.Close() })
-	return resp
+	return e.postAs(t, doc, "application/ld+json")
 }
 
-// capture posts a document and waits for its job by GET ?wait=, which
-// blocks until the job is done: no polling.
+// capture posts a JSON-LD document and waits for its job by GET ?wait=,
+// which blocks until the job is done: no polling.
 func (e *epcisMember) capture(t *testing.T, doc []byte) epciscapture.Job {
 	t.Helper()
-	resp := e.post(t, doc)
-	b, _ := io.ReadAll(resp.Body)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(b))
-	var j epciscapture.Job
-	e.get(t, resp.Header.Get("Location")+"?wait=60s", &j)
-	require.False(t, j.Running)
-	return j
+	return e.captureAs(t, doc, "application/ld+json")
 }
 
 func (e *epcisMember) get(t *testing.T, path string, v any) http.Header {

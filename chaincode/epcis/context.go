@@ -110,6 +110,11 @@ func (c *Context) Namespace(prefix string) (string, bool) {
 	return ns, ok
 }
 
+// IsIRI says whether s looks like an absolute IRI (has a scheme), which is
+// what a prefix of @context must expand to: a converter that declares
+// prefixes (package epcisxml) checks namespaces with it.
+func IsIRI(s string) bool { return isIRI(s) }
+
 // isIRI says whether s looks like an absolute IRI (has a scheme), which is
 // what a prefix definition must expand to.
 func isIRI(s string) bool {

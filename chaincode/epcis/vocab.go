@@ -81,3 +81,33 @@ func cbvWebURI(s string) string {
 	}
 	return s
 }
+
+// vocabErrorReason are the CBV 2.0 error reasons (errorDeclaration.reason),
+// which the pre-hash string never contains (errorDeclaration is left out)
+// but which the JSON binding writes as bare words too.
+var vocabErrorReason = newVocabulary("https://ref.gs1.org/cbv/ER-", `did_not_occur incorrect_data`)
+
+// CBVWord returns the bare CBV 2.0 word of an EPCIS 1.x CBV URN
+// ("urn:epcglobal:cbv:bizstep:shipping" gives "shipping") when the EPCIS 2.0
+// context defines that word for the vocabulary of the URN, and the value
+// unchanged otherwise. The XML binding's 1.2 documents write URNs where the
+// JSON binding writes bare words; the two forms have the same pre-hash
+// string, so converting changes no event hash, and a URN whose word is not a
+// standard term stays a URN, as its hash does.
+func CBVWord(value string) string {
+	for _, v := range []struct {
+		urn string
+		voc *vocabulary
+	}{
+		{"urn:epcglobal:cbv:bizstep:", vocabBizStep},
+		{"urn:epcglobal:cbv:disp:", vocabDisposition},
+		{"urn:epcglobal:cbv:btt:", vocabBizTransactionType},
+		{"urn:epcglobal:cbv:sdt:", vocabSourceDestType},
+		{"urn:epcglobal:cbv:er:", vocabErrorReason},
+	} {
+		if w, ok := strings.CutPrefix(value, v.urn); ok && v.voc.words[w] {
+			return w
+		}
+	}
+	return value
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/epcis"
+	"github.com/tracechain/tracechain/client/epcisxml"
 	"github.com/tracechain/tracechain/client/eventindex"
 )
 
@@ -69,8 +70,22 @@ func (h *Handler) writeDocument(w http.ResponseWriter, r *http.Request, recs []e
 		h.internal(w, r, err)
 		return
 	}
+	contentType := "application/ld+json"
+	if answerFormat(r.Header.Get("Accept")) == formatXML {
+		// The same document in the XML binding: its events have the
+		// hashes of their JSON form (epcisxml.FromJSON).
+		if b, err = epcisxml.FromJSON(b); err != nil {
+			// A JSON-LD value XML cannot write (a list of lists in an
+			// extension): the answer exists, in JSON-LD only.
+			writeProblem(w, r, Problem{Type: NotAcceptableException, Title: "Not acceptable", Status: http.StatusNotAcceptable,
+				Detail: "an event of this answer has no EPCIS XML form (" + err.Error() + "); ask for application/ld+json"})
+			return
+		}
+		contentType = epcisxml.MediaType
+	}
 	setVersions(w.Header())
-	w.Header().Set("Content-Type", "application/ld+json")
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Add("Vary", "Accept")
 	if next != "" {
 		// Tokens are keyset positions, not server state: they do not expire,
 		// so no GS1-Next-Page-Token-Expires is sent.
@@ -153,7 +168,10 @@ func Unannotate(event json.RawMessage) (json.RawMessage, Ledger, error) {
 		return nil, Ledger{}, err
 	}
 	var l Ledger
-	if err := json.Unmarshal(m[LedgerBlockKey], &l.Block); err != nil {
+	// The block is a JSON number; an answer read from the XML binding
+	// (epcisxml.Convert) has it as the text of an element.
+	block := bytes.Trim(m[LedgerBlockKey], `"`)
+	if err := json.Unmarshal(block, &l.Block); err != nil {
 		return nil, Ledger{}, err
 	}
 	if err := json.Unmarshal(m[LedgerTxKey], &l.TxID); err != nil {

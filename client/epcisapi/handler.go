@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,9 +118,9 @@ func (h *Handler) allow(w http.ResponseWriter, r *http.Request) bool {
 // negotiate refuses (406) a request for a media type or an EPCIS/CBV version
 // range this repository cannot answer with.
 func (h *Handler) negotiate(w http.ResponseWriter, r *http.Request) bool {
-	if a := r.Header.Get("Accept"); a != "" && !acceptsJSON(a) {
+	if a := r.Header.Get("Accept"); a != "" && answerFormat(a) == formatNone {
 		writeProblem(w, r, Problem{Type: NotAcceptableException, Title: "Not acceptable", Status: http.StatusNotAcceptable,
-			Detail: "answers are application/json or application/ld+json, not " + a})
+			Detail: "answers are application/json, application/ld+json, application/xml or text/xml, not " + strconv.Quote(clipHeader(a))})
 		return false
 	}
 	for _, v := range []struct{ min, max, have string }{
@@ -229,21 +230,6 @@ func cloneValues(v url.Values) url.Values {
 func setVersions(h http.Header) {
 	h.Set("GS1-EPCIS-Version", EPCISVersion)
 	h.Set("GS1-CBV-Version", CBVVersion)
-}
-
-// acceptsJSON says whether an Accept header admits a JSON answer.
-func acceptsJSON(accept string) bool {
-	for _, part := range strings.Split(accept, ",") {
-		typ, params, _ := strings.Cut(part, ";")
-		if strings.ReplaceAll(strings.TrimSpace(params), " ", "") == "q=0" {
-			continue
-		}
-		switch strings.ToLower(strings.TrimSpace(typ)) {
-		case "*/*", "application/*", "application/json", "application/ld+json":
-			return true
-		}
-	}
-	return false
 }
 
 // compareVersions compares dotted versions numerically: 2.0 equals 2.0.0.

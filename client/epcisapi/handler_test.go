@@ -311,7 +311,8 @@ func TestErrors(t *testing.T) {
 		{"unknown eventID", "GET", "/events/" + url.PathEscape("ni:///sha-256;"+strings.Repeat("0", 64)+"?ver=CBV2.0"), nil, 404, NoSuchResourceException},
 		{"unknown resource", "GET", "/queries/x/events", nil, 404, NoSuchResourceException},
 		{"no capture mounted", "GET", "/capture", nil, 404, NoSuchResourceException},
-		{"XML only", "GET", "/events", []string{"Accept", "application/xml"}, 406, NotAcceptableException},
+		{"HTML only", "GET", "/events", []string{"Accept", "text/html"}, 406, NotAcceptableException},
+		{"JSON and XML refused", "GET", "/events", []string{"Accept", "application/json;q=0, application/xml;q=0"}, 406, NotAcceptableException},
 		{"EPCIS 3 required", "GET", "/events", []string{"GS1-EPCIS-Min", "3.0.0"}, 406, NotAcceptableException},
 		{"CBV 1.2 at most", "GET", "/events", []string{"GS1-CBV-Max", "1.2"}, 406, NotAcceptableException},
 		{"capture on /events", "POST", "/events", nil, 405, "about:blank"},
@@ -328,7 +329,7 @@ func TestErrors(t *testing.T) {
 		})
 	}
 	// Accept lists that admit JSON are served.
-	for _, accept := range []string{"application/ld+json", "application/xml, application/json;q=0.5", "*/*"} {
+	for _, accept := range []string{"application/ld+json", "application/xml;q=0.5, application/json", "application/xml, */*", "*/*"} {
 		if a := s.get(t, "/events?perPage=1", "Accept", accept); a.status != 200 {
 			t.Errorf("Accept %q: %d", accept, a.status)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/epcisapi"
+	"github.com/tracechain/tracechain/client/epcisxml"
 	"github.com/tracechain/tracechain/client/eventindex"
 )
 
@@ -172,11 +173,13 @@ func (h *Handler) setLimits(hd http.Header) {
 
 // post validates a document and starts its job.
 func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
+	isXML := false
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" && mt != "application/ld+json" {
+		isXML = err == nil && (mt == "application/xml" || mt == "text/xml")
+		if err != nil || mt != "application/json" && mt != "application/ld+json" && !isXML {
 			epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: "about:blank", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType,
-				Detail: "capture takes application/ld+json or application/json, not " + ct})
+				Detail: "capture takes application/ld+json, application/json, application/xml or text/xml, not " + excerpt(ct)})
 			return
 		}
 	}
@@ -219,7 +222,29 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request) {
 		epcisapi.WriteProblem(w, r, invalid("the document could not be read to its end"))
 		return
 	}
-	// A chunked body reserved the most a document may have: keep what it has.
+	if isXML {
+		// EPCIS 2.0 or 1.2 XML becomes the EPCIS 2.0 JSON-LD document
+		// that is captured, anchored and kept (docs/epcis.md, "EPCIS XML").
+		doc, err = h.fromXML(doc)
+		var xe *epcisxml.Error
+		switch {
+		case errors.As(err, &xe) && xe.Code == epcisxml.CodeTooManyEvents:
+			h.tooLarge(w, r, &LimitError{What: "events", Have: int64(h.limits.DocumentEvents) + 1, Max: int64(h.limits.DocumentEvents)})
+			return
+		case err != nil:
+			epcisapi.WriteProblem(w, r, invalid(err.Error()))
+			return
+		}
+	}
+	// A chunked body reserved the most a document may have: keep what it
+	// has. An XML document's JSON form may be larger than what was
+	// reserved: the difference is reserved too.
+	if grow := int64(len(doc)) - held; grow > 0 && !h.budget.reserve(grow) {
+		w.Header().Set("Retry-After", retryAfter)
+		epcisapi.WriteProblem(w, r, epcisapi.Problem{Type: epcisapi.ImplementationException, Title: "Capture service busy", Status: http.StatusServiceUnavailable,
+			Detail: "the documents being captured fill this service's memory; try again"})
+		return
+	}
 	h.budget.release(held - int64(len(doc)))
 	held = int64(len(doc))
 	if n := countEvents(doc); n > h.limits.DocumentEvents {

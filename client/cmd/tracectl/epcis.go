@@ -21,16 +21,22 @@ import (
 func (a *app) epcisCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "epcis", Short: "Export the ledger's traces as EPCIS 2.0 and hash EPCIS documents"}
 	var pre bool
+	format := formatAuto
 	hash := &cobra.Command{
 		Use:   "hash FILE",
 		Short: "Print the CBV 2.0 event hash of each event of an EPCIS document",
-		Long: `Read an EPCIS 2.0 JSON-LD EPCISDocument or EPCISQueryDocument from FILE
-(or standard input with -) and print the CBV 2.0 event hash ID of each of its
-events, one per line, in document order:
+		Long: `Read an EPCISDocument or EPCISQueryDocument from FILE (or standard input
+with -), in EPCIS 2.0 JSON-LD, EPCIS 2.0 XML or EPCIS 1.2 XML, and print the
+CBV 2.0 event hash ID of each of its events, one per line, in document
+order:
 
   ni:///sha-256;{hex}?ver=CBV2.0
 
---prehash prints the canonical pre-hash strings instead. No network is used.
+--prehash prints the canonical pre-hash strings instead. --format (auto,
+json, xml) says how to read FILE; auto reads a document that starts with
+'<' as XML. An XML event is hashed from its EPCIS 2.0 JSON-LD form, the form
+the ledger anchors, and has the hash of the same event in JSON. No network
+is used.
 A document that cannot be hashed exits with 1 and names the offending value
 by its JSON pointer (e.g. /epcisBody/eventList/3/eventTime).`,
 		Args: cobra.ExactArgs(1),
@@ -38,6 +44,9 @@ by its JSON pointer (e.g. /epcisBody/eventList/3/eventTime).`,
 			doc, err := a.readInput(args[0])
 			if err != nil {
 				return err
+			}
+			if doc, err = format.asJSON(doc); err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			var lines []string
 			if pre {
@@ -55,6 +64,7 @@ by its JSON pointer (e.g. /epcisBody/eventList/3/eventTime).`,
 		},
 	}
 	hash.Flags().BoolVar(&pre, "prehash", false, "print the pre-hash strings instead of the hashes")
+	hash.Flags().StringVar((*string)(&format), "format", string(formatAuto), "how FILE is written: auto, json or xml (EPCIS 2.0 or 1.2)")
 	cmd.AddCommand(hash, a.epcisTraceCommand(), a.epcisCaptureCommand())
 	return cmd
 }

@@ -24,6 +24,7 @@ import (
 // captureOptions are the flags of "epcis capture".
 type captureOptions struct {
 	url, cert, key, caCert, behaviour string
+	format                            docFormat
 	wait                              time.Duration
 }
 
@@ -31,13 +32,17 @@ func (a *app) epcisCaptureCommand() *cobra.Command {
 	var o captureOptions
 	cmd := &cobra.Command{
 		Use:   "capture FILE",
-		Short: "Capture an EPCIS 2.0 document through the member's traced EPCIS interface",
+		Short: "Capture an EPCIS document (2.0 JSON-LD, 2.0 XML or 1.2 XML) through the member's traced EPCIS interface",
 		Long: `POST the EPCISDocument in FILE (or standard input with -) to the capture
 interface of traced (--epcis-listen), with this client's TLS certificate,
 wait for the capture job and print it as JSON: running, success, the
 eventIDs on the ledger, the block and transaction of each part, and the
 ledger's refusal (code, subject) when there is one. Exits 1 unless the job
 succeeded.
+
+FILE is EPCIS 2.0 JSON-LD, EPCIS 2.0 XML or EPCIS 1.2 XML: --format auto
+(the default) posts a document that starts with '<' as application/xml,
+which traced converts to the EPCIS 2.0 JSON-LD document it captures.
 
 --behaviour rollback (the default) captures the document in one
 transaction, all or nothing; proceed lets the service split a large
@@ -78,6 +83,8 @@ document into several transactions, in order, each all or nothing.`,
 	f.StringVar(&o.caCert, "cacert", os.Getenv("TRACECHAIN_EPCIS_CACERT"), "PEM CA certificate that signed traced's certificate ($TRACECHAIN_EPCIS_CACERT; default: the system's)")
 	f.StringVar(&o.behaviour, "behaviour", "rollback", "GS1-Capture-Error-Behaviour: rollback or proceed")
 	f.DurationVar(&o.wait, "wait", time.Minute, "how long to wait for the job")
+	o.format = formatAuto
+	f.StringVar((*string)(&o.format), "format", string(formatAuto), "how FILE is written: auto, json or xml (EPCIS 2.0 or 1.2)")
 	return cmd
 }
 
@@ -121,7 +128,11 @@ func (o *captureOptions) capture(ctx context.Context, hc *http.Client, doc []byt
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/ld+json")
+	ct, err := o.format.contentType(doc)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", ct)
 	req.Header.Set(epciscapture.HeaderErrorBehaviour, o.behaviour)
 	var job epciscapture.Job
 	loc, err := do(hc, req, http.StatusAccepted, &job)
