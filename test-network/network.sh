@@ -42,7 +42,8 @@
 #                                 file): a CRL signed by ORG's CA put into its channel MSP by a
 #                                 config update its admin signs; every peer refuses it after
 #   network.sh serve              start the verification service (traced) as the Regulator's
-#                                 read-only identity and print its address
+#                                 read-only identity (clone signals filed as its user) and print
+#                                 its address
 #   network.sh tools              only build the Fabric tools and the project's binaries
 #   network.sh partition ORG      (--netns) take the organisation's network link down
 #   network.sh heal ORG           (--netns) bring it up again
@@ -1479,14 +1480,15 @@ all_nodes() {
 }
 
 # cmd_serve: the public verification service, a node like the others (network.sh down stops
-# it), acting as the Regulator's read-only identity.
+# it), acting as the Regulator's read-only identity; it files clone signals from scans as the
+# Regulator's user.
 cmd_serve() {
 	need_network
 	local dir url
 	dir=$(node_dir traced)
 	url=http://127.0.0.1:$(traced_port)/
 	mkdir -p "$dir"
-	printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)" >"$dir/cmd"
+	printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n--signal-identity\nuser\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)" >"$dir/cmd"
 	echo "TRACECHAIN_RUN_DIR=$RUN" >"$dir/env"
 	start_node traced
 	local i

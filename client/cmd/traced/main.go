@@ -11,6 +11,11 @@
 // that terminates TLS in front of it (the conformance list requires HTTPS);
 // docs/resolver.md shows such a setup.
 //
+// With --signal-identity user (or admin) it counts the public's scans and
+// files clone signals for the Regulator as that identity (package
+// client/scansignal; docs/resolver.md "Signals from scans"); it still
+// answers as --identity.
+//
 // With --epcis-listen it also serves the member-facing EPCIS 2.0 interface
 // (capture and query, docs/epcis.md) on a second listener, with mutual TLS
 // only, capturing as the profile's user identity; its query index is fed
@@ -78,6 +83,7 @@ type config struct {
 	trustProxy  bool
 	cacheTTL    time.Duration
 	epcis       epcisConfig
+	signals     signalConfig
 }
 
 // runDir is where the test network keeps its connection material, as for
@@ -108,6 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "tell clients apart by the last X-Forwarded-For address (only behind a reverse proxy)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", defaultCacheTTL, "how long a verdict is reused at most; block events invalidate it as soon as it changes; 0 disables the cache")
 	c.epcis.flags(fs)
+	c.signals.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: traced (--org NAME | --profile FILE) [--listen ADDR] [--domain URL] [--tls-cert FILE --tls-key FILE] [--rate-limit N]")
 		fs.PrintDefaults()
@@ -158,6 +165,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := c.epcis.check(); err != nil {
 		return nil, err
 	}
+	if err := c.signals.check(); err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 
@@ -179,10 +189,14 @@ func connect(ctx context.Context, profilePath, identity string) (ledger, error) 
 }
 
 // handler builds the resolver of c on v; it logs its internal failures to
-// log, each under the reference its answer gives the client.
-func (c *config) handler(v resolver.Verifier, log *slog.Logger) *resolver.Resolver {
+// log, each under the reference its answer gives the client, and shows its
+// scans to scans when not nil.
+func (c *config) handler(v resolver.Verifier, log *slog.Logger, scans resolver.ScanObserver) *resolver.Resolver {
 	opts := []resolver.Option{resolver.WithDomain(c.domain), resolver.WithCacheTTL(c.cacheTTL), resolver.WithRateLimit(c.rateLimit, c.rateBurst),
 		resolver.WithLogger(log)}
+	if scans != nil {
+		opts = append(opts, resolver.WithScanObserver(scans))
+	}
 	if c.trustProxy {
 		opts = append(opts, resolver.WithClientIP(resolver.ForwardedIP))
 	}
@@ -243,9 +257,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		return exitError
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	h := c.handler(v, log)
 	fctx, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
+	detector, closeSignals, err := c.signals.start(fctx, c.profilePath, open, log)
+	if err != nil {
+		_ = ln.Close()
+		fmt.Fprintf(stderr, "traced: clone signals: %v\n", err)
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return exitUsage
+		}
+		return exitError
+	}
+	defer closeSignals()
+	var scans resolver.ScanObserver
+	if detector != nil {
+		scans = detector
+		fmt.Fprintf(stdout, "Clone signals from scans: filed as the %s identity\n", c.signals.identity)
+	}
+	h := c.handler(v, log, scans)
 	go h.Follow(fctx, v, stderr)
 	srv := publicServer(h)
 	scheme := "http"
