@@ -135,6 +135,11 @@ func TestFileSignalOnUnknownSerials(t *testing.T) {
 
 func TestFileSignalRefusals(t *testing.T) {
 	w := newWorld(t)
+	const province = "ZhejiangMSP"
+	w.ok(admin(regulator), func(c call) error {
+		_, err := c.reg.RegisterMember(model.MemberRequest{MSPID: province, Role: model.RoleProvincialRegulator, Name: "浙江省市场监督管理局", USCC: uscc("11330000M000600Y4"), Region: "330000"})
+		return err
+	})
 	u := atRetailer(w, 2) // u[0] sold below, u[1] in circulation
 	_, err := w.sell(retailer, u[0])
 	require.NoError(t, err)
@@ -151,6 +156,7 @@ func TestFileSignalRefusals(t *testing.T) {
 		code model.Code
 	}{
 		{"no member", outsider, w.scanned(after, u[0], "", 5), model.CodeNotMember},
+		{"a provincial regulator writes nothing", province, w.scanned(after, u[0], "", 5), model.CodeForbidden},
 		{"unknown reason", regulator, w.scanned("because", u[0], "", 5), model.CodeInvalidArgument},
 		{"no scans", regulator, w.scanned(after, u[0], "", 0), model.CodeInvalidArgument},
 		{"too many scans", regulator, w.scanned(after, u[0], "", model.MaxSignalScans+1), model.CodeInvalidArgument},
