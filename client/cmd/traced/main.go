@@ -269,7 +269,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		return exitError
 	}
-	defer closeSignals()
+	defer func() { _ = closeSignals() }()
 	var scans resolver.ScanObserver
 	if detector != nil {
 		scans = detector
