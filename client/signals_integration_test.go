@@ -67,14 +67,8 @@ func nextFiling(t *testing.T, filed <-chan filing) filing {
 func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
 	f := newProduct(t)
 	ctx := ctxT(t)
-	A, R, G, Gadm := org(t, mfrA), org(t, ret), org(t, reg), admin(t, reg)
-	units := f.units(0, 2)
-	sold, other := units[0], units[1]
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
-	require.NoError(t, err)
-	deliver(t, A, R, units)
-	_, err = R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
-	require.NoError(t, err)
+	R, G, Gadm := org(t, ret), org(t, reg), admin(t, reg)
+	sold, other := f.soldAndOther(t)
 	settle(t)
 
 	p, err := client.LoadProfile(testnet.Current().ProfilePath(reg))

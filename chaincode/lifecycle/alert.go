@@ -3,10 +3,7 @@ package lifecycle
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-
-	"github.com/tracechain/tracechain/chaincode/identifier"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
@@ -62,11 +59,7 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 		}
 		return l.decideGTINSignal(m.MSPID, req, note)
 	}
-	r, err := parseCode(req.Code, "code")
-	if err != nil {
-		return nil, err
-	}
-	it, err := l.mustItem(r.code, "unit")
+	it, err := l.unitByCode(req.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -102,19 +95,11 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 // circulate; either decision closes the signal, so that a later one may be
 // filed.
 func (l *Ledger) decideGTINSignal(regulator string, req model.DecideAlertRequest, note string) (*model.Alert, error) {
-	g, err := identifier.NormalizeGTIN(strings.TrimSpace(req.GTIN))
-	if err != nil {
-		return nil, model.SubjectErrorf(model.CodeInvalidCode, excerpt(req.GTIN), "invalid gtin: %v", err)
-	}
-	openKey, err := l.key(gtinAlertKey, g)
+	g, openKey, open, err := l.gtinSignal(req.GTIN)
 	if err != nil {
 		return nil, err
 	}
-	open, err := l.store.Get(openKey)
-	if err != nil {
-		return nil, err
-	}
-	if len(open) == 0 || string(open) != req.AlertID {
+	if open == "" || open != req.AlertID {
 		return nil, model.SubjectErrorf(model.CodeBadState, req.AlertID, "%s is not the open signal of GTIN %s", req.AlertID, g)
 	}
 	a, err := l.alert(g, req.AlertID)

@@ -77,11 +77,7 @@ func (l *Ledger) checkSignalClaim(req model.FileSignalRequest) error {
 // fileUnitSignal files a scanned_after_sale signal on a sold or
 // decommissioned unit.
 func (l *Ledger) fileUnitSignal(reporter string, req model.FileSignalRequest) (*model.SignalResult, error) {
-	r, err := parseCode(req.Code, "code")
-	if err != nil {
-		return nil, err
-	}
-	it, err := l.mustItem(r.code, "unit")
+	it, err := l.unitByCode(req.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -98,85 +94,75 @@ func (l *Ledger) fileUnitSignal(reporter string, req model.FileSignalRequest) (*
 	if d := v.disposition(); d != model.DispositionRetailSold && !d.Decommissioned() {
 		return nil, model.SubjectErrorf(model.CodeBadState, it.Code, "%s is %s: a %s signal names a sold or decommissioned unit", it.Code, d, req.Reason)
 	}
-	if it.OpenAlert != "" {
-		a, err := l.alert(it.Code, it.OpenAlert)
-		if err != nil {
-			return nil, err
-		}
-		return l.joinSignal(reporter, req, a, func(e *model.Event) {
-			e.GTIN, e.Batch, e.Count, e.Codes = it.GTIN, it.Batch, 1, []string{it.Code}
-		})
+	subject := func(e *model.Event) { e.GTIN, e.Batch, e.Count, e.Codes = it.GTIN, it.Batch, 1, []string{it.Code} }
+	joined, a, err := l.startSignal(reporter, req, it.Code, it.OpenAlert, subject)
+	if err != nil || joined != nil {
+		return joined, err
 	}
-	if err := l.spendSignalQuota(reporter); err != nil {
-		return nil, err
-	}
-	a := l.newSignal(reporter, req)
 	a.Code, a.GTIN, a.Batch, a.SoldBy, a.SoldAt = it.Code, it.GTIN, it.Batch, it.SoldBy, it.SoldAt
-	it.OpenAlert = a.ID
-	l.save(it)
-	if err := l.record(it.Code, model.TraceEvent{Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID}); err != nil {
+	if err := l.openReport(it, a); err != nil {
 		return nil, err
 	}
-	if err := l.putAlert(a); err != nil {
-		return nil, err
-	}
-	if err := l.commit(cloneReportEvent(l, it, a)); err != nil {
-		return nil, err
-	}
-	return &model.SignalResult{Outcome: model.SignalFiled, Alert: *a}, nil
+	return l.writeSignal(model.SignalFiled, a, subject)
 }
 
 // fileGTINSignal files an unknown_serials signal on a registered GTIN.
 func (l *Ledger) fileGTINSignal(reporter string, req model.FileSignalRequest) (*model.SignalResult, error) {
-	g, err := identifier.NormalizeGTIN(strings.TrimSpace(req.GTIN))
+	g, openKey, open, err := l.gtinSignal(req.GTIN)
 	if err != nil {
-		return nil, model.SubjectErrorf(model.CodeInvalidCode, excerpt(req.GTIN), "invalid gtin: %v", err)
+		return nil, err
 	}
 	if _, err := l.reg.RequireProduct(g); err != nil {
 		return nil, err
 	}
-	openKey, err := l.key(gtinAlertKey, g)
-	if err != nil {
-		return nil, err
+	subject := func(e *model.Event) { e.GTIN = g }
+	joined, a, err := l.startSignal(reporter, req, g, open, subject)
+	if err != nil || joined != nil {
+		return joined, err
 	}
-	open, err := l.store.Get(openKey)
-	if err != nil {
-		return nil, err
-	}
-	event := func(e *model.Event) { e.GTIN = g }
-	if len(open) > 0 {
-		a, err := l.alert(g, string(open))
-		if err != nil {
-			return nil, err
-		}
-		return l.joinSignal(reporter, req, a, event)
-	}
-	if err := l.spendSignalQuota(reporter); err != nil {
-		return nil, err
-	}
-	a := l.newSignal(reporter, req)
 	a.GTIN = g
 	if err := l.store.Put(openKey, []byte(a.ID)); err != nil {
 		return nil, err
 	}
-	if err := l.putAlert(a); err != nil {
-		return nil, err
-	}
-	e := l.event(model.EventCloneAlert)
-	event(&e)
-	e.AlertID = a.ID
-	if err := l.commit(e); err != nil {
-		return nil, err
-	}
-	return &model.SignalResult{Outcome: model.SignalFiled, Alert: *a}, nil
+	return l.writeSignal(model.SignalFiled, a, subject)
 }
 
-// newSignal starts the open report of a signal filed in this transaction.
-func (l *Ledger) newSignal(reporter string, req model.FileSignalRequest) *model.Alert {
-	return &model.Alert{
+// gtinSignal reads the open unknown_serials signal of a GTIN in any length:
+// the GTIN-14, the key of its marker and the open signal's ID, "" for none.
+func (l *Ledger) gtinSignal(gtin string) (g, openKey, open string, err error) {
+	g, err = identifier.NormalizeGTIN(strings.TrimSpace(gtin))
+	if err != nil {
+		return "", "", "", model.SubjectErrorf(model.CodeInvalidCode, excerpt(gtin), "invalid gtin: %v", err)
+	}
+	if openKey, err = l.key(gtinAlertKey, g); err != nil {
+		return "", "", "", err
+	}
+	raw, err := l.store.Get(openKey)
+	if err != nil {
+		return "", "", "", err
+	}
+	return g, openKey, string(raw), nil
+}
+
+// startSignal joins the subject's open report open (an alert stored under
+// alertSubject) and returns the result, or, when none is open, spends the
+// reporter's quota and returns the new report for the caller to complete.
+func (l *Ledger) startSignal(reporter string, req model.FileSignalRequest, alertSubject, open string, subject func(*model.Event)) (*model.SignalResult, *model.Alert, error) {
+	if open != "" {
+		a, err := l.alert(alertSubject, open)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := l.joinSignal(reporter, req, a, subject)
+		return res, nil, err
+	}
+	if err := l.spendSignalQuota(reporter); err != nil {
+		return nil, nil, err
+	}
+	return nil, &model.Alert{
 		ID: l.txID(), Reason: req.Reason, Status: model.AlertOpen, Reporter: reporter, Reporters: []string{reporter}, Reports: 1,
 		DetectedAt: l.now(), Scans: req.Scans, ScansSince: req.Since.UTC(),
-	}
+	}, nil
 }
 
 // joinSignal adds reporter to the subject's open report a. A reporter that
@@ -196,6 +182,12 @@ func (l *Ledger) joinSignal(reporter string, req model.FileSignalRequest, a *mod
 	if req.Scans > a.Scans {
 		a.Scans, a.ScansSince = req.Scans, req.Since.UTC()
 	}
+	return l.writeSignal(model.SignalJoined, a, subject)
+}
+
+// writeSignal writes the report a signal filed or joined, and sets the
+// transaction's CloneAlert event about subject.
+func (l *Ledger) writeSignal(outcome string, a *model.Alert, subject func(*model.Event)) (*model.SignalResult, error) {
 	if err := l.putAlert(a); err != nil {
 		return nil, err
 	}
@@ -205,7 +197,7 @@ func (l *Ledger) joinSignal(reporter string, req model.FileSignalRequest, a *mod
 	if err := l.commit(e); err != nil {
 		return nil, err
 	}
-	return &model.SignalResult{Outcome: model.SignalJoined, Alert: *a}, nil
+	return &model.SignalResult{Outcome: outcome, Alert: *a}, nil
 }
 
 // spendSignalQuota counts one signal of reporter on the transaction's UTC
