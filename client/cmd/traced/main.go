@@ -269,7 +269,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		return exitError
 	}
-	defer func() { _ = closeSignals() }()
+	defer func() { stopFollowing(); _ = closeSignals() }() // the detector stops filing before its client closes
 	var scans resolver.ScanObserver
 	if detector != nil {
 		scans = detector
