@@ -6,7 +6,7 @@ FUZZTIME ?= 30s
 FUZZ_PKGS := ./chaincode/identifier ./chaincode/epcis ./client/resolver ./client/label
 export TRACECHAIN_BIN := $(BIN)
 
-.PHONY: all help build tools demo test unit-test lint fuzz integration-test browser-test up down status bench soak clean
+.PHONY: all help build tools demo test unit-test label-test lint fuzz integration-test browser-test up down status bench soak clean
 
 all: build
 
@@ -29,14 +29,19 @@ demo: build
 	$(NETWORK) up
 	$(NETWORK) serve
 	TRACECTL=$(BIN)/tracectl bash test-network/demo.sh
-	@echo "The network and the verification service keep running: 'make status', 'make down'."
+	@echo "The network, the verification service and the regulator's console keep running: 'make status', 'make down'."
 
 ## test: unit tests, lint, fuzz smoke run, integration tests on one network they start themselves, browser tests
-test: unit-test lint fuzz integration-test browser-test
+test: label-test unit-test lint fuzz integration-test browser-test
 
 unit-test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+## label-test: labels through poppler, librsvg and ImageMagick at 150/300/600 dpi, decoded by zbarimg, dmtxread and ZXingReader (labeltools.sh ensure installs them as root)
+label-test:
+	bash test-network/labeltools.sh ensure
+	$(GO) test -tags labeldecode -count=1 -run '^TestDecoders$$' ./client/label/
 
 # The chaincode's product packages, where map order must not reach the ledger.
 MAPORDER_PKGS = $(shell $(GO) list ./chaincode/... | grep -v -e /chaincode/integration -e /chaincode/internal/mocks)

@@ -5,7 +5,9 @@
 #   browser.sh ensure    print the path of a Chromium binary; when none is
 #                        found, install Debian's chromium and fonts-noto-cjk
 #                        (the page is Chinese by default, and without a CJK
-#                        font its screenshots show boxes). Installing needs root.
+#                        font its screenshots show boxes), and libnss3-tools
+#                        (certutil and pk12util, with which the console's test
+#                        gives Chromium a staff certificate). Installing needs root.
 #   browser.sh path      print the path of a Chromium binary, or fail
 #
 # Environment:
@@ -76,6 +78,7 @@ ensure)
 		missing+=(chromium)
 	}
 	have_cjk_font || missing+=(fonts-noto-cjk)
+	{ command -v certutil && command -v pk12util; } >/dev/null 2>&1 || missing+=(libnss3-tools)
 	if [[ ${#missing[@]} -gt 0 ]]; then
 		install_packages "${missing[@]}"
 		path=$(find_chromium) || {
@@ -92,7 +95,7 @@ path)
 	}
 	;;
 *)
-	sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac

@@ -239,3 +239,13 @@ if [[ -n $SERVICE ]]; then
 	printf 'Verification service: %s\n' "$SERVICE"
 	printf "Open the sold unit's QR address in a browser: %s\n" "${SERVICE}01/$GTIN/21/${SERIAL_PREFIX}000901?17=351231"
 fi
+CONSOLE=$(cat "$TRACECHAIN_RUN_DIR/console.url" 2>/dev/null || true)
+if [[ -n $CONSOLE ]]; then
+	printf 'Regulator console (mutual TLS): %s\n' "$CONSOLE"
+	if [[ -f $TRACECHAIN_RUN_DIR/console-staff.p12 ]]; then
+		printf '  sign in with the Regulator staff certificate %s (password tracechain; import it into the browser)\n' "$TRACECHAIN_RUN_DIR/console-staff.p12"
+	else
+		printf '  sign in with the Regulator staff certificate %s and its key %s\n' "$TRACECHAIN_RUN_DIR/console-staff.pem" "$TRACECHAIN_RUN_DIR/console-staff.key"
+	fi
+	printf '  the server certificate is issued by %s (trust it, or accept the warning)\n' "$TRACECHAIN_RUN_DIR/console-server-ca.pem"
+fi

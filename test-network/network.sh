@@ -42,8 +42,9 @@
 #                                 file): a CRL signed by ORG's CA put into its channel MSP by a
 #                                 config update its admin signs; every peer refuses it after
 #   network.sh serve              start the verification service (traced) as the Regulator's
-#                                 read-only identity (clone signals filed as its user) and print
-#                                 its address
+#                                 read-only identity (clone signals from scans filed as its
+#                                 user), with the regulator's console (mutual TLS), and print
+#                                 their addresses and the console's staff certificate
 #   network.sh tools              only build the Fabric tools and the project's binaries
 #   network.sh partition ORG      (--netns) take the organisation's network link down
 #   network.sh heal ORG           (--netns) bring it up again
@@ -110,7 +111,7 @@ orderer_domain() { echo "$(lower "$(orderer_org "$1")").$DOMAIN_SUFFIX"; }
 #   organisation j's tracechain chaincode server (chaincode.<org>): +103+10j
 #   the benchmark chaincode's server (benchcc), one for every peer: +201 (+200 is unused)
 #   the Regulator's Fabric CA: +202 API (TLS), +203 operations
-#   the verification service (traced): +204
+#   the verification service (traced): +204, its regulator's console (mutual TLS): +205
 #   an organisation added to the running network (add-org) takes the next peer slot j (5 to
 #   9): its peer's and its chaincode server's ports as above, its Fabric CA +200+2j API,
 #   +201+2j operations
@@ -138,6 +139,7 @@ ca_port() {
 }
 ca_ops_port() { echo $(($(ca_port "${1:-$REGULATOR_ORG}") + 1)); }
 traced_port() { echo $((PORT_BASE + 204)); }
+console_port() { echo $((PORT_BASE + 205)); }
 
 # Addresses. On one host every node listens on 127.0.0.1. With --netns an organisation's
 # nodes, its chaincode server among them, listen on its namespace's address, and the
@@ -1480,29 +1482,56 @@ all_nodes() {
 }
 
 # cmd_serve: the public verification service, a node like the others (network.sh down stops
-# it), acting as the Regulator's read-only identity; it files clone signals from scans as the
-# Regulator's user.
+# it), acting as the Regulator's read-only identity, filing clone signals from scans as the
+# Regulator's user; beside it, the regulator's console
+# (docs/regulator.md) on its own port with mutual TLS: the server presents the Regulator
+# peer's TLS certificate (test network only), and staff sign in with certificates of the
+# Regulator's CA (Admin@DOMAIN decides reports; $RUN/console-staff.p12 holds it for a browser).
 cmd_serve() {
 	need_network
-	local dir url
+	local dir url curl_console
 	dir=$(node_dir traced)
 	url=http://127.0.0.1:$(traced_port)/
 	mkdir -p "$dir"
-	printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n--signal-identity\nuser\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)" >"$dir/cmd"
+	local dom org_dir tls staff
+	dom=$(org_domain "$REGULATOR_ORG")
+	org_dir=$(peer_org_dir "$REGULATOR_ORG")
+	tls=$org_dir/peers/peer0.$dom/tls
+	staff=$org_dir/users/Admin@$dom/msp
+	{
+		printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n--signal-identity\nuser\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)"
+		printf -- '--console-listen\n127.0.0.1:%s\n--console-index\n%s\n' "$(console_port)" "$dir/console.db"
+		printf -- '--console-tls-cert\n%s\n--console-tls-key\n%s\n' "$tls/server.crt" "$tls/server.key"
+		printf -- '--console-client-ca\n%s\n' "$org_dir/ca/ca.$dom-cert.pem"
+	} >"$dir/cmd"
 	echo "TRACECHAIN_RUN_DIR=$RUN" >"$dir/env"
 	start_node traced
-	local i
-	for ((i = 0; i < 100; i++)); do
-		curl -fsS -o /dev/null "${url}.well-known/gs1resolver" 2>/dev/null && {
+	local i console_url=https://127.0.0.1:$(console_port)/console/
+	curl_console=(curl -fsS -o /dev/null --cacert "$tls/ca.crt" --cert "$staff/signcerts/Admin@$dom-cert.pem" --key "$staff/keystore/priv_sk")
+	for ((i = 0; i < 200; i++)); do
+		curl -fsS -o /dev/null "${url}.well-known/gs1resolver" 2>/dev/null && "${curl_console[@]}" "$console_url" 2>/dev/null && {
 			echo "$url" >"$RUN/service.url"
+			echo "$console_url" >"$RUN/console.url"
+			cp "$staff/signcerts/Admin@$dom-cert.pem" "$RUN/console-staff.pem"
+			cp "$staff/keystore/priv_sk" "$RUN/console-staff.key"
+			cp "$tls/ca.crt" "$RUN/console-server-ca.pem"
+			if command -v openssl >/dev/null; then
+				openssl pkcs12 -export -in "$RUN/console-staff.pem" -inkey "$RUN/console-staff.key" -name "Admin@$dom" \
+					-out "$RUN/console-staff.p12" -passout pass:tracechain 2>/dev/null || rm -f "$RUN/console-staff.p12"
+			fi
 			echo "Verification service: $url"
+			echo "Regulator console: $console_url"
+			local p12=""
+			[[ -f $RUN/console-staff.p12 ]] && p12=", or $RUN/console-staff.p12 (password tracechain) for a browser"
+			echo "  staff certificate (Admin@$dom, decides reports): $RUN/console-staff.pem with $RUN/console-staff.key$p12"
+			echo "  the console's server certificate is issued by $RUN/console-server-ca.pem"
 			return 0
 		}
 		node_alive traced || break
 		sleep 0.1
 	done
 	tail -n 20 "$dir/log" >&2
-	die "the verification service did not start (see $dir/log)"
+	die "the verification service or the regulator's console did not start (see $dir/log)"
 }
 
 cmd_down() {

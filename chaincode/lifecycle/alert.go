@@ -53,11 +53,15 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	if err != nil {
 		return nil, err
 	}
+	staff, err := registry.Text("staff", req.Staff, model.MaxStaffLen, false)
+	if err != nil {
+		return nil, err
+	}
 	if req.GTIN != "" {
 		if req.Code != "" {
 			return nil, model.Errorf(model.CodeInvalidArgument, "give code (a unit's report) or gtin (a product's unknown_serials signal), not both")
 		}
-		return l.decideGTINSignal(m.MSPID, req, note)
+		return l.decideGTINSignal(m.MSPID, staff, req, note)
 	}
 	it, err := l.unitByCode(req.Code)
 	if err != nil {
@@ -70,7 +74,7 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	if err != nil {
 		return nil, err
 	}
-	decide(a, req.Decision, m.MSPID, l.now(), note)
+	decide(a, req.Decision, m.MSPID, staff, l.now(), note)
 	if a.Status == model.AlertConfirmed {
 		it.CloneConfirmed = a.ID
 	}
@@ -94,7 +98,7 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 // AlertDecided event the maker can follow, that fake labels of the product
 // circulate; either decision closes the signal, so that a later one may be
 // filed.
-func (l *Ledger) decideGTINSignal(regulator string, req model.DecideAlertRequest, note string) (*model.Alert, error) {
+func (l *Ledger) decideGTINSignal(regulator, staff string, req model.DecideAlertRequest, note string) (*model.Alert, error) {
 	g, openKey, open, err := l.gtinSignal(req.GTIN)
 	if err != nil {
 		return nil, err
@@ -106,7 +110,7 @@ func (l *Ledger) decideGTINSignal(regulator string, req model.DecideAlertRequest
 	if err != nil {
 		return nil, err
 	}
-	decide(a, req.Decision, regulator, l.now(), note)
+	decide(a, req.Decision, regulator, staff, l.now(), note)
 	if err := l.store.Delete(openKey); err != nil {
 		return nil, err
 	}
@@ -118,9 +122,10 @@ func (l *Ledger) decideGTINSignal(regulator string, req model.DecideAlertRequest
 	return a, l.commit(e)
 }
 
-// decide applies the Regulator's decision to an open alert.
-func decide(a *model.Alert, d model.AlertDecision, regulator string, at time.Time, note string) {
-	a.DecidedBy, a.DecidedAt, a.Note = regulator, at, note
+// decide applies the Regulator's decision to an open alert, with the staff
+// member its console names.
+func decide(a *model.Alert, d model.AlertDecision, regulator, staff string, at time.Time, note string) {
+	a.DecidedBy, a.DecidedAt, a.Note, a.DecidedByStaff = regulator, at, note, staff
 	a.Status = model.AlertDismissed
 	if d == model.DecisionConfirm {
 		a.Status = model.AlertConfirmed

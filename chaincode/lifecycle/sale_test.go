@@ -313,11 +313,22 @@ func TestDismissedAlertLeavesVerdict(t *testing.T) {
 	require.NoError(t, err)
 	res, err := w.sell(retailer2, u[0]) // a rival's invented resale
 	require.NoError(t, err)
-	w.ok(admin(regulator), func(c call) error {
-		_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: u[0], AlertID: res.AlertID, Decision: model.DecisionDismiss})
-		return err
-	})
+	dismiss := func(staff string) func(c call) error {
+		return func(c call) error {
+			_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: u[0], AlertID: res.AlertID, Decision: model.DecisionDismiss, Staff: staff})
+			return err
+		}
+	}
+	// The staff member's name is bounded text: nothing is written otherwise.
+	w.fails(admin(regulator), model.CodeInvalidArgument, dismiss(strings.Repeat("x", model.MaxStaffLen+1)))
+	w.fails(admin(regulator), model.CodeInvalidArgument, dismiss("ann\x00@regulator"))
+	w.ok(admin(regulator), dismiss(" inspector1@regulator.tracechain.example "))
 	assert.Equal(t, model.VerdictSold, w.verify(u[0]).Verdict)
+	alerts, err := w.begin(regulator, nil).l.ListAlerts(0, "")
+	require.NoError(t, err)
+	require.Len(t, alerts.Alerts, 1)
+	assert.Equal(t, "inspector1@regulator.tracechain.example", alerts.Alerts[0].DecidedByStaff, "the decision names the staff member, trimmed")
+	assert.Equal(t, model.AlertDismissed, alerts.Alerts[0].Status)
 	st := w.status(u[0])
 	assert.Empty(t, st.Item.OpenAlert)
 	assert.Empty(t, st.Item.CloneConfirmed)

@@ -48,7 +48,16 @@ type Alert struct {
 	// of its reporters). The ledger cannot check them.
 	Scans      int       `json:"scans,omitempty" metadata:",optional"`
 	ScansSince time.Time `json:"scansSince,omitzero" metadata:",optional"`
+	// DecidedByStaff names the Regulator's staff member who decided, as the
+	// Regulator's console vouches for it (the enrolment ID of the staff
+	// member's client certificate); empty when the decision came from
+	// elsewhere. The ledger cannot check it: it records the Regulator's word.
+	DecidedByStaff string `json:"decidedByStaff,omitempty" metadata:",optional"`
 }
+
+// MaxStaffLen bounds DecideAlertRequest.Staff, in characters (a Fabric CA
+// enrolment ID, with its domain).
+const MaxStaffLen = 128
 
 // AlertDecision is the Regulator's decision on an open alert.
 type AlertDecision string
@@ -69,6 +78,9 @@ type DecideAlertRequest struct {
 	AlertID  string        `json:"alertId"`
 	Decision AlertDecision `json:"decision"`
 	Note     string        `json:"note,omitempty" metadata:",optional"`
+	// Staff names the staff member who made the decision, for the record
+	// (optional, at most MaxStaffLen characters, no control characters).
+	Staff string `json:"staff,omitempty" metadata:",optional"`
 }
 
 // AlertPage is one page of ListAlerts, oldest first.

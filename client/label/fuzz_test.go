@@ -1,6 +1,7 @@
 package label
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
@@ -22,6 +23,16 @@ func FuzzBuildContent(f *testing.F) {
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("untyped error %T: %v", err, err)
+			}
+			// Bad input is quoted short and escaped, never whole.
+			msg := err.Error()
+			if len(msg) > 4000 {
+				t.Fatalf("error of %d bytes: %.200q", len(msg), msg)
+			}
+			for _, r := range msg {
+				if r < 0x20 || r == 0x7f {
+					t.Fatalf("control character %U in error %q", r, msg)
+				}
 			}
 			return
 		}
@@ -48,6 +59,55 @@ func FuzzBuildContent(f *testing.F) {
 		}
 		if _, err := gs1DataMatrix(c.ElementString); err != nil {
 			t.Fatalf("DataMatrix of %q: %v", c.ElementString, err)
+		}
+	})
+}
+
+// FuzzLabelText lays out and renders labels with arbitrary titles and lines
+// in every format: each either renders or refuses with a typed error (a
+// glyph no font has is ErrFont), never panics, and never drops a line.
+func FuzzLabelText(f *testing.F) {
+	for _, s := range [][2]string{
+		{"电热水壶 Electric kettle", "型号 TK-1700"}, {"Kettle ✔", ""}, {"\x1b[2J", "\xff\xfe"},
+		{"", "مرحبا"}, {"😀", "ñ Ω Ж"}, {"\u200b\u0301", "\t"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	c, err := BuildContent(domain, sgtinES, Attributes{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, title, line string) {
+		l := Label{Content: c, Title: title, Lines: []string{line}}
+		p, err := Layout{}.layout(l, padding, 0)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("untyped error %T: %v", err, err)
+			}
+			if len(err.Error()) > 4000 {
+				t.Fatalf("error of %d bytes", len(err.Error()))
+			}
+			return
+		}
+		want := len(c.HRI)
+		for _, s := range []string{title, line} {
+			if s != "" {
+				want++
+			}
+		}
+		if len(p.texts) != want {
+			t.Fatalf("%d lines laid out, want %d", len(p.texts), want)
+		}
+		var buf bytes.Buffer
+		if err := (Layout{}).SVG(&buf, l); err != nil {
+			t.Fatalf("SVG: %v", err)
+		}
+		if _, err := (Layout{DPI: 72}).Image(l); err != nil {
+			t.Fatalf("Image: %v", err)
+		}
+		buf.Reset()
+		if err := (Sheet{}).PDF(&buf, []Label{l}); err != nil {
+			t.Fatalf("PDF: %v", err)
 		}
 	})
 }

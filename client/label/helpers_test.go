@@ -1,8 +1,9 @@
 package label
 
 import (
+	"bytes"
 	"image"
-	"math"
+	"image/png"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -45,12 +46,12 @@ func decode(t *testing.T, img image.Image, format gozxing.BarcodeFormat) *gozxin
 // rendered image, so that a reader is not distracted by the other symbol.
 func symbolCrop(t *testing.T, lay Layout, l Label, img *image.Gray, i int, quiet int) image.Image {
 	t.Helper()
-	p, err := lay.layout(l, false)
+	scale := float64(lay.withDefaults().DPI) / 25.4
+	p, err := lay.layout(l, padding, 1/scale)
 	require.NoError(t, err)
 	require.Greater(t, len(p.symbols), i)
 	s := p.symbols[i]
-	scale := float64(lay.withDefaults().DPI) / 25.4
-	mod := max(1, int(math.Floor(s.module*scale)))
+	mod := max(1, px(s.module, scale))
 	x0, y0 := px(s.x, scale), px(s.y, scale)
 	n := s.m.size()
 	r := image.Rect(x0-quiet*mod, y0-quiet*mod, x0+(n+quiet)*mod, y0+(n+quiet)*mod)
@@ -70,3 +71,5 @@ func imageToGray(img image.Image) *image.Gray {
 	}
 	return g
 }
+
+func decodePNG(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }

@@ -175,18 +175,40 @@ func symbologyID(r *gozxing.Result) string {
 	return v
 }
 
-func TestOmittedCJKWithoutFont(t *testing.T) {
+// TestChineseText renders a default label with a Chinese product name: the
+// Go font draws the Latin runs and the CJK font FindCJKFont finds the rest.
+// Without any CJK font on the machine, every format refuses with ErrFont
+// instead of leaving the line out.
+func TestChineseText(t *testing.T) {
 	c, err := BuildContent(domain, dic, Attributes{})
 	require.NoError(t, err)
 	l := Label{Content: c, Title: "电动自行车", Lines: []string{"Model X1", "型号 X1"}}
-	om, err := Layout{}.Omitted(l)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"电动自行车", "型号 X1"}, om)
-
-	// SVG keeps them: the viewer's fonts draw CJK.
 	var buf bytes.Buffer
+	if _, ferr := FindCJKFont(); ferr != nil {
+		require.ErrorIs(t, ferr, ErrFont)
+		assert.ErrorIs(t, Layout{}.PNG(&buf, l), ErrFont)
+		assert.ErrorIs(t, Layout{}.SVG(&buf, l), ErrFont)
+		assert.ErrorIs(t, Sheet{}.PDF(&buf, []Label{l}), ErrFont)
+		t.Skipf("no CJK font here (%v): test-network/labeltools.sh font installs one; the decoder tests require it", ferr)
+	}
+	p, err := Layout{}.layout(l, padding, 0)
+	require.NoError(t, err)
+	require.Len(t, p.texts, 4)
+	assert.Equal(t, "电动自行车", p.texts[0].text)
+	require.Len(t, p.texts[0].runs, 1)
+	assert.Equal(t, "cjk", p.texts[0].runs[0].f.name)
+	mixed := p.texts[2].runs
+	require.Len(t, mixed, 2, "型号 X1 is two runs")
+	assert.Equal(t, []string{"型号", " X1"}, []string{mixed[0].s, mixed[1].s})
+	assert.Equal(t, []string{"cjk", "goregular"}, []string{mixed[0].f.name, mixed[1].f.name})
+
+	require.NoError(t, Sheet{}.PDF(&buf, []Label{l}))
+	assert.Contains(t, buf.String(), "/BaseFont /utf8cjk")
+	buf.Reset()
 	require.NoError(t, Layout{}.SVG(&buf, l))
 	assert.Contains(t, buf.String(), ">电动自行车</text>")
+	buf.Reset()
+	require.NoError(t, Layout{}.PNG(&buf, l))
 }
 
 func TestSVG(t *testing.T) {
@@ -194,7 +216,7 @@ func TestSVG(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			require.NoError(t, Layout{DataMatrix: tc.dm}.SVG(&buf, tc.label))
-			rects, texts, groups := 0, []string{}, 0
+			texts, paths := []string{}, []string{}
 			dec := xml.NewDecoder(&buf)
 			inText := false
 			for {
@@ -206,10 +228,12 @@ func TestSVG(t *testing.T) {
 				switch e := tok.(type) {
 				case xml.StartElement:
 					switch e.Name.Local {
-					case "rect":
-						rects++
-					case "g":
-						groups++
+					case "path":
+						for _, a := range e.Attr {
+							if a.Name.Local == "class" {
+								paths = append(paths, a.Value)
+							}
+						}
 					case "text":
 						inText = true
 					}
@@ -221,12 +245,12 @@ func TestSVG(t *testing.T) {
 					inText = false
 				}
 			}
-			assert.Greater(t, rects, 50)
-			wantGroups := 1
+			// One path per symbol: no renderer can open a seam between runs.
+			want := []string{"qr"}
 			if tc.dm && tc.label.Content.GS1 {
-				wantGroups = 2
+				want = append(want, "datamatrix")
 			}
-			assert.Equal(t, wantGroups, groups)
+			assert.Equal(t, want, paths)
 			for _, h := range tc.label.Content.HRI {
 				assert.Contains(t, texts, h)
 			}
@@ -278,11 +302,15 @@ func TestLayoutRefuses(t *testing.T) {
 	assert.ErrorIs(t, Layout{Width: 5, Height: 5}.PNG(&buf, l), ErrLayout)
 	assert.ErrorIs(t, Sheet{Columns: 4}.PDF(&buf, []Label{l}), ErrLayout)
 	assert.ErrorIs(t, Sheet{}.PDF(&buf, nil), ErrLayout)
-	assert.ErrorIs(t, Layout{FontFile: "/nonexistent.ttf"}.SVG(&buf, l), ErrLayout)
+	assert.ErrorIs(t, Layout{XDim: 0.3}.SVG(&buf, l), ErrLayout)
+	assert.ErrorIs(t, Layout{XDim: 1.2}.SVG(&buf, l), ErrLayout)
+	assert.ErrorIs(t, Layout{DPI: 10}.PNG(&buf, l), ErrLayout)
+	assert.ErrorIs(t, Sheet{Margin: 120}.PDF(&buf, []Label{l}), ErrLayout)
 }
 
 // TestFontFile uses a system TrueType font for the title and lines, as a
-// CJK font would be used; DejaVu Sans stands in where it is installed.
+// maker's own font would be used; DejaVu Sans stands in where it is
+// installed. A glyph it lacks is an ErrFont, not a dropped line.
 func TestFontFile(t *testing.T) {
 	const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 	if _, err := os.Stat(dejavu); err != nil {
@@ -290,18 +318,42 @@ func TestFontFile(t *testing.T) {
 	}
 	c, err := BuildContent(domain, sgtinES, Attributes{})
 	require.NoError(t, err)
-	// DejaVu has the check mark that the Go fonts lack, and no CJK.
-	l := Label{Content: c, Title: "Kettle ✔", Lines: []string{"电热水壶"}}
-	om, err := Layout{}.Omitted(l)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"Kettle ✔", "电热水壶"}, om)
 	lay := Layout{FontFile: dejavu}
-	om, err = lay.Omitted(l)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"电热水壶"}, om)
+	// DejaVu has the check mark that the Go fonts lack.
+	l := Label{Content: c, Title: "Kettle ✔", Lines: []string{"Model TK-1700"}}
 	var buf bytes.Buffer
 	require.NoError(t, Sheet{Layout: lay}.PDF(&buf, []Label{l}))
 	assert.Contains(t, buf.String(), "/BaseFont /utf8custom")
 	buf.Reset()
 	require.NoError(t, lay.PNG(&buf, l))
+
+	l.Lines = append(l.Lines, "电热水壶")
+	err = lay.PNG(&buf, l)
+	require.ErrorIs(t, err, ErrFont)
+	assert.Contains(t, err.Error(), "U+7535")
+	assert.ErrorIs(t, Sheet{Layout: lay}.PDF(&buf, []Label{l}), ErrFont)
+}
+
+// TestFontFileRefused: font files the PDF writer cannot embed are refused
+// when the label is laid out, with ErrFont.
+func TestFontFileRefused(t *testing.T) {
+	c, err := BuildContent(domain, sgtinES, Attributes{})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	ttc := dir + "/c.ttc"
+	require.NoError(t, os.WriteFile(ttc, []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00\x00\x10"), 0o600))
+	cff := dir + "/c.otf"
+	require.NoError(t, os.WriteFile(cff, []byte("OTTO\x00\x01\x00\x00\x00\x00\x00\x00CFF \x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"), 0o600))
+	files := map[string]string{"collection": ttc, "cff": cff, "missing": dir + "/none.ttf", "not a font": "label_test.go"}
+	// The CJK fonts Debian ships as collections, where installed.
+	for _, f := range []string{"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"} {
+		if _, err := os.Stat(f); err == nil {
+			files[f] = f
+		}
+	}
+	for name, path := range files {
+		var buf bytes.Buffer
+		err := Layout{FontFile: path}.SVG(&buf, Label{Content: c, Title: "x"})
+		assert.ErrorIs(t, err, ErrFont, name)
+	}
 }

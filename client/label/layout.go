@@ -2,14 +2,7 @@ package label
 
 import (
 	"fmt"
-	"os"
-	"sync"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gomono"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
+	"math"
 )
 
 // Label is one label to render: its content plus the product lines the
@@ -25,11 +18,16 @@ type Layout struct {
 	Width, Height float64 // label size in mm; zero means 70 x 37
 	DataMatrix    bool    // add a GS1 DataMatrix (GS1 codes only)
 	DPI           int     // PNG resolution; zero means 300
-	// FontFile is a TrueType/OpenType (.ttf, .otf; not .ttc) file for the
-	// title and lines, e.g. a CJK font. Without it the Go fonts bundled with
-	// golang.org/x/image are used, which cover Latin, Greek and Cyrillic but
-	// not CJK: in PNG and PDF a line the font cannot draw is left out (see
-	// Omitted); SVG keeps every line and leaves glyphs to the viewer's fonts.
+	// XDim is the module size (X-dimension) of both symbols in mm, within
+	// GS1's range MinXDim to MaxXDim; zero means DefaultXDim. A symbol gets
+	// it whatever the label size, so its size follows from the data; only
+	// when it does not fit is it made smaller, down to MinXDim, and below
+	// that the label is refused (ErrLayout). PNG rounds it to whole pixels.
+	XDim float64
+	// FontFile is a maker's own TrueType font (.ttf, one font with glyf
+	// outlines) for the title and lines; it must have every glyph they use
+	// (else ErrFont). Without it the Go fonts draw Latin, Greek and Cyrillic
+	// and the font FindCJKFont finds draws the rest (Chinese).
 	FontFile string
 }
 
@@ -50,103 +48,28 @@ func (l Layout) withDefaults() Layout {
 	if l.DPI == 0 {
 		l.DPI = defaultDPI
 	}
+	if l.XDim == 0 {
+		l.XDim = DefaultXDim
+	}
 	return l
-}
-
-// face is a parsed font and, for PDF, its bytes.
-type face struct {
-	name string
-	f    *sfnt.Font
-	ttf  []byte
-}
-
-var (
-	builtinOnce        sync.Once
-	builtinText, monoF *face
-	builtinErr         error
-)
-
-// builtinFaces parses the Go fonts once; they ship inside a Go module, so
-// the labels look the same on every machine without system fonts.
-func builtinFaces() (*face, *face, error) {
-	builtinOnce.Do(func() {
-		var r, m *sfnt.Font
-		if r, builtinErr = sfnt.Parse(goregular.TTF); builtinErr != nil {
-			return
-		}
-		if m, builtinErr = sfnt.Parse(gomono.TTF); builtinErr != nil {
-			return
-		}
-		builtinText = &face{name: "goregular", f: r, ttf: goregular.TTF}
-		monoF = &face{name: "gomono", f: m, ttf: gomono.TTF}
-	})
-	return builtinText, monoF, builtinErr
-}
-
-func (l Layout) faces() (text, mono *face, err error) {
-	text, mono, err = builtinFaces()
-	if err != nil || l.FontFile == "" {
-		return text, mono, err
-	}
-	b, err := os.ReadFile(l.FontFile)
-	if err != nil {
-		return nil, nil, fail(ErrLayout, l.FontFile, err)
-	}
-	f, err := sfnt.Parse(b)
-	if err != nil {
-		return nil, nil, fail(ErrLayout, l.FontFile, err)
-	}
-	return &face{name: "custom", f: f, ttf: b}, mono, nil
-}
-
-// covers reports whether f has a glyph for every rune of s.
-func (f *face) covers(s string) bool {
-	var buf sfnt.Buffer
-	for _, r := range s {
-		if i, err := f.f.GlyphIndex(&buf, r); err != nil || i == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// width returns the advance of s at a font size of 1 mm; runes without a
-// glyph count as one em, about what a CJK fallback font draws.
-func (f *face) width(s string) float64 {
-	var buf sfnt.Buffer
-	upem := fixed.Int26_6(f.f.UnitsPerEm())
-	var w fixed.Int26_6
-	for _, r := range s {
-		i, err := f.f.GlyphIndex(&buf, r)
-		if err != nil || i == 0 {
-			w += upem << 6
-			continue
-		}
-		a, err := f.f.GlyphAdvance(&buf, i, upem<<6, font.HintingNone)
-		if err != nil {
-			a = upem << 6
-		}
-		w += a
-	}
-	return float64(w) / float64(upem<<6)
 }
 
 // placedSymbol is a symbol at a position in mm; x, y is the top left corner
 // of the first module (the quiet zone lies outside it).
 type placedSymbol struct {
+	kind   string // "qr" or "datamatrix"
 	m      matrix
 	x, y   float64
 	module float64
 }
 
 // placedText is one line; x, y is the start of the baseline, size the font
-// size (em) in mm.
+// size (em) in mm. runs are its pieces by font.
 type placedText struct {
-	text    string
-	x, y    float64
-	size    float64
-	f       *face
-	fitting float64 // the width the line was fitted into
+	text string
+	runs []run
+	x, y float64
+	size float64
 }
 
 // plan is a label laid out in mm, shared by all output formats so that PNG,
@@ -155,8 +78,12 @@ type plan struct {
 	w, h    float64
 	symbols []placedSymbol
 	texts   []placedText
-	omitted []string // lines the font cannot draw (PNG, PDF)
 }
+
+// inset is the white border of a label on each side, in mm: the inner
+// margin pad, or more where a sheet puts the label's edge into the
+// printer's unprintable area.
+type inset struct{ l, t, r, b float64 }
 
 // Geometry in mm.
 const (
@@ -165,14 +92,19 @@ const (
 	titleScale = 1.2
 )
 
-// layout places l's symbols and text. keepAll keeps lines the font cannot
-// draw (SVG, where the viewer's fonts draw them).
-func (lay Layout) layout(l Label, keepAll bool) (*plan, error) {
+var padding = inset{pad, pad, pad, pad}
+
+// layout places l's symbols and text inside the label less in. dot is the
+// pixel pitch in mm of a raster output, 0 for vector output.
+func (lay Layout) layout(l Label, in inset, dot float64) (*plan, error) {
 	lay = lay.withDefaults()
-	if lay.Width < 10 || lay.Height < 10 || lay.Width > 1000 || lay.Height > 1000 {
+	if !(lay.Width >= 10 && lay.Height >= 10 && lay.Width <= 1000 && lay.Height <= 1000) {
 		return nil, fail(ErrLayout, fmt.Sprintf("%gx%g mm", lay.Width, lay.Height), errorString("labels are 10 to 1000 mm a side"))
 	}
-	textF, monoF, err := lay.faces()
+	if err := xdimRange(lay.XDim); err != nil {
+		return nil, err
+	}
+	textF, monoF, err := lay.chains()
 	if err != nil {
 		return nil, err
 	}
@@ -181,24 +113,35 @@ func (lay Layout) layout(l Label, keepAll bool) (*plan, error) {
 		return nil, err
 	}
 	p := &plan{w: lay.Width, h: lay.Height}
+	x0, y0 := in.l, in.t
+	cw, ch := lay.Width-in.l-in.r, lay.Height-in.t-in.b
+	if cw < 5 || ch < 5 {
+		return nil, fail(ErrLayout, fmt.Sprintf("%gx%g mm", lay.Width, lay.Height), errorString("no printable room inside the margins"))
+	}
 
-	// The QR code takes the left square; its quiet zone is part of it.
-	side := min(lay.Height-2*pad, (lay.Width-2*pad)/2)
-	qm := side / float64(qr.size()+2*qrQuiet)
-	p.symbols = append(p.symbols, placedSymbol{m: qr, x: pad + qrQuiet*qm, y: pad + qrQuiet*qm, module: qm})
+	// The QR code takes the top left, with its quiet zone, at the chosen
+	// X-dimension: at most the content height and half its width.
+	qm, err := moduleSize(lay.XDim, qr.size(), qrQuiet, math.Min(ch, cw/2), dot)
+	if err != nil {
+		return nil, err
+	}
+	side := float64(qr.size()+2*qrQuiet) * qm
+	p.symbols = append(p.symbols, placedSymbol{kind: "qr", m: qr, x: x0 + qrQuiet*qm, y: y0 + qrQuiet*qm, module: qm})
 
-	colX := pad + side
-	colW := lay.Width - pad - colX
-	top := pad
+	colX := x0 + side
+	colW := lay.Width - in.r - colX
+	top := y0
 	if lay.DataMatrix && l.Content.GS1 {
 		dm, err := gs1DataMatrix(l.Content.ElementString)
 		if err != nil {
 			return nil, err
 		}
-		d := min(colW, (lay.Height-2*pad)*0.45)
-		dmod := d / float64(dm.size()+2*dmQuiet)
-		p.symbols = append(p.symbols, placedSymbol{m: dm, x: colX + dmQuiet*dmod, y: top + dmQuiet*dmod, module: dmod})
-		top += d
+		dmod, err := moduleSize(lay.XDim, dm.size(), dmQuiet, math.Min(colW, ch*0.7), dot)
+		if err != nil {
+			return nil, err
+		}
+		p.symbols = append(p.symbols, placedSymbol{kind: "datamatrix", m: dm, x: colX + dmQuiet*dmod, y: top + dmQuiet*dmod, module: dmod})
+		top += float64(dm.size()+2*dmQuiet) * dmod
 	}
 	// The QR quiet zone already separates the text from the modules; the
 	// small indent keeps glyph overhangs off it.
@@ -207,26 +150,33 @@ func (lay Layout) layout(l Label, keepAll bool) (*plan, error) {
 
 	type line struct {
 		s     string
-		f     *face
+		runs  []run
 		scale float64
 	}
 	var lines []line
-	add := func(s string, f *face, scale float64) {
+	add := func(s string, c fontChain, scale float64) error {
 		if s == "" {
-			return
+			return nil
 		}
-		if !keepAll && !f.covers(s) {
-			p.omitted = append(p.omitted, s)
-			return
+		rs, err := c.runs(s)
+		if err != nil {
+			return err
 		}
-		lines = append(lines, line{s, f, scale})
+		lines = append(lines, line{s, rs, scale})
+		return nil
 	}
-	add(l.Title, textF, titleScale)
+	if err := add(l.Title, textF, titleScale); err != nil {
+		return nil, err
+	}
 	for _, s := range l.Lines {
-		add(s, textF, 1)
+		if err := add(s, textF, 1); err != nil {
+			return nil, err
+		}
 	}
 	for _, s := range l.Content.HRI {
-		add(s, monoF, 1)
+		if err := add(s, monoF, 1); err != nil {
+			return nil, err
+		}
 	}
 	if len(lines) == 0 {
 		return p, nil
@@ -235,7 +185,7 @@ func (lay Layout) layout(l Label, keepAll bool) (*plan, error) {
 	for _, ln := range lines {
 		weights += ln.scale
 	}
-	avail := lay.Height - pad - top
+	avail := y0 + ch - top
 	if tw < 3 || avail < 2 {
 		return nil, fail(ErrLayout, fmt.Sprintf("%gx%g mm", lay.Width, lay.Height), errorString("no room for the text"))
 	}
@@ -244,22 +194,12 @@ func (lay Layout) layout(l Label, keepAll bool) (*plan, error) {
 	for _, ln := range lines {
 		h := pitch * ln.scale
 		size := h / 1.25
-		if w := ln.f.width(ln.s); w > 0 {
+		if w := runsWidth(ln.runs); w > 0 {
 			size = min(size, tw/w)
 		}
 		y += h
-		p.texts = append(p.texts, placedText{text: ln.s, x: tx, y: y - h*0.22, size: size, f: ln.f, fitting: tw})
+		// The baseline leaves 0.31 em below it for descenders.
+		p.texts = append(p.texts, placedText{text: ln.s, runs: ln.runs, x: tx, y: y - h*0.25, size: size})
 	}
 	return p, nil
-}
-
-// Omitted returns the title and lines of l that PNG and PDF output leave
-// out because the label font has no glyphs for them (typically Chinese text
-// without a CJK FontFile), so a caller can warn before printing.
-func (lay Layout) Omitted(l Label) ([]string, error) {
-	p, err := lay.layout(l, false)
-	if err != nil {
-		return nil, err
-	}
-	return p.omitted, nil
 }

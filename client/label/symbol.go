@@ -15,7 +15,8 @@ func (m matrix) size() int { return len(m) }
 
 // darkRuns calls fn for each horizontal run of n dark modules starting at
 // column x of row y. Every output format draws runs rather than single
-// modules: fewer shapes, and no hairline seams between neighbours.
+// modules (fewer shapes), and PDF and SVG put all runs of a symbol into one
+// path, filled once, so that no rasteriser opens a seam between them.
 func (m matrix) darkRuns(fn func(x, y, n int)) {
 	for y, row := range m {
 		for x := 0; x < len(row); {

@@ -182,6 +182,12 @@ func pageLang(r *http.Request) string {
 	return best
 }
 
+// PageLanguage is the language ("zh" or "en") a page answers r in, by the
+// rule of the verification page: lang=zh or lang=en when given, else the
+// first of the two by Accept-Language quality, else Chinese. Other pages of
+// the service (the regulator's console) speak as this one does.
+func PageLanguage(r *http.Request) string { return pageLang(r) }
+
 // langOf reduces a language tag (zh, zh-CN, zh-Hans-CN, en-GB) to a page
 // language, or "" for any other.
 func langOf(tag string) string {

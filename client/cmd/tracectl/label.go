@@ -21,6 +21,7 @@ func (a *app) labelCommand() *cobra.Command {
 		domain, format, expiry, batch, title, out, csvPath, gtin, fontFile string
 		lines                                                              []string
 		dm, outline                                                        bool
+		xdim                                                               float64
 		sheet                                                              label.Sheet
 	)
 	cmd := &cobra.Command{
@@ -44,9 +45,14 @@ named after the codes. --format pdf writes one A4 sheet (3 x 8 labels of
 --csv FILE reads more codes from a CSV file: a "code" column, or a "serial"
 column combined with --gtin, or else the first column.
 
-The built-in fonts have no Chinese glyphs: PNG and PDF labels leave such
-lines out (with a warning) unless --font names a TrueType font that has them;
-SVG keeps them for the viewer's fonts. See docs/labels.md.`,
+Text in Latin script is set in the Go fonts; Chinese text in the CJK font
+found on the machine (Debian's fonts-droid-fallback, or one of the fonts
+docs/labels.md lists). --font names a maker's own TrueType font for the title
+and lines instead. A line that no font can draw is an error, never left out.
+
+Symbols get the X-dimension --xdim (default 0.508 mm, GS1's range is 0.396 to
+0.990 mm), so their size follows from the data. On the PDF sheet no ink falls
+into the printer's unprintable --margin (default 5 mm). See docs/labels.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			codes := append([]string(nil), args...)
 			if csvPath != "" {
@@ -66,7 +72,7 @@ SVG keeps them for the viewer's fonts. See docs/labels.md.`,
 			case format != "png" && format != "svg" && format != "pdf":
 				return usagef("--format must be png, svg or pdf, not %q", format)
 			}
-			sheet.Layout = label.Layout{Width: sheet.Width, Height: sheet.Height, DataMatrix: dm, FontFile: fontFile}
+			sheet.Layout = label.Layout{Width: sheet.Width, Height: sheet.Height, DataMatrix: dm, FontFile: fontFile, XDim: xdim}
 			sheet.Outline = outline
 			labels := make([]label.Label, len(codes))
 			for i, code := range codes {
@@ -76,13 +82,6 @@ SVG keeps them for the viewer's fonts. See docs/labels.md.`,
 				}
 				labels[i] = label.Label{Content: c, Title: title, Lines: lines}
 			}
-			// The lines are the same on every label; warn once.
-			if om, err := sheet.Omitted(labels[0]); err != nil {
-				return err
-			} else if len(om) > 0 && format != "svg" {
-				fmt.Fprintf(a.stderr, "tracectl: warning: no glyphs for %q in the label font; left out (use --font)\n", om)
-			}
-
 			var written []string
 			if format == "pdf" {
 				var buf bytes.Buffer
@@ -117,7 +116,9 @@ SVG keeps them for the viewer's fonts. See docs/labels.md.`,
 	f.StringVar(&out, "out", "", "output file, or directory for several png/svg labels")
 	f.StringVar(&csvPath, "csv", "", "CSV file with more codes (code or serial column)")
 	f.StringVar(&gtin, "gtin", "", "GTIN for a CSV file with a serial column")
-	f.StringVar(&fontFile, "font", "", "TrueType font for --title and --line (e.g. one with CJK glyphs)")
+	f.StringVar(&fontFile, "font", "", "a TrueType font (.ttf) of your own for --title and --line; it must have every glyph")
+	f.Float64Var(&xdim, "xdim", 0, "module size (X-dimension) in mm, 0.396 to 0.990 (default 0.508)")
+	f.Float64Var(&sheet.Margin, "margin", 0, "pdf: the printer's unprintable border in mm, no ink there (default 5; -1 for none)")
 	f.Float64Var(&sheet.Width, "width", 0, "label width in mm (default 70)")
 	f.Float64Var(&sheet.Height, "height", 0, "label height in mm (default 37)")
 	f.IntVar(&sheet.Columns, "columns", 0, "pdf: labels across the page (default 3)")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 )
 
 // fabricAttrsOID is the X.509 extension in which Fabric CA writes an
@@ -55,4 +56,23 @@ func verifyMemberClient(cs tls.ConnectionState) error {
 		return errors.New("no client certificate")
 	}
 	return checkMemberClient(cs.PeerCertificates[0])
+}
+
+// loadMutualTLS reads the certificate and key a listener presents, and the
+// CA certificates its clients must be issued by; what names the listener
+// in the errors.
+func loadMutualTLS(what, certFile, keyFile, caFile string) (tls.Certificate, *x509.CertPool, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("%s TLS certificate: %w", what, err)
+	}
+	pem, err := os.ReadFile(caFile) //nolint:gosec // G304: the CA file the operator names on the command line
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("%s client CA: %w", what, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return tls.Certificate{}, nil, fmt.Errorf("%s client CA %s: no PEM certificate in it", what, caFile)
+	}
+	return cert, pool, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
@@ -87,17 +85,9 @@ func (e *epcisConfig) check() error {
 // tlsConfig requires and verifies a client certificate issued by the
 // member's CA, and not one of those checkMemberClient refuses.
 func (e *epcisConfig) tlsConfig() (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(e.tlsCert, e.tlsKey)
+	cert, pool, err := loadMutualTLS("EPCIS", e.tlsCert, e.tlsKey, e.clientCA)
 	if err != nil {
-		return nil, fmt.Errorf("EPCIS TLS certificate: %w", err)
-	}
-	pem, err := os.ReadFile(e.clientCA)
-	if err != nil {
-		return nil, fmt.Errorf("EPCIS client CA: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("EPCIS client CA %s: no PEM certificate in it", e.clientCA)
+		return nil, err
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool,
 		VerifyConnection: verifyMemberClient, MinVersion: tls.VersionTLS12}, nil

@@ -13,7 +13,8 @@
 //
 // With --signal-identity user (or admin) it counts the public's scans and
 // files clone signals for the Regulator as that identity (package
-// client/scansignal; docs/resolver.md "Signals from scans"); it still
+// client/scansignal; docs/resolver.md "Counting scans for clone signals");
+// it still
 // answers as --identity.
 //
 // With --epcis-listen it also serves the member-facing EPCIS 2.0 interface
@@ -24,6 +25,16 @@
 //
 //	traced --org ManufacturerA --epcis-listen 127.0.0.1:9443 --epcis-index epcis.db \
 //	    --epcis-tls-cert srv.pem --epcis-tls-key srv.key --epcis-client-ca member-ca.pem
+//
+// With --console-listen, for the Regulator or a provincial regulator only
+// (checked on the ledger at start), it also serves the regulator's console
+// (package client/console, docs/regulator.md) on a third listener, with
+// mutual TLS against the organisation's own CA, over an EPCIS index of its
+// own fed from the blocks; admin staff decide reports as the profile's
+// administrator:
+//
+//	traced --org Regulator --console-listen 127.0.0.1:9444 --console-index console.db \
+//	    --console-tls-cert srv.pem --console-tls-key srv.key --console-client-ca regulator-ca.pem
 package main
 
 import (
@@ -84,6 +95,7 @@ type config struct {
 	cacheTTL    time.Duration
 	epcis       epcisConfig
 	signals     signalConfig
+	console     consoleConfig
 }
 
 // runDir is where the test network keeps its connection material, as for
@@ -115,6 +127,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", defaultCacheTTL, "how long a verdict is reused at most; block events invalidate it as soon as it changes; 0 disables the cache")
 	c.epcis.flags(fs)
 	c.signals.flags(fs)
+	c.console.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: traced (--org NAME | --profile FILE) [--listen ADDR] [--domain URL] [--tls-cert FILE --tls-key FILE] [--rate-limit N]")
 		fs.PrintDefaults()
@@ -166,6 +179,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, err
 	}
 	if err := c.signals.check(); err != nil {
+		return nil, err
+	}
+	if err := c.console.check(); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -289,7 +305,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stdout, "Public base URL: %s\n", c.domain)
 	}
 
-	served := make(chan error, 2)
+	served := make(chan error, 3)
 	go func() { served <- srv.Serve(ln) }()
 	var member *epcisService
 	if c.epcis.listen != "" {
@@ -305,6 +321,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		go func() { served <- member.serve() }()
 		fmt.Fprintf(stdout, "EPCIS capture and query (mutual TLS): https://%s/\n", member.ln.Addr())
 	}
+	var staff *consoleService
+	if c.console.listen != "" {
+		if staff, err = c.console.start(ctx, c.profilePath, open, stderr, log); err != nil {
+			fmt.Fprintf(stderr, "traced: console: %v\n", err)
+			_ = srv.Close()
+			if member != nil {
+				_ = member.stop(context.Background())
+			}
+			var ce *ConfigError
+			if errors.As(err, &ce) {
+				return exitUsage
+			}
+			return exitError
+		}
+		go func() { served <- staff.serve() }()
+		fmt.Fprintf(stdout, "Regulator console (mutual TLS): https://%s%s\n", staff.ln.Addr(), staff.consoleH.BasePath())
+	}
 	failed := false
 	select {
 	case err := <-served:
@@ -314,6 +347,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	if staff != nil {
+		if err := staff.shutdown(sctx); err != nil {
+			fmt.Fprintf(stderr, "traced: console shutdown: %v\n", err)
+		}
+	}
 	if member != nil {
 		if err := member.stop(sctx); err != nil {
 			fmt.Fprintf(stderr, "traced: EPCIS shutdown: %v\n", err)
