@@ -30,6 +30,7 @@ var (
 	ErrBadState        = errors.New("tracechain: state does not allow this")
 	ErrRecalled        = errors.New("tracechain: under recall")
 	ErrAlreadySold     = errors.New("tracechain: already sold")
+	ErrLimit           = errors.New("tracechain: limit used up")
 	ErrInternal        = errors.New("tracechain: internal chaincode error")
 )
 
@@ -60,6 +61,7 @@ var codeSentinels = map[model.Code]error{
 	model.CodeBadState:        ErrBadState,
 	model.CodeRecalled:        ErrRecalled,
 	model.CodeAlreadySold:     ErrAlreadySold,
+	model.CodeLimit:           ErrLimit,
 	model.CodeInternal:        ErrInternal,
 }
 

@@ -20,7 +20,7 @@ func TestEveryChaincodeCodeMapsToItsSentinel(t *testing.T) {
 		model.CodeNotFound: ErrNotFound, model.CodeNotHolder: ErrNotHolder, model.CodeForbidden: ErrForbidden,
 		model.CodeNotMember: ErrNotMember, model.CodeInvalidCode: ErrInvalidCode, model.CodeInvalidArgument: ErrInvalidArgument,
 		model.CodeDuplicate: ErrDuplicate, model.CodeBadState: ErrBadState, model.CodeRecalled: ErrRecalled,
-		model.CodeAlreadySold: ErrAlreadySold, model.CodeInternal: ErrInternal,
+		model.CodeAlreadySold: ErrAlreadySold, model.CodeLimit: ErrLimit, model.CodeInternal: ErrInternal,
 	}
 	require.Len(t, codeSentinels, len(want))
 	for code, sentinel := range want {

@@ -158,6 +158,22 @@ func deliver(t *testing.T, from, to *client.Client, codes []string) {
 	require.NoError(t, err)
 }
 
+// soldAndOther commissions two units of the fixture, delivers them to the
+// retailer, which sells the first.
+func (f *fixture) soldAndOther(t *testing.T) (sold, other string) {
+	t.Helper()
+	ctx := ctxT(t)
+	A, R := org(t, mfrA), org(t, ret)
+	units := f.units(0, 2)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
+	require.NoError(t, err)
+	deliver(t, A, R, units)
+	sr, err := R.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
+	require.NoError(t, err)
+	require.Equal(t, model.OutcomeSold, sr.Outcome)
+	return units[0], units[1]
+}
+
 // sscc returns a fresh SSCC under the fixture's prefix.
 func (f *fixture) sscc() string { return ssccUnder(f.t, f.prefix) }
 
@@ -677,14 +693,7 @@ func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
 	f := newProduct(t)
 	ctx := ctxT(t)
 	A, R, G, Gadm := org(t, mfrA), org(t, ret), org(t, reg), admin(t, reg)
-	units := f.units(0, 2)
-	sold, other := units[0], units[1]
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
-	require.NoError(t, err)
-	deliver(t, A, R, units)
-	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
-	require.NoError(t, err)
-	require.Equal(t, model.OutcomeSold, sr.Outcome)
+	sold, other := f.soldAndOther(t)
 
 	// Selling it again is refused and reported; reporting it again joins the
 	// same report.

@@ -42,8 +42,9 @@
 #                                 file): a CRL signed by ORG's CA put into its channel MSP by a
 #                                 config update its admin signs; every peer refuses it after
 #   network.sh serve              start the verification service (traced) as the Regulator's
-#                                 read-only identity, with the regulator's console (mutual TLS),
-#                                 and print their addresses and the console's staff certificate
+#                                 read-only identity (clone signals from scans filed as its
+#                                 user), with the regulator's console (mutual TLS), and print
+#                                 their addresses and the console's staff certificate
 #   network.sh tools              only build the Fabric tools and the project's binaries
 #   network.sh partition ORG      (--netns) take the organisation's network link down
 #   network.sh heal ORG           (--netns) bring it up again
@@ -1481,7 +1482,8 @@ all_nodes() {
 }
 
 # cmd_serve: the public verification service, a node like the others (network.sh down stops
-# it), acting as the Regulator's read-only identity; beside it, the regulator's console
+# it), acting as the Regulator's read-only identity, filing clone signals from scans as the
+# Regulator's user; beside it, the regulator's console
 # (docs/regulator.md) on its own port with mutual TLS: the server presents the Regulator
 # peer's TLS certificate (test network only), and staff sign in with certificates of the
 # Regulator's CA (Admin@DOMAIN decides reports; $RUN/console-staff.p12 holds it for a browser).
@@ -1497,7 +1499,7 @@ cmd_serve() {
 	tls=$org_dir/peers/peer0.$dom/tls
 	staff=$org_dir/users/Admin@$dom/msp
 	{
-		printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)"
+		printf '%s\n--org\n%s\n--listen\n127.0.0.1:%s\n--signal-identity\nuser\n' "$BIN/traced" "$REGULATOR_ORG" "$(traced_port)"
 		printf -- '--console-listen\n127.0.0.1:%s\n--console-index\n%s\n' "$(console_port)" "$dir/console.db"
 		printf -- '--console-tls-cert\n%s\n--console-tls-key\n%s\n' "$tls/server.crt" "$tls/server.key"
 		printf -- '--console-client-ca\n%s\n' "$org_dir/ca/ca.$dom-cert.pem"

@@ -122,7 +122,7 @@ func TestMetadataDescribesEveryFunction(t *testing.T) {
 		model.FnGetSale, model.FnPurgeSale, model.FnRecall, model.FnGetRecall, model.FnRecallReport, model.FnAcknowledgeRecall,
 		model.FnListRecallAcks, model.FnCloseRecall, model.FnDecommission,
 		model.FnVerify, model.FnTrace, model.FnGetItem, model.FnCheckCommission, model.FnGetContents, model.FnListAlerts,
-		model.FnDecideAlert, model.FnInitLedger, model.FnGetNetwork, model.FnCaptureEvents,
+		model.FnDecideAlert, model.FnFileSignal, model.FnInitLedger, model.FnGetNetwork, model.FnCaptureEvents,
 	}
 	assert.ElementsMatch(t, all, keys(tags), "exactly the documented functions")
 	for _, fn := range all {

@@ -58,6 +58,12 @@ func (c *Tracechain) DecideAlert(ctx *TxContext, req model.DecideAlertRequest) (
 	return ctx.ledger.DecideAlert(req)
 }
 
+// FileSignal files a signal from the public's scans as a report for the
+// Regulator (a trading member or the Regulator).
+func (c *Tracechain) FileSignal(ctx *TxContext, req model.FileSignalRequest) (*model.SignalResult, error) {
+	return ctx.ledger.FileSignal(req)
+}
+
 // RegisterMember registers a member organisation (Regulator only).
 func (c *Tracechain) RegisterMember(ctx *TxContext, req model.MemberRequest) (*model.Member, error) {
 	return ctx.reg.RegisterMember(req)

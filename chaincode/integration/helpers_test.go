@@ -310,6 +310,7 @@ var expectedEvent = map[string]string{
 	model.FnRecall:          model.EventRecalled,
 	model.FnDecommission:    model.EventDecommissioned,
 	model.FnDecideAlert:     model.EventAlertDecided,
+	model.FnFileSignal:      model.EventCloneAlert,
 }
 
 // readKey is the transient option of a GetSale: a fresh key to seal the answer with.

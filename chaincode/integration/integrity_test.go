@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -115,6 +116,7 @@ func testIntegrity(t *testing.T, s *suite) {
 			model.FnRegisterMember: model.MemberRequest{MSPID: "R" + s.run + "MSP", Role: model.RoleDistributor, Name: "x", USCC: uscc("91110108MA0000013")},
 			model.FnRecall:         model.RecallRequest{GTIN: s.productA, Batch: s.batch("V"), Reason: "x"},
 			model.FnDecideAlert:    model.DecideAlertRequest{Code: u[0], AlertID: "x", Decision: model.DecisionDismiss},
+			model.FnFileSignal:     model.FileSignalRequest{Reason: model.AlertReasonScannedAfterSale, Code: u[0], Scans: 10, Since: time.Now().Add(-time.Hour)},
 		} {
 			_, err := submit[struct{}](t, reader, fn, arg)
 			requireCode(t, err, model.CodeForbidden, "%s by the read-only identity", fn)

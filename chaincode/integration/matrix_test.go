@@ -111,6 +111,10 @@ func testRoleMatrix(t *testing.T, s *suite) {
 		{model.FnDecideAlert, "an open clone report", []*member{reg}, forbiddenExcept(reg), func(m *member) []any {
 			return []any{model.DecideAlertRequest{Code: f.sold, AlertID: f.alertID, Decision: model.DecisionDismiss}}
 		}, true},
+		{model.FnFileSignal, "unknown serials of A's product", []*member{ma, mb, dist, ret, reg}, map[*member]model.Code{}, func(m *member) []any {
+			// The first filing opens the product's signal, each later organisation joins it.
+			return []any{model.FileSignalRequest{Reason: model.AlertReasonUnknownSerials, GTIN: s.productA, Scans: 50, Since: time.Now().Add(-time.Hour)}}
+		}, false},
 		{model.FnRegisterProduct, "new GTIN, A's prefix and licence", []*member{ma}, forbiddenExcept(ma), func(m *member) []any {
 			return []any{productRequest(s.newGTIN(s.prefixA), s.licenceA, "matrix")}
 		}, false},

@@ -87,6 +87,10 @@ func TestAccessMatrix(t *testing.T) {
 			_, err := c.l.DecideAlert(model.DecideAlertRequest{Code: u, AlertID: "x", Decision: model.DecisionDismiss})
 			return err
 		},
+		"FileSignal": func(c call) error {
+			_, err := c.l.FileSignal(model.FileSignalRequest{Reason: model.AlertReasonUnknownSerials, GTIN: gtinA, Scans: 1, Since: c.tx.TxTime()})
+			return err
+		},
 	}
 	// Privileged functions need an administrator identity of the organisation;
 	// an ordinary client of an allowed organisation is FORBIDDEN.
@@ -131,6 +135,7 @@ func TestAccessMatrix(t *testing.T) {
 		"GetContents":       {allow, allow, allow, allow},
 		"ListAlerts":        {deny, deny, deny, allow},
 		"DecideAlert":       {deny, deny, deny, allow},
+		"FileSignal":        {allow, allow, allow, allow}, // any service's member; a read-only identity is refused by the contract
 	}
 	assert.Len(t, matrix, len(txs))
 	for name, fn := range txs {

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/chaincode/registry"
@@ -30,9 +31,11 @@ func (l *Ledger) ListAlerts(pageSize int32, bookmark string) (*model.AlertPage, 
 	return out, nil
 }
 
-// DecideAlert records the Regulator's decision on a unit's open clone report.
-// Confirming it makes the unit verify suspected_clone from then on; dismissing
-// it leaves the verdict as it was. Only an administrator of the Regulator may
+// DecideAlert records the Regulator's decision on a unit's open clone report
+// (a resale's or a scan signal's), or with GTIN on a product's open
+// unknown_serials signal (decideGTINSignal). Confirming a unit's report makes
+// the unit verify suspected_clone from then on; dismissing it leaves the
+// verdict as it was. Only an administrator of the Regulator may
 // decide, once per alert. Writes: the alert and its log copy, the unit and its
 // event.
 func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error) {
@@ -54,11 +57,13 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	if err != nil {
 		return nil, err
 	}
-	r, err := parseCode(req.Code, "code")
-	if err != nil {
-		return nil, err
+	if req.GTIN != "" {
+		if req.Code != "" {
+			return nil, model.Errorf(model.CodeInvalidArgument, "give code (a unit's report) or gtin (a product's unknown_serials signal), not both")
+		}
+		return l.decideGTINSignal(m.MSPID, staff, req, note)
 	}
-	it, err := l.mustItem(r.code, "unit")
+	it, err := l.unitByCode(req.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +74,8 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	if err != nil {
 		return nil, err
 	}
-	a.DecidedBy, a.DecidedAt, a.Note, a.DecidedByStaff = m.MSPID, l.now(), note, staff
-	a.Status = model.AlertDismissed
-	if req.Decision == model.DecisionConfirm {
-		a.Status = model.AlertConfirmed
+	decide(a, req.Decision, m.MSPID, staff, l.now(), note)
+	if a.Status == model.AlertConfirmed {
 		it.CloneConfirmed = a.ID
 	}
 	it.OpenAlert = ""
@@ -86,6 +89,47 @@ func (l *Ledger) DecideAlert(req model.DecideAlertRequest) (*model.Alert, error)
 	e := l.event(model.EventAlertDecided)
 	e.GTIN, e.Batch, e.Count, e.Codes, e.AlertID = it.GTIN, it.Batch, 1, []string{it.Code}, a.ID
 	return a, l.commit(e)
+}
+
+// decideGTINSignal records the Regulator's decision on a product's open
+// unknown_serials signal. It changes no verdict: every fake serial already
+// verifies unknown, and the product's genuine units are not touched. A
+// confirmation is the Regulator's finding, on the ledger and in the
+// AlertDecided event the maker can follow, that fake labels of the product
+// circulate; either decision closes the signal, so that a later one may be
+// filed.
+func (l *Ledger) decideGTINSignal(regulator, staff string, req model.DecideAlertRequest, note string) (*model.Alert, error) {
+	g, openKey, open, err := l.gtinSignal(req.GTIN)
+	if err != nil {
+		return nil, err
+	}
+	if open == "" || open != req.AlertID {
+		return nil, model.SubjectErrorf(model.CodeBadState, req.AlertID, "%s is not the open signal of GTIN %s", req.AlertID, g)
+	}
+	a, err := l.alert(g, req.AlertID)
+	if err != nil {
+		return nil, err
+	}
+	decide(a, req.Decision, regulator, staff, l.now(), note)
+	if err := l.store.Delete(openKey); err != nil {
+		return nil, err
+	}
+	if err := l.putAlert(a); err != nil {
+		return nil, err
+	}
+	e := l.event(model.EventAlertDecided)
+	e.GTIN, e.AlertID = g, a.ID
+	return a, l.commit(e)
+}
+
+// decide applies the Regulator's decision to an open alert, with the staff
+// member its console names.
+func decide(a *model.Alert, d model.AlertDecision, regulator, staff string, at time.Time, note string) {
+	a.DecidedBy, a.DecidedAt, a.Note, a.DecidedByStaff = regulator, at, note, staff
+	a.Status = model.AlertDismissed
+	if d == model.DecisionConfirm {
+		a.Status = model.AlertConfirmed
+	}
 }
 
 // alert reads an alert of a unit; a missing one is a broken ledger.
@@ -105,10 +149,15 @@ func (l *Ledger) alert(code, id string) (*model.Alert, error) {
 	return &a, nil
 }
 
-// putAlert writes an alert and its chronological copy.
+// putAlert writes an alert and its chronological copy, under its unit, or
+// under its GTIN for a signal that names no unit.
 func (l *Ledger) putAlert(a *model.Alert) error {
-	if err := l.put(a, alertKey, a.Code, a.ID); err != nil {
+	subject := a.Code
+	if subject == "" {
+		subject = a.GTIN
+	}
+	if err := l.put(a, alertKey, subject, a.ID); err != nil {
 		return err
 	}
-	return l.put(a, alertLogKey, a.DetectedAt.Format(timeLayout), a.ID, a.Code)
+	return l.put(a, alertLogKey, a.DetectedAt.Format(timeLayout), a.ID, subject)
 }

@@ -274,10 +274,8 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 			Status: model.AlertOpen, Reporter: reporter, Reporters: []string{reporter}, Reports: 1,
 			DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
 		}
-		it.OpenAlert = a.ID
 		res.AlertID = a.ID
-		l.save(it)
-		if err := l.record(it.Code, model.TraceEvent{Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID}); err != nil {
+		if err := l.openReport(it, a); err != nil {
 			return nil, err
 		}
 	}
@@ -288,6 +286,14 @@ func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResul
 		return nil, err
 	}
 	return res, nil
+}
+
+// openReport makes a the open report of unit it, and records it in the
+// unit's trace.
+func (l *Ledger) openReport(it *model.Item, a *model.Alert) error {
+	it.OpenAlert = a.ID
+	l.save(it)
+	return l.record(it.Code, model.TraceEvent{Type: model.EventCloneAlert, BizStep: model.BizStepRetailSelling, Disposition: it.Disposition, AlertID: a.ID})
 }
 
 // cloneReportEvent is the chaincode event of a clone report about it.

@@ -36,6 +36,14 @@ func (l *Ledger) Verify(input string) (*model.Verification, error) {
 	}
 	if it == nil {
 		out.Verdict, out.Detail = model.VerdictUnknown, "the code was never commissioned on the ledger"
+		if r.id.GTIN != "" {
+			// Prefetched with the unit: no further read.
+			p, err := l.reg.Product(r.id.GTIN)
+			if err != nil {
+				return nil, err
+			}
+			out.GTINRegistered = p != nil
+		}
 		return out, nil
 	}
 	producer, gtins := it.Manufacturer, []string{it.GTIN}

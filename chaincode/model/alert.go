@@ -21,10 +21,12 @@ const (
 // MaxAlertReporters bounds Alert.Reporters; Reports keeps counting.
 const MaxAlertReporters = 20
 
-// Alert is a suspected-clone report about one unit. Its ID is the transaction
-// ID of the first refused sale; later reports of the same unit while it is open
-// join it, once per reporting organisation. It names organisations only,
-// never buyers.
+// Alert is a suspected-clone report about one unit, or a signal from the
+// public's scans (model/signal.go: about a unit, or about a GTIN, when Code is
+// empty). Its ID is the transaction ID of the first refused sale or filing;
+// later reports of the same subject while it is open join it, once per
+// reporting organisation. It names organisations only, never buyers or
+// scanners.
 type Alert struct {
 	ID         string      `json:"id"`
 	Code       string      `json:"code"`
@@ -41,6 +43,11 @@ type Alert struct {
 	DecidedBy  string      `json:"decidedBy,omitempty" metadata:",optional"` // the Regulator, once decided
 	DecidedAt  time.Time   `json:"decidedAt,omitzero" metadata:",optional"`
 	Note       string      `json:"note,omitempty" metadata:",optional"` // the Regulator's public note on the decision
+	// Scans and ScansSince are a scan signal's evidence: the filing service's
+	// claim that it counted Scans scans since ScansSince (the largest claim
+	// of its reporters). The ledger cannot check them.
+	Scans      int       `json:"scans,omitempty" metadata:",optional"`
+	ScansSince time.Time `json:"scansSince,omitzero" metadata:",optional"`
 	// DecidedByStaff names the Regulator's staff member who decided, as the
 	// Regulator's console vouches for it (the enrolment ID of the staff
 	// member's client certificate); empty when the decision came from
@@ -61,11 +68,13 @@ const (
 	DecisionDismiss AlertDecision = "dismiss"
 )
 
-// DecideAlertRequest confirms or dismisses the open alert of a unit. AlertID
-// must name the unit's open alert, so a decision is never applied to a report
-// other than the one the Regulator examined.
+// DecideAlertRequest confirms or dismisses the open alert of a unit (Code),
+// or the open unknown_serials signal of a product (GTIN, Code empty). AlertID
+// must name that open alert, so a decision is never applied to a report other
+// than the one the Regulator examined.
 type DecideAlertRequest struct {
 	Code     string        `json:"code"`
+	GTIN     string        `json:"gtin,omitempty" metadata:",optional"`
 	AlertID  string        `json:"alertId"`
 	Decision AlertDecision `json:"decision"`
 	Note     string        `json:"note,omitempty" metadata:",optional"`

@@ -44,6 +44,7 @@ const (
 	FnGetContents       = "GetContents"
 	FnListAlerts        = "ListAlerts"
 	FnDecideAlert       = "DecideAlert"
+	FnFileSignal        = "FileSignal"
 	FnInitLedger        = "InitLedger"
 	FnGetNetwork        = "GetNetwork"
 )

@@ -27,4 +27,9 @@ type Verification struct {
 	SoldAt         time.Time   `json:"soldAt,omitzero" metadata:",optional"`
 	AlertID        string      `json:"alertId,omitempty" metadata:",optional"` // the confirmed clone alert, for suspected_clone
 	LastEventAt    time.Time   `json:"lastEventAt,omitzero" metadata:",optional"`
+	// GTINRegistered is set for an unknown code whose GTIN is a registered
+	// product's: a serial never commissioned under a real product, as a
+	// printed fake label carries. A verification service counts these
+	// (unknown_serials signals); read in Verify's first round trip.
+	GTINRegistered bool `json:"gtinRegistered,omitempty" metadata:",optional"`
 }

@@ -361,6 +361,33 @@ func TestDecide(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, w.Code)
 }
 
+// TestQueueDecidesAProductsSignal: an unknown_serials signal names a GTIN
+// and no unit; the queue shows it with its scans, and its form decides it by
+// GTIN.
+func TestQueueDecidesAProductsSignal(t *testing.T) {
+	f := newFixture(t)
+	f.ledger.alerts = []model.Alert{{ID: "sig", GTIN: gtin, Reason: model.AlertReasonUnknownSerials, Status: model.AlertOpen,
+		Reporter: "RegulatorMSP", Reports: 1, Scans: 57, ScansSince: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}}
+	w := f.do(http.MethodGet, "/console/queue?lang=en", f.admin, nil, nil)
+	require.Equal(t, http.StatusOK, w.Code)
+	body := w.Body.String()
+	assert.Contains(t, body, "Product GTIN "+gtin)
+	assert.Contains(t, body, `data-reason="unknown_serials">many scans of serials that do not exist (fake labels)<`)
+	assert.Contains(t, body, "<dd>57 · ")
+	assert.Contains(t, body, `name="gtin" value="`+gtin+`"`)
+	assert.NotContains(t, body, `name="code"`)
+
+	tok := f.token(f.admin)
+	form := url.Values{"token": {tok}, "gtin": {gtin}, "alert": {"sig"}, "decision": {"confirm"}, "lang": {"en"}}
+	both := url.Values{"token": {tok}, "gtin": {gtin}, "code": {unit}, "alert": {"sig"}, "decision": {"confirm"}}
+	assert.Equal(t, http.StatusBadRequest, f.do(http.MethodPost, "/console/queue/decide", f.admin, both, nil).Code, "a code and a GTIN")
+	assert.Empty(t, f.ledger.decisions)
+	w = f.do(http.MethodPost, "/console/queue/decide", f.admin, form, nil)
+	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
+	require.Len(t, f.ledger.decisions, 1)
+	assert.Equal(t, model.DecideAlertRequest{GTIN: gtin, AlertID: "sig", Decision: model.DecisionConfirm, Staff: "Admin@regulator.example"}, f.ledger.decisions[0])
+}
+
 func TestStatistics(t *testing.T) {
 	f := newFixture(t)
 	f.ledger.alerts = append(f.ledger.alerts, model.Alert{ID: "b", Code: "01" + gtin + "21S7", Status: model.AlertOpen})

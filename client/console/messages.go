@@ -37,6 +37,8 @@ var messages = map[string]map[string]string{
 		"company.role": "角色", "company.suspended": "已暂停", "company.product": "产品", "company.samr": "SAMR 资料",
 		"company.complete": "齐全", "company.incomplete": "不全",
 		"reason.already_sold": "已售商品再次销售",
+		"reason.scanned_after_sale": "已售或已销毁商品被反复扫码", "reason.unknown_serials": "大量扫码不存在的序列号（疑似假标签）",
+		"alert.scans": "扫码次数", "alert.gtin": "产品 GTIN",
 	},
 	"en": {
 		"title": "Regulator console", "nav.label": "Pages", "nav.recalls": "Recalls", "nav.queue": "Clone reports", "nav.stats": "Makers and categories", "nav.search": "Search",
@@ -71,5 +73,7 @@ var messages = map[string]map[string]string{
 		"company.role": "Role", "company.suspended": "suspended", "company.product": "Product", "company.samr": "SAMR data",
 		"company.complete": "complete", "company.incomplete": "incomplete",
 		"reason.already_sold": "resale of a sold unit",
+		"reason.scanned_after_sale": "sold or decommissioned unit scanned again and again", "reason.unknown_serials": "many scans of serials that do not exist (fake labels)",
+		"alert.scans": "Scans", "alert.gtin": "Product GTIN",
 	},
 }

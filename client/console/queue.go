@@ -56,10 +56,10 @@ func (c *Console) queue(r *http.Request, v *view) (string, error) {
 
 // decideForm is a decision as the form posts it, checked.
 type decideForm struct {
-	code, alertID string
-	decision      model.AlertDecision
-	note          string
-	lang          string
+	code, gtin, alertID string // code for a unit's report, gtin for a product's unknown_serials signal
+	decision            model.AlertDecision
+	note                string
+	lang                string
 }
 
 // parseDecideForm reads the decision form: every field once, bounded.
@@ -83,7 +83,7 @@ func parseDecideForm(r *http.Request) (*decideForm, string, error) {
 	for _, p := range []struct {
 		k string
 		v *string
-	}{{"code", &f.code}, {"alert", &f.alertID}, {"decision", &decision}, {"note", &f.note}, {"token", &token}, {"lang", &f.lang}} {
+	}{{"code", &f.code}, {"gtin", &f.gtin}, {"alert", &f.alertID}, {"decision", &decision}, {"note", &f.note}, {"token", &token}, {"lang", &f.lang}} {
 		s, err := one(p.k)
 		if err != nil {
 			return nil, "", err
@@ -96,7 +96,8 @@ func parseDecideForm(r *http.Request) (*decideForm, string, error) {
 	default:
 		return nil, token, inputErrorf("decision must be confirm or dismiss, got %s", excerpt(decision))
 	}
-	if f.code == "" || len(f.code) > 512 || f.alertID == "" || len(f.alertID) > 128 {
+	// A unit's report names its code; a product's unknown_serials signal its GTIN.
+	if (f.code == "") == (f.gtin == "") || len(f.code) > 512 || len(f.gtin) > 14 || f.alertID == "" || len(f.alertID) > 128 {
 		return nil, token, inputErrorf("the form names no alert")
 	}
 	f.note = strings.TrimSpace(f.note)
@@ -123,7 +124,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	var a *model.Alert
 	if err == nil {
-		a, err = c.decider.DecideAlert(r.Context(), model.DecideAlertRequest{Code: f.code, AlertID: f.alertID, Decision: f.decision,
+		a, err = c.decider.DecideAlert(r.Context(), model.DecideAlertRequest{Code: f.code, GTIN: f.gtin, AlertID: f.alertID, Decision: f.decision,
 			Note: f.note, Staff: s.Name})
 	}
 	if err != nil {

@@ -47,6 +47,7 @@ type Resolver struct {
 	products      *ttlCache[*ProductInfo] // product pages by GTIN, kept true as cache is
 	verifyTimeout time.Duration
 	log           *slog.Logger
+	scans         ScanObserver // nil: scans are not counted
 }
 
 // Option configures a Resolver in New.

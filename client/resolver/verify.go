@@ -70,6 +70,9 @@ func (h *Resolver) serveAnswer(w http.ResponseWriter, r *http.Request, kind answ
 		// two disagree, and it is still the client's code that failed.
 		return problem(http.StatusBadRequest, string(identifier.RuleSyntax), v.Detail)
 	}
+	if kind == answerVerify && h.scans != nil {
+		h.scans.Observe(v, c.GTIN)
+	}
 	a := publicAnswer(v, s, h.now())
 	a.Input = code
 	w.Header().Set("Cache-Control", "no-cache")

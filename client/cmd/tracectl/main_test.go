@@ -78,6 +78,9 @@ func TestUsageErrorsExitWith2(t *testing.T) {
 		{"commission", "--gtin", "1"},
 		{"recall", "--reason", "r"},
 		{"ship", "x"},
+		{"alerts", "decide", "code", "id"}, // neither --confirm nor --dismiss
+		{"alerts", "decide", "--confirm", "--gtin", "g", "code", "id"}, // a code and a GTIN
+		{"alerts", "decide", "--confirm", "id"},                        // neither
 	} {
 		code, _, errOut := runCLI(t, args...)
 		assert.Equal(t, exitUsage, code, "%v: %s", args, errOut)

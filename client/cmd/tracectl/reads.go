@@ -369,7 +369,7 @@ func (a *app) contentsCommand() *cobra.Command {
 func (a *app) alertsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alerts",
-		Short: "List clone reports (Regulator); 'alerts decide' confirms or dismisses one",
+		Short: "List clone reports and signals from scans (Regulator); 'alerts decide' confirms or dismisses one",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withClient(cmd, func(ctx context.Context, c *client.Client) error {
@@ -378,11 +378,19 @@ func (a *app) alertsCommand() *cobra.Command {
 					return err
 				}
 				return a.emit(all, func(w io.Writer) {
-					fmt.Fprintf(w, "%d clone report(s)\n", len(all))
+					fmt.Fprintf(w, "%d clone report(s) and signal(s)\n", len(all))
 					tw := table(w)
-					fmt.Fprintln(tw, "DETECTED\tCODE\tSTATUS\tREPORTS\tFIRST REPORTED BY\tSOLD BY\tSOLD AT\tALERT")
+					fmt.Fprintln(tw, "DETECTED\tREASON\tCODE OR GTIN\tSTATUS\tREPORTS\tSCANS\tFIRST REPORTED BY\tSOLD BY\tSOLD AT\tALERT")
 					for _, al := range all {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", formatTime(al.DetectedAt), al.Code, al.Status, al.Reports, al.Reporter, al.SoldBy, formatTime(al.SoldAt), al.ID)
+						subject, scans := al.Code, ""
+						if subject == "" {
+							subject = "gtin " + al.GTIN
+						}
+						if al.Scans > 0 {
+							scans = fmt.Sprintf("%d since %s", al.Scans, formatTime(al.ScansSince))
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", formatTime(al.DetectedAt), al.Reason, subject, al.Status, al.Reports, scans,
+							al.Reporter, al.SoldBy, formatTime(al.SoldAt), al.ID)
 					}
 					tw.Flush()
 				})
@@ -390,19 +398,28 @@ func (a *app) alertsCommand() *cobra.Command {
 		},
 	}
 	var confirm, dismiss bool
-	var note string
+	var note, gtin string
 	decide := &cobra.Command{
-		Use:   "decide CODE ALERT_ID (--confirm | --dismiss) [--note TEXT]",
-		Short: "Confirm or dismiss a unit's open clone report (the Regulator's administrator)",
-		Long: `Confirm or dismiss the open clone report of a unit. A report alone never
-changes what a buyer sees; once confirmed, the unit verifies suspected_clone.
+		Use:   "decide (CODE | --gtin GTIN) ALERT_ID (--confirm | --dismiss) [--note TEXT]",
+		Short: "Confirm or dismiss a unit's open clone report, or a product's unknown_serials signal (the Regulator's administrator)",
+		Long: `Confirm or dismiss the open clone report of a unit (a resale's or a signal
+from scans), or with --gtin the open unknown_serials signal of a product. A
+report alone never changes what a buyer sees; once confirmed, the unit
+verifies suspected_clone. A confirmed unknown_serials signal changes no
+verdict: it records that fake labels of the product circulate.
 Run it with --admin: only the Regulator's administrator identity may decide.`,
-		Args: cobra.ExactArgs(2),
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if confirm == dismiss {
 				return usagef("give exactly one of --confirm and --dismiss")
 			}
-			req := model.DecideAlertRequest{Code: args[0], AlertID: args[1], Decision: model.DecisionDismiss, Note: note}
+			if (gtin != "") != (len(args) == 1) {
+				return usagef("give CODE ALERT_ID, or --gtin GTIN ALERT_ID")
+			}
+			req := model.DecideAlertRequest{GTIN: gtin, AlertID: args[len(args)-1], Decision: model.DecisionDismiss, Note: note}
+			if len(args) == 2 {
+				req.Code = args[0]
+			}
 			if confirm {
 				req.Decision = model.DecisionConfirm
 			}
@@ -412,7 +429,11 @@ Run it with --admin: only the Regulator's administrator identity may decide.`,
 					return err
 				}
 				return a.emit(al, func(w io.Writer) {
-					fmt.Fprintf(w, "alert %s on %s: %s\n", al.ID, al.Code, strings.ToUpper(string(al.Status)))
+					subject := al.Code
+					if subject == "" {
+						subject = "gtin " + al.GTIN
+					}
+					fmt.Fprintf(w, "alert %s on %s: %s\n", al.ID, subject, strings.ToUpper(string(al.Status)))
 				})
 			})
 		},
@@ -420,6 +441,7 @@ Run it with --admin: only the Regulator's administrator identity may decide.`,
 	decide.Flags().BoolVar(&confirm, "confirm", false, "the unit is a clone: it verifies suspected_clone from now on")
 	decide.Flags().BoolVar(&dismiss, "dismiss", false, "no clone: the verdict stays as it was")
 	decide.Flags().StringVar(&note, "note", "", "public note on the decision")
+	decide.Flags().StringVar(&gtin, "gtin", "", "decide the product's open unknown_serials signal instead of a unit's report")
 	cmd.AddCommand(decide)
 	return cmd
 }

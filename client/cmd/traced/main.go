@@ -11,6 +11,12 @@
 // that terminates TLS in front of it (the conformance list requires HTTPS);
 // docs/resolver.md shows such a setup.
 //
+// With --signal-identity user (or admin) it counts the public's scans and
+// files clone signals for the Regulator as that identity (package
+// client/scansignal; docs/resolver.md "Counting scans for clone signals");
+// it still
+// answers as --identity.
+//
 // With --epcis-listen it also serves the member-facing EPCIS 2.0 interface
 // (capture and query, docs/epcis.md) on a second listener, with mutual TLS
 // only, capturing as the profile's user identity; its query index is fed
@@ -88,6 +94,7 @@ type config struct {
 	trustProxy  bool
 	cacheTTL    time.Duration
 	epcis       epcisConfig
+	signals     signalConfig
 	console     consoleConfig
 }
 
@@ -119,6 +126,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "tell clients apart by the last X-Forwarded-For address (only behind a reverse proxy)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", defaultCacheTTL, "how long a verdict is reused at most; block events invalidate it as soon as it changes; 0 disables the cache")
 	c.epcis.flags(fs)
+	c.signals.flags(fs)
 	c.console.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: traced (--org NAME | --profile FILE) [--listen ADDR] [--domain URL] [--tls-cert FILE --tls-key FILE] [--rate-limit N]")
@@ -170,6 +178,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := c.epcis.check(); err != nil {
 		return nil, err
 	}
+	if err := c.signals.check(); err != nil {
+		return nil, err
+	}
 	if err := c.console.check(); err != nil {
 		return nil, err
 	}
@@ -194,10 +205,14 @@ func connect(ctx context.Context, profilePath, identity string) (ledger, error) 
 }
 
 // handler builds the resolver of c on v; it logs its internal failures to
-// log, each under the reference its answer gives the client.
-func (c *config) handler(v resolver.Verifier, log *slog.Logger) *resolver.Resolver {
+// log, each under the reference its answer gives the client, and shows its
+// scans to scans when not nil.
+func (c *config) handler(v resolver.Verifier, log *slog.Logger, scans resolver.ScanObserver) *resolver.Resolver {
 	opts := []resolver.Option{resolver.WithDomain(c.domain), resolver.WithCacheTTL(c.cacheTTL), resolver.WithRateLimit(c.rateLimit, c.rateBurst),
 		resolver.WithLogger(log)}
+	if scans != nil {
+		opts = append(opts, resolver.WithScanObserver(scans))
+	}
 	if c.trustProxy {
 		opts = append(opts, resolver.WithClientIP(resolver.ForwardedIP))
 	}
@@ -258,9 +273,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		return exitError
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	h := c.handler(v, log)
 	fctx, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
+	detector, closeSignals, err := c.signals.start(fctx, c.profilePath, open, log)
+	if err != nil {
+		_ = ln.Close()
+		fmt.Fprintf(stderr, "traced: clone signals: %v\n", err)
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return exitUsage
+		}
+		return exitError
+	}
+	defer func() { stopFollowing(); _ = closeSignals() }() // the detector stops filing before its client closes
+	var scans resolver.ScanObserver
+	if detector != nil {
+		scans = detector
+		fmt.Fprintf(stdout, "Clone signals from scans: filed as the %s identity\n", c.signals.identity)
+	}
+	h := c.handler(v, log, scans)
 	go h.Follow(fctx, v, stderr)
 	srv := publicServer(h)
 	scheme := "http"

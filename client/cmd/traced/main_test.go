@@ -81,6 +81,9 @@ func TestConfigErrors(t *testing.T) {
 		"EPCIS index alone":    {"--org", "A", "--epcis-index", "x.db"},
 		"EPCIS rebuild alone":  {"--org", "A", "--epcis-rebuild"},
 		"webhook policy alone": {"--org", "A", "--epcis-webhook-http"},
+		"signals as reader":    {"--org", "A", "--signal-identity", "reader"},
+		"signals never fire":   {"--org", "A", "--signal-identity", "user", "--signal-sold-scans", "0"},
+		"no signal filings":    {"--org", "A", "--signal-identity", "user", "--signal-filings", "0"},
 		"bad webhook network": {"--org", "A", "--epcis-listen", "127.0.0.1:9443", "--epcis-index", "x.db", "--epcis-tls-cert", "c.pem",
 			"--epcis-tls-key", "k.pem", "--epcis-client-ca", "ca.pem", "--epcis-webhook-allow", "localhost"},
 	} {
@@ -181,6 +184,21 @@ func TestServeAndShutDown(t *testing.T) {
 		t.Fatal("no shutdown")
 	}
 	assert.True(t, f.closed)
+}
+
+// TestSignalsNeedAFiler: with --signal-identity traced connects a second
+// time, as that identity, and refuses to start when that client cannot file.
+func TestSignalsNeedAFiler(t *testing.T) {
+	var opened []string
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"--profile", "unused.json", "--listen", "127.0.0.1:0", "--signal-identity", "user"},
+		io.Discard, &stderr, func(_ context.Context, _, identity string) (ledger, error) {
+			opened = append(opened, identity)
+			return &fakeLedger{Verifier: resolvertest.New(), events: make(chan client.Event)}, nil
+		})
+	assert.Equal(t, exitError, code)
+	assert.Equal(t, []string{client.IdentityReader, client.IdentityUser}, opened, "answers as the reader, files as the user")
+	assert.Contains(t, stderr.String(), "cannot file signals")
 }
 
 // TestPublicServerBoundsEveryPhase: the internet-facing server gives up on a
