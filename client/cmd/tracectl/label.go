@@ -20,7 +20,7 @@ func (a *app) labelCommand() *cobra.Command {
 	var (
 		domain, format, expiry, batch, title, out, csvPath, gtin, fontFile string
 		lines                                                              []string
-		dm, outline                                                        bool
+		dm, outline, compressed                                            bool
 		xdim                                                               float64
 		sheet                                                              label.Sheet
 	)
@@ -33,6 +33,10 @@ the resolver --domain (for Ecode, CCC and digital identity codes:
 {domain}/verify?code={canonical}); --datamatrix adds a GS1 DataMatrix (GS1
 codes only); the text is --title, each --line, and the GS1 human-readable
 interpretation "(01) ...  (17) ...  (10) ...  (21) ...".
+
+--compressed puts the compressed form of the Digital Link (GS1 Digital Link
+compression) in the QR code, a smaller symbol for long links; it is never the
+default, because people and apps that do not decompress cannot read it.
 
 --expiry (AI 17, YYMMDD) and --batch (AI 10) add data attributes to GS1 codes
 that do not state them; a value that contradicts the code is refused.
@@ -77,6 +81,9 @@ into the printer's unprintable --margin (default 5 mm). See docs/labels.md.`,
 			labels := make([]label.Label, len(codes))
 			for i, code := range codes {
 				c, err := label.BuildContent(domain, code, label.Attributes{Expiry: expiry, Batch: batch})
+				if err == nil && compressed {
+					c, err = c.Compressed()
+				}
 				if err != nil {
 					return err
 				}
@@ -109,6 +116,7 @@ into the printer's unprintable --margin (default 5 mm). See docs/labels.md.`,
 	f.StringVar(&domain, "domain", "", "resolver base URL the QR codes point to, e.g. https://id.tracechain.example")
 	f.StringVar(&format, "format", "png", "output format: png, svg or pdf")
 	f.BoolVar(&dm, "datamatrix", false, "add a GS1 DataMatrix (GS1 codes only)")
+	f.BoolVar(&compressed, "compressed", false, "put the compressed Digital Link in the QR code (GS1 codes only; not the default: docs/labels.md)")
 	f.StringVar(&expiry, "expiry", "", "expiry date, AI 17, YYMMDD")
 	f.StringVar(&batch, "batch", "", "batch/lot, AI 10")
 	f.StringVar(&title, "title", "", "first text line, e.g. the product name")
