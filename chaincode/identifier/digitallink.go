@@ -442,21 +442,28 @@ func (out *dlParsed) query(s string, p int, key *aiDef, elems []aiElem) ([]aiEle
 		if eq := strings.IndexByte(param, '='); eq >= 0 {
 			k, v, voff = param[:eq], param[eq+1:], i+eq+1
 		}
+		// A key is read decoded: percent-encoded digits (%30 for 0) are the
+		// digits themselves (RFC 3986, section 6.2.2.2), so such a key is an
+		// AI key like any other, not a parameter that would be compressed,
+		// printed or passed on as something else.
+		dk, err1 := url.QueryUnescape(k)
+		if err1 != nil { // cannot happen after checkURIText; keep the raw text
+			dk = k
+		}
 		switch {
 		case k == "":
-		case allDigits(k):
+		case allDigits(dk):
 			var e *Error
-			if elems, e = out.queryAI(k, i, v, voff, key, elems); e != nil {
+			if elems, e = out.queryAI(dk, i, v, voff, key, elems); e != nil {
 				return elems, e
 			}
 		default:
 			if out.dl.OtherParams == nil {
 				out.dl.OtherParams = url.Values{}
 			}
-			dk, err1 := url.QueryUnescape(k)
 			dv, err2 := url.QueryUnescape(v)
-			if err1 != nil || err2 != nil { // cannot happen after checkURIText; keep the raw text
-				dk, dv = k, v
+			if err2 != nil { // cannot happen after checkURIText; keep the raw text
+				dv = v
 			}
 			out.dl.OtherParams.Add(dk, dv)
 		}

@@ -111,6 +111,8 @@ func TestDigitalLinkErrors(t *testing.T) {
 		{"serial in query", g + "?21=S", ErrQualifierOrder, "21=", 0},
 		{"own primary key in query", g + "?01=" + gtin14, ErrAI, "01=", 0},
 		{"unknown numeric query key", g + "?3106=000123", ErrAI, "3106", 0},
+		{"percent-encoded digits are an AI key", g + "?%30", ErrAI, "%30", 0},
+		{"percent-encoded serial key", g + "?%32%31=S", ErrQualifierOrder, "%32%31=", 0},
 		{"query date bad", g + "?17=251301", ErrDate, "251301", 2},
 		{"query date short", g + "?17=2512", ErrLength, "2512", 4},
 		{"query date escaped", g + "?17=2512%301", ErrCharset, "%", 0},
@@ -132,4 +134,13 @@ func TestDigitalLinkErrors(t *testing.T) {
 	}
 	_, err := ParseDigitalLink("ftp://ex.com/01/" + gtin14)
 	requireRuleErr(t, err, ErrSyntax, 0, "ftp://ex.com/01/"+gtin14)
+}
+
+// TestQueryKeyIsReadDecoded: a query key of percent-encoded digits is the AI
+// those digits name, so the link means what every reader of the URI reads.
+func TestQueryKeyIsReadDecoded(t *testing.T) {
+	dl, err := ParseDigitalLinkURI("https://ex.com/01/" + gtin14 + "/21/S?%31%37=271231&li%6Ek=x")
+	require.NoError(t, err)
+	assert.Equal(t, []AIValue{{AI: "17", Value: "271231"}}, dl.Attributes)
+	assert.Equal(t, "x", dl.OtherParams.Get("link"))
 }
