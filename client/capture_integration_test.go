@@ -27,17 +27,17 @@ import (
 // hash of the captured event that caused it. A document with an invalid event
 // in the middle leaves nothing written.
 func TestCaptureEPCISDocuments(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, D := org(t, mfrA), org(t, dist)
 	story := newCaptureStory(t, f, A, D)
 	units, caseCode, maker := story.units, story.caseCode, story.maker
 	now, ev := captureNow, rawEvent
 
 	// All or nothing: a refusal in the middle leaves the first event unwritten.
-	fresh := mustCanonical(t, f.unit(9))
+	fresh := testnet.Canonical(t, f.Unit(9))
 	bad := []json.RawMessage{
-		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:lotNumber":%q}}`, now(), fresh, f.batch),
+		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:lotNumber":%q}}`, now(), fresh, f.Batch),
 		ev(`{"type":"TransformationEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","inputEPCList":[%q]}`, now(), fresh),
 	}
 	_, err := A.CaptureEvents(ctx, bad)
@@ -56,14 +56,14 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 	assert.Equal(t, want, res.EventIDs)
 	_, err = A.CaptureEvents(ctx, maker[2:])
 	require.ErrorIs(t, err, client.ErrDuplicate, "a replayed event")
-	settle(t)
+	testnet.Settled(t)
 
 	distributor := story.distributor
 	res2, err := D.CaptureEvents(ctx, distributor)
 	require.NoError(t, err)
 	want = append(want, hashes(t, distributor)...)
 	assert.Equal(t, want[3:], res2.EventIDs)
-	settle(t)
+	testnet.Settled(t)
 
 	st, err := D.GetItem(ctx, units[1])
 	require.NoError(t, err)
@@ -101,23 +101,23 @@ func TestCaptureEPCISDocuments(t *testing.T) {
 // the ledger's trace of the unit carries as the eventID of its
 // commissioning. The document went to the endorsers as transient data only.
 func TestCapturedDocumentReachesNoBlock(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A := org(t, mfrA)
 	marker := "tracechain-private-marker-" + randDigits(t, 12)
-	unit := mustCanonical(t, f.unit(40))
+	unit := testnet.Canonical(t, f.Unit(40))
 	doc := []byte(fmt.Sprintf(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"example":"https://ns.example.com/epcis/"}],`+
 		`"type":"EPCISDocument","schemaVersion":"2.0","creationDate":%q,"epcisBody":{"eventList":[`+
 		`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","disposition":"active",`+
 		`"bizTransactionList":[{"type":"po","bizTransaction":"urn:example:po:%s"}],"ilmd":{"cbvmda:lotNumber":%q},`+
-		`"example:note":"inspected by %s"}]}}`, captureNow(), captureNow(), unit, marker, f.batch, marker))
+		`"example:note":"inspected by %s"}]}}`, captureNow(), captureNow(), unit, marker, f.Batch, marker))
 	want, err := epcis.DocumentHashes(doc)
 	require.NoError(t, err)
 
 	cc, err := A.CaptureDocumentCommit(ctx, doc)
 	require.NoError(t, err)
 	assert.Equal(t, want, cc.EventIDs)
-	settle(t)
+	testnet.Settled(t)
 
 	events, err := client.Collect(A.Trace(ctx, unit))
 	require.NoError(t, err)
@@ -163,14 +163,14 @@ type captureStory struct {
 
 // newCaptureStory gives the maker A and the distributor D party and location
 // GLNs under their company prefixes for the test, and writes their events.
-func newCaptureStory(t *testing.T, f *fixture, A, D *client.Client) *captureStory {
+func newCaptureStory(t *testing.T, f *testnet.Product, A, D *client.Client) *captureStory {
 	t.Helper()
 	partyA, siteA := withCheck(t, testnet.PrefixA+"00001"), withCheck(t, testnet.PrefixA+"00002")
 	partyD, siteD := withCheck(t, testnet.PrefixD+"00001"), withCheck(t, testnet.PrefixD+"00005")
 	withGLNs(t, map[string][2]string{A.MSPID(): {partyA, siteA}, D.MSPID(): {partyD, siteD}})
-	st := &captureStory{units: f.units(0, 3), caseCode: mustCanonical(t, f.sscc())}
+	st := &captureStory{units: f.Units(0, 3), caseCode: testnet.Canonical(t, testnet.NewSSCC(f.Prefix))}
 	for i, u := range st.units {
-		st.units[i] = mustCanonical(t, u)
+		st.units[i] = testnet.Canonical(t, u)
 	}
 	now, ev := captureNow, rawEvent
 	codes, err := json.Marshal(st.units)
@@ -178,7 +178,7 @@ func newCaptureStory(t *testing.T, f *fixture, A, D *client.Client) *captureStor
 	st.maker = []json.RawMessage{
 		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":%s,"action":"ADD","bizStep":"commissioning","disposition":"active",
 			"readPoint":{"id":"https://id.gs1.org/414/%s"},"bizTransactionList":[{"type":"prodorder","bizTransaction":"urn:example:mo:%s"}],
-			"ilmd":{"cbvmda:lotNumber":%q,"cbvmda:productionDate":%q}}`, now(), codes, siteA, f.run, f.batch, time.Now().Format("2006-01-02")),
+			"ilmd":{"cbvmda:lotNumber":%q,"cbvmda:productionDate":%q}}`, now(), codes, siteA, f.Run, f.Batch, time.Now().Format("2006-01-02")),
 		ev(`{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","parentID":%q,"childEPCs":%s,"action":"ADD","bizStep":"packing"}`,
 			now(), st.caseCode, codes),
 		ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","epcList":[%q],"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit",
@@ -240,5 +240,5 @@ func withGLNs(t *testing.T, glns map[string][2]string) {
 	}
 	require.NoError(t, update(with))
 	t.Cleanup(func() { assert.NoError(t, update(plain)) })
-	settle(t)
+	testnet.Settled(t)
 }

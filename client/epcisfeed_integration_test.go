@@ -54,20 +54,20 @@ func (r *recordingSource) lastStart() uint64 {
 func indexBackends(t *testing.T) map[string]func(t *testing.T) *eventindex.Store {
 	return map[string]func(t *testing.T) *eventindex.Store{
 		"sqlite": func(t *testing.T) *eventindex.Store {
-			idx, err := eventindex.OpenSQLite(ctxT(t), filepath.Join(t.TempDir(), "epcis.db"))
+			idx, err := eventindex.OpenSQLite(testnet.Context(t), filepath.Join(t.TempDir(), "epcis.db"))
 			require.NoError(t, err)
 			return idx
 		},
 		"postgres": func(t *testing.T) *eventindex.Store {
-			srv, err := pgtest.Start(ctxT(t))
+			srv, err := pgtest.Start(testnet.Context(t))
 			if errors.Is(err, pgtest.ErrUnavailable) {
 				t.Skip(err) // as eventindex's own tests: no PostgreSQL could be installed here
 			}
 			require.NoError(t, err)
 			t.Cleanup(srv.Close)
-			dsn, err := srv.NewDatabase(ctxT(t), "epcis")
+			dsn, err := srv.NewDatabase(testnet.Context(t), "epcis")
 			require.NoError(t, err)
-			idx, err := eventindex.OpenPostgres(ctxT(t), dsn)
+			idx, err := eventindex.OpenPostgres(testnet.Context(t), dsn)
 			require.NoError(t, err)
 			return idx
 		},
@@ -88,21 +88,21 @@ func TestEPCISIndexFollowsTheLedger(t *testing.T) {
 }
 
 func followTheLedger(t *testing.T, idx *eventindex.Store) {
-	ctx := ctxT(t)
-	f := newProduct(t)
+	ctx := testnet.Context(t)
+	f := testnet.NewProduct(t)
 	A, D := org(t, mfrA), org(t, dist)
 	src := &recordingSource{src: D}
 	svcD := epcisServiceOn(t, dist, D, src, idx)
 
-	units := f.units(0, 3)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: units})
+	units := f.Units(0, 3)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: units})
 	require.NoError(t, err)
 	for i, u := range units {
-		units[i] = mustCanonical(t, u)
+		units[i] = testnet.Canonical(t, u)
 	}
-	caseCode := mustCanonical(t, f.sscc())
+	caseCode := testnet.Canonical(t, testnet.NewSSCC(f.Prefix))
 	packing := rawEvent(`{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","parentID":%q,"childEPCs":[%q,%q],"action":"ADD","bizStep":"packing",`+
-		`"bizTransactionList":[{"type":"po","bizTransaction":"urn:example:po:%s"}]}`, captureNow(), caseCode, units[0], units[1], f.run)
+		`"bizTransactionList":[{"type":"po","bizTransaction":"urn:example:po:%s"}]}`, captureNow(), caseCode, units[0], units[1], f.Run)
 	captured, err := A.CaptureDocumentCommit(ctx, captureDocument(t, packing))
 	require.NoError(t, err)
 	svcD.caughtUp(t)
@@ -132,7 +132,7 @@ func followTheLedger(t *testing.T, idx *eventindex.Store) {
 		svcD.stop()
 		last, _, err := idx.Checkpoint(ctx)
 		require.NoError(t, err)
-		deliver(t, A, D, units[2:])
+		testnet.Deliver(t, A, D, units[2:])
 		svcD.startFeeder(t)
 		svcD.caughtUp(t)
 		assert.Equal(t, last+1, src.lastStart())
@@ -146,7 +146,7 @@ func followTheLedger(t *testing.T, idx *eventindex.Store) {
 		before, last := allRows(t, idx)
 		svcD.stop()
 		// The rebuild runs until it is back where the index was.
-		rctx, done := context.WithCancel(ctxT(t))
+		rctx, done := context.WithCancel(testnet.Context(t))
 		rebuild := epcisfeed.New(src, idx, epcisfeed.WithProgress(func(p epcisfeed.Progress) {
 			if p.Block >= last {
 				done()
@@ -165,7 +165,7 @@ func followTheLedger(t *testing.T, idx *eventindex.Store) {
 // transaction and eventID (for a capture's rendering, the captured hash).
 func proveOnLedger(t *testing.T, c *client.Client, code string, ev epcis.Event, at epcisapi.Ledger) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(ctxT(t))
+	ctx, cancel := context.WithCancel(testnet.Context(t))
 	defer cancel()
 	for b, err := range c.Blocks(ctx, at.Block) {
 		require.NoError(t, err)
@@ -187,7 +187,7 @@ func proveOnLedger(t *testing.T, c *client.Client, code string, ev epcis.Event, 
 // allRows reads the whole index, page by page, with its checkpoint.
 func allRows(t *testing.T, idx *eventindex.Store) ([]eventindex.Record, uint64) {
 	t.Helper()
-	ctx := ctxT(t)
+	ctx := testnet.Context(t)
 	last, _, err := idx.Checkpoint(ctx)
 	require.NoError(t, err)
 	var out []eventindex.Record
@@ -220,8 +220,8 @@ func upTo(recs []eventindex.Record, block uint64) []eventindex.Record {
 // timestamps to the moment its events were queryable.
 func TestEPCISIndexLag(t *testing.T) {
 	const n = 10000
-	ctx := ctxT(t)
-	f := newProduct(t)
+	ctx := testnet.Context(t)
+	f := testnet.NewProduct(t)
 	A, D := org(t, mfrA), org(t, dist)
 	idx, err := eventindex.OpenSQLite(ctx, filepath.Join(t.TempDir(), "epcis.db"))
 	require.NoError(t, err)
@@ -261,8 +261,8 @@ func TestEPCISIndexLag(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	res, err := A.CommissionBulk(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"),
-		Codes: f.units(0, n)}, client.BulkOptions{})
+	res, err := A.CommissionBulk(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"),
+		Codes: f.Units(0, n)}, client.BulkOptions{})
 	require.NoError(t, err)
 	require.Equal(t, n, res.Committed())
 	written := time.Since(start)

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,7 +56,7 @@ type epcisMember struct {
 
 func epcisService(t *testing.T, org string, member *client.Client) *epcisMember {
 	t.Helper()
-	idx, err := eventindex.OpenSQLite(ctxT(t), filepath.Join(t.TempDir(), "epcis.db"))
+	idx, err := eventindex.OpenSQLite(testnet.Context(t), filepath.Join(t.TempDir(), "epcis.db"))
 	require.NoError(t, err)
 	return epcisServiceOn(t, org, member, member, idx)
 }
@@ -68,7 +67,7 @@ func epcisServiceOn(t *testing.T, org string, member *client.Client, src epcisfe
 	capture := epciscapture.New(member, epciscapture.WithIndex(idx))
 	srv := httptest.NewUnstartedServer(epcisapi.New(idx, epcisapi.WithCapture(capture)))
 	m := tlsOf(org)
-	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool(t, m.ca), MinVersion: tls.VersionTLS12}
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: testnet.CertPool(t, m.ca), MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	e := &epcisMember{srv: srv, http: httpsClient(t, srv, &m), index: idx, source: src}
 	e.startFeeder(t)
@@ -96,25 +95,16 @@ func (e *epcisMember) startFeeder(t *testing.T, opts ...epcisfeed.Option) {
 // indexed waits until the member's index holds block.
 func (e *epcisMember) indexed(t *testing.T, block uint64) {
 	t.Helper()
-	require.NoError(t, e.feeder.WaitFor(ctxT(t), block))
+	require.NoError(t, e.feeder.WaitFor(testnet.Context(t), block))
 }
 
 // caughtUp waits until the member's index holds every block committed so far.
 func (e *epcisMember) caughtUp(t *testing.T) {
 	t.Helper()
-	settle(t)
-	h, err := testnet.Current().ChainHeight(ctxT(t), testnet.Distributor)
+	testnet.Settled(t)
+	h, err := testnet.Current().ChainHeight(testnet.Context(t), testnet.Distributor)
 	require.NoError(t, err)
 	e.indexed(t, h-1)
-}
-
-func pool(t *testing.T, pemFile string) *x509.CertPool {
-	t.Helper()
-	b, err := os.ReadFile(pemFile)
-	require.NoError(t, err)
-	p := x509.NewCertPool()
-	require.True(t, p.AppendCertsFromPEM(b), pemFile)
-	return p
 }
 
 // httpsClient trusts srv and presents m's client certificate (none when m
@@ -184,8 +174,8 @@ func captureDocument(t *testing.T, events ...json.RawMessage) []byte {
 // documents, clients without the member's certificate and a document the
 // ledger refuses change nothing.
 func TestEPCISServiceCaptureAndQuery(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, D := org(t, mfrA), org(t, dist)
 	story := newCaptureStory(t, f, A, D)
 	svcA, svcD := epcisService(t, mfrA, A), epcisService(t, dist, D)
@@ -215,10 +205,10 @@ func TestEPCISServiceCaptureAndQuery(t *testing.T) {
 		assert.Contains(t, p.Detail, "/epcisBody/eventList/1/eventID")
 	})
 
-	fresh := mustCanonical(t, f.unit(9))
+	fresh := testnet.Canonical(t, f.Unit(9))
 	t.Run("all or nothing: a refused document leaves nothing written", func(t *testing.T) {
 		doc := captureDocument(t,
-			ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:lotNumber":%q}}`, now(), fresh, f.batch),
+			ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"ADD","bizStep":"commissioning","ilmd":{"cbvmda:lotNumber":%q}}`, now(), fresh, f.Batch),
 			ev(`{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+00:00","epcList":[%q],"action":"OBSERVE","bizStep":"shipping","destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/%s"}]}`,
 				now(), fresh, withCheck(t, "6909999"+"00001")))
 		j := svcA.capture(t, doc)
@@ -242,10 +232,10 @@ func TestEPCISServiceCaptureAndQuery(t *testing.T) {
 	svcA.indexed(t, *jm.Block)
 	svcA.get(t, "/capture/"+jm.CaptureID, &jm)
 	assert.True(t, jm.Parts[0].Indexed, "the job says so once the feeder has passed its block")
-	settle(t)
+	testnet.Settled(t)
 	jd := svcD.capture(t, captureDocument(t, story.distributor...))
 	require.True(t, jd.Success, "%+v", jd.Errors)
-	settle(t)
+	testnet.Settled(t)
 	svcA.indexed(t, *jd.Block)
 	svcD.indexed(t, *jd.Block)
 

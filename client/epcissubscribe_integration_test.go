@@ -29,6 +29,7 @@ import (
 	"github.com/tracechain/tracechain/client/epcissubscribe"
 	"github.com/tracechain/tracechain/client/eventindex"
 	"github.com/tracechain/tracechain/client/masterdata"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 const webhookToken = "national-platform-signature-token"
@@ -132,7 +133,7 @@ func startSubscribedService(t *testing.T, org string) *subscribedService {
 		h.ServeHTTP(w, r)
 	}))
 	m := tlsOf(org)
-	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool(t, m.ca), MinVersion: tls.VersionTLS12}
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: testnet.CertPool(t, m.ca), MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	s.epcisMember = &epcisMember{srv: srv, http: httpsClient(t, srv, &m), source: testOrg(t, org)}
 	s.open(t)
@@ -144,7 +145,7 @@ func startSubscribedService(t *testing.T, org string) *subscribedService {
 func testOrg(t *testing.T, name string) *client.Client { return org(t, name) }
 
 func (s *subscribedService) open(t *testing.T) {
-	ctx := ctxT(t)
+	ctx := testnet.Context(t)
 	idx, err := eventindex.OpenSQLite(ctx, s.path)
 	require.NoError(t, err)
 	subs, err := epcissubscribe.OpenSQLite(ctx, s.path)
@@ -184,7 +185,7 @@ func (s *subscribedService) close() {
 // do sends a request with the member's client certificate.
 func (s *subscribedService) do(t *testing.T, method, path, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctxT(t), method, s.srv.URL+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(testnet.Context(t), method, s.srv.URL+path, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := s.http.Do(req)
@@ -197,7 +198,7 @@ func (s *subscribedService) do(t *testing.T, method, path, body string) (int, st
 // storyEvents are the eventIDs of every indexed event naming one of codes.
 func storyEvents(t *testing.T, idx *eventindex.Store, codes []string) ([]string, map[string]bool) {
 	t.Helper()
-	page, err := idx.Query(ctxT(t), eventindex.Query{AnyEPCs: codes, PerPage: 1000})
+	page, err := idx.Query(testnet.Context(t), eventindex.Query{AnyEPCs: codes, PerPage: 1000})
 	require.NoError(t, err)
 	var ids []string
 	steps := map[string]bool{}
@@ -230,8 +231,8 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // and traced restarts meanwhile; when it is back it receives the missed
 // events, each exactly once, and every delivery's signature checks.
 func TestEPCISSubscriptionFeedsTheNationalPlatform(t *testing.T) {
-	ctx := ctxT(t)
-	f := newProduct(t)
+	ctx := testnet.Context(t)
+	f := testnet.NewProduct(t)
 	A, R := org(t, mfrA), org(t, ret)
 	hook := startWebhook(t)
 	svc := startSubscribedService(t, ret)
@@ -246,15 +247,15 @@ func TestEPCISSubscriptionFeedsTheNationalPlatform(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &sub))
 	subPath := "/queries/SimpleEventQuery/subscriptions/" + sub.ID
 
-	units := f.units(0, 3)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: units})
+	units := f.Units(0, 3)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: units})
 	require.NoError(t, err)
-	caseCode := f.sscc()
+	caseCode := testnet.NewSSCC(f.Prefix)
 	_, err = A.Pack(ctx, model.PackRequest{Container: caseCode, Children: units[:2]})
 	require.NoError(t, err)
-	codes := []string{mustCanonical(t, caseCode)}
+	codes := []string{testnet.Canonical(t, caseCode)}
 	for _, u := range units {
-		codes = append(codes, mustCanonical(t, u))
+		codes = append(codes, testnet.Canonical(t, u))
 	}
 	svc.caughtUp(t)
 	first, _ := storyEvents(t, svc.index, codes)
@@ -262,14 +263,14 @@ func TestEPCISSubscriptionFeedsTheNationalPlatform(t *testing.T) {
 
 	// The platform goes away; the goods move and are sold; traced restarts.
 	hook.stop()
-	deliver(t, A, R, []string{caseCode})
+	testnet.Deliver(t, A, R, []string{caseCode})
 	svc.caughtUp(t)
 	waitFor(t, "a delivery has failed", func() bool {
 		_, b := svc.do(t, "GET", subPath, "")
 		return strings.Contains(b, `"tracechain:state":"retrying"`)
 	})
 	svc.close()
-	_, err = R.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
+	_, err = R.Sell(ctx, model.SellRequest{Code: units[0]}, testnet.Buyer)
 	require.NoError(t, err)
 	svc.open(t)
 	svc.caughtUp(t)
@@ -289,7 +290,7 @@ func TestEPCISSubscriptionFeedsTheNationalPlatform(t *testing.T) {
 	}
 	assert.Zero(t, hook.bad, "deliveries with a bad signature")
 	for _, id := range all {
-		assert.NotContains(t, string(hook.steps[id]), "Li Xiaoming", "no buyer data in any delivery")
+		assert.NotContains(t, string(hook.steps[id]), "Li Xiaoming", "no testnet.Buyer data in any delivery")
 	}
 	t.Logf("%d story events of %d received in %d deliveries", len(all), len(hook.count), hook.received)
 	hook.mu.Unlock()
@@ -297,7 +298,7 @@ func TestEPCISSubscriptionFeedsTheNationalPlatform(t *testing.T) {
 	t.Run("the master data names the story's product and maker, and validates against its schema", func(t *testing.T) {
 		waitFor(t, "the catalogue has the product", func() bool {
 			g, _, _ := svc.catalogue.GTINs()
-			return slices.Contains(g, f.gtin)
+			return slices.Contains(g, f.GTIN)
 		})
 		status, body := svc.do(t, "GET", "/masterdata", "")
 		require.Equal(t, http.StatusOK, status, body)
@@ -310,14 +311,14 @@ func TestEPCISSubscriptionFeedsTheNationalPlatform(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(body), &doc))
 		var found bool
 		for _, p := range doc.Products {
-			found = found || p.GTIN == f.gtin && p.Manufacturer == A.MSPID() && p.Licence == f.licence
+			found = found || p.GTIN == f.GTIN && p.Manufacturer == A.MSPID() && p.Licence == f.Licence
 		}
 		assert.True(t, found, "the story's product is listed")
 		var maker bool
 		for _, u := range doc.ProductionUnits {
-			maker = maker || u.MSPID == A.MSPID() && slices.Contains(u.ProductionLicences, f.licence)
+			maker = maker || u.MSPID == A.MSPID() && slices.Contains(u.ProductionLicences, f.Licence)
 		}
 		assert.True(t, maker, "its maker is a production unit with its licence")
-		assert.NotContains(t, body, buyer.BuyerName, "no buyer data")
+		assert.NotContains(t, body, testnet.Buyer.BuyerName, "no testnet.Buyer data")
 	})
 }

@@ -188,9 +188,9 @@ func (e *epcisMember) eventsIn(t *testing.T, query url.Values, accept string) ma
 // anchored, which is the hash of the event written in JSON-LD; and posts an
 // XML bomb and an external entity, which are refused and write nothing.
 func TestEPCISXMLCaptureAndQuery(t *testing.T) {
-	ctx := ctxT(t)
+	ctx := testnet.Context(t)
 	A, D := org(t, mfrA), org(t, dist)
-	f := newProduct(t)
+	f := testnet.NewProduct(t)
 	partyA, siteA := withCheck(t, testnet.PrefixA+"00001"), withCheck(t, testnet.PrefixA+"00002")
 	partyD, siteD := withCheck(t, testnet.PrefixD+"00001"), withCheck(t, testnet.PrefixD+"00005")
 	withGLNs(t, map[string][2]string{A.MSPID(): {partyA, siteA}, D.MSPID(): {partyD, siteD}})
@@ -200,11 +200,11 @@ func TestEPCISXMLCaptureAndQuery(t *testing.T) {
 		t.Run(binding, func(t *testing.T) {
 			start := time.Now()
 			g := *f
-			g.run = fmt.Sprintf("%s%d", f.run[:5], i) // codes of this binding's own
-			s := &bindingStory{units: g.units(0, 3), caseCode: mustCanonical(t, g.sscc()), now: captureNow(), batch: f.batch,
+			g.Run = fmt.Sprintf("%s%d", f.Run[:5], i) // codes of this binding's own
+			s := &bindingStory{units: g.Units(0, 3), caseCode: testnet.Canonical(t, testnet.NewSSCC(g.Prefix)), now: captureNow(), batch: f.Batch,
 				partyA: partyA, siteA: siteA, partyD: partyD, siteD: siteD}
 			for j, u := range s.units {
-				s.units[j] = mustCanonical(t, u)
+				s.units[j] = testnet.Canonical(t, u)
 			}
 			makerJSON, distJSON := s.json(t)
 			want, err := epcis.DocumentHashes(acmeDocument(t, append(append([]json.RawMessage{}, makerJSON...), distJSON...)...))
@@ -222,7 +222,7 @@ func TestEPCISXMLCaptureAndQuery(t *testing.T) {
 			}
 			jm := svcA.captureAs(t, maker, contentType)
 			require.True(t, jm.Success, "%+v", jm.Errors)
-			settle(t)
+			testnet.Settled(t)
 			jd := svcD.captureAs(t, distributor, contentType)
 			require.True(t, jd.Success, "%+v", jd.Errors)
 			assert.Equal(t, want, append(append([]string{}, jm.EventIDs...), jd.EventIDs...),
@@ -239,13 +239,13 @@ func TestEPCISXMLCaptureAndQuery(t *testing.T) {
 			assert.Equal(t, want[3], byType[model.EventReceived])
 			item, err := A.GetItem(ctx, s.units[0])
 			require.NoError(t, err)
-			assert.Equal(t, f.batch, item.Item.Batch, "the lot number of the ILMD reached the ledger")
+			assert.Equal(t, f.Batch, item.Item.Batch, "the lot number of the ILMD reached the ledger")
 
 			// Both bindings of the query answer give every event its hash,
 			// at the maker's service (its own captures of pack and ship
 			// verbatim, the receipt as the ledger renders it) and at the
 			// distributor's (its capture of the receipt verbatim).
-			settle(t)
+			testnet.Settled(t)
 			q := url.Values{"MATCH_anyEPC": {s.caseCode}}
 			for _, svc := range []struct {
 				name     string
@@ -271,17 +271,17 @@ func TestEPCISXMLCaptureAndQuery(t *testing.T) {
 	}
 
 	t.Run("an XML bomb and an external entity are refused and write nothing", func(t *testing.T) {
-		fresh := mustCanonical(t, f.unit(900))
+		fresh := testnet.Canonical(t, f.Unit(900))
 		event := `<ObjectEvent><eventTime>` + captureNow() + `</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
 <epcList><epc>` + fresh + `</epc></epcList><action>ADD</action><bizStep>commissioning</bizStep>
 <ilmd><cbvmda:lotNumber>&lot;</cbvmda:lotNumber></ilmd></ObjectEvent>`
 		body := `<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:cbvmda="urn:epcglobal:cbv:mda" schemaVersion="2.0"><EPCISBody><EventList>` +
 			event + `</EventList></EPCISBody></epcis:EPCISDocument>`
-		bomb := `<?xml version="1.0"?><!DOCTYPE epcis:EPCISDocument [<!ENTITY l0 "` + f.batch + `">` +
+		bomb := `<?xml version="1.0"?><!DOCTYPE epcis:EPCISDocument [<!ENTITY l0 "` + f.Batch + `">` +
 			`<!ENTITY l1 "&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;"><!ENTITY l2 "&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;">` +
 			`<!ENTITY lot "&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;">]>` + body
 		xxe := `<?xml version="1.0"?><!DOCTYPE epcis:EPCISDocument [<!ENTITY lot SYSTEM "file:///etc/hostname">]>` + body
-		settle(t)
+		testnet.Settled(t)
 		before, err := testnet.Current().ChainHeight(ctx, testnet.ManufacturerA)
 		require.NoError(t, err)
 		for name, doc := range map[string]string{"billion laughs": bomb, "external entity": xxe} {
@@ -292,7 +292,7 @@ func TestEPCISXMLCaptureAndQuery(t *testing.T) {
 			assert.Equal(t, epciscapture.ValidationException, p.Type, name)
 			assert.Contains(t, p.Detail, string(epcisxml.CodeDTD), name)
 		}
-		settle(t)
+		testnet.Settled(t)
 		after, err := testnet.Current().ChainHeight(ctx, testnet.ManufacturerA)
 		require.NoError(t, err)
 		assert.Equal(t, before, after, "no transaction was sent")

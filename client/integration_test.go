@@ -4,7 +4,6 @@ package client_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/test-network/testnet"
@@ -31,43 +29,14 @@ var (
 	reg  = testnet.Regulator
 )
 
-var (
-	membersOnce sync.Once
-	membersErr  error
-)
+// org returns the kit's shared client of org's user: ordinary work
+// (commission, move, sell, read) needs no more than a user identity.
+func org(t *testing.T, name string) *client.Client { return testnet.ClientOf(t, name, testnet.User) }
 
-// org returns the kit's client of org's user, shared by all tests. Ordinary
-// work (commission, move, sell, read) needs no more than a user identity.
-func org(t *testing.T, name string) *client.Client {
-	t.Helper()
-	c, err := testnet.Current().Client(name, testnet.User)
-	require.NoError(t, err)
-	return c
-}
-
-// admin returns the kit's client of org's administrator: privileged calls
-// (member registration, recalls, alert decisions, sale records, InitLedger)
-// are refused to ordinary users of the same organisation.
-func admin(t *testing.T, name string) *client.Client {
-	t.Helper()
-	c, err := testnet.Current().Client(name, testnet.Admin)
-	require.NoError(t, err)
-	return c
-}
-
-// settle waits until every organisation's peer has committed the same blocks. A
-// commit is reported by the submitter's own peer; another organisation's peer
-// may be a block behind for a moment, so a read there must wait for it.
-func settle(t *testing.T) {
-	t.Helper()
-	require.NoError(t, testnet.Current().Settle(ctxT(t)))
-}
-
-func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
+// admin returns the kit's shared client of org's administrator: privileged
+// calls (member registration, recalls, alert decisions, sale records,
+// InitLedger) are refused to ordinary users of the same organisation.
+func admin(t *testing.T, name string) *client.Client { return testnet.ClientOf(t, name, testnet.Admin) }
 
 // randDigits returns n random decimal digits.
 func randDigits(_ *testing.T, n int) string { return testnet.RandDigits(n) }
@@ -87,100 +56,8 @@ func memberRequest(_ *testing.T, i int) model.MemberRequest {
 // ecodeNSIA is ManufacturerA's Ecode number system (version digit + NSI).
 var ecodeNSIA = testnet.EcodeNSIA
 
-// members registers the consortium's members once (the kit's master data, so
-// a network shared with other suites holds the same members).
-func members(t *testing.T) {
-	t.Helper()
-	membersOnce.Do(func() {
-		membersErr = testnet.RegisterMembers(context.Background(), admin(t, reg))
-		if membersErr == nil {
-			settle(t) // members act through their own peers
-		}
-	})
-	require.NoError(t, membersErr)
-}
-
-// fixture is one test's product and codes under ManufacturerA's prefix.
-type fixture struct {
-	t       *testing.T
-	prefix  string
-	licence string
-	gtin    string
-	batch   string
-	run     string
-}
-
-// newProduct registers a fresh product of manufacturer (ManufacturerA unless given).
-func newProduct(t *testing.T, maker ...string) *fixture {
-	t.Helper()
-	members(t)
-	mo := mfrA
-	if len(maker) > 0 {
-		mo = maker[0]
-	}
-	c := org(t, mo)
-	m, err := c.GetMember(ctxT(t), c.MSPID())
-	require.NoError(t, err)
-	require.NotEmpty(t, m.CompanyPrefixes)
-	require.NotEmpty(t, m.ProductionLicences)
-	f := &fixture{t: t, prefix: m.CompanyPrefixes[0], licence: m.ProductionLicences[0], run: randDigits(t, 6)}
-	for range 5 {
-		f.gtin = "0" + withCheck(t, f.prefix+randDigits(t, 12-len(f.prefix)))
-		_, err = c.RegisterProduct(ctxT(t), model.ProductRequest{GTIN: f.gtin, Name: "test cable " + f.run, Type: "electric wire and cable", Licence: f.licence, WarrantyMonths: 12})
-		if !errors.Is(err, client.ErrDuplicate) {
-			break
-		}
-	}
-	require.NoError(t, err)
-	f.batch = "B" + f.run
-	return f
-}
-
-func (f *fixture) unit(i int) string { return fmt.Sprintf("(01)%s(21)T%s-%06d", f.gtin, f.run, i) }
-
-func (f *fixture) units(from, to int) []string {
-	var out []string
-	for i := from; i < to; i++ {
-		out = append(out, f.unit(i))
-	}
-	return out
-}
-
-// deliver ships codes from one member to another, waits until the
-// receiver's peer has the shipment, and receives them there.
-func deliver(t *testing.T, from, to *client.Client, codes []string) {
-	t.Helper()
-	ctx := ctxT(t)
-	_, err := from.Ship(ctx, model.ShipRequest{To: to.MSPID(), Codes: codes})
-	require.NoError(t, err)
-	settle(t)
-	_, err = to.Receive(ctx, model.MoveRequest{Codes: codes})
-	require.NoError(t, err)
-}
-
-// soldAndOther commissions two units of the fixture, delivers them to the
-// retailer, which sells the first.
-func (f *fixture) soldAndOther(t *testing.T) (sold, other string) {
-	t.Helper()
-	ctx := ctxT(t)
-	A, R := org(t, mfrA), org(t, ret)
-	units := f.units(0, 2)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
-	require.NoError(t, err)
-	deliver(t, A, R, units)
-	sr, err := R.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
-	require.NoError(t, err)
-	require.Equal(t, model.OutcomeSold, sr.Outcome)
-	return units[0], units[1]
-}
-
-// sscc returns a fresh SSCC under the fixture's prefix.
-func (f *fixture) sscc() string { return ssccUnder(f.t, f.prefix) }
-
 // ssccUnder returns a fresh SSCC under a company prefix.
 func ssccUnder(_ *testing.T, prefix string) string { return testnet.NewSSCC(prefix) }
-
-var buyer = model.SaleData{BuyerName: "Li Xiaoming", BuyerAddress: "12 Chaoyang Road, Beijing", BuyerContact: "+86 138 0000 0000"}
 
 func TestConnectFailsFastOnAWrongEndpoint(t *testing.T) {
 	p, err := client.LoadProfile(testnet.Current().ProfilePath(mfrA))
@@ -199,8 +76,8 @@ func TestConnectFailsFastOnAWrongEndpoint(t *testing.T) {
 }
 
 func TestMembersRightAndWrongOrganisation(t *testing.T) {
-	members(t)
-	ctx := ctxT(t)
+	testnet.Members(t)
+	ctx := testnet.Context(t)
 	m, err := org(t, dist).GetMember(ctx, "ManufacturerAMSP")
 	require.NoError(t, err)
 	assert.Equal(t, model.RoleManufacturer, m.Role)
@@ -252,19 +129,19 @@ func TestMembersRightAndWrongOrganisation(t *testing.T) {
 	b.Suspended = true
 	_, err = admin(t, reg).UpdateMember(ctx, b)
 	require.NoError(t, err)
-	settle(t) // read on ManufacturerB's peer
+	testnet.Settled(t) // read on ManufacturerB's peer
 	_, err = org(t, mfrB).GetProduct(ctx, "06901234000016")
 	assert.ErrorIs(t, err, client.ErrNotMember)
 	b.Suspended = false
 	updated, err := admin(t, reg).UpdateMember(ctx, b)
 	require.NoError(t, err)
 	assert.False(t, updated.Suspended)
-	settle(t) // later tests act as ManufacturerB
+	testnet.Settled(t) // later tests act as ManufacturerB
 }
 
 func TestRegistrationsAreExclusive(t *testing.T) {
-	members(t)
-	ctx := ctxT(t)
+	testnet.Members(t)
+	ctx := testnet.Context(t)
 	G := admin(t, reg)
 
 	// A company prefix that extends, or is extended by, another member's would
@@ -305,13 +182,13 @@ func TestRegistrationsAreExclusive(t *testing.T) {
 	}
 
 	// A member commissions Ecodes only in a number system registered to it.
-	fa, fb := newProduct(t), newProduct(t, mfrB)
+	fa, fb := testnet.NewProduct(t), testnet.NewProduct(t, mfrB)
 	ecodeA := "ecode:" + ecodeNSIA + randDigits(t, 12)
-	_, err = org(t, mfrB).Commission(ctx, model.CommissionRequest{GTIN: fb.gtin, Batch: fb.batch, ProductionDate: "2025-05-06", Codes: []string{ecodeA}})
+	_, err = org(t, mfrB).Commission(ctx, model.CommissionRequest{GTIN: fb.GTIN, Batch: fb.Batch, ProductionDate: "2025-05-06", Codes: []string{ecodeA}})
 	assert.ErrorIs(t, err, client.ErrForbidden, "ManufacturerA's number system")
-	_, err = org(t, mfrA).Commission(ctx, model.CommissionRequest{GTIN: fa.gtin, Batch: fa.batch, ProductionDate: "2025-05-06", Codes: []string{ecodeA}})
+	_, err = org(t, mfrA).Commission(ctx, model.CommissionRequest{GTIN: fa.GTIN, Batch: fa.Batch, ProductionDate: "2025-05-06", Codes: []string{ecodeA}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	v, err := org(t, ret).Verify(ctx, ecodeA)
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictGenuine, v.Verdict)
@@ -320,20 +197,20 @@ func TestRegistrationsAreExclusive(t *testing.T) {
 }
 
 func TestProductsRightAndWrongOrganisation(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
-	p, err := org(t, ret).GetProduct(ctx, f.gtin)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
+	p, err := org(t, ret).GetProduct(ctx, f.GTIN)
 	require.NoError(t, err)
 	assert.Equal(t, "ManufacturerAMSP", p.Manufacturer)
 	assert.Equal(t, 1, p.Version)
 
-	req := model.ProductRequest{GTIN: f.gtin, Name: "test cable v2", Type: "electric wire and cable", Licence: f.licence, Specification: "BV 2.5"}
+	req := model.ProductRequest{GTIN: f.GTIN, Name: "test cable v2", Type: "electric wire and cable", Licence: f.Licence, Specification: "BV 2.5"}
 	_, err = org(t, mfrA).RegisterProduct(ctx, req)
 	assert.ErrorIs(t, err, client.ErrDuplicate)
-	_, err = org(t, dist).RegisterProduct(ctx, model.ProductRequest{GTIN: "0" + withCheck(t, f.prefix+randDigits(t, 12-len(f.prefix))), Name: "x", Type: "x", Licence: f.licence})
+	_, err = org(t, dist).RegisterProduct(ctx, model.ProductRequest{GTIN: "0" + withCheck(t, f.Prefix+randDigits(t, 12-len(f.Prefix))), Name: "x", Type: "x", Licence: f.Licence})
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	// A GTIN outside ManufacturerA's prefixes.
-	_, err = org(t, mfrA).RegisterProduct(ctx, model.ProductRequest{GTIN: withCheck(t, "690987600"+randDigits(t, 3)), Name: "x", Type: "x", Licence: f.licence})
+	_, err = org(t, mfrA).RegisterProduct(ctx, model.ProductRequest{GTIN: withCheck(t, "690987600"+randDigits(t, 3)), Name: "x", Type: "x", Licence: f.Licence})
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	_, err = org(t, mfrB).UpdateProduct(ctx, req)
 	assert.ErrorIs(t, err, client.ErrForbidden)
@@ -341,8 +218,8 @@ func TestProductsRightAndWrongOrganisation(t *testing.T) {
 	p, err = org(t, mfrA).UpdateProduct(ctx, req)
 	require.NoError(t, err)
 	assert.Equal(t, 2, p.Version)
-	settle(t) // the update is read on the Regulator's peer
-	versions, err := client.Collect(org(t, reg).ProductHistory(ctx, f.gtin))
+	testnet.Settled(t) // the update is read on the Regulator's peer
+	versions, err := client.Collect(org(t, reg).ProductHistory(ctx, f.GTIN))
 	require.NoError(t, err)
 	require.Len(t, versions, 2)
 	assert.Equal(t, "BV 2.5", versions[1].Specification)
@@ -352,30 +229,30 @@ func TestProductsRightAndWrongOrganisation(t *testing.T) {
 }
 
 func TestFullStory(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, B, D, R, G := org(t, mfrA), org(t, mfrB), org(t, dist), org(t, ret), org(t, reg)
 	// Administrators, for the privileged calls: reading and purging sale
 	// records, recalls.
 	Aadm, Badm, Dadm, Radm, Gadm := admin(t, mfrA), admin(t, mfrB), admin(t, dist), admin(t, ret), admin(t, reg)
 
 	// Commission: 20 units. Wrong organisations and bad codes are refused.
-	units := f.units(0, 20)
-	creq := model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units}
+	units := f.Units(0, 20)
+	creq := model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: units}
 	_, err := D.Commission(ctx, creq)
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	_, err = B.Commission(ctx, creq)
 	assert.ErrorIs(t, err, client.ErrForbidden, "product of another manufacturer")
-	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: []string{"(01)06901234000017(21)X"}})
+	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: []string{"(01)06901234000017(21)X"}})
 	assert.ErrorIs(t, err, client.ErrInvalidCode)
 	res, err := A.Commission(ctx, creq)
 	require.NoError(t, err)
 	assert.Equal(t, 20, res.Count)
-	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units[:1]})
+	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: units[:1]})
 	assert.ErrorIs(t, err, client.ErrDuplicate)
 
 	// Pack: two cases of ten on a pallet.
-	case1, case2, pallet := f.sscc(), f.sscc(), f.sscc()
+	case1, case2, pallet := testnet.NewSSCC(f.Prefix), testnet.NewSSCC(f.Prefix), testnet.NewSSCC(f.Prefix)
 	_, err = D.Pack(ctx, model.PackRequest{Container: ssccUnder(t, memberRequest(t, 2).CompanyPrefixes[0]), Children: units[:10]})
 	assert.ErrorIs(t, err, client.ErrNotHolder, "a case of its own, but goods it does not hold")
 	_, err = D.Pack(ctx, model.PackRequest{Container: case1, Children: units[:10]})
@@ -393,7 +270,7 @@ func TestFullStory(t *testing.T) {
 		children = append(children, ch)
 	}
 	assert.Len(t, children, 2)
-	settle(t)
+	testnet.Settled(t)
 	cp, err := G.ContentsPage(ctx, case1, 3, "")
 	require.NoError(t, err)
 	assert.Len(t, cp.Children, 3)
@@ -411,13 +288,13 @@ func TestFullStory(t *testing.T) {
 	assert.Equal(t, model.DispositionInTransit, mv.Disposition)
 	// Each hand-over is endorsed on the receiver's peer, which must have the
 	// sender's transaction first.
-	settle(t)
+	testnet.Settled(t)
 	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
 	assert.ErrorIs(t, err, client.ErrNotHolder, "shipped to someone else")
 	mv, err = D.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
 	require.NoError(t, err)
 	assert.Equal(t, "DistributorMSP", mv.Holder)
-	settle(t)
+	testnet.Settled(t)
 
 	// Unpack the pallet, ship case 2 to the Retailer: first rejected, then received.
 	_, err = A.Unpack(ctx, model.UnpackRequest{Container: pallet})
@@ -429,29 +306,29 @@ func TestFullStory(t *testing.T) {
 	assert.ErrorIs(t, err, client.ErrBadState, "empty container")
 	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{case2}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	rj, err := R.Reject(ctx, model.MoveRequest{Codes: []string{case2}})
 	require.NoError(t, err)
 	assert.Equal(t, "DistributorMSP", rj.Holder)
-	settle(t)
+	testnet.Settled(t)
 	_, err = D.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{case2}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{case2}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	st, err := G.GetItem(ctx, units[15])
 	require.NoError(t, err)
 	assert.Equal(t, "RetailerMSP", st.Holder.MSPID)
-	assert.Equal(t, []string{mustCanonical(t, case2)}, st.Containers)
+	assert.Equal(t, []string{testnet.Canonical(t, case2)}, st.Containers)
 
-	// Sell one unit, with buyer data only in the seller's private collection.
+	// Sell one unit, with testnet.Buyer data only in the seller's private collection.
 	sold := units[15]
-	_, err = D.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
+	_, err = D.Sell(ctx, model.SellRequest{Code: units[0]}, testnet.Buyer)
 	assert.ErrorIs(t, err, client.ErrForbidden)
-	_, err = R.Sell(ctx, model.SellRequest{Code: units[0]}, buyer)
+	_, err = R.Sell(ctx, model.SellRequest{Code: units[0]}, testnet.Buyer)
 	assert.ErrorIs(t, err, client.ErrNotHolder)
-	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, buyer)
+	sr, err := R.Sell(ctx, model.SellRequest{Code: sold}, testnet.Buyer)
 	require.NoError(t, err)
 	assert.Equal(t, model.OutcomeSold, sr.Outcome)
 	// Buyer data is for the administrators of the seller and of the Regulator
@@ -460,12 +337,12 @@ func TestFullStory(t *testing.T) {
 	assert.ErrorIs(t, err, client.ErrForbidden, "the seller's user is not its administrator")
 	rec, err := Radm.GetSale(ctx, sold)
 	require.NoError(t, err)
-	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
+	assert.Equal(t, testnet.Buyer.BuyerName, rec.BuyerName)
 	assert.Equal(t, sr.SaleHash, model.SaleHash(rec.Salt, rec.Data()))
-	settle(t)
+	testnet.Settled(t)
 	rec, err = Gadm.GetSale(ctx, sold)
 	require.NoError(t, err)
-	assert.Equal(t, buyer.BuyerName, rec.BuyerName)
+	assert.Equal(t, testnet.Buyer.BuyerName, rec.BuyerName)
 	_, err = G.GetSale(ctx, sold)
 	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
 	_, err = D.GetSale(ctx, sold)
@@ -482,17 +359,17 @@ func TestFullStory(t *testing.T) {
 	assert.ErrorIs(t, err, client.ErrForbidden, "not a retailer")
 
 	// Verify.
-	v, err := R.Verify(ctx, "https://qr.example.cn"+mustCanonical(t, sold)[len("https://id.gs1.org"):]+"?17=351231")
+	v, err := R.Verify(ctx, "https://qr.example.cn"+testnet.Canonical(t, sold)[len("https://id.gs1.org"):]+"?17=351231")
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictSold, v.Verdict)
-	settle(t)
+	testnet.Settled(t)
 	v, err = D.Verify(ctx, units[1])
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictGenuine, v.Verdict)
 	require.NotNil(t, v.Producer)
 	assert.Equal(t, "ManufacturerAMSP", v.Producer.MSPID)
-	assert.Equal(t, f.batch, v.Batch)
-	v, err = D.Verify(ctx, f.unit(9999))
+	assert.Equal(t, f.Batch, v.Batch)
+	v, err = D.Verify(ctx, f.Unit(9999))
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictUnknown, v.Verdict)
 	v, err = D.Verify(ctx, "(01)06901234000017(21)X")
@@ -502,19 +379,19 @@ func TestFullStory(t *testing.T) {
 	// Decommission one unit at the Distributor.
 	_, err = D.Unpack(ctx, model.UnpackRequest{Container: case1, Children: []string{units[9]}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	_, err = A.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
 	assert.ErrorIs(t, err, client.ErrNotHolder)
 	dc, err := D.Decommission(ctx, model.DecommissionRequest{Codes: []string{units[9]}, Reason: model.ReasonDamaged})
 	require.NoError(t, err)
 	assert.Equal(t, model.DispositionDamaged, dc.Disposition)
-	settle(t)
+	testnet.Settled(t)
 	v, err = D.Verify(ctx, units[9])
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictDecommissioned, v.Verdict)
 
 	// Recall the batch.
-	rreq := model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "conductor resistance too high"}
+	rreq := model.RecallRequest{GTIN: f.GTIN, Batch: f.Batch, Reason: "conductor resistance too high"}
 	_, err = Dadm.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	_, err = Badm.Recall(ctx, rreq)
@@ -527,7 +404,7 @@ func TestFullStory(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Gadm.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrDuplicate, "already under recall")
-	settle(t)
+	testnet.Settled(t)
 	got, err := R.GetRecall(ctx, recall.ID)
 	require.NoError(t, err)
 	assert.Equal(t, rreq.Reason, got.Reason)
@@ -536,14 +413,14 @@ func TestFullStory(t *testing.T) {
 	v, err = R.Verify(ctx, units[1])
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictRecalled, v.Verdict)
-	_, err = R.Sell(ctx, model.SellRequest{Code: units[16]}, buyer)
+	_, err = R.Sell(ctx, model.SellRequest{Code: units[16]}, testnet.Buyer)
 	assert.ErrorIs(t, err, client.ErrRecalled)
-	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: []string{f.unit(500)}})
+	_, err = A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: []string{f.Unit(500)}})
 	assert.ErrorIs(t, err, client.ErrRecalled)
 	entries, err := client.Collect(G.RecallReport(ctx, recall.ID))
 	require.NoError(t, err)
 	assert.Len(t, entries, 20)
-	settle(t)
+	testnet.Settled(t)
 	page, err := G.RecallReportPage(ctx, recall.ID, 5, "")
 	require.NoError(t, err)
 	assert.Equal(t, recall.ID, page.Recall.ID)
@@ -558,29 +435,29 @@ func TestFullStory(t *testing.T) {
 	assert.NotEmpty(t, sr2.AlertID)
 	_, err = R.AlertsPage(ctx, 10, "")
 	assert.ErrorIs(t, err, client.ErrForbidden)
-	settle(t)
-	a := findAlert(t, G, sr2.AlertID) // the Regulator sees the alert
-	assert.Equal(t, mustCanonical(t, sold), a.Code)
+	testnet.Settled(t)
+	a := testnet.FindAlert(t, G, sr2.AlertID) // the Regulator sees the alert
+	assert.Equal(t, testnet.Canonical(t, sold), a.Code)
 	assert.Equal(t, "RetailerMSP", a.Reporter)
 	assert.Equal(t, model.AlertOpen, a.Status)
 	v, err = R.Verify(ctx, sold)
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictRecalled, v.Verdict, "a recall comes first; a report alone is no verdict")
 
-	// The trace of the sold unit: the whole journey, no buyer data.
+	// The trace of the sold unit: the whole journey, no testnet.Buyer data.
 	events, err := client.Collect(G.Trace(ctx, sold))
 	require.NoError(t, err)
 	var types []string
 	for _, e := range events {
 		types = append(types, e.Type)
-		assert.NotContains(t, fmt.Sprintf("%+v", e), buyer.BuyerName)
+		assert.NotContains(t, fmt.Sprintf("%+v", e), testnet.Buyer.BuyerName)
 	}
 	assert.Equal(t, []string{
 		model.EventCommissioned, model.EventPacked, model.EventPacked, model.EventShipped, model.EventReceived,
 		model.EventUnpacked, model.EventShipped, model.EventRejected, model.EventShipped, model.EventReceived,
 		model.EventUnpacked, model.EventSold, model.EventRecalled, model.EventCloneAlert,
 	}, types)
-	settle(t)
+	testnet.Settled(t)
 	tp, err := G.TracePage(ctx, sold, 4, "")
 	require.NoError(t, err)
 	assert.Len(t, tp.Events, 4)
@@ -603,10 +480,10 @@ func TestFullStory(t *testing.T) {
 }
 
 func TestLots(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, D := org(t, mfrA), org(t, dist)
-	lreq := model.LotRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Quantity: 1000}
+	lreq := model.LotRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Quantity: 1000}
 	_, err := D.CommissionLot(ctx, lreq)
 	assert.ErrorIs(t, err, client.ErrForbidden)
 	lot, err := A.CommissionLot(ctx, lreq)
@@ -627,7 +504,7 @@ func TestLots(t *testing.T) {
 	st, err := A.GetItem(ctx, lot.Code)
 	require.NoError(t, err)
 	assert.Equal(t, int64(850), st.Item.Quantity)
-	settle(t) // the Distributor's peer has the shipment
+	testnet.Settled(t) // the Distributor's peer has the shipment
 
 	// A recall of the lot reaches every part split off it, wherever it went
 	// and however often it was split again, and parts split off later.
@@ -635,13 +512,13 @@ func TestLots(t *testing.T) {
 	require.NoError(t, err)
 	sub, err := D.SplitLot(ctx, model.SplitRequest{Source: part.Code, Quantity: 10, Label: "p1a"})
 	require.NoError(t, err)
-	settle(t) // the recall, endorsed on ManufacturerA's peer, must see the split
+	testnet.Settled(t) // the recall, endorsed on ManufacturerA's peer, must see the split
 	rreq := model.RecallRequest{Codes: []string{lot.Code}, Reason: "insulation below specification"}
 	_, err = A.Recall(ctx, rreq)
 	assert.ErrorIs(t, err, client.ErrForbidden, "the manufacturer's user is not its administrator")
 	recall, err := admin(t, mfrA).Recall(ctx, rreq)
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	for _, code := range []string{lot.Code, part.Code, sub.Code} {
 		v, err := D.Verify(ctx, code)
 		require.NoError(t, err)
@@ -656,19 +533,19 @@ func TestLots(t *testing.T) {
 }
 
 func TestContainerCodesMustBeThePackersOwn(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, D := org(t, mfrA), org(t, dist)
-	units := f.units(0, 4)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: units})
+	units := f.Units(0, 4)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: units})
 	require.NoError(t, err)
-	deliver(t, A, D, units)
+	testnet.Deliver(t, A, D, units)
 
 	// The Distributor may not create a case or pallet under the maker's prefix:
 	// neither an SSCC of its range nor a case SGTIN of its GTIN.
-	_, err = D.Pack(ctx, model.PackRequest{Container: f.sscc(), Children: units[:2]})
+	_, err = D.Pack(ctx, model.PackRequest{Container: testnet.NewSSCC(f.Prefix), Children: units[:2]})
 	assert.ErrorIs(t, err, client.ErrForbidden, "an SSCC under ManufacturerA's prefix")
-	_, err = D.Pack(ctx, model.PackRequest{Container: fmt.Sprintf("(01)%s(21)CASE%s", f.gtin, f.run), Children: units[:2]})
+	_, err = D.Pack(ctx, model.PackRequest{Container: fmt.Sprintf("(01)%s(21)CASE%s", f.GTIN, f.Run), Children: units[:2]})
 	assert.ErrorIs(t, err, client.ErrForbidden, "a case SGTIN of ManufacturerA's GTIN")
 
 	// Under its own prefix it may; the case verifies as the Distributor's.
@@ -686,14 +563,14 @@ func TestContainerCodesMustBeThePackersOwn(t *testing.T) {
 	assert.Equal(t, "DistributorMSP", v.Producer.MSPID, "a container's provenance is its issuer")
 	st, err := D.GetItem(ctx, units[0])
 	require.NoError(t, err)
-	assert.Equal(t, []string{mustCanonical(t, own)}, st.Containers)
+	assert.Equal(t, []string{testnet.Canonical(t, own)}, st.Containers)
 }
 
 func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, R, G, Gadm := org(t, mfrA), org(t, ret), org(t, reg), admin(t, reg)
-	sold, other := f.soldAndOther(t)
+	sold, other := f.SoldAndOther(t)
 
 	// Selling it again is refused and reported; reporting it again joins the
 	// same report.
@@ -708,12 +585,12 @@ func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
 
 	// A report alone changes no verdict: one member cannot brand a rival's
 	// sold goods as clones.
-	settle(t)
+	testnet.Settled(t)
 	v, err := R.Verify(ctx, sold)
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictSold, v.Verdict)
 	assert.Empty(t, v.AlertID)
-	a := findAlert(t, G, rep.AlertID)
+	a := testnet.FindAlert(t, G, rep.AlertID)
 	assert.Equal(t, model.AlertOpen, a.Status)
 	assert.Equal(t, 1, a.Reports)
 	assert.Equal(t, []string{"RetailerMSP"}, a.Reporters)
@@ -736,14 +613,14 @@ func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
 	assert.ErrorIs(t, err, client.ErrBadState, "decided once")
 
 	// The confirmation makes the unit verify suspected_clone, everywhere.
-	settle(t)
+	testnet.Settled(t)
 	for _, c := range []*client.Client{R, A, G} {
 		v, err = c.Verify(ctx, sold)
 		require.NoError(t, err)
 		assert.Equal(t, model.VerdictSuspectedClone, v.Verdict, c.MSPID())
 		assert.Equal(t, rep.AlertID, v.AlertID, c.MSPID())
 	}
-	assert.Equal(t, model.AlertConfirmed, findAlert(t, G, rep.AlertID).Status)
+	assert.Equal(t, model.AlertConfirmed, testnet.FindAlert(t, G, rep.AlertID).Status)
 	v, err = R.Verify(ctx, other)
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictGenuine, v.Verdict, "the other unit is untouched")
@@ -758,22 +635,9 @@ func TestCloneReportIsDecidedByTheRegulator(t *testing.T) {
 	assert.Equal(t, []string{model.EventCommissioned, model.EventShipped, model.EventReceived, model.EventSold, model.EventCloneAlert, model.EventAlertDecided}, types)
 }
 
-// findAlert returns the alert id as the Regulator lists it.
-func findAlert(t *testing.T, regulator *client.Client, id string) model.Alert {
-	t.Helper()
-	for a, err := range regulator.Alerts(ctxT(t)) {
-		require.NoError(t, err)
-		if a.ID == id {
-			return a
-		}
-	}
-	require.FailNow(t, "alert not listed", id)
-	return model.Alert{}
-}
-
 func TestNetworkNamesTheRegulatorAndIsInitialisedOnce(t *testing.T) {
-	members(t)
-	ctx := ctxT(t)
+	testnet.Members(t)
+	ctx := testnet.Context(t)
 	// Every organisation reads the same configuration: network.sh up initialised it.
 	var txID string
 	for _, o := range testnet.Orgs {
@@ -799,14 +663,14 @@ func TestNetworkNamesTheRegulatorAndIsInitialisedOnce(t *testing.T) {
 }
 
 func TestCommissionBulk20000(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A := org(t, mfrA)
 	codes := make([]string, 20000)
 	for i := range codes {
-		codes[i] = fmt.Sprintf("(01)%s(21)BULK%s%05d", f.gtin, f.run, i)
+		codes[i] = fmt.Sprintf("(01)%s(21)BULK%s%05d", f.GTIN, f.Run, i)
 	}
-	req := model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: codes}
+	req := model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: codes}
 	var last client.BulkProgress
 	calls := 0
 	t0 := time.Now()
@@ -882,8 +746,8 @@ func TestCommissionBulk20000(t *testing.T) {
 		len(res.Chunks), float64(perCode)/float64(rerunTook))
 
 	// A run with other chunks over partly committed codes commissions only the new ones.
-	more := append(append([]string(nil), codes[19500:]...), fmt.Sprintf("(01)%s(21)BULK%sX0001", f.gtin, f.run))
-	third, err := A.CommissionBulk(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: more}, client.BulkOptions{ChunkSize: 1000})
+	more := append(append([]string(nil), codes[19500:]...), fmt.Sprintf("(01)%s(21)BULK%sX0001", f.GTIN, f.Run))
+	third, err := A.CommissionBulk(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: more}, client.BulkOptions{ChunkSize: 1000})
 	require.NoError(t, err)
 	assert.Equal(t, client.ChunkCommitted, third.Chunks[0].Status)
 	v, err := A.Verify(ctx, more[len(more)-1])
@@ -891,15 +755,15 @@ func TestCommissionBulk20000(t *testing.T) {
 	assert.Equal(t, model.VerdictGenuine, v.Verdict)
 
 	// The wrong organisation gets the chaincode's refusal for every chunk.
-	_, err = org(t, dist).CommissionBulk(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: codes[:10]}, client.BulkOptions{})
+	_, err = org(t, dist).CommissionBulk(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: codes[:10]}, client.BulkOptions{})
 	assert.ErrorIs(t, err, client.ErrForbidden)
 }
 
 func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 	// Client.Events follows the tracechain chaincode's events only, so the
 	// events are those of cheap tracechain writes: one commissioned unit each.
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	G, A := org(t, reg), org(t, mfrA)
 	height, err := testnet.Current().ChainHeight(ctx, reg)
 	require.NoError(t, err)
@@ -907,7 +771,7 @@ func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 
 	// put commissions unit i and returns its transaction ID.
 	put := func(i int) string {
-		res, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: "2025-05-06", Codes: []string{f.unit(i)}})
+		res, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: "2025-05-06", Codes: []string{f.Unit(i)}})
 		require.NoError(t, err)
 		require.NotEmpty(t, res.TxID)
 		return res.TxID
@@ -915,8 +779,8 @@ func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 	types := []string{model.EventCommissioned}
 	var sent []string
 	txID := put(100)
-	settle(t)
-	v, err := G.Verify(ctx, f.unit(100))
+	testnet.Settled(t)
+	v, err := G.Verify(ctx, f.Unit(100))
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictGenuine, v.Verdict)
 	for i := range 3 {
@@ -965,11 +829,4 @@ func TestEventsResumeFromCheckpointAfterRestart(t *testing.T) {
 		assert.Equal(t, last, ev.TxID)
 		break
 	}
-}
-
-func mustCanonical(t *testing.T, code string) string {
-	t.Helper()
-	c, err := identifier.Parse(code)
-	require.NoError(t, err)
-	return c.Canonical
 }

@@ -24,19 +24,19 @@ import (
 // in Chinese and in English, and reads the verdict a person reads.
 func TestVerificationPageInABrowser(t *testing.T) {
 	srv, _ := verificationService(t)
-	browserPath := chromiumPath(t)
-	f := newProduct(t)
-	ctx := ctxT(t)
+	browserPath := testnet.ChromiumPath(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, R := org(t, mfrA), org(t, ret)
-	u := f.units(0, 3)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
+	u := f.Units(0, 3)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
 	require.NoError(t, err)
-	deliver(t, A, R, u[1:2])
-	_, err = R.Sell(ctx, model.SellRequest{Code: u[1]}, buyer)
+	testnet.Deliver(t, A, R, u[1:2])
+	_, err = R.Sell(ctx, model.SellRequest{Code: u[1]}, testnet.Buyer)
 	require.NoError(t, err)
 	_, err = admin(t, mfrA).Recall(ctx, model.RecallRequest{Codes: u[2:3], Reason: "insulation too thin"})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 
 	path := func(code string) string {
 		c, err := identifier.Parse(code)
@@ -48,10 +48,10 @@ func TestVerificationPageInABrowser(t *testing.T) {
 		{"genuine", path(u[0]), "genuine"},
 		{"sold", path(u[1]), "sold"},
 		{"recalled", path(u[2]), "recalled"},
-		{"unknown", path(f.unit(99)), "unknown"},
+		{"unknown", path(f.Unit(99)), "unknown"},
 		{"invalid", "/verify?code=" + url.QueryEscape("(01)06901234000017(21)X"), "invalid_code"},
 		// A copied label: the right serial under another batch.
-		{"mismatch", "/01/" + f.gtin + "/10/WRONG/21/" + url.PathEscape(serial(u[0])), "mismatch"},
+		{"mismatch", "/01/" + f.GTIN + "/10/WRONG/21/" + url.PathEscape(serial(u[0])), "mismatch"},
 	}
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
@@ -88,17 +88,10 @@ func TestVerificationPageInABrowser(t *testing.T) {
 				assert.Equal(t, c.verdict, verdict, "%s: %s", c.name, text)
 				assert.True(t, strings.HasPrefix(lang0, lang), "page language %q", lang0)
 				assert.NotEmpty(t, strings.TrimSpace(text), "the verdict is written out")
-				for _, private := range []string{buyer.BuyerName, "RetailerMSP"} {
+				for _, private := range []string{testnet.Buyer.BuyerName, "RetailerMSP"} {
 					assert.NotContains(t, text, private)
 				}
 			})
 		}
 	}
-}
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	p, err := testnet.Chromium()
-	require.NoError(t, err)
-	return p
 }

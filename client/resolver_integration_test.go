@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +17,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/label"
@@ -60,7 +58,7 @@ func followedService(t *testing.T) (*httptest.Server, *client.Client, *followed)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); srv.Close() })
 	f := &followed{src: reader, applied: make(chan string, 64)}
-	go h.Follow(ctx, f, testWriter{t})
+	go h.Follow(ctx, f, testnet.LogWriter(t))
 	return srv, reader, f
 }
 
@@ -108,41 +106,13 @@ func (f *followed) waitApplied(t *testing.T, typ string, since time.Time, bound 
 	}
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
-}
-
-// scan resolves a code as a shopper's phone would (following the redirect of
-// a Digital Link) and returns the public answer.
-func scan(t *testing.T, base, code string) (int, resolver.Answer) {
-	t.Helper()
-	target := base + "/verify?code=" + url.QueryEscape(code)
-	if c, err := identifier.Parse(code); err == nil && c.Kind.Scheme() == "gs1" && strings.HasPrefix(c.Canonical, "https://id.gs1.org/") {
-		target = base + strings.TrimPrefix(c.Canonical, "https://id.gs1.org")
-	}
-	req, err := http.NewRequest(http.MethodGet, target, nil)
-	require.NoError(t, err)
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var a resolver.Answer
-	if resp.StatusCode == http.StatusOK {
-		require.NoError(t, json.NewDecoder(resp.Body).Decode(&a))
-	}
-	return resp.StatusCode, a
-}
-
 // waitVerdict waits until the service has applied the event of type typ
 // that follows a write started at since, then checks that a scan of code
 // answers want; it returns how long after since the event was applied.
 func waitVerdict(t *testing.T, f *followed, base, code, typ, want string, since time.Time, bound time.Duration) time.Duration {
 	t.Helper()
 	d := f.waitApplied(t, typ, since, bound)
-	_, a := scan(t, base, code)
+	_, a := testnet.Scan(t, base, code)
 	require.Equal(t, want, string(a.Verdict), code)
 	return d
 }
@@ -153,26 +123,26 @@ func waitVerdict(t *testing.T, f *followed, base, code, typ, want string, since 
 // commit although verdicts are cached for an hour.
 func TestVerificationServiceOnTheLedger(t *testing.T) {
 	srv, reader, events := followedService(t)
-	f := newProduct(t)
-	ctx := ctxT(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
 	A, R := org(t, mfrA), org(t, ret)
-	u := f.units(0, 3)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
+	u := f.Units(0, 3)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
 	require.NoError(t, err)
 
 	// The read-only identity reads, and writes nothing.
-	_, err = reader.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: f.units(9, 10)})
+	_, err = reader.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: f.Units(9, 10)})
 	assert.ErrorIs(t, err, client.ErrForbidden)
 
 	// Cache the genuine verdicts first: later changes must come through events.
 	for _, code := range u {
-		status, a := scan(t, srv.URL, code)
+		status, a := testnet.Scan(t, srv.URL, code)
 		require.Equal(t, http.StatusOK, status)
 		assert.Equal(t, "genuine", string(a.Verdict), code)
 		require.NotNil(t, a.Product)
 	}
 	// The product information page (the linkset's gs1:pip) from the ledger's master data.
-	req, err := http.NewRequest(http.MethodGet, srv.URL+"/pip/01/"+f.gtin, nil)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/pip/01/"+f.GTIN, nil)
 	require.NoError(t, err)
 	req.Header.Set("Accept", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -180,26 +150,26 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	var info resolver.ProductInfo
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&info))
 	resp.Body.Close()
-	assert.Equal(t, "test cable "+f.run, info.Product.Name)
+	assert.Equal(t, "test cable "+f.Run, info.Product.Name)
 	require.NotNil(t, info.Producer)
 	assert.Equal(t, memberRequest(t, 0).Name, info.Producer.Name)
 
-	status, _ := scan(t, srv.URL, "(01)06901234000017(21)X")
+	status, _ := testnet.Scan(t, srv.URL, "(01)06901234000017(21)X")
 	assert.Equal(t, http.StatusBadRequest, status, "an invalid code is a 400, not a 200 that carries an error")
 
 	// u[0] is sold; u[1] rides in a pallet that is then stolen; u[2] is recalled with its batch.
-	pallet := f.sscc()
+	pallet := testnet.NewSSCC(f.Prefix)
 	_, err = A.Pack(ctx, model.PackRequest{Container: pallet, Children: u[:2]})
 	require.NoError(t, err)
 	_, err = A.Ship(ctx, model.ShipRequest{To: "RetailerMSP", Codes: []string{pallet}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 	_, err = R.Receive(ctx, model.MoveRequest{Codes: []string{pallet}})
 	require.NoError(t, err)
-	settle(t)
+	testnet.Settled(t)
 
 	sold := time.Now()
-	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
+	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, testnet.Buyer)
 	require.NoError(t, err)
 	saleDelay := waitVerdict(t, events, srv.URL, u[0], model.EventSold, "sold", sold, 2*time.Second)
 
@@ -209,7 +179,7 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	containerDelay := waitVerdict(t, events, srv.URL, u[1], model.EventDecommissioned, "decommissioned", stolen, 2*time.Second)
 
 	recalled := time.Now()
-	_, err = admin(t, mfrA).Recall(ctx, model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "insulation too thin"})
+	_, err = admin(t, mfrA).Recall(ctx, model.RecallRequest{GTIN: f.GTIN, Batch: f.Batch, Reason: "insulation too thin"})
 	require.NoError(t, err)
 	recallDelay := waitVerdict(t, events, srv.URL, u[2], model.EventRecalled, "recalled", recalled, 2*time.Second)
 
@@ -219,16 +189,16 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 	}
 
 	// What the public may see: for a sold unit the seller and the sale date;
-	// never buyer data, MSP IDs, or who holds unsold stock.
-	_, a := scan(t, srv.URL, u[0])
+	// never testnet.Buyer data, MSP IDs, or who holds unsold stock.
+	_, a := testnet.Scan(t, srv.URL, u[0])
 	require.NotNil(t, a.Seller, "a sold unit names its seller")
 	assert.Equal(t, memberRequest(t, 3).Name, a.Seller.Name)
 	require.NotNil(t, a.SoldAt)
 	raw, _ := json.Marshal(a)
-	for _, private := range []string{buyer.BuyerName, buyer.BuyerContact, buyer.BuyerAddress, "RetailerMSP"} {
+	for _, private := range []string{testnet.Buyer.BuyerName, testnet.Buyer.BuyerContact, testnet.Buyer.BuyerAddress, "RetailerMSP"} {
 		assert.NotContains(t, string(raw), private)
 	}
-	_, a = scan(t, srv.URL, u[2]) // recalled at the maker: its holder is not published
+	_, a = testnet.Scan(t, srv.URL, u[2]) // recalled at the maker: its holder is not published
 	raw, _ = json.Marshal(a)
 	assert.NotContains(t, string(raw), "ManufacturerAMSP")
 	require.NotNil(t, a.Recall)
@@ -240,13 +210,13 @@ func TestVerificationServiceOnTheLedger(t *testing.T) {
 // link through the verification service to the unit's verdict.
 func TestPrintedLabelResolvesToItsVerdict(t *testing.T) {
 	srv, _ := verificationService(t)
-	f := newProduct(t)
-	ctx := ctxT(t)
-	u := f.units(0, 1)
-	_, err := org(t, mfrA).Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
+	u := f.Units(0, 1)
+	_, err := org(t, mfrA).Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format("2006-01-02"), Codes: u})
 	require.NoError(t, err)
 
-	content, err := label.BuildContent(srv.URL, u[0], label.Attributes{Batch: f.batch})
+	content, err := label.BuildContent(srv.URL, u[0], label.Attributes{Batch: f.Batch})
 	require.NoError(t, err)
 	img, err := label.Layout{}.Image(label.Label{Content: content, Title: "test cable"})
 	require.NoError(t, err)
@@ -255,7 +225,7 @@ func TestPrintedLabelResolvesToItsVerdict(t *testing.T) {
 	decoded, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
 	require.NoError(t, err)
 	link := decoded.GetText()
-	require.True(t, strings.HasPrefix(link, srv.URL+"/01/"+f.gtin+"/10/"+f.batch+"/21/"), "the QR holds the Digital Link on the resolver's domain: %s", link)
+	require.True(t, strings.HasPrefix(link, srv.URL+"/01/"+f.GTIN+"/10/"+f.Batch+"/21/"), "the QR holds the Digital Link on the resolver's domain: %s", link)
 
 	req, err := http.NewRequest(http.MethodGet, link, nil)
 	require.NoError(t, err)
@@ -268,5 +238,5 @@ func TestPrintedLabelResolvesToItsVerdict(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&a))
 	assert.Equal(t, "genuine", string(a.Verdict), "the batch printed on the label matches the ledger's")
 	require.NotNil(t, a.Product)
-	assert.Equal(t, f.gtin, a.Product.GTIN)
+	assert.Equal(t, f.GTIN, a.Product.GTIN)
 }

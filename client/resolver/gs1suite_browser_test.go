@@ -23,6 +23,7 @@ import (
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/client/resolver"
+	"github.com/tracechain/tracechain/test-network/testnet"
 )
 
 // gs1SuiteResult is one check of GS1's resolver test suite as the suite
@@ -118,7 +119,7 @@ func TestGS1ResolverTestSuite(t *testing.T) {
 	waitListening(t, phpAddr)
 
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.ExecPath(testnet.ChromiumPath(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-dev-shm-usage", true),
 		// The resolver's certificate is the test's own.

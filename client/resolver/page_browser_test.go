@@ -45,15 +45,6 @@ const (
 	phoneScale  = 2
 )
 
-// chromiumPath is the Chromium binary (testnet.Chromium). The test was
-// asked for by its tag, so a missing browser fails it rather than skipping.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	p, err := testnet.Chromium()
-	require.NoError(t, err)
-	return p
-}
-
 // seenRequest is what the server got from the browser.
 type seenRequest struct{ path, accept, acceptLanguage string }
 
@@ -87,7 +78,7 @@ func (l *requestLog) len() int {
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.ExecPath(testnet.ChromiumPath(t)),
 		chromedp.Headless,
 		chromedp.NoSandbox, // the test may run as root, where the sandbox refuses to start
 		chromedp.DisableGPU,
@@ -220,12 +211,7 @@ func assertInline(t *testing.T, tb *tab, server string) {
 // TestBrowserPage opens the page for each verdict in Chinese and English on
 // a phone, reads the verdict as a person does, and saves a screenshot.
 func TestBrowserPage(t *testing.T) {
-	dir := os.Getenv("TRACECHAIN_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	} else {
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-	}
+	dir := testnet.ScreenshotDir(t)
 	log := &requestLog{}
 	// No WithDomain: the links and the form point at the test server.
 	h := resolver.New(pageLedger(), resolver.WithClock(func() time.Time { return now }))

@@ -1,6 +1,6 @@
 //go:build integration
 
-package client_test
+package console_test
 
 import (
 	"context"
@@ -62,7 +62,7 @@ func staffBrowser(t *testing.T, s staffFiles, serverCA, origin string) context.C
 	require.NoError(t, os.WriteFile(filepath.Join(profile, "Default", "Preferences"), []byte(prefs), 0o600))
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.ExecPath(testnet.ChromiumPath(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
@@ -108,17 +108,12 @@ func publicVerdict(t *testing.T, browser context.Context, public, code string) s
 // Screenshots in Chinese and English, on a laptop and a tablet, go to
 // TRACECHAIN_SCREENSHOTS (default: a temporary directory).
 func TestRegulatorConsoleInABrowser(t *testing.T) {
-	dir := os.Getenv("TRACECHAIN_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	} else {
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-	}
+	dir := testnet.ScreenshotDir(t)
 	rc := startRegulatorConsole(t)
 	base := rc.srv.URL + "/console/"
 	// The public page, answering from the ledger with no cache, as the
 	// Regulator's read-only identity.
-	p, err := client.LoadProfile(testnet.Current().ProfilePath(reg))
+	p, err := client.LoadProfile(testnet.Current().ProfilePath(testnet.Regulator))
 	require.NoError(t, err)
 	reader, err := client.Connect(context.Background(), client.WithProfileAs(p, client.IdentityReader))
 	require.NoError(t, err)
@@ -130,7 +125,7 @@ func TestRegulatorConsoleInABrowser(t *testing.T) {
 	rec, _ := recallStory(t)
 	code, alertID := cloneStory(t)
 	rc.caughtUp(t)
-	browser := staffBrowser(t, adminStaff(reg), rc.serverC, rc.srv.URL)
+	browser := staffBrowser(t, adminStaff(testnet.Regulator), rc.serverC, rc.srv.URL)
 
 	// The recall's reach, as a person reads it, on both screens and in both languages.
 	for _, screen := range consoleScreens {
@@ -139,11 +134,11 @@ func TestRegulatorConsoleInABrowser(t *testing.T) {
 			tctx, cancelT := context.WithTimeout(tab, 30*time.Second)
 			require.NoError(t, chromedp.Do(tctx, chromedp.EmulateViewport(screen.width, screen.height),
 				chromedp.Navigate(base+"?lang="+lang+"&id="+url.QueryEscape(rec.ID)), chromedp.WaitVisible(chromedp.ID("reach-table"))))
-			row, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(`tr[data-holder="`+org(t, mfrB).MSPID()+`"]`)))
+			row, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(`tr[data-holder="`+testnet.MSPID(testnet.ManufacturerB)+`"]`)))
 			require.NoError(t, err)
 			want := map[string]string{"zh": "未确认", "en": "not acknowledged"}[lang]
 			assert.Contains(t, row, want, "ManufacturerB has not acknowledged (%s)", lang)
-			row, err = chromedp.Run(tctx, chromedp.Text(chromedp.CSS(`tr[data-holder="`+org(t, dist).MSPID()+`"]`)))
+			row, err = chromedp.Run(tctx, chromedp.Text(chromedp.CSS(`tr[data-holder="`+testnet.MSPID(testnet.Distributor)+`"]`)))
 			require.NoError(t, err)
 			assert.Contains(t, row, map[string]string{"zh": "已确认", "en": "acknowledged"}[lang])
 			staff, err := chromedp.Run(tctx, chromedp.Text(chromedp.ID("staff")))
@@ -157,7 +152,7 @@ func TestRegulatorConsoleInABrowser(t *testing.T) {
 
 	// Decide the report with the page's form; the public page follows.
 	assert.Equal(t, "sold", publicVerdict(t, browser, public.URL, code), "a report alone changes no verdict")
-	queue, _ := findQueueAlert(t, rc.as(t, adminStaff(reg)), base, alertID)
+	queue, _ := findQueueAlert(t, rc.as(t, adminStaff(testnet.Regulator)), base, alertID)
 	tab, cancel := chromedp.NewContext(browser)
 	defer cancel()
 	tctx, cancelT := context.WithTimeout(tab, time.Minute)
@@ -170,13 +165,13 @@ func TestRegulatorConsoleInABrowser(t *testing.T) {
 	decided, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(`#decided, #notice`)))
 	require.NoError(t, err)
 	assert.Contains(t, decided, "confirmed clone")
-	settle(t)
+	testnet.Settled(t)
 	assert.Equal(t, "suspected_clone", publicVerdict(t, browser, public.URL, code), "the public page shows the decision")
 	require.NoError(t, chromedp.Do(tctx, chromedp.EmulateViewport(820, 1180), chromedp.Navigate(base+"stats?lang=zh"), chromedp.WaitVisible(chromedp.ID("stats"))))
 	consoleShot(t, tctx, dir, "console-stats-zh-tablet")
 
 	// Another organisation's administrator, with its own CA's certificate in its browser, is refused.
-	stranger := staffBrowser(t, adminStaff(mfrA), rc.serverC, rc.srv.URL)
+	stranger := staffBrowser(t, adminStaff(testnet.ManufacturerA), rc.serverC, rc.srv.URL)
 	stab, scancel := chromedp.NewContext(stranger)
 	defer scancel()
 	sctx, scancelT := context.WithTimeout(stab, 30*time.Second)

@@ -1,6 +1,6 @@
 //go:build integration
 
-package client_test
+package scansignal_test
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func signalService(t *testing.T, reader, filer *client.Client) (*httptest.Server
 	filed := make(chan filing, 8)
 	rule := scansignal.Rule{Threshold: 3, Window: time.Hour}
 	d, err := scansignal.New(filer, scansignal.WithAfterSale(rule), scansignal.WithUnknownSerials(rule),
-		scansignal.WithLogger(slog.New(slog.NewTextHandler(testWriter{t}, nil))),
+		scansignal.WithLogger(slog.New(slog.NewTextHandler(testnet.LogWriter(t), nil))),
 		scansignal.WithResults(func(req model.FileSignalRequest, res *model.SignalResult, err error) { filed <- filing{req, res, err} }))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -65,29 +65,29 @@ func nextFiling(t *testing.T, filed <-chan filing) filing {
 // same scans repeated, by a service that forgot its counts, file no second
 // report; the Regulator decides both.
 func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
-	f := newProduct(t)
-	ctx := ctxT(t)
-	R, G, Gadm := org(t, ret), org(t, reg), admin(t, reg)
-	sold, other := f.soldAndOther(t)
-	settle(t)
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
+	R, G, Gadm := testnet.ClientOf(t, testnet.Retailer, testnet.User), testnet.ClientOf(t, testnet.Regulator, testnet.User), testnet.ClientOf(t, testnet.Regulator, testnet.Admin)
+	sold, other := f.SoldAndOther(t)
+	testnet.Settled(t)
 
-	p, err := client.LoadProfile(testnet.Current().ProfilePath(reg))
+	p, err := client.LoadProfile(testnet.Current().ProfilePath(testnet.Regulator))
 	require.NoError(t, err)
 	reader, err := client.Connect(context.Background(), client.WithProfileAs(p, client.IdentityReader))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = reader.Close() })
 	fakes := make([]string, 5)
 	for i := range fakes {
-		fakes[i] = fmt.Sprintf("(01)%s(21)FAKE%s-%d", f.gtin, f.run, i)
+		fakes[i] = fmt.Sprintf("(01)%s(21)FAKE%s-%d", f.GTIN, f.Run, i)
 	}
 	scanAll := func(t *testing.T, base string) {
 		for range 5 {
-			status, a := scan(t, base, sold)
+			status, a := testnet.Scan(t, base, sold)
 			require.Equal(t, http.StatusOK, status)
 			require.Equal(t, model.VerdictSold, a.Verdict, "a signal changes no verdict")
 		}
 		for _, code := range fakes {
-			status, a := scan(t, base, code)
+			status, a := testnet.Scan(t, base, code)
 			require.Equal(t, http.StatusOK, status)
 			require.Equal(t, model.VerdictUnknown, a.Verdict)
 		}
@@ -112,18 +112,18 @@ func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
 	require.NotEmpty(t, gtinSignal.ID, "an unknown_serials signal")
 
 	// Both in the Regulator's queue, once; the service counted 3 scans each.
-	settle(t)
-	a := findAlert(t, G, unitSignal.ID)
+	testnet.Settled(t)
+	a := testnet.FindAlert(t, G, unitSignal.ID)
 	assert.Equal(t, model.AlertReasonScannedAfterSale, a.Reason)
-	assert.Equal(t, mustCanonical(t, sold), a.Code)
+	assert.Equal(t, testnet.Canonical(t, sold), a.Code)
 	assert.Equal(t, "RegulatorMSP", a.Reporter)
 	assert.Equal(t, "RetailerMSP", a.SoldBy)
 	assert.Equal(t, 3, a.Scans)
 	assert.Equal(t, model.AlertOpen, a.Status)
-	g := findAlert(t, G, gtinSignal.ID)
+	g := testnet.FindAlert(t, G, gtinSignal.ID)
 	assert.Equal(t, model.AlertReasonUnknownSerials, g.Reason)
 	assert.Empty(t, g.Code)
-	assert.Equal(t, f.gtin, g.GTIN)
+	assert.Equal(t, f.GTIN, g.GTIN)
 
 	// The same scans again, through a service that forgot its counts (a
 	// restart): each filing is refused as a duplicate, nothing reaches the ledger.
@@ -133,11 +133,11 @@ func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
 		got := nextFiling(t, filed2)
 		assert.ErrorIs(t, got.err, client.ErrDuplicate, got.req.Reason)
 	}
-	settle(t)
+	testnet.Settled(t)
 	n := 0
 	for al, err := range G.Alerts(ctx) {
 		require.NoError(t, err)
-		if al.Code == a.Code || (al.Code == "" && al.GTIN == f.gtin) {
+		if al.Code == a.Code || (al.Code == "" && al.GTIN == f.GTIN) {
 			n++
 		}
 	}
@@ -149,7 +149,7 @@ func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
 	assert.Equal(t, model.SignalJoined, joined.Outcome)
 	assert.Equal(t, unitSignal.ID, joined.Alert.ID)
 	assert.Equal(t, []string{"RegulatorMSP", "RetailerMSP"}, joined.Alert.Reporters)
-	settle(t)
+	testnet.Settled(t)
 
 	// Refusals: the read-only identity, a malformed claim, a unit in
 	// circulation, an unregistered GTIN, the same reporter again.
@@ -160,11 +160,11 @@ func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
 		req  model.FileSignalRequest
 		want error
 	}{
-		{"the read-only identity", reader, model.FileSignalRequest{Reason: model.AlertReasonUnknownSerials, GTIN: f.gtin, Scans: 5, Since: since}, client.ErrForbidden},
+		{"the read-only identity", reader, model.FileSignalRequest{Reason: model.AlertReasonUnknownSerials, GTIN: f.GTIN, Scans: 5, Since: since}, client.ErrForbidden},
 		{"no scans", G, model.FileSignalRequest{Reason: model.AlertReasonScannedAfterSale, Code: other, Scans: 0, Since: since}, client.ErrInvalidArgument},
 		{"unknown reason", G, model.FileSignalRequest{Reason: "rumour", Code: other, Scans: 5, Since: since}, client.ErrInvalidArgument},
 		{"a unit in circulation", G, model.FileSignalRequest{Reason: model.AlertReasonScannedAfterSale, Code: other, Scans: 5, Since: since}, client.ErrBadState},
-		{"an unregistered GTIN", G, model.FileSignalRequest{Reason: model.AlertReasonUnknownSerials, GTIN: testnet.NewGTIN(f.prefix), Scans: 5, Since: since}, client.ErrNotFound},
+		{"an unregistered GTIN", G, model.FileSignalRequest{Reason: model.AlertReasonUnknownSerials, GTIN: testnet.NewGTIN(f.Prefix), Scans: 5, Since: since}, client.ErrNotFound},
 		{"the same reporter again", R, model.FileSignalRequest{Reason: model.AlertReasonScannedAfterSale, Code: sold, Scans: 20, Since: since}, client.ErrDuplicate},
 	} {
 		_, err := tc.c.FileSignal(ctx, tc.req)
@@ -172,15 +172,15 @@ func TestScanSignalsReachTheRegulatorsQueue(t *testing.T) {
 	}
 
 	// The Regulator's administrator decides both with DecideAlert.
-	_, err = G.DecideAlert(ctx, model.DecideAlertRequest{GTIN: f.gtin, AlertID: gtinSignal.ID, Decision: model.DecisionConfirm})
+	_, err = G.DecideAlert(ctx, model.DecideAlertRequest{GTIN: f.GTIN, AlertID: gtinSignal.ID, Decision: model.DecisionConfirm})
 	assert.ErrorIs(t, err, client.ErrForbidden, "the Regulator's user is not its administrator")
-	decided, err := Gadm.DecideAlert(ctx, model.DecideAlertRequest{GTIN: f.gtin, AlertID: gtinSignal.ID, Decision: model.DecisionConfirm, Note: "fake labels"})
+	decided, err := Gadm.DecideAlert(ctx, model.DecideAlertRequest{GTIN: f.GTIN, AlertID: gtinSignal.ID, Decision: model.DecisionConfirm, Note: "fake labels"})
 	require.NoError(t, err)
 	assert.Equal(t, model.AlertConfirmed, decided.Status)
 	decided, err = Gadm.DecideAlert(ctx, model.DecideAlertRequest{Code: sold, AlertID: unitSignal.ID, Decision: model.DecisionConfirm})
 	require.NoError(t, err)
 	assert.Equal(t, model.AlertConfirmed, decided.Status)
-	settle(t)
+	testnet.Settled(t)
 	v, err := G.Verify(ctx, sold)
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictSuspectedClone, v.Verdict, "a confirmed signal on a unit is a confirmed clone")

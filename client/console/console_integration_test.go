@@ -1,6 +1,6 @@
 //go:build integration
 
-package client_test
+package console_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracechain/tracechain/chaincode/model"
+	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/console"
 	"github.com/tracechain/tracechain/client/epcisfeed"
 	"github.com/tracechain/tracechain/client/eventindex"
@@ -59,25 +60,25 @@ type regConsole struct {
 
 func startRegulatorConsole(t *testing.T) *regConsole {
 	t.Helper()
-	members(t)
-	ctx := ctxT(t)
-	reads := org(t, reg)
+	testnet.Members(t)
+	ctx := testnet.Context(t)
+	reads := testnet.ClientOf(t, testnet.Regulator, testnet.User)
 	m, err := console.RequireRegulator(ctx, reads)
 	require.NoError(t, err)
 	idx, err := eventindex.OpenSQLite(ctx, filepath.Join(t.TempDir(), "console.db"))
 	require.NoError(t, err)
 	cat := masterdata.NewCatalogue()
-	c := console.New(reads, idx, console.WithDecider(admin(t, reg)), console.WithCatalogue(cat), console.WithOrganisation(m.Name))
+	c := console.New(reads, idx, console.WithDecider(testnet.ClientOf(t, testnet.Regulator, testnet.Admin)), console.WithCatalogue(cat), console.WithOrganisation(m.Name))
 	mux := http.NewServeMux()
 	mux.Handle(c.BasePath(), c)
 	srv := httptest.NewUnstartedServer(mux)
-	dir, dom := orgCrypto(reg)
+	dir, dom := orgCrypto(testnet.Regulator)
 	peerTLS := filepath.Join(dir, "peers", "peer0."+dom, "tls")
 	cert, err := tls.LoadX509KeyPair(filepath.Join(peerTLS, "server.crt"), filepath.Join(peerTLS, "server.key"))
 	require.NoError(t, err)
-	srv.TLS = console.ServerTLS(cert, pool(t, filepath.Join(dir, "ca", "ca."+dom+"-cert.pem")))
+	srv.TLS = console.ServerTLS(cert, testnet.CertPool(t, filepath.Join(dir, "ca", "ca."+dom+"-cert.pem")))
 	srv.StartTLS()
-	rc := &regConsole{srv: srv, feeder: epcisfeed.New(reads, idx), roots: pool(t, filepath.Join(peerTLS, "ca.crt")),
+	rc := &regConsole{srv: srv, feeder: epcisfeed.New(reads, idx), roots: testnet.CertPool(t, filepath.Join(peerTLS, "ca.crt")),
 		serverC: filepath.Join(peerTLS, "ca.crt")}
 	fctx, stop := context.WithCancel(context.Background())
 	fed, followed := make(chan error, 1), make(chan struct{})
@@ -98,10 +99,10 @@ func startRegulatorConsole(t *testing.T) *regConsole {
 // caughtUp waits until the console's index holds every block committed so far.
 func (rc *regConsole) caughtUp(t *testing.T) {
 	t.Helper()
-	settle(t)
-	h, err := testnet.Current().ChainHeight(ctxT(t), testnet.Regulator)
+	testnet.Settled(t)
+	h, err := testnet.Current().ChainHeight(testnet.Context(t), testnet.Regulator)
 	require.NoError(t, err)
-	require.NoError(t, rc.feeder.WaitFor(ctxT(t), h-1))
+	require.NoError(t, rc.feeder.WaitFor(testnet.Context(t), h-1))
 }
 
 // as is an HTTPS client of the console presenting s's certificate.
@@ -126,22 +127,23 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 
 // recallStory commissions a batch, delivers it to three members, recalls it,
 // and has two of them acknowledge: ManufacturerB does not.
-func recallStory(t *testing.T) (rec *model.Recall, f *fixture) {
+func recallStory(t *testing.T) (rec *model.Recall, f *testnet.Product) {
 	t.Helper()
-	f = newProduct(t)
-	ctx := ctxT(t)
-	A, B, D, R := org(t, mfrA), org(t, mfrB), org(t, dist), org(t, ret)
-	u := f.units(0, 6)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format(time.DateOnly), Codes: u})
+	f = testnet.NewProduct(t)
+	ctx := testnet.Context(t)
+	user := func(org string) *client.Client { return testnet.ClientOf(t, org, testnet.User) }
+	A, B, D, R := user(testnet.ManufacturerA), user(testnet.ManufacturerB), user(testnet.Distributor), user(testnet.Retailer)
+	u := f.Units(0, 6)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format(time.DateOnly), Codes: u})
 	require.NoError(t, err)
-	deliver(t, A, D, u[0:2])
-	deliver(t, A, R, u[2:4])
-	deliver(t, A, B, u[4:6])
-	rec, err = admin(t, mfrA).Recall(ctx, model.RecallRequest{GTIN: f.gtin, Batch: f.batch, Reason: "console test: insulation too thin"})
+	testnet.Deliver(t, A, D, u[0:2])
+	testnet.Deliver(t, A, R, u[2:4])
+	testnet.Deliver(t, A, B, u[4:6])
+	rec, err = testnet.ClientOf(t, testnet.ManufacturerA, testnet.Admin).Recall(ctx, model.RecallRequest{GTIN: f.GTIN, Batch: f.Batch, Reason: "console test: insulation too thin"})
 	require.NoError(t, err)
-	settle(t)
-	for _, c := range []string{dist, ret} {
-		_, err := admin(t, c).AcknowledgeRecall(ctx, rec.ID)
+	testnet.Settled(t)
+	for _, c := range []string{testnet.Distributor, testnet.Retailer} {
+		_, err := testnet.ClientOf(t, c, testnet.Admin).AcknowledgeRecall(ctx, rec.ID)
 		require.NoError(t, err, c)
 	}
 	return rec, f
@@ -151,20 +153,20 @@ func recallStory(t *testing.T) (rec *model.Recall, f *fixture) {
 // refused sale files a clone report.
 func cloneStory(t *testing.T) (code string, alertID string) {
 	t.Helper()
-	f := newProduct(t)
-	ctx := ctxT(t)
-	A, R := org(t, mfrA), org(t, ret)
-	u := f.units(0, 1)
-	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.gtin, Batch: f.batch, ProductionDate: time.Now().Format(time.DateOnly), Codes: u})
+	f := testnet.NewProduct(t)
+	ctx := testnet.Context(t)
+	A, R := testnet.ClientOf(t, testnet.ManufacturerA, testnet.User), testnet.ClientOf(t, testnet.Retailer, testnet.User)
+	u := f.Units(0, 1)
+	_, err := A.Commission(ctx, model.CommissionRequest{GTIN: f.GTIN, Batch: f.Batch, ProductionDate: time.Now().Format(time.DateOnly), Codes: u})
 	require.NoError(t, err)
-	deliver(t, A, R, u)
-	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
+	testnet.Deliver(t, A, R, u)
+	_, err = R.Sell(ctx, model.SellRequest{Code: u[0]}, testnet.Buyer)
 	require.NoError(t, err)
-	res, err := R.Sell(ctx, model.SellRequest{Code: u[0]}, buyer)
+	res, err := R.Sell(ctx, model.SellRequest{Code: u[0]}, testnet.Buyer)
 	require.NoError(t, err)
 	require.Equal(t, model.OutcomeRefusedAlreadySold, res.Outcome)
 	require.NotEmpty(t, res.AlertID)
-	settle(t)
+	testnet.Settled(t)
 	st, err := R.GetItem(ctx, u[0])
 	require.NoError(t, err)
 	return st.Item.Code, res.AlertID
@@ -221,8 +223,8 @@ func alertCard(body, alertID string) string {
 // organisation's certificate is refused at the handshake; and a member that
 // is not a regulator cannot have the console at all.
 func TestRegulatorConsoleOnTheLedger(t *testing.T) {
-	ctx := ctxT(t)
-	_, err := console.RequireRegulator(ctx, org(t, mfrA))
+	ctx := testnet.Context(t)
+	_, err := console.RequireRegulator(ctx, testnet.ClientOf(t, testnet.ManufacturerA, testnet.User))
 	require.ErrorIs(t, err, console.ErrNotRegulator, "ManufacturerA's traced refuses to start the console")
 
 	rc := startRegulatorConsole(t)
@@ -231,18 +233,18 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	code, alertID := cloneStory(t)
 	rc.caughtUp(t)
 
-	adm := rc.as(t, adminStaff(reg))
+	adm := rc.as(t, adminStaff(testnet.Regulator))
 	status, body := get(t, adm, base+"?lang=en")
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, `?id=`+rec.ID, "the recall is in progress")
 	status, body = get(t, adm, base+"?lang=en&id="+url.QueryEscape(rec.ID))
 	require.Equal(t, http.StatusOK, status, body)
-	assert.Equal(t, map[string]string{org(t, dist).MSPID(): "ack.yes", org(t, ret).MSPID(): "ack.yes", org(t, mfrB).MSPID(): "ack.pending"},
+	assert.Equal(t, map[string]string{testnet.MSPID(testnet.Distributor): "ack.yes", testnet.MSPID(testnet.Retailer): "ack.yes", testnet.MSPID(testnet.ManufacturerB): "ack.pending"},
 		reachOf(body), "two holders acknowledged, ManufacturerB did not")
-	assert.Regexp(t, `data-holder="`+org(t, mfrB).MSPID()+`" class="alarm">\s*<td>[^<]+</td><td class="num">2</td>`, body)
+	assert.Regexp(t, `data-holder="`+testnet.MSPID(testnet.ManufacturerB)+`" class="alarm">\s*<td>[^<]+</td><td class="num">2</td>`, body)
 
 	// Read-only staff: the queue, no decision.
-	certFile, keyFile, err := testnet.Current().IssueUser(reg, "inspector"+randDigits(t, 6))
+	certFile, keyFile, err := testnet.Current().IssueUser(testnet.Regulator, "inspector"+testnet.RandDigits(6))
 	require.NoError(t, err)
 	inspector := rc.as(t, staffFiles{cert: certFile, key: keyFile})
 	_, page := findQueueAlert(t, inspector, base, alertID)
@@ -256,7 +258,7 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 
 	// Another organisation's administrator is refused before any request.
-	_, err = rc.as(t, adminStaff(mfrA)).Get(base)
+	_, err = rc.as(t, adminStaff(testnet.ManufacturerA)).Get(base)
 	require.Error(t, err, "a certificate of ManufacturerA's CA")
 
 	// Admin staff decide; the ledger names them.
@@ -272,9 +274,9 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("Location"), "status=confirmed")
-	settle(t)
+	testnet.Settled(t)
 	var decided *model.Alert
-	for a, err := range admin(t, reg).Alerts(ctx) {
+	for a, err := range testnet.ClientOf(t, testnet.Regulator, testnet.Admin).Alerts(ctx) {
 		require.NoError(t, err)
 		if a.ID == alertID {
 			decided = &a
@@ -284,7 +286,7 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	require.NotNil(t, decided)
 	assert.Equal(t, model.AlertConfirmed, decided.Status)
 	assert.Equal(t, "Admin@regulator.tracechain.example", decided.DecidedByStaff)
-	v, err := org(t, ret).Verify(ctx, code)
+	v, err := testnet.ClientOf(t, testnet.Retailer, testnet.User).Verify(ctx, code)
 	require.NoError(t, err)
 	assert.Equal(t, model.VerdictSuspectedClone, v.Verdict)
 
@@ -297,9 +299,9 @@ func TestRegulatorConsoleOnTheLedger(t *testing.T) {
 	// The statistics and the search read the same ledger.
 	status, body = get(t, adm, base+"stats?lang=en")
 	require.Equal(t, http.StatusOK, status, body)
-	assert.Contains(t, body, org(t, mfrA).MSPID())
+	assert.Contains(t, body, testnet.MSPID(testnet.ManufacturerA))
 	status, body = get(t, adm, base+"search?lang=en&q="+url.QueryEscape(code))
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, "CloneAlert")
-	assert.NotContains(t, body, buyer.BuyerName)
+	assert.NotContains(t, body, testnet.Buyer.BuyerName)
 }

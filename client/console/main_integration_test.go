@@ -1,0 +1,12 @@
+//go:build integration
+
+package console_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/tracechain/tracechain/test-network/testnet"
+)
+
+func TestMain(m *testing.M) { os.Exit(testnet.Main(m)) }
