@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 )
 
@@ -75,4 +76,20 @@ func loadMutualTLS(what, certFile, keyFile, caFile string) (tls.Certificate, *x5
 		return tls.Certificate{}, nil, fmt.Errorf("%s client CA %s: no PEM certificate in it", what, caFile)
 	}
 	return cert, pool, nil
+}
+
+// checkMutualTLSListener checks the flags of a listener served with mutual
+// TLS only and fed by an EPCIS index of its own: flag names the flags'
+// prefix ("epcis", "console"), what the listener in the message.
+func checkMutualTLSListener(flag, what, listen, certFile, keyFile, caFile, index string) error {
+	if _, _, err := net.SplitHostPort(listen); err != nil {
+		return configErrorf("--%s-listen %q: %v", flag, listen, err)
+	}
+	if certFile == "" || keyFile == "" || caFile == "" {
+		return configErrorf("--%[1]s-listen needs --%[1]s-tls-cert, --%[1]s-tls-key and --%[1]s-client-ca: %[2]s is served with mutual TLS only", flag, what)
+	}
+	if index == "" {
+		return configErrorf("--%[1]s-listen needs --%[1]s-index", flag)
+	}
+	return nil
 }

@@ -49,14 +49,8 @@ func (k *consoleConfig) check() error {
 		}
 		return nil
 	}
-	if _, _, err := net.SplitHostPort(k.listen); err != nil {
-		return configErrorf("--console-listen %q: %v", k.listen, err)
-	}
-	if k.tlsCert == "" || k.tlsKey == "" || k.clientCA == "" {
-		return configErrorf("--console-listen needs --console-tls-cert, --console-tls-key and --console-client-ca: the console is served with mutual TLS only")
-	}
-	if k.index == "" {
-		return configErrorf("--console-listen needs --console-index")
+	if err := checkMutualTLSListener("console", "the console", k.listen, k.tlsCert, k.tlsKey, k.clientCA, k.index); err != nil {
+		return err
 	}
 	if len(k.path) < 2 || k.path[0] != '/' {
 		return configErrorf("--console-path %q must be an absolute path such as /console/", k.path)

@@ -70,16 +70,7 @@ func (e *epcisConfig) check() error {
 		}
 		e.policy.Allow = append(e.policy.Allow, p.Masked())
 	}
-	if _, _, err := net.SplitHostPort(e.listen); err != nil {
-		return configErrorf("--epcis-listen %q: %v", e.listen, err)
-	}
-	if e.tlsCert == "" || e.tlsKey == "" || e.clientCA == "" {
-		return configErrorf("--epcis-listen needs --epcis-tls-cert, --epcis-tls-key and --epcis-client-ca: the interface is served with mutual TLS only")
-	}
-	if e.index == "" {
-		return configErrorf("--epcis-listen needs --epcis-index")
-	}
-	return nil
+	return checkMutualTLSListener("epcis", "the interface", e.listen, e.tlsCert, e.tlsKey, e.clientCA, e.index)
 }
 
 // tlsConfig requires and verifies a client certificate issued by the
