@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/tracechain/tracechain/chaincode/epcis"
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -51,8 +52,8 @@ func (c *Client) CaptureEvents(ctx context.Context, events []json.RawMessage) (*
 // against it. So what the ledger does not model (bizTransactionList, sensor
 // data, user extensions) is anchored by the events' hashes only, as every
 // other capture call of the SDK does.
-func (c *Client) CaptureDocument(ctx context.Context, doc []byte) (*model.CaptureResult, error) {
-	cc, err := c.CaptureDocumentCommit(ctx, doc)
+func (c *Client) CaptureDocument(ctx context.Context, doc []byte, opts ...CaptureOption) (*model.CaptureResult, error) {
+	cc, err := c.CaptureDocumentCommit(ctx, doc, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -70,12 +71,27 @@ type CaptureCommit struct {
 // CaptureDocumentCommit is CaptureDocument that also reports the block the
 // transaction committed in, for a service that keeps the captured events
 // with their place on the ledger.
-func (c *Client) CaptureDocumentCommit(ctx context.Context, doc []byte) (*CaptureCommit, error) {
+func (c *Client) CaptureDocumentCommit(ctx context.Context, doc []byte, opts ...CaptureOption) (*CaptureCommit, error) {
 	s, err := c.submit(ctx, captureCall(doc))
 	if err != nil {
 		return nil, err
 	}
-	return captureCommit(s)
+	return captureCommit(s, doc, opts)
+}
+
+// CaptureOption configures one capture call.
+type CaptureOption func(*captureConfig)
+
+type captureConfig struct {
+	eventIDs []string
+}
+
+// WithEventIDs gives the eventIDs of the document's events, in document
+// order, as the caller computed them (epcis.ParseCapture), so that the SDK
+// checks them against the digest the ledger returns instead of hashing the
+// document again: a service that validated the document has them already.
+func WithEventIDs(ids []string) CaptureOption {
+	return func(c *captureConfig) { c.eventIDs = ids }
 }
 
 // captureCall is the CaptureEvents call of doc: its digest as the argument,
@@ -90,10 +106,30 @@ func captureCall(doc []byte) call {
 	}
 }
 
-func captureCommit(s *submitted) (*CaptureCommit, error) {
+// captureCommit reports a committed capture of doc with its eventIDs: the
+// chaincode returns only their count and digest (model.CaptureResult), so
+// they are the caller's (WithEventIDs) or doc's hashes, once they match.
+func captureCommit(s *submitted, doc []byte, opts []CaptureOption) (*CaptureCommit, error) {
 	res, err := decode[model.CaptureResult](model.FnCaptureEvents, s.result)
 	if err != nil {
 		return nil, err
+	}
+	if len(res.EventIDs) == 0 { // a chaincode before the digest listed them
+		var cfg captureConfig
+		for _, o := range opts {
+			o(&cfg)
+		}
+		ids := cfg.eventIDs
+		if ids == nil {
+			if ids, err = epcis.DocumentHashes(doc); err != nil {
+				return nil, fmt.Errorf("%w: transaction %s committed, but hashing its document failed: %w", ErrAnchorMismatch, res.TxID, err)
+			}
+		}
+		if len(ids) != res.Events || model.EventsDigest(ids) != res.EventsDigest {
+			return nil, fmt.Errorf("%w: transaction %s anchored %d events with digest %s; the document has %d with digest %s",
+				ErrAnchorMismatch, res.TxID, res.Events, res.EventsDigest, len(ids), model.EventsDigest(ids))
+		}
+		res.EventIDs = slices.Clone(ids)
 	}
 	return &CaptureCommit{CaptureResult: *res, BlockNumber: s.blockNumber}, nil
 }
@@ -111,7 +147,7 @@ type AwaitCapture func(ctx context.Context) (*CaptureCommit, error)
 // data as for CaptureDocument. Endorsement and sending are retried as
 // for CaptureDocumentCommit; a transaction that fails validation with an
 // MVCC conflict is proposed again while it is awaited.
-func (c *Client) SendCaptureDocument(ctx context.Context, doc []byte) (AwaitCapture, error) {
+func (c *Client) SendCaptureDocument(ctx context.Context, doc []byte, opts ...CaptureOption) (AwaitCapture, error) {
 	tx, err := c.startTx(ctx, captureCall(doc))
 	if err != nil {
 		return nil, err
@@ -121,6 +157,6 @@ func (c *Client) SendCaptureDocument(ctx context.Context, doc []byte) (AwaitCapt
 		if err != nil {
 			return nil, err
 		}
-		return captureCommit(s)
+		return captureCommit(s, doc, opts)
 	}, nil
 }

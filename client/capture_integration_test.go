@@ -124,6 +124,8 @@ func TestCapturedDocumentReachesNoBlock(t *testing.T) {
 	require.Len(t, events, 1)
 	assert.Equal(t, model.EventCommissioned, events[0].Type)
 	assert.Equal(t, want[0], events[0].EventID, "the event is anchored by its hash")
+	_, err = A.CaptureDocument(ctx, doc)
+	require.ErrorIs(t, err, client.ErrDuplicate, "captured again: the commissioned unit refuses it, with no captured~ record")
 
 	g, err := testnet.Current().Gateway(mfrA, testnet.User)
 	require.NoError(t, err)

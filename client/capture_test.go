@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
@@ -125,4 +126,46 @@ func requireCaptureCall(t *testing.T, got call) []byte {
 	assert.Regexp(t, `^[0-9a-f]{64}$`, got.Args[0])
 	assert.Equal(t, model.CaptureDigest(doc), got.Args[0], "the argument is the document's digest")
 	return doc
+}
+
+// TestCaptureEventIDsComeFromTheDocumentAndTheLedgersDigest: the chaincode
+// returns the count and digest of the eventIDs it anchored, not the list;
+// the SDK reports the document's own hashes (or the caller's, given with
+// WithEventIDs) only when they match, and ErrAnchorMismatch otherwise.
+func TestCaptureEventIDsComeFromTheDocumentAndTheLedgersDigest(t *testing.T) {
+	doc := []byte(`{"@context":"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld","type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-03-01T00:00:00Z",
+		"epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"2026-03-01T08:00:00Z","eventTimeZoneOffset":"+00:00","epcList":["https://id.gs1.org/01/06901234000016/21/A1"],"action":"ADD","bizStep":"commissioning"},` +
+		`{"type":"ObjectEvent","eventTime":"2026-03-01T08:00:01Z","eventTimeZoneOffset":"+00:00","epcList":["https://id.gs1.org/01/06901234000016/21/A2"],"action":"ADD","bizStep":"commissioning"}]}}`)
+	ids, err := epcis.DocumentHashes(doc)
+	require.NoError(t, err)
+	anchored := &model.CaptureResult{Events: 2, EventsDigest: model.EventsDigest(ids), Count: 2, TxID: "tx1"}
+	other := slices.Clone(ids)
+	other[1] = "ni:///sha-256;0000?ver=CBV2.0"
+
+	for _, tc := range []struct {
+		name string
+		res  *model.CaptureResult
+		opts []CaptureOption
+		want error
+	}{
+		{"hashed from the document", anchored, nil, nil},
+		{"the caller's, checked", anchored, []CaptureOption{WithEventIDs(ids)}, nil},
+		{"the caller's, not what was anchored", anchored, []CaptureOption{WithEventIDs(other)}, ErrAnchorMismatch},
+		{"fewer than were anchored", anchored, []CaptureOption{WithEventIDs(ids[:1])}, ErrAnchorMismatch},
+		{"another digest", &model.CaptureResult{Events: 2, EventsDigest: model.EventsDigest(other), Count: 2, TxID: "tx1"}, nil, ErrAnchorMismatch},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, cc, ctrl := newTestClient(t)
+			expectSubmit(ctrl, cc, "tx1", tc.res, peer.TxValidationCode_VALID, new(call))
+			cm, err := c.CaptureDocumentCommit(context.Background(), doc, tc.opts...)
+			if tc.want != nil {
+				require.ErrorIs(t, err, tc.want)
+				assert.Contains(t, err.Error(), "tx1", "the error names the committed transaction")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, ids, cm.EventIDs)
+			assert.Equal(t, 2, cm.Events)
+		})
+	}
 }

@@ -48,6 +48,12 @@ var (
 	// orderer but whether it committed is not known. It must not be blindly
 	// resubmitted. See *OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("tracechain: transaction outcome unknown")
+	// ErrAnchorMismatch: a capture committed, but the eventIDs the ledger
+	// anchored (their digest in the result) are not the ones the SDK
+	// computes for the document it sent, as when chaincode and SDK hash
+	// events by different versions of the rules. The transaction stands;
+	// read its block for what it anchored.
+	ErrAnchorMismatch = errors.New("tracechain: the ledger anchored other eventIDs than the document's")
 )
 
 var codeSentinels = map[model.Code]error{

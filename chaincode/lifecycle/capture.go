@@ -79,6 +79,9 @@ func (l *Ledger) captureAll(m *model.Member, caps []epcis.Capture) (*model.Captu
 	ids := make([]string, len(caps))
 	for i, c := range caps {
 		ids[i] = c.EventID
+		if !needsReplayRecord(c) {
+			continue
+		}
 		rec := model.CapturedEvent{TxID: l.txID(), Seq: i + 1, Actor: m.MSPID} // the key holds the eventID
 		if err := l.put(rec, capturedKey, c.EventID); err != nil {
 			return nil, err
@@ -93,7 +96,21 @@ func (l *Ledger) captureAll(m *model.Member, caps []epcis.Capture) (*model.Captu
 	if err := l.commit(e); err != nil {
 		return nil, err
 	}
-	return &model.CaptureResult{EventIDs: ids, Count: len(codes), TxID: l.txID()}, nil
+	return &model.CaptureResult{Events: len(ids), EventsDigest: model.EventsDigest(ids), Count: len(codes), TxID: l.txID()}, nil
+}
+
+// needsReplayRecord says whether a captured event needs a captured~ record
+// to refuse its replay. Commissioning creates the records of the codes it
+// names, and records are never deleted, so a commissioning event applied
+// again is refused DUPLICATE by its own operation ("already commissioned"),
+// whenever it comes. Every other event moves codes between states that
+// recur (packed, unpacked and packed again; shipped back and forth within the
+// capture window), so only its captured~ record stops it from being
+// anchored twice. Leaving the record out for commissioning, the bulk of what
+// production lines capture, saves a third of a commissioning capture's keys
+// (docs/performance.md, capture-10000).
+func needsReplayRecord(c epcis.Capture) bool {
+	return c.Action != epcis.CaptureCommission && c.Action != epcis.CaptureCommissionLot
 }
 
 // checkCaptures applies the checks that concern the document as a whole
@@ -102,7 +119,8 @@ func (l *Ledger) captureAll(m *model.Member, caps []epcis.Capture) (*model.Captu
 func (l *Ledger) checkCaptures(caps []epcis.Capture) error {
 	total := 0
 	first := map[string]int{}
-	keys := make([]string, len(caps))
+	keys := make([]string, 0, len(caps))
+	at := make([]int, 0, len(caps)) // the event each key is of
 	for i, c := range caps {
 		total += len(c.EPCs)
 		if j, dup := first[c.EventID]; dup {
@@ -115,11 +133,14 @@ func (l *Ledger) checkCaptures(caps []epcis.Capture) error {
 				"event %d: eventTime %s is outside the capture window of %v before to %v after the transaction time %s",
 				i, c.EventTime.Format("2006-01-02T15:04:05.000Z"), model.MaxCaptureEventAge, model.MaxCaptureEventAhead, now.Format("2006-01-02T15:04:05Z"))
 		}
+		if !needsReplayRecord(c) {
+			continue
+		}
 		k, err := l.key(capturedKey, c.EventID)
 		if err != nil {
 			return err
 		}
-		keys[i] = k
+		keys, at = append(keys, k), append(at, i)
 	}
 	if total > model.MaxCodesPerTx {
 		return model.Errorf(model.CodeInvalidArgument, "the events name %d codes: at most %d per transaction", total, model.MaxCodesPerTx)
@@ -128,8 +149,8 @@ func (l *Ledger) checkCaptures(caps []epcis.Capture) error {
 	if err != nil {
 		return err
 	}
-	for i, v := range vals {
-		if v != nil {
+	for j, v := range vals {
+		if i := at[j]; v != nil {
 			return model.SubjectErrorf(model.CodeDuplicate, caps[i].EventID, "event %d (%s) is already on the ledger", i, caps[i].Pointer)
 		}
 	}

@@ -45,7 +45,7 @@ const (
 // transaction, and awaits its commit separately, so that the parts of a
 // document can be in flight together; *client.Client satisfies it.
 type Ledger interface {
-	SendCaptureDocument(ctx context.Context, doc []byte) (client.AwaitCapture, error)
+	SendCaptureDocument(ctx context.Context, doc []byte, opts ...client.CaptureOption) (client.AwaitCapture, error)
 }
 
 // Index keeps the verbatim copies of captured events, which the feeder

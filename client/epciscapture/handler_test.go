@@ -48,7 +48,7 @@ type ledger struct {
 	sends, commits chan int
 }
 
-func (l *ledger) SendCaptureDocument(_ context.Context, doc []byte) (client.AwaitCapture, error) {
+func (l *ledger) SendCaptureDocument(_ context.Context, doc []byte, _ ...client.CaptureOption) (client.AwaitCapture, error) {
 	l.mu.Lock()
 	n := len(l.docs)
 	l.docs = append(l.docs, doc)

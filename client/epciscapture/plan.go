@@ -36,6 +36,7 @@ type part struct {
 	first  int               // index of its first event in the document
 	events []json.RawMessage // the events verbatim, as posted
 	doc    []byte            // the EPCISDocument sent to the ledger
+	ids    []string          // the eventIDs of its events, as validation computed them
 	// commissions says every event of the part commissions new codes: it
 	// depends on no earlier part, so it may be in flight beside them.
 	commissions bool
@@ -55,7 +56,7 @@ func plan(doc []byte, d *epcis.Document, caps []epcis.Capture, l Limits, split b
 	}
 	over := over(len(events), len(doc), codes, l)
 	if over == nil {
-		return []part{{first: 0, events: raw, doc: doc, commissions: commissionsOnly(caps)}}, nil
+		return []part{{first: 0, events: raw, doc: doc, ids: eventIDs(caps), commissions: commissionsOnly(caps)}}, nil
 	}
 	if !split {
 		return nil, over
@@ -78,7 +79,7 @@ func plan(doc []byte, d *epcis.Document, caps []epcis.Capture, l Limits, split b
 		if err != nil {
 			return err
 		}
-		parts = append(parts, part{first: start, events: raw[start:end], doc: b, commissions: commissionsOnly(caps[start:end])})
+		parts = append(parts, part{first: start, events: raw[start:end], doc: b, ids: eventIDs(caps[start:end]), commissions: commissionsOnly(caps[start:end])})
 		start, size, n = end, len(empty), 0
 		return nil
 	}
@@ -98,6 +99,15 @@ func plan(doc []byte, d *epcis.Document, caps []epcis.Capture, l Limits, split b
 		return nil, err
 	}
 	return parts, nil
+}
+
+// eventIDs lists the captures' eventIDs in order.
+func eventIDs(caps []epcis.Capture) []string {
+	ids := make([]string, len(caps))
+	for i, c := range caps {
+		ids[i] = c.EventID
+	}
+	return ids
 }
 
 // commissionsOnly reports whether every event commissions units or a lot.

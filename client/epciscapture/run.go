@@ -109,7 +109,7 @@ func (h *Handler) send(parts []part, out []chan outcome) {
 			}
 			return
 		}
-		await, err := h.ledger.SendCaptureDocument(h.ctx, p.doc)
+		await, err := h.ledger.SendCaptureDocument(h.ctx, p.doc, client.WithEventIDs(p.ids))
 		if err != nil {
 			<-window
 			out[i] <- outcome{err: err}

@@ -22,7 +22,7 @@ import (
 // captureLedger commits every document in block 7, or refuses it.
 type captureLedger struct{ refuse error }
 
-func (l captureLedger) SendCaptureDocument(_ context.Context, doc []byte) (client.AwaitCapture, error) {
+func (l captureLedger) SendCaptureDocument(_ context.Context, doc []byte, _ ...client.CaptureOption) (client.AwaitCapture, error) {
 	if l.refuse != nil {
 		return nil, l.refuse
 	}
