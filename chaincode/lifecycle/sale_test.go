@@ -240,7 +240,7 @@ func TestCloneAlert(t *testing.T) {
 	assert.Equal(t, model.EventCloneAlert, name)
 	assert.NotContains(t, string(payload), "李四")
 	s := c.tx.Stats()
-	assert.Equal(t, 4, s.Writes, "alert, alert log entry, unit (open alert), unit event")
+	assert.Equal(t, 6, s.Writes, "alert, alert log entry, unit (open alert), unit event, the reporter's report record, its daily count")
 	assert.Zero(t, s.PrivateWrites, "a refused sale stores no buyer data")
 	require.NoError(t, c.tx.Commit())
 
@@ -261,7 +261,7 @@ func TestCloneAlert(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	assert.Equal(t, 2, tx.Stats().Writes, "a second reporter joins the open alert")
+	assert.Equal(t, 4, tx.Stats().Writes, "a second reporter joins the open alert: alert, log entry, report record, daily count")
 
 	reg := w.begin(regulator, nil)
 	alerts, err := reg.l.ListAlerts(0, "")
