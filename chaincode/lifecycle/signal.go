@@ -158,7 +158,7 @@ func (l *Ledger) startSignal(reporter string, req model.FileSignalRequest, alert
 	}
 	a := &model.Alert{
 		ID: l.txID(), Reason: req.Reason, Status: model.AlertOpen, Reporter: reporter,
-		DetectedAt: l.now(), Scans: req.Scans, ScansSince: req.Since.UTC(),
+		DetectedAt: l.now(), Scans: req.Scans, ScansSince: req.Since.UTC(), ScansBy: reporter,
 	}
 	return nil, a, l.noteReport(a, reporter)
 }
@@ -166,7 +166,8 @@ func (l *Ledger) startSignal(reporter string, req model.FileSignalRequest, alert
 // joinSignal adds reporter to the subject's open report a. A reporter that
 // already reported it (reported, from reportedAlert) is refused: one open
 // report per subject, and one report in it per organisation, however many
-// organisations reported it. The report keeps the largest scan claim.
+// organisations reported it. The report keeps the largest scan claim, with
+// the name of the reporter that made it.
 func (l *Ledger) joinSignal(reporter string, req model.FileSignalRequest, a *model.Alert, reported bool, subject func(*model.Event)) (*model.SignalResult, error) {
 	if reported {
 		return nil, model.SubjectErrorf(model.CodeDuplicate, a.ID, "%s already reported the open report %s", reporter, a.ID)
@@ -178,7 +179,7 @@ func (l *Ledger) joinSignal(reporter string, req model.FileSignalRequest, a *mod
 		return nil, err
 	}
 	if req.Scans > a.Scans {
-		a.Scans, a.ScansSince = req.Scans, req.Since.UTC()
+		a.Scans, a.ScansSince, a.ScansBy = req.Scans, req.Since.UTC(), reporter
 	}
 	return l.writeSignal(model.SignalJoined, a, subject)
 }

@@ -55,9 +55,13 @@ type Alert struct {
 	Note       string      `json:"note,omitempty" metadata:",optional"` // the Regulator's public note on the decision
 	// Scans and ScansSince are a scan signal's evidence: the filing service's
 	// claim that it counted Scans scans since ScansSince (the largest claim
-	// of its reporters). The ledger cannot check them.
+	// of its reporters). The ledger cannot check them. ScansBy names the
+	// reporter whose claim they are, so that a joining reporter cannot put
+	// its number on another's report unnamed; empty on alerts filed before
+	// it was kept.
 	Scans      int       `json:"scans,omitempty" metadata:",optional"`
 	ScansSince time.Time `json:"scansSince,omitzero" metadata:",optional"`
+	ScansBy    string    `json:"scansBy,omitempty" metadata:",optional"`
 	// DecidedByStaff names the Regulator's staff member who decided, as the
 	// Regulator's console vouches for it (the enrolment ID of the staff
 	// member's client certificate); empty when the decision came from
