@@ -331,6 +331,11 @@ func (l *Ledger) saleInput() (*model.SaleTransient, error) {
 	if in.SalesTime.After(l.now().Add(24 * time.Hour)) {
 		return nil, model.Errorf(model.CodeInvalidArgument, "salesTime is in the future")
 	}
+	if in.SalesTime.UTC().Year() < 0 {
+		// The record and its hash hold the time in UTC, in RFC 3339, which
+		// has no year before 0000 (0000-01-01T00:30:00+01:00 would be one).
+		return nil, model.Errorf(model.CodeInvalidArgument, "salesTime lies before the year 0000 in UTC")
+	}
 	fields := []struct {
 		name     string
 		v        *string
