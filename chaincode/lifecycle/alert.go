@@ -12,7 +12,8 @@ import (
 )
 
 // ListAlerts pages through suspected-clone alerts, oldest first. Only the
-// Regulator may list them.
+// Regulator and the provincial regulators may list them (every region's: an
+// alert names organisations, never buyers).
 func (l *Ledger) ListAlerts(pageSize int32, bookmark string) (*model.AlertPage, error) {
 	if _, err := l.reg.Require("list alerts", model.RoleRegulator, model.RoleProvincialRegulator); err != nil {
 		return nil, err
