@@ -28,7 +28,9 @@ const saltBytes = model.MinSaltLength / 2
 //
 // Selling a unit that was already sold is not an error: the result's
 // Outcome is model.OutcomeRefusedAlreadySold and a suspected-clone alert
-// was committed (AlertID). A unit under recall gives ErrRecalled. If Sell
+// was committed (AlertID); beyond the organisation's daily quota of clone
+// reports (model.MaxCloneReportsPerReporterDay) it is ErrLimit and no report
+// is filed. A unit under recall gives ErrRecalled. If Sell
 // fails after RecordSale committed, the record stays unused in the seller's
 // collection until the next RecordSale of the unit replaces it.
 func (c *Client) Sell(ctx context.Context, req model.SellRequest, buyer model.SaleData) (*model.SellResult, error) {

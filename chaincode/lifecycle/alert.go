@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -11,7 +12,8 @@ import (
 )
 
 // ListAlerts pages through suspected-clone alerts, oldest first. Only the
-// Regulator may list them.
+// Regulator and the provincial regulators may list them (every region's: an
+// alert names organisations, never buyers).
 func (l *Ledger) ListAlerts(pageSize int32, bookmark string) (*model.AlertPage, error) {
 	if _, err := l.reg.Require("list alerts", model.RoleRegulator, model.RoleProvincialRegulator); err != nil {
 		return nil, err
@@ -132,6 +134,9 @@ func decide(a *model.Alert, d model.AlertDecision, regulator, staff string, at t
 	}
 }
 
+// quotaDayLayout names the UTC day of an organisation's daily quotas.
+const quotaDayLayout = "2006-01-02"
+
 // alert reads an alert of a unit; a missing one is a broken ledger.
 func (l *Ledger) alert(code, id string) (*model.Alert, error) {
 	k, err := l.key(alertKey, code, id)
@@ -147,6 +152,70 @@ func (l *Ledger) alert(code, id string) (*model.Alert, error) {
 		return nil, model.SubjectErrorf(model.CodeInternal, id, "alert %s of %s is missing", id, code)
 	}
 	return &a, nil
+}
+
+// reportedAlert reads the open alert id of subject and whether reporter
+// already reported it, in one round trip. A report is remembered under
+// alertreporter~{id}~{reporter} (noteReport), which, unlike the bounded
+// Alert.Reporters, holds every reporter, so an organisation past the
+// MaxAlertReporters-th cannot report the same open alert again; the list and
+// the first reporter are still consulted for the alerts filed before that
+// record existed. The transaction reads the record it would write, so two
+// reports by one organisation in one block conflict and one fails.
+func (l *Ledger) reportedAlert(subject, id, reporter string) (*model.Alert, bool, error) {
+	ak, err := l.key(alertKey, subject, id)
+	if err != nil {
+		return nil, false, err
+	}
+	rk, err := l.key(reportedKey, id, reporter)
+	if err != nil {
+		return nil, false, err
+	}
+	vals, err := l.store.GetMany([]string{ak, rk})
+	if err != nil {
+		return nil, false, err
+	}
+	if vals[0] == nil {
+		return nil, false, model.SubjectErrorf(model.CodeInternal, id, "alert %s of %s is missing", id, subject)
+	}
+	var a model.Alert
+	if err := json.Unmarshal(vals[0], &a); err != nil {
+		return nil, false, fmt.Errorf("decoding alert %s: %w", id, err)
+	}
+	return &a, vals[1] != nil || a.Reporter == reporter || slices.Contains(a.Reporters, reporter), nil
+}
+
+// noteReport counts reporter's report in alert a, new or open, and remembers
+// it for reportedAlert. Alert.Reporters shows the first MaxAlertReporters;
+// Reports counts them all.
+func (l *Ledger) noteReport(a *model.Alert, reporter string) error {
+	a.Reports++
+	if len(a.Reporters) < model.MaxAlertReporters {
+		a.Reporters = append(a.Reporters, reporter)
+	}
+	k, err := l.key(reportedKey, a.ID, reporter)
+	if err != nil {
+		return err
+	}
+	return l.store.Put(k, []byte(l.txID()))
+}
+
+// spendQuota counts one write of reporter on the transaction's UTC day under
+// the counter objectType, or refuses with LIMIT when max were written that
+// day; what names the writes in the message.
+func (l *Ledger) spendQuota(objectType, reporter string, limit int, what string) error {
+	k, err := l.key(objectType, reporter, l.now().UTC().Format(quotaDayLayout))
+	if err != nil {
+		return err
+	}
+	var n int
+	if _, err := state.GetJSON(l.store, k, &n); err != nil {
+		return err
+	}
+	if n >= limit {
+		return model.SubjectErrorf(model.CodeLimit, reporter, "%s filed %d %s today, the most one organisation may file a day", reporter, n, what)
+	}
+	return state.PutJSON(l.store, k, n+1)
 }
 
 // putAlert writes an alert and its chronological copy, under its unit, or

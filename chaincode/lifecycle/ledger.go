@@ -22,20 +22,22 @@ import (
 
 // Ledger object types owned by this package.
 const (
-	itemKey       = "item"        // item~{code} -> model.Item
-	batchKey      = "batch"       // batch~{gtin}~{batch}~{code} -> class; units, lot and parts of a batch
-	containsKey   = "contains"    // contains~{container}~{child} -> class; direct children
-	eventKey      = "event"       // event~{subject}~{time}~{txID}[~{seq}] -> model.TraceEvent
-	lotPartKey    = "lotpart"     // lotpart~{lot}~{part} -> class; every part split off a lot
-	recallKey     = "recall"      // recall~{gtin}~{batch} -> model.Recall; batch recall marker
-	recallIDKey   = "recallid"    // recallid~{recallID} -> model.Recall
-	recallUnitKey = "recallunit"  // recallunit~{recallID}~{code} -> class; unit-list recall members
-	recallAckKey  = "recallack"   // recallack~{recallID}~{mspID} -> model.RecallAck
-	alertKey      = "alert"       // alert~{code}~{txID} -> model.Alert
-	alertLogKey   = "alertlog"    // alertlog~{time}~{txID}~{code} -> model.Alert; chronological listing
-	saleKey       = "sale"        // sale~{code} -> model.SaleRecord, in collection sales{seller MSP ID}
-	gtinAlertKey  = "gtinalert"   // gtinalert~{gtin} -> ID of the GTIN's open unknown_serials signal (alert~{gtin}~{ID})
-	signalQuota   = "signalquota" // signalquota~{mspID}~{UTC day} -> signals written that day
+	itemKey       = "item"          // item~{code} -> model.Item
+	batchKey      = "batch"         // batch~{gtin}~{batch}~{code} -> class; units, lot and parts of a batch
+	containsKey   = "contains"      // contains~{container}~{child} -> class; direct children
+	eventKey      = "event"         // event~{subject}~{time}~{txID}[~{seq}] -> model.TraceEvent
+	lotPartKey    = "lotpart"       // lotpart~{lot}~{part} -> class; every part split off a lot
+	recallKey     = "recall"        // recall~{gtin}~{batch} -> model.Recall; batch recall marker
+	recallIDKey   = "recallid"      // recallid~{recallID} -> model.Recall
+	recallUnitKey = "recallunit"    // recallunit~{recallID}~{code} -> class; unit-list recall members
+	recallAckKey  = "recallack"     // recallack~{recallID}~{mspID} -> model.RecallAck
+	alertKey      = "alert"         // alert~{code}~{txID} -> model.Alert
+	alertLogKey   = "alertlog"      // alertlog~{time}~{txID}~{code} -> model.Alert; chronological listing
+	reportedKey   = "alertreporter" // alertreporter~{alertID}~{mspID} -> txID of the organisation's report: one per organisation per alert
+	saleKey       = "sale"          // sale~{code} -> model.SaleRecord, in collection sales{seller MSP ID}
+	gtinAlertKey  = "gtinalert"     // gtinalert~{gtin} -> ID of the GTIN's open unknown_serials signal (alert~{gtin}~{ID})
+	signalQuota   = "signalquota"   // signalquota~{mspID}~{UTC day} -> signals written that day
+	reportQuota   = "reportquota"   // reportquota~{mspID}~{UTC day} -> clone reports from resales written that day
 )
 
 // timeLayout renders transaction times with a fixed width so that keys sort

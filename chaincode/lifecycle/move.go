@@ -117,7 +117,8 @@ func (l *Ledger) checkRecallReturn(it *model.Item, to, what string) error {
 }
 
 // checkDestination requires a registered, active member other than the
-// sender and the Regulator, which holds no goods.
+// sender and the regulators (the Regulator and the provincial regulators),
+// which hold no goods.
 func (l *Ledger) checkDestination(from, to string) error {
 	if !registry.ValidMSPID(to) {
 		return model.SubjectErrorf(model.CodeInvalidArgument, to, "invalid destination MSP ID")
@@ -132,8 +133,10 @@ func (l *Ledger) checkDestination(from, to string) error {
 	if dest == nil || dest.Suspended {
 		return model.SubjectErrorf(model.CodeNotMember, to, "destination %s is not a registered member", to)
 	}
-	if dest.Role == model.RoleRegulator {
-		return model.SubjectErrorf(model.CodeForbidden, to, "the Regulator holds no goods")
+	if dest.Role == model.RoleRegulator || dest.Role == model.RoleProvincialRegulator {
+		// It could neither receive nor reject them (holderRoles): the goods
+		// would stay in transit for good, out of their holder's reach.
+		return model.SubjectErrorf(model.CodeForbidden, to, "a %s holds no goods", dest.Role)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -248,36 +247,43 @@ func (l *Ledger) keepSaleRecord(code, seller string, sale *model.SaleTransient, 
 
 // refuseResale turns a second sale of it into a clone report. The first
 // report opens an alert; a report by another organisation while the alert is
-// open joins it; a repeated report by the same organisation changes nothing.
-// No report changes the unit's verdict: the Regulator decides (DecideAlert).
+// open joins it; a repeated report by the same organisation changes nothing,
+// however many organisations reported before it (reportedAlert). Each
+// organisation writes at most model.MaxCloneReportsPerReporterDay reports
+// per UTC day (LIMIT), so that no retailer floods the Regulator's queue by
+// "selling" sold codes. No report changes the unit's verdict: the Regulator
+// decides (DecideAlert).
 func (l *Ledger) refuseResale(reporter string, it *model.Item) (*model.SellResult, error) {
 	res := &model.SellResult{Outcome: model.OutcomeRefusedAlreadySold, Code: it.Code, TxID: l.txID()}
 	var a *model.Alert
-	var err error
 	if it.OpenAlert != "" {
-		if a, err = l.alert(it.Code, it.OpenAlert); err != nil {
+		var reported bool
+		var err error
+		if a, reported, err = l.reportedAlert(it.Code, it.OpenAlert, reporter); err != nil {
 			return nil, err
 		}
 		res.AlertID = a.ID
-		if slices.Contains(a.Reporters, reporter) || a.Reporter == reporter {
+		if reported {
 			// Deduplicated: nothing to write, but like every submitted transaction
 			// it sets its one event.
 			return res, l.commit(cloneReportEvent(l, it, a))
 		}
-		a.Reports++
-		if len(a.Reporters) < model.MaxAlertReporters {
-			a.Reporters = append(a.Reporters, reporter)
-		}
-	} else {
+	}
+	if err := l.spendQuota(reportQuota, reporter, model.MaxCloneReportsPerReporterDay, "clone reports"); err != nil {
+		return nil, err
+	}
+	if a == nil {
 		a = &model.Alert{
 			ID: l.txID(), Code: it.Code, GTIN: it.GTIN, Batch: it.Batch, Reason: model.AlertReasonAlreadySold,
-			Status: model.AlertOpen, Reporter: reporter, Reporters: []string{reporter}, Reports: 1,
-			DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
+			Status: model.AlertOpen, Reporter: reporter, DetectedAt: l.now(), SoldBy: it.SoldBy, SoldAt: it.SoldAt,
 		}
 		res.AlertID = a.ID
 		if err := l.openReport(it, a); err != nil {
 			return nil, err
 		}
+	}
+	if err := l.noteReport(a, reporter); err != nil {
+		return nil, err
 	}
 	if err := l.putAlert(a); err != nil {
 		return nil, err
@@ -324,6 +330,11 @@ func (l *Ledger) saleInput() (*model.SaleTransient, error) {
 	}
 	if in.SalesTime.After(l.now().Add(24 * time.Hour)) {
 		return nil, model.Errorf(model.CodeInvalidArgument, "salesTime is in the future")
+	}
+	if in.SalesTime.UTC().Year() < 0 {
+		// The record and its hash hold the time in UTC, in RFC 3339, which
+		// has no year before 0000 (0000-01-01T00:30:00+01:00 would be one).
+		return nil, model.Errorf(model.CodeInvalidArgument, "salesTime lies before the year 0000 in UTC")
 	}
 	fields := []struct {
 		name     string

@@ -106,6 +106,20 @@ func TestProvincialRegulatorReadsItsRegion(t *testing.T) {
 		_, err := c.l.Recall(model.RecallRequest{GTIN: gtinA, Batch: "B1", Reason: "x"})
 		return err
 	})
+	// Nor does it hold goods: a shipment to it, which it could neither
+	// receive nor reject, would strand the goods in transit (found by this
+	// review).
+	stock := w.units("B2", "S", 1)
+	for _, to := range []string{zhejiang, regulator} {
+		tx, err := w.do(makerA, nil, func(c call) error {
+			_, err := c.l.Ship(model.ShipRequest{To: to, Codes: stock})
+			return err
+		})
+		e := requireCode(t, err, model.CodeForbidden)
+		assert.Equal(t, to, e.Subject)
+		assert.Zero(t, tx.Stats().Writes, "nothing half-written")
+	}
+	assert.Equal(t, model.DispositionActive, w.status(stock[0]).Disposition)
 	// Nor can anyone register a regulator without its region, or a
 	// province that is not one.
 	for _, m := range []model.MemberRequest{

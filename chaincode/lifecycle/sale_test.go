@@ -171,6 +171,9 @@ func TestSellRefusals(t *testing.T) {
 		{"no buyer contact", retailer, u[0], bad(func(s *model.SaleTransient) { s.BuyerContact = "" }), 0, model.CodeInvalidArgument},
 		{"no sales time", retailer, u[0], bad(func(s *model.SaleTransient) { s.SalesTime = time.Time{} }), 0, model.CodeInvalidArgument},
 		{"control characters", retailer, u[0], bad(func(s *model.SaleTransient) { s.BuyerName = buyerName + "\x07" }), 0, model.CodeInvalidArgument},
+		// Year 0 at +01:00 is year -1 in UTC, which the record's JSON cannot
+		// hold: it was a panic in SaleHash (INTERNAL behind the guard).
+		{"sales time before year 0 in UTC", retailer, u[0], []byte(`{"salesTime":"0000-01-01T00:30:00+01:00","buyerName":"` + buyerName + `","buyerAddress":"","buyerContact":"13800000000","salt":"0123456789abcdef0123456789abcdef"}`), 0, model.CodeInvalidArgument},
 		{"retention below the minimum", retailer, u[0], saleJSON(buyerName), model.MinSaleRetentionDays - 1, model.CodeInvalidArgument},
 		{"retention above the default", retailer, u[0], saleJSON(buyerName), model.DefaultSaleRetentionDays + 1, model.CodeInvalidArgument},
 	}
@@ -240,7 +243,7 @@ func TestCloneAlert(t *testing.T) {
 	assert.Equal(t, model.EventCloneAlert, name)
 	assert.NotContains(t, string(payload), "李四")
 	s := c.tx.Stats()
-	assert.Equal(t, 4, s.Writes, "alert, alert log entry, unit (open alert), unit event")
+	assert.Equal(t, 6, s.Writes, "alert, alert log entry, unit (open alert), unit event, the reporter's report record, its daily count")
 	assert.Zero(t, s.PrivateWrites, "a refused sale stores no buyer data")
 	require.NoError(t, c.tx.Commit())
 
@@ -261,7 +264,7 @@ func TestCloneAlert(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	assert.Equal(t, 2, tx.Stats().Writes, "a second reporter joins the open alert")
+	assert.Equal(t, 4, tx.Stats().Writes, "a second reporter joins the open alert: alert, log entry, report record, daily count")
 
 	reg := w.begin(regulator, nil)
 	alerts, err := reg.l.ListAlerts(0, "")

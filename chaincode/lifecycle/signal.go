@@ -1,17 +1,12 @@
 package lifecycle
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/tracechain/tracechain/chaincode/identifier"
 	"github.com/tracechain/tracechain/chaincode/model"
-	"github.com/tracechain/tracechain/chaincode/state"
 )
-
-// signalDayLayout names the UTC day of a reporter's signal quota.
-const signalDayLayout = "2006-01-02"
 
 // FileSignal files a signal from the public's scans as a report for the
 // Regulator, in the queue of clone reports (ListAlerts), decided with
@@ -21,7 +16,8 @@ const signalDayLayout = "2006-01-02"
 // and has one open report per GTIN. A second filing while the report is
 // open joins it, once per reporting organisation; a repeat by the same
 // organisation is refused (DUPLICATE, subject the open alert's ID), so it
-// never reaches the ledger. Each organisation writes at most
+// never reaches the ledger, however many organisations reported before it
+// (reportedAlert). Each organisation writes at most
 // model.MaxSignalsPerReporterDay signals per UTC day (LIMIT).
 //
 // Members that trade (manufacturers, distributors, retailers) and the
@@ -32,8 +28,9 @@ const signalDayLayout = "2006-01-02"
 // signal changes no verdict until the Regulator decides it.
 //
 // Work: the caller, the unit (and its container chain) or the product and
-// its open signal, the open alert, the quota; writes the alert and its log
-// copy, the quota, and the unit with its trace event or the GTIN's marker.
+// its open signal, the open alert with the caller's report record, the
+// quota; writes the alert and its log copy, the report record, the quota,
+// and the unit with its trace event or the GTIN's marker.
 func (l *Ledger) FileSignal(req model.FileSignalRequest) (*model.SignalResult, error) {
 	if err := l.checkTime(); err != nil {
 		return nil, err
@@ -149,38 +146,40 @@ func (l *Ledger) gtinSignal(gtin string) (g, openKey, open string, err error) {
 // reporter's quota and returns the new report for the caller to complete.
 func (l *Ledger) startSignal(reporter string, req model.FileSignalRequest, alertSubject, open string, subject func(*model.Event)) (*model.SignalResult, *model.Alert, error) {
 	if open != "" {
-		a, err := l.alert(alertSubject, open)
+		a, reported, err := l.reportedAlert(alertSubject, open, reporter)
 		if err != nil {
 			return nil, nil, err
 		}
-		res, err := l.joinSignal(reporter, req, a, subject)
+		res, err := l.joinSignal(reporter, req, a, reported, subject)
 		return res, nil, err
 	}
 	if err := l.spendSignalQuota(reporter); err != nil {
 		return nil, nil, err
 	}
-	return nil, &model.Alert{
-		ID: l.txID(), Reason: req.Reason, Status: model.AlertOpen, Reporter: reporter, Reporters: []string{reporter}, Reports: 1,
-		DetectedAt: l.now(), Scans: req.Scans, ScansSince: req.Since.UTC(),
-	}, nil
+	a := &model.Alert{
+		ID: l.txID(), Reason: req.Reason, Status: model.AlertOpen, Reporter: reporter,
+		DetectedAt: l.now(), Scans: req.Scans, ScansSince: req.Since.UTC(), ScansBy: reporter,
+	}
+	return nil, a, l.noteReport(a, reporter)
 }
 
 // joinSignal adds reporter to the subject's open report a. A reporter that
-// already reported it is refused: one open report per subject, and one
-// report in it per organisation. The report keeps the largest scan claim.
-func (l *Ledger) joinSignal(reporter string, req model.FileSignalRequest, a *model.Alert, subject func(*model.Event)) (*model.SignalResult, error) {
-	if a.Reporter == reporter || slices.Contains(a.Reporters, reporter) {
+// already reported it (reported, from reportedAlert) is refused: one open
+// report per subject, and one report in it per organisation, however many
+// organisations reported it. The report keeps the largest scan claim, with
+// the name of the reporter that made it.
+func (l *Ledger) joinSignal(reporter string, req model.FileSignalRequest, a *model.Alert, reported bool, subject func(*model.Event)) (*model.SignalResult, error) {
+	if reported {
 		return nil, model.SubjectErrorf(model.CodeDuplicate, a.ID, "%s already reported the open report %s", reporter, a.ID)
 	}
 	if err := l.spendSignalQuota(reporter); err != nil {
 		return nil, err
 	}
-	a.Reports++
-	if len(a.Reporters) < model.MaxAlertReporters {
-		a.Reporters = append(a.Reporters, reporter)
+	if err := l.noteReport(a, reporter); err != nil {
+		return nil, err
 	}
 	if req.Scans > a.Scans {
-		a.Scans, a.ScansSince = req.Scans, req.Since.UTC()
+		a.Scans, a.ScansSince, a.ScansBy = req.Scans, req.Since.UTC(), reporter
 	}
 	return l.writeSignal(model.SignalJoined, a, subject)
 }
@@ -203,18 +202,7 @@ func (l *Ledger) writeSignal(outcome string, a *model.Alert, subject func(*model
 // spendSignalQuota counts one signal of reporter on the transaction's UTC
 // day, or refuses with LIMIT when the day's quota is used up.
 func (l *Ledger) spendSignalQuota(reporter string) error {
-	k, err := l.key(signalQuota, reporter, l.now().UTC().Format(signalDayLayout))
-	if err != nil {
-		return err
-	}
-	var n int
-	if _, err := state.GetJSON(l.store, k, &n); err != nil {
-		return err
-	}
-	if n >= model.MaxSignalsPerReporterDay {
-		return model.SubjectErrorf(model.CodeLimit, reporter, "%s filed %d signals today, the most one organisation may file a day", reporter, n)
-	}
-	return state.PutJSON(l.store, k, n+1)
+	return l.spendQuota(signalQuota, reporter, model.MaxSignalsPerReporterDay, "signals")
 }
 
 // excerpt quotes at most 40 bytes of untrusted input for an error message.

@@ -42,6 +42,7 @@ func TestFileSignalOnASoldUnit(t *testing.T) {
 	assert.Equal(t, gtinA, a.GTIN)
 	assert.Equal(t, retailer, a.SoldBy)
 	assert.Equal(t, 25, a.Scans)
+	assert.Equal(t, regulator, a.ScansBy)
 	assert.Equal(t, model.AlertOpen, a.Status)
 	// A signal alone changes no verdict.
 	assert.Equal(t, model.VerdictSold, w.verify(u[0]).Verdict)
@@ -64,6 +65,7 @@ func TestFileSignalOnASoldUnit(t *testing.T) {
 	assert.Equal(t, a.ID, res.Alert.ID)
 	assert.Equal(t, 2, res.Alert.Reports)
 	assert.Equal(t, 40, res.Alert.Scans)
+	assert.Equal(t, makerA, res.Alert.ScansBy, "the larger claim is the joiner's, and says so")
 	sr, err := w.sell(retailer2, u[0])
 	require.NoError(t, err)
 	assert.Equal(t, a.ID, sr.AlertID)
@@ -104,6 +106,7 @@ func TestFileSignalOnUnknownSerials(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, model.SignalJoined, res.Outcome)
 	assert.Equal(t, 300, res.Alert.Scans, "the largest claim stays")
+	assert.Equal(t, retailer, res.Alert.ScansBy, "with its maker's name")
 
 	page, err := w.begin(regulator, nil).l.ListAlerts(0, "")
 	require.NoError(t, err)

@@ -18,8 +18,18 @@ const (
 	AlertDismissed AlertStatus = "dismissed" // the Regulator found no clone
 )
 
-// MaxAlertReporters bounds Alert.Reporters; Reports keeps counting.
+// MaxAlertReporters bounds Alert.Reporters, the list of reporters shown
+// with an alert; Reports keeps counting. Whether an organisation already
+// reported an open alert is not read from that list but from the ledger's
+// record of each report (lifecycle's alertreporter~{alertID}~{mspID}), so one
+// report per organisation holds for any number of reporters.
 const MaxAlertReporters = 20
+
+// MaxCloneReportsPerReporterDay bounds the clone reports from resales (a Sell
+// of a sold unit that opens or joins a report) one organisation writes per
+// UTC day of transaction time, as model.MaxSignalsPerReporterDay bounds
+// signals from scans, so that no retailer can flood the Regulator's queue.
+const MaxCloneReportsPerReporterDay = 200
 
 // Alert is a suspected-clone report about one unit, or a signal from the
 // public's scans (model/signal.go: about a unit, or about a GTIN, when Code is
@@ -35,8 +45,8 @@ type Alert struct {
 	Reason     string      `json:"reason"`
 	Status     AlertStatus `json:"status"`
 	Reporter   string      `json:"reporter"`                                 // MSP ID of the first retailer whose sale was refused
-	Reporters  []string    `json:"reporters,omitempty" metadata:",optional"` // every reporting organisation, first first
-	Reports    int         `json:"reports"`                                  // distinct reporting organisations
+	Reporters  []string    `json:"reporters,omitempty" metadata:",optional"` // the first MaxAlertReporters reporting organisations, first first
+	Reports    int         `json:"reports"`                                  // distinct reporting organisations, all of them
 	DetectedAt time.Time   `json:"detectedAt"`
 	SoldBy     string      `json:"soldBy,omitempty" metadata:",optional"` // MSP ID of the original sale
 	SoldAt     time.Time   `json:"soldAt,omitzero" metadata:",optional"`
@@ -45,9 +55,13 @@ type Alert struct {
 	Note       string      `json:"note,omitempty" metadata:",optional"` // the Regulator's public note on the decision
 	// Scans and ScansSince are a scan signal's evidence: the filing service's
 	// claim that it counted Scans scans since ScansSince (the largest claim
-	// of its reporters). The ledger cannot check them.
+	// of its reporters). The ledger cannot check them. ScansBy names the
+	// reporter whose claim they are, so that a joining reporter cannot put
+	// its number on another's report unnamed; empty on alerts filed before
+	// it was kept.
 	Scans      int       `json:"scans,omitempty" metadata:",optional"`
 	ScansSince time.Time `json:"scansSince,omitzero" metadata:",optional"`
+	ScansBy    string    `json:"scansBy,omitempty" metadata:",optional"`
 	// DecidedByStaff names the Regulator's staff member who decided, as the
 	// Regulator's console vouches for it (the enrolment ID of the staff
 	// member's client certificate); empty when the decision came from

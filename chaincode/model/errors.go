@@ -24,7 +24,7 @@ const (
 	CodeBadState        Code = "BAD_STATE"        // the item's state does not allow the transition
 	CodeRecalled        Code = "RECALLED"         // the item or its batch is under recall
 	CodeAlreadySold     Code = "ALREADY_SOLD"     // the unit has already been sold to an end customer
-	CodeLimit           Code = "LIMIT"            // a bound on an organisation's writes is used up (FileSignal's daily quota)
+	CodeLimit           Code = "LIMIT"            // a bound on an organisation's writes is used up (the daily quotas of FileSignal and of clone reports from resales)
 	CodeInternal        Code = "INTERNAL"         // ledger access failed; not caused by the request
 )
 

@@ -12,7 +12,7 @@ const (
 	RoleRegulator    Role = "regulator"    // registers members, recalls, reads everything; holds no goods
 	// RoleProvincialRegulator watches one region (Member.Region): it reads
 	// the public ledger, the clone reports and the buyer data of the sales
-	// its region's retailers made, and writes nothing.
+	// its region's retailers made, writes nothing and holds no goods.
 	RoleProvincialRegulator Role = "provincial_regulator"
 )
 

@@ -185,6 +185,18 @@ func (s *Store) ScanPage(objectType string, attrs []string, pageSize int32, book
 	if pageSize <= 0 {
 		return state.Page{}, errors.New("page size must be positive")
 	}
+	if bookmark != "" {
+		// The peer starts the scan at the bookmark without checking it
+		// against the partial key, so a caller's bookmark could make a paged
+		// read return entries of other object types (as statetest refuses).
+		start, end, err := state.PrefixRange(objectType, attrs)
+		if err != nil {
+			return state.Page{}, err
+		}
+		if bookmark < start || bookmark >= end {
+			return state.Page{}, errors.New("bookmark outside the queried range")
+		}
+	}
 	it, meta, err := s.stub.GetStateByPartialCompositeKeyWithPagination(objectType, attrs, pageSize, bookmark)
 	if err != nil {
 		return state.Page{}, err

@@ -83,20 +83,30 @@ func TestScanPage(t *testing.T) {
 		it.EXPECT().Close().Return(nil)
 		return it
 	}
-	stub.EXPECT().GetStateByPartialCompositeKeyWithPagination("t", []string{"x"}, int32(2), "").Return(iter("k1", "k2"), &peer.QueryResponseMetadata{Bookmark: "k3"}, nil)
+	key := func(n string) string { k, _ := state.CompositeKey("t", "x", n); return k }
+	stub.EXPECT().GetStateByPartialCompositeKeyWithPagination("t", []string{"x"}, int32(2), "").Return(iter(key("1"), key("2")), &peer.QueryResponseMetadata{Bookmark: key("3")}, nil)
 	page, err := s.ScanPage("t", []string{"x"}, 2, "")
 	require.NoError(t, err)
-	assert.Equal(t, []state.KV{{Key: "k1", Value: []byte("v")}, {Key: "k2", Value: []byte("v")}}, page.Entries)
-	assert.Equal(t, "k3", page.Bookmark)
+	assert.Equal(t, []state.KV{{Key: key("1"), Value: []byte("v")}, {Key: key("2"), Value: []byte("v")}}, page.Entries)
+	assert.Equal(t, key("3"), page.Bookmark)
 
-	stub.EXPECT().GetStateByPartialCompositeKeyWithPagination("t", []string{"x"}, int32(2), "k3").Return(iter("k3"), &peer.QueryResponseMetadata{Bookmark: "k9"}, nil)
-	page, err = s.ScanPage("t", []string{"x"}, 2, "k3")
+	stub.EXPECT().GetStateByPartialCompositeKeyWithPagination("t", []string{"x"}, int32(2), key("3")).Return(iter(key("3")), &peer.QueryResponseMetadata{Bookmark: key("9")}, nil)
+	page, err = s.ScanPage("t", []string{"x"}, 2, key("3"))
 	require.NoError(t, err)
 	assert.Len(t, page.Entries, 1)
 	assert.Empty(t, page.Bookmark, "a short page is the last one")
 
 	_, err = s.ScanPage("t", nil, 0, "")
 	assert.Error(t, err)
+
+	// The peer would start at any bookmark: one before or after the partial
+	// key's range (another object type's keys) is refused before it asks.
+	before, _ := state.CompositeKey("s", "x")
+	after, _ := state.CompositeKey("t", "y")
+	for _, b := range []string{before, after, "k3"} {
+		_, err = s.ScanPage("t", []string{"x"}, 2, b)
+		assert.Error(t, err, "%q", b)
+	}
 
 	stub.EXPECT().GetStateByPartialCompositeKey("t", []string{"x"}).Return(iter("k1", "k2"), nil)
 	var got []string

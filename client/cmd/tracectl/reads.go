@@ -388,6 +388,9 @@ func (a *app) alertsCommand() *cobra.Command {
 						}
 						if al.Scans > 0 {
 							scans = fmt.Sprintf("%d since %s", al.Scans, formatTime(al.ScansSince))
+							if al.ScansBy != "" {
+								scans += " by " + al.ScansBy
+							}
 						}
 						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", formatTime(al.DetectedAt), al.Reason, subject, al.Status, al.Reports, scans,
 							al.Reporter, al.SoldBy, formatTime(al.SoldAt), al.ID)
