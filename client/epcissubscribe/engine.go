@@ -73,7 +73,7 @@ type Engine struct {
 	now    func() time.Time
 	log    *slog.Logger
 	who    func(*http.Request) (string, error)
-	mu     sync.Mutex // serialises creations, so the per-client bounds hold
+	mu     sync.Mutex // serialises creations and query deletions, so the per-client bounds and ownership hold
 }
 
 // Option configures an Engine.
