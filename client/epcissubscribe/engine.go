@@ -193,7 +193,7 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		e.saveOrLog(ctx, sub)
 		return
 	}
-	full := len(recs) == batch
+	full := next.Partial() // a full batch, or one cut at eventindex.MaxPageBytes: more waits
 	if len(recs) == 0 && (sub.Stream || !sub.ReportIfEmpty) {
 		sub.Position = next
 		e.reschedule(sub, now, false)
