@@ -108,7 +108,7 @@ func WithResults(f func(req model.FileSignalRequest, res *model.SignalResult, er
 }
 
 // ErrRule is returned by New for a rule or bound that can never work.
-var ErrRule = errors.New("scansignal: a rule needs a threshold of 1 or more, a positive window and a gap of 0 or more; bounds must be positive")
+var ErrRule = errors.New("scansignal: a rule needs a threshold of 1 or more, a positive window of at most 31 days (model.MaxSignalSpan) and a gap of 0 or more; bounds must be positive")
 
 // New returns a Detector filing through f.
 func New(f Filer, opts ...Option) (*Detector, error) {
@@ -120,7 +120,7 @@ func New(f Filer, opts ...Option) (*Detector, error) {
 	for _, o := range opts {
 		o(d)
 	}
-	if !d.ruleAfter.valid() || !d.ruleUnk.valid() || d.units < 1 || d.gtins < 1 || d.filings < 1 || d.period <= 0 {
+	if !d.ruleAfter.Valid() || !d.ruleUnk.Valid() || d.units < 1 || d.gtins < 1 || d.filings < 1 || d.period <= 0 {
 		return nil, ErrRule
 	}
 	d.afterSale, d.unknown = newCounter(d.ruleAfter, d.units), newCounter(d.ruleUnk, d.gtins)
