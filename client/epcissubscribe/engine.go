@@ -129,6 +129,19 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 }
 
+// MinEventsPerDelivery is the smallest batch a receiver's 413 answers can
+// shrink a subscription's deliveries to, or half of
+// Limits.EventsPerDelivery when that is smaller (a delivery cut by
+// DeliveryBytes, or of one event larger than that, may hold fewer). Why a floor: each delivery
+// reads again the events of its block that come before its position, so a
+// receiver that asked for batches of one would make the service read a
+// block of n matching events n²/2 times, one delivery per event, for as
+// long as it likes (a CommissionBulk block holds tens of thousands).
+const MinEventsPerDelivery = 32
+
+// minBatch is the floor of a subscription's batch under these limits.
+func (l *Limits) minBatch() int { return min(MinEventsPerDelivery, max(1, l.EventsPerDelivery/2)) }
+
 // stepBatch is how many due subscriptions one look at the store takes on.
 const stepBatch = 100
 
@@ -174,7 +187,7 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		e.saveOrLog(ctx, sub)
 		return
 	}
-	batch := max(1, min(sub.Batch, e.limits.EventsPerDelivery))
+	batch := max(e.limits.minBatch(), min(sub.Batch, e.limits.EventsPerDelivery))
 	recs, next, err := e.events.Follow(ctx, q, sub.Position, batch)
 	if err != nil {
 		e.log.Error("epcis subscriptions: reading the index", "subscription", sub.ID, "error", err)
@@ -208,9 +221,10 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		sub.Attempts, sub.FailingSince, sub.LastError = 0, nil, ""
 		sub.LastNotified = &now
 		e.reschedule(sub, now, full)
-	case err == nil && status == http.StatusRequestEntityTooLarge && batch > 1:
-		// The receiver asks for smaller batches (the binding's 413).
-		sub.Batch = batch / 2
+	case err == nil && status == http.StatusRequestEntityTooLarge && batch > e.limits.minBatch():
+		// The receiver asks for smaller batches (the binding's 413), down to
+		// the floor; there a 413 is a failed delivery.
+		sub.Batch = max(batch/2, e.limits.minBatch())
 		sub.Due = now
 	default:
 		sub.Attempts++
