@@ -57,6 +57,7 @@ type Console struct {
 	csrfKey []byte
 	org     string // the organisation's name, shown in the header
 
+	statsMu sync.Mutex // one computation of the statistics at a time
 	mu      sync.Mutex // guards the cached master data and statistics
 	doc     *masterdata.Document
 	docAt   time.Time

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,10 +123,15 @@ func (f *fakeLedger) DecideAlert(_ context.Context, req model.DecideAlertRequest
 
 // fakeIndex answers the two queries the console asks: recall events, and
 // commissioning events, as the feeder indexes them.
-type fakeIndex struct{ queries []eventindex.Query }
+type fakeIndex struct {
+	mu      sync.Mutex
+	queries []eventindex.Query
+}
 
 func (f *fakeIndex) Query(_ context.Context, q eventindex.Query) (eventindex.Page, error) {
+	f.mu.Lock()
 	f.queries = append(f.queries, q)
+	f.mu.Unlock()
 	switch {
 	case len(q.Dispositions) == 1 && q.Dispositions[0] == "recalled":
 		ev := fmt.Sprintf(`{"type":"ObjectEvent","action":"OBSERVE","disposition":"recalled","tracechain:recallId":%q}`, recallID)
@@ -403,6 +409,28 @@ func TestStatistics(t *testing.T) {
 		assert.Contains(t, w.Body.String(), "<svg")
 	}
 	assert.Equal(t, http.StatusNotFound, f.do(http.MethodGet, "/console/chart/other", f.reader, nil, nil).Code)
+}
+
+// TestStatisticsAreComputedOnceForRequestsTogether: a statistics page and
+// its charts requested together, or reloaded again and again, read the
+// index once per StatsTTL, not once per request.
+func TestStatisticsAreComputedOnceForRequestsTogether(t *testing.T) {
+	f := newFixture(t)
+	var wg sync.WaitGroup
+	for i := range 12 {
+		target := []string{"/console/stats", "/console/chart/commissioned", "/console/chart/samr"}[i%3]
+		wg.Go(func() {
+			assert.Equal(t, http.StatusOK, f.do(http.MethodGet, target, f.reader, nil, nil).Code, target)
+		})
+	}
+	wg.Wait()
+	commissioning := 0
+	for _, q := range f.index.queries {
+		if len(q.BizSteps) == 1 && q.BizSteps[0] == "commissioning" {
+			commissioning++
+		}
+	}
+	assert.Equal(t, 1, commissioning, "the commissioning events are read once")
 }
 
 func TestSearch(t *testing.T) {

@@ -62,8 +62,13 @@ func (c *Console) masterData(ctx context.Context) (*masterdata.Document, error) 
 	return doc, nil
 }
 
-// statistics computes the figures, at most once per StatsTTL.
+// statistics computes the figures, at most once per StatsTTL: one
+// computation at a time (statsMu), so that requests arriving together (a
+// page and its two charts, reloads) wait for it and share it instead of
+// each reading up to MaxStatsEvents events and MaxStatsAlerts alerts.
 func (c *Console) statistics(ctx context.Context) (*statistics, error) {
+	c.statsMu.Lock()
+	defer c.statsMu.Unlock()
 	c.mu.Lock()
 	if c.stats != nil && c.now().Sub(c.statsAt) < StatsTTL {
 		s := c.stats

@@ -47,6 +47,10 @@ var notPublic = []netip.Prefix{
 	netip.MustParsePrefix("64:ff9b:1::/48"),
 	netip.MustParsePrefix("2001:db8::/32"),
 	netip.MustParsePrefix("2002::/16"), // 6to4: embeds an IPv4 address
+	netip.MustParsePrefix("::/96"),     // IPv4-compatible (deprecated): a host with automatic tunnelling sends it to the IPv4 address
+	netip.MustParsePrefix("2001::/32"), // Teredo: embeds an IPv4 address
+	netip.MustParsePrefix("fec0::/10"), // site-local (deprecated): internal by definition, still routed by some networks
+	netip.MustParsePrefix("100::/64"),  // discard-only
 }
 
 // Allowed says whether a connection to ip is admitted.

@@ -14,6 +14,7 @@
 //
 // Subscriptions and named queries are stored in the index's database, in
 // tables of their own that the index's rebuild leaves alone. Everything is
-// bounded: see Limits. The Engine is driven by Step, which tests call with a
-// fake clock; Run calls it on a ticker.
+// bounded: see Limits. Run starts the due deliveries on a ticker and as
+// deliveries end, without waiting for those under way; Step does the same
+// and waits, for tests with a fake clock.
 package epcissubscribe

@@ -34,7 +34,7 @@ type Limits struct {
 	BackoffMin, BackoffMax time.Duration // default 1 s and 10 min
 	RetryHorizon           time.Duration // failing longer suspends; default 72 h
 	Poll                   time.Duration // how often a stream looks for new events; default 1 s
-	Concurrent             int           // deliveries at once; default 8
+	Concurrent             int           // deliveries at once, half of them at most for one client's subscriptions; default 8
 }
 
 func (l *Limits) defaults() {
@@ -65,15 +65,16 @@ func (l *Limits) defaults() {
 // Engine keeps the subscriptions, serves their resources (Handler) and
 // delivers their events (Step, Run).
 type Engine struct {
-	store  *Store
-	events Events
-	limits Limits
-	policy DestPolicy
-	client *http.Client
-	now    func() time.Time
-	log    *slog.Logger
-	who    func(*http.Request) (string, error)
-	mu     sync.Mutex // serialises creations, so the per-client bounds hold
+	store    *Store
+	events   Events
+	limits   Limits
+	policy   DestPolicy
+	client   *http.Client
+	dispatch *dispatch
+	now      func() time.Time
+	log      *slog.Logger
+	who      func(*http.Request) (string, error)
+	mu       sync.Mutex // serialises creations and query deletions, so the per-client bounds and ownership hold
 }
 
 // Option configures an Engine.
@@ -103,55 +104,56 @@ func New(events Events, store *Store, opts ...Option) *Engine {
 	}
 	e.limits.defaults()
 	e.client = e.policy.Client(e.limits.DeliveryTimeout)
+	e.dispatch = newDispatch(e.limits.Concurrent)
 	return e
 }
 
-// Run calls Step every poll interval until ctx ends. While a step finds
-// work (a backlog delivered in batches), it steps again at once, at most
-// maxStepsPerTick times before it waits for the next tick.
+// Run starts the deliveries of the subscriptions due, every poll interval
+// and whenever a delivery ends (a backlog is delivered in batches, the next
+// one due at once), without waiting for those still under way (dispatch),
+// until ctx ends; then it waits for them.
 func (e *Engine) Run(ctx context.Context) {
 	t := time.NewTicker(e.limits.Poll)
 	defer t.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	finished := make(chan struct{}, 1)
 	for {
-		for i := 0; i < maxStepsPerTick && ctx.Err() == nil; i++ {
-			if e.Step(ctx) == 0 {
-				break
-			}
-		}
+		e.launch(ctx, &wg, finished)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-finished:
 		}
 	}
 }
 
-// maxStepsPerTick bounds the steps Run takes between two ticks.
-const maxStepsPerTick = 50
+// MinEventsPerDelivery is the smallest batch a receiver's 413 answers can
+// shrink a subscription's deliveries to, or half of
+// Limits.EventsPerDelivery when that is smaller (a delivery cut by
+// DeliveryBytes, or of one event larger than that, may hold fewer). Why a floor: each delivery
+// reads again the events of its block that come before its position, so a
+// receiver that asked for batches of one would make the service read a
+// block of n matching events n²/2 times, one delivery per event, for as
+// long as it likes (a CommissionBulk block holds tens of thousands).
+const MinEventsPerDelivery = 32
 
-// stepBatch is how many due subscriptions one Step takes on.
+// minBatch is the floor of a subscription's batch under these limits.
+func (l *Limits) minBatch() int { return min(MinEventsPerDelivery, max(1, l.EventsPerDelivery/2)) }
+
+// stepBatch is how many due subscriptions one look at the store takes on.
 const stepBatch = 100
 
-// Step looks at every subscription due now, at most Concurrent at once:
-// it delivers the events a stream has not yet delivered, or fires a
-// schedule, or retries a failed delivery. It returns how many it handled.
+// Step delivers, and waits for, what is due now, as Run does at each tick:
+// for each subscription due, the events a stream has not yet delivered, a
+// schedule's firing, or a failed delivery's retry, within the shares of
+// dispatch. It returns how many it started (tests drive the engine with it).
 func (e *Engine) Step(ctx context.Context) int {
-	subs, err := e.store.due(ctx, e.now(), stepBatch)
-	if err != nil {
-		e.log.Error("epcis subscriptions: reading due subscriptions", "error", err)
-		return 0
-	}
-	sem := make(chan struct{}, e.limits.Concurrent)
 	var wg sync.WaitGroup
-	for i := range subs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			e.process(ctx, &subs[i])
-		})
-	}
+	n := e.launch(ctx, &wg, nil)
 	wg.Wait()
-	return len(subs)
+	return n
 }
 
 // Signature is the GS1-Signature of a delivery body under token:
@@ -185,7 +187,7 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		e.saveOrLog(ctx, sub)
 		return
 	}
-	batch := max(1, min(sub.Batch, e.limits.EventsPerDelivery))
+	batch := max(e.limits.minBatch(), min(sub.Batch, e.limits.EventsPerDelivery))
 	recs, next, err := e.events.Follow(ctx, q, sub.Position, batch)
 	if err != nil {
 		e.log.Error("epcis subscriptions: reading the index", "subscription", sub.ID, "error", err)
@@ -193,7 +195,7 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		e.saveOrLog(ctx, sub)
 		return
 	}
-	full := len(recs) == batch
+	full := next.Partial() // a full batch, or one cut at eventindex.MaxPageBytes: more waits
 	if len(recs) == 0 && (sub.Stream || !sub.ReportIfEmpty) {
 		sub.Position = next
 		e.reschedule(sub, now, false)
@@ -219,9 +221,10 @@ func (e *Engine) process(ctx context.Context, sub *Subscription) {
 		sub.Attempts, sub.FailingSince, sub.LastError = 0, nil, ""
 		sub.LastNotified = &now
 		e.reschedule(sub, now, full)
-	case err == nil && status == http.StatusRequestEntityTooLarge && batch > 1:
-		// The receiver asks for smaller batches (the binding's 413).
-		sub.Batch = batch / 2
+	case err == nil && status == http.StatusRequestEntityTooLarge && batch > e.limits.minBatch():
+		// The receiver asks for smaller batches (the binding's 413), down to
+		// the floor; there a 413 is a failed delivery.
+		sub.Batch = max(batch/2, e.limits.minBatch())
 		sub.Due = now
 	default:
 		sub.Attempts++

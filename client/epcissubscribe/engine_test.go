@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -471,5 +472,39 @@ func TestReadDeliveryChecksTheSignature(t *testing.T) {
 	}
 	if _, err := ReadDelivery(req(body, Signature(token, body)), token, 10); err == nil {
 		t.Error("a body above the bound was read")
+	}
+}
+
+// TestA413ShrinksBatchesNoFurtherThanTheFloor: a receiver that answers 413
+// to everything halves the batches down to MinEventsPerDelivery only; then
+// its 413 is a failed delivery, retried with backoff. Batches of one would
+// make the service read a block's n matching events n²/2 times.
+func TestA413ShrinksBatchesNoFurtherThanTheFloor(t *testing.T) {
+	f := newFixture(t)
+	var mu sync.Mutex
+	var sizes []int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var doc epcisapi.QueryDocument
+		_ = json.NewDecoder(r.Body).Decode(&doc)
+		mu.Lock()
+		sizes = append(sizes, len(doc.Body.QueryResults.ResultsBody.EventList))
+		mu.Unlock()
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+	}))
+	defer srv.Close()
+	id := f.subscribe("platform", "/queries/SimpleEventQuery/subscriptions", srv.URL, `,"stream":true`)
+	f.index(600, "shipping")
+	for range 3 {
+		f.drain()
+		f.clk.add(time.Hour)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{500, 250, 125, 62, 32, 32, 32}; !slices.Equal(sizes, want) {
+		t.Fatalf("batches posted %v, want %v", sizes, want)
+	}
+	w := f.do("platform", "GET", "/queries/SimpleEventQuery/subscriptions/"+id, "")
+	if !strings.Contains(w.Body.String(), `"tracechain:state":"retrying"`) || !strings.Contains(w.Body.String(), `answered 413`) {
+		t.Fatalf("the subscriber's view: %s", w.Body)
 	}
 }

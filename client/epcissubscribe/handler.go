@@ -254,6 +254,9 @@ func (e *Engine) getQuery(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// deleteQuery deletes a named query, only its owner's, with the owner's
+// subscriptions to it; another client's subscriptions are not the owner's
+// to end, so while there are any the query stays (409).
 func (e *Engine) deleteQuery(w http.ResponseWriter, r *http.Request) {
 	owner, _ := e.who(r)
 	q, ok := e.named(w, r)
@@ -264,7 +267,15 @@ func (e *Engine) deleteQuery(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, http.StatusForbidden, SecurityException, "only the client that created a query deletes it")
 		return
 	}
-	if err := e.store.deleteQuery(r.Context(), q.Name); err != nil {
+	e.mu.Lock() // after or before a subscription to it is made, not during
+	err := e.store.deleteQuery(r.Context(), q.Name, owner)
+	e.mu.Unlock()
+	switch {
+	case errors.Is(err, errInUse):
+		problem(w, r, http.StatusConflict, SubscriptionControlsException,
+			"other clients subscribe to "+q.Name+": a query is deleted only when no other client's subscription delivers it")
+		return
+	case err != nil:
 		e.internal(w, r, err)
 		return
 	}
@@ -356,6 +367,9 @@ func (e *Engine) subscribe(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &le):
 		problem(w, r, http.StatusTooManyRequests, SubscriptionControlsException, le.Error())
+		return
+	case errors.Is(err, errNoQuery):
+		problem(w, r, http.StatusNotFound, NoSuchNameException, "no query named "+name)
 		return
 	case err != nil:
 		e.internal(w, r, err)

@@ -146,3 +146,62 @@ func TestDeliveryChecksTheConnectionsAddress(t *testing.T) {
 		t.Fatalf("the subscriber's view: %s", w.Body)
 	}
 }
+
+// TestDeletingAQueryLeavesOtherClientsSubscriptions: the owner of a named
+// query cannot end another client's subscriptions to it by deleting the
+// query (409, nothing deleted); once only its own subscriptions use it, the
+// query goes with them.
+func TestDeletingAQueryLeavesOtherClientsSubscriptions(t *testing.T) {
+	f := newFixture(t)
+	if w := f.do("maker", "POST", "/queries", `{"name":"recalls","query":{"EQ_disposition":["recalled"]}}`); w.Code != http.StatusCreated {
+		t.Fatalf("a named query: %d %s", w.Code, w.Body)
+	}
+	const subs = "/queries/recalls/subscriptions"
+	mine := f.subscribe("maker", subs, "http://127.0.0.1:1/hook", `,"stream":true`)
+	theirs := f.subscribe("platform", subs, "http://127.0.0.1:1/hook", `,"stream":true`)
+	if w := f.do("platform", "DELETE", "/queries/recalls", ""); w.Code != http.StatusForbidden {
+		t.Fatalf("a query deleted by a client that did not create it: %d %s", w.Code, w.Body)
+	}
+	w := f.do("maker", "DELETE", "/queries/recalls", "")
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), SubscriptionControlsException) {
+		t.Fatalf("a query another client subscribes to deleted: %d %s", w.Code, w.Body)
+	}
+	for client, id := range map[string]string{"maker": mine, "platform": theirs} {
+		if w := f.do(client, "GET", subs+"/"+id, ""); w.Code != http.StatusOK {
+			t.Fatalf("%s's subscription after the refused delete: %d %s", client, w.Code, w.Body)
+		}
+	}
+	if w := f.do("platform", "DELETE", subs+"/"+theirs, ""); w.Code != http.StatusNoContent {
+		t.Fatalf("unsubscribe: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("maker", "DELETE", "/queries/recalls", ""); w.Code != http.StatusNoContent {
+		t.Fatalf("delete of a query only its owner subscribes to: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("maker", "GET", subs+"/"+mine, ""); w.Code != http.StatusNotFound {
+		t.Fatalf("the owner's subscription outlived its query: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("platform", "POST", subs, `{"dest":"http://127.0.0.1:1/hook","signatureToken":"`+token+`","stream":true}`); w.Code != http.StatusNotFound {
+		t.Fatalf("a subscription to a deleted query: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestPolicyRefusesAddressesThatEmbedOrReachInternalOnes: IPv6 forms that
+// carry an IPv4 address or reach an internal network, and IPv4-mapped forms
+// of internal addresses, are refused at creation and on the connection.
+func TestPolicyRefusesAddressesThatEmbedOrReachInternalOnes(t *testing.T) {
+	var p DestPolicy
+	for _, a := range []string{"::a00:1", "::7f00:1", "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:10.0.0.1",
+		"2001:0:4136:e378:8000:63bf:3fff:fdd2", "fec0::1", "100::1", "64:ff9b::a9fe:a9fe", "2002:a00:1::1", "fe80::1", "ff02::1", "::", "::1"} {
+		if p.Allowed(netip.MustParseAddr(a)) {
+			t.Errorf("%s admitted", a)
+		}
+		if err := p.CheckURL("https://[" + a + "]/hook"); err == nil {
+			t.Errorf("https://[%s]/hook admitted", a)
+		}
+	}
+	for _, a := range []string{"93.184.216.34", "::ffff:93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"} {
+		if !p.Allowed(netip.MustParseAddr(a)) {
+			t.Errorf("public %s refused", a)
+		}
+	}
+}

@@ -139,6 +139,9 @@ type Subscription struct {
 
 var errExists = errors.New("exists")
 
+// errNoQuery is a subscription to a named query deleted while it was made.
+var errNoQuery = errors.New("no such query")
+
 func (s *Store) createQuery(ctx context.Context, q NamedQuery, maxPerOwner int) error {
 	body, err := json.Marshal(q)
 	if err != nil {
@@ -188,9 +191,23 @@ func (s *Store) query(ctx context.Context, name string) (NamedQuery, bool, error
 	return selectOne[NamedQuery](ctx, s, `SELECT body FROM epcis_queries WHERE name = ?`, name)
 }
 
-// deleteQuery removes a named query and every subscription to it.
-func (s *Store) deleteQuery(ctx context.Context, name string) error {
+// errInUse refuses to delete a named query that another client's
+// subscriptions deliver.
+var errInUse = errors.New("in use")
+
+// deleteQuery removes a named query and its owner's subscriptions to it.
+// While another client subscribes to it, it removes nothing (errInUse):
+// deleting the query would delete subscriptions that are not the owner's.
+func (s *Store) deleteQuery(ctx context.Context, name, owner string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var others int
+		if err := tx.QueryRowContext(ctx, s.bind(`SELECT COUNT(*) FROM epcis_subscriptions WHERE query_name = ? AND owner <> ?`), name, owner).
+			Scan(&others); err != nil {
+			return err
+		}
+		if others > 0 {
+			return errInUse
+		}
 		if _, err := tx.ExecContext(ctx, s.bind(`DELETE FROM epcis_subscriptions WHERE query_name = ?`), name); err != nil {
 			return err
 		}
@@ -217,6 +234,17 @@ func (s *Store) createSubscription(ctx context.Context, sub *Subscription, maxPe
 		}
 		if all >= maxTotal {
 			return &LimitError{What: "subscriptions of this service", Max: maxTotal}
+		}
+		if sub.QueryName != AdHocQuery {
+			// The named query may have been deleted since it was read.
+			var one int
+			err := tx.QueryRowContext(ctx, s.bind(`SELECT 1 FROM epcis_queries WHERE name = ?`), sub.QueryName).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return errNoQuery
+			}
+			if err != nil {
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, s.bind(`INSERT INTO epcis_subscriptions (id, owner, query_name, due, suspended, body) VALUES (?, ?, ?, ?, ?, ?)`),
 			sub.ID, sub.Owner, sub.QueryName, sub.Due.UnixMicro(), boolInt(sub.Suspended), string(body))

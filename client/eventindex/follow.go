@@ -22,12 +22,13 @@ type Position struct {
 }
 
 // Follow returns, in record order, at most limit events that match q and
-// come after from, and the position after the last of them. Only blocks at
-// or below the checkpoint are read, whose events are all indexed (Index
+// come after from, no more than MaxPageBytes of them (but for a first one
+// larger than that), and the position after the last of them. Only blocks
+// at or below the checkpoint are read, whose events are all indexed (Index
 // applies a block at once), so an event is never skipped because its block
-// was being written. When fewer than limit events are returned, next is
-// the start of the block after the checkpoint: the query has nothing more
-// in the index, and the next call reads only newer blocks.
+// was being written. When the query has nothing more in the index, next is
+// the start of the block after the checkpoint, and the next call reads only
+// newer blocks; otherwise next is Partial.
 //
 // q's order, PerPage and PageToken are ignored. The Offset of from is read
 // again on each call (up to the number of the query's events in one block).
@@ -59,21 +60,33 @@ func (s *Store) Follow(ctx context.Context, q Query, from Position, limit int) (
 	if err != nil {
 		return nil, from, fmt.Errorf("eventindex: follow: %w", err)
 	}
-	all, _, err := scanRecords(rows)
+	skip := 0
+	var size budgetBytes
+	recs, _, cut, err := scanRecords(rows, func(r Record, kept int) rowVerdict {
+		switch {
+		case kept == 0 && skip < from.Offset && r.Block == from.Block:
+			skip++ // delivered before: the first Offset events of from's block
+			return skipRow
+		case !size.admit(r, kept):
+			return stopRow
+		}
+		return keepRow
+	})
 	if err != nil {
 		return nil, from, fmt.Errorf("eventindex: follow: %w", err)
 	}
-	skip := 0
-	for skip < len(all) && skip < from.Offset && all[skip].Block == from.Block {
-		skip++
-	}
-	recs = all[skip:]
-	if len(recs) < limit {
+	if !cut && len(recs) < limit {
 		return recs, Position{Block: top + 1}, nil
 	}
 	next = After(Position{Block: from.Block, Offset: skip}, recs)
 	return recs, next, nil
 }
+
+// Partial says p is after some of its block's events. Follow returns such
+// a position when it stopped before the end of what matches (limit events,
+// or MaxPageBytes of them), and the start of the block after the checkpoint
+// when nothing more matches: Partial is "read again at once".
+func (p Position) Partial() bool { return p.Offset > 0 }
 
 // After returns the position after recs, which Follow returned from from,
 // in record order (a prefix of them, too).

@@ -15,7 +15,7 @@ func (s *Store) Event(ctx context.Context, eventID string) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("eventindex: event: %w", err)
 	}
-	recs, _, err := scanRecords(rows)
+	recs, _, _, err := scanRecords(rows, keepAll)
 	if err != nil {
 		return Record{}, fmt.Errorf("eventindex: event: %w", err)
 	}
@@ -38,19 +38,46 @@ func (s *Store) Query(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, fmt.Errorf("eventindex: query: %w", err)
 	}
-	recs, cursors, err := scanRecords(rows)
+	// One row more than a page is asked for, to know whether another page
+	// follows without a second query; a page also ends before the event that
+	// would take it over MaxPageBytes.
+	var size budgetBytes
+	recs, cursors, more, err := scanRecords(rows, func(r Record, kept int) rowVerdict {
+		if kept == p.perPage || !size.admit(r, kept) {
+			return stopRow
+		}
+		return keepRow
+	})
 	if err != nil {
 		return Page{}, fmt.Errorf("eventindex: query: %w", err)
 	}
-	var page Page
-	// One row more than a page is read, to know whether another page follows
-	// without a second query.
-	if len(recs) > p.perPage {
-		recs = recs[:p.perPage]
-		page.NextPageToken = p.token(cursors[p.perPage-1])
+	page := Page{Events: recs}
+	if more {
+		page.NextPageToken = p.token(cursors[len(cursors)-1])
 	}
-	page.Events = recs
 	return page, nil
+}
+
+// MaxPageBytes bounds the events, in bytes of their JSON and context, that
+// one page of Query or one read of Follow returns: at least one event, and
+// no more than this in all. A captured event may be megabytes (its
+// extensions, its sensor data), so a page of MaxPerPage such events would
+// hold gigabytes; the rest comes on the next page (or from the position
+// Follow returns).
+const MaxPageBytes = 8 << 20
+
+// budgetBytes counts the bytes of the events kept for one page.
+type budgetBytes int
+
+// admit says whether r still fits on a page that holds kept events, and
+// counts it if so; the first event always fits.
+func (b *budgetBytes) admit(r Record, kept int) bool {
+	n := len(r.Event) + len(r.Context)
+	if kept > 0 && int(*b)+n > MaxPageBytes {
+		return false
+	}
+	*b += budgetBytes(n)
+	return true
 }
 
 // sql builds the statement of a query plan. Its text is made of constant
@@ -116,10 +143,25 @@ func (s *Store) filters(p *plan, a *args) []string {
 	return where
 }
 
-func scanRecords(rows *sql.Rows) ([]Record, []cursor, error) {
+// rowVerdict is what scanRecords does with a row: keep it, pass over it,
+// or stop before it.
+type rowVerdict uint8
+
+const (
+	keepRow rowVerdict = iota
+	skipRow
+	stopRow
+)
+
+// keepAll keeps every row.
+func keepAll(Record, int) rowVerdict { return keepRow }
+
+// scanRecords reads rows into records, one at a time, asking choose about
+// each with the number kept so far; it stops reading before the first row
+// choose says stopRow to (stopped), so a row passed over or not read is not
+// held in memory.
+func scanRecords(rows *sql.Rows, choose func(r Record, kept int) rowVerdict) (recs []Record, cursors []cursor, stopped bool, err error) {
 	defer rows.Close()
-	var recs []Record
-	var cursors []cursor
 	for rows.Next() {
 		var (
 			r    Record
@@ -129,7 +171,7 @@ func scanRecords(rows *sql.Rows) ([]Record, []cursor, error) {
 			body string
 		)
 		if err := rows.Scan(&c.seq, &r.EventID, &r.Block, &r.TxID, &c.eventTime, &rec, &ctx, &body); err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 		r.EventTime = fromMicros(c.eventTime)
 		if rec.Valid {
@@ -139,11 +181,17 @@ func scanRecords(rows *sql.Rows) ([]Record, []cursor, error) {
 			r.Context = []byte(ctx.String)
 		}
 		r.Event = []byte(body)
+		switch choose(r, len(recs)) {
+		case stopRow:
+			return recs, cursors, true, nil
+		case skipRow:
+			continue
+		}
 		recs = append(recs, r)
 		cursors = append(cursors, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return recs, cursors, nil
+	return recs, cursors, false, nil
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"sync"
 	"time"
+
+	"github.com/tracechain/tracechain/chaincode/model"
 )
 
 // Rule is when scans of one subject (a unit, a GTIN) become a signal: at
@@ -17,8 +19,13 @@ type Rule struct {
 	Gap       time.Duration
 }
 
-// valid reports whether r can ever fire.
-func (r Rule) valid() bool { return r.Threshold >= 1 && r.Window > 0 && r.Gap >= 0 }
+// Valid reports whether r can ever fire, and whether the ledger takes what
+// it files: a window longer than model.MaxSignalSpan would file signals
+// counted from further back than FileSignal accepts, each refused and
+// offered again at the next scan, spending the filing budget on refusals.
+func (r Rule) Valid() bool {
+	return r.Threshold >= 1 && r.Window > 0 && r.Window <= model.MaxSignalSpan && r.Gap >= 0
+}
 
 // subjectKey is what the counter keeps of a subject: a hash, fixed in size,
 // so that memory per entry does not depend on the code's length, and no code

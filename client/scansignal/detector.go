@@ -66,9 +66,8 @@ type Detector struct {
 	log       *slog.Logger
 	queue     chan model.FileSignalRequest
 
-	mu     sync.Mutex
-	tokens float64
-	refill time.Time
+	mu     sync.Mutex // guards budget
+	budget budget
 
 	stats struct{ filed, joined, duplicate, failed, dropped atomic.Uint64 }
 	// done, when set, sees every filing's result (tests).
@@ -109,7 +108,7 @@ func WithResults(f func(req model.FileSignalRequest, res *model.SignalResult, er
 }
 
 // ErrRule is returned by New for a rule or bound that can never work.
-var ErrRule = errors.New("scansignal: a rule needs a threshold of 1 or more, a positive window and a gap of 0 or more; bounds must be positive")
+var ErrRule = errors.New("scansignal: a rule needs a threshold of 1 or more, a positive window of at most 31 days (model.MaxSignalSpan) and a gap of 0 or more; bounds must be positive")
 
 // New returns a Detector filing through f.
 func New(f Filer, opts ...Option) (*Detector, error) {
@@ -121,11 +120,11 @@ func New(f Filer, opts ...Option) (*Detector, error) {
 	for _, o := range opts {
 		o(d)
 	}
-	if !d.ruleAfter.valid() || !d.ruleUnk.valid() || d.units < 1 || d.gtins < 1 || d.filings < 1 || d.period <= 0 {
+	if !d.ruleAfter.Valid() || !d.ruleUnk.Valid() || d.units < 1 || d.gtins < 1 || d.filings < 1 || d.period <= 0 {
 		return nil, ErrRule
 	}
 	d.afterSale, d.unknown = newCounter(d.ruleAfter, d.units), newCounter(d.ruleUnk, d.gtins)
-	d.tokens, d.refill = float64(d.filings), d.now()
+	d.budget = newBudget(d.filings, d.period, d.now())
 	return d, nil
 }
 
@@ -152,23 +151,19 @@ func (d *Detector) Observe(v *model.Verification, gtin string) {
 	}
 }
 
-// offer queues req for filing if the filing limit and the queue allow.
+// offer queues req for filing if the filing budget and the queue allow.
 func (d *Detector) offer(req model.FileSignalRequest, now time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if el := now.Sub(d.refill); el > 0 {
-		d.tokens = min(float64(d.filings), d.tokens+el.Seconds()*float64(d.filings)/d.period.Seconds())
-	}
-	d.refill = now
-	if d.tokens < 1 {
+	if !d.budget.take(req.Reason, now) {
 		d.stats.dropped.Add(1)
 		return false
 	}
 	select {
 	case d.queue <- req:
-		d.tokens--
 		return true
 	default:
+		d.budget.giveBack(req.Reason)
 		d.stats.dropped.Add(1)
 		return false
 	}
@@ -205,6 +200,11 @@ func (d *Detector) file(ctx context.Context, req model.FileSignalRequest) {
 	default:
 		d.stats.failed.Add(1)
 		d.log.Warn("scan signal not filed", "reason", req.Reason, "subject", subject, "error", err.Error())
+		if errors.Is(err, client.ErrLimit) {
+			d.mu.Lock()
+			d.budget.quotaUsedUp(d.now())
+			d.mu.Unlock()
+		}
 		if req.Code != "" {
 			d.afterSale.lower(req.Code)
 		} else {

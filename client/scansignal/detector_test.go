@@ -145,6 +145,7 @@ func TestNewRefusesRulesThatCannotWork(t *testing.T) {
 		WithAfterSale(Rule{Threshold: 0, Window: time.Hour}),
 		WithUnknownSerials(Rule{Threshold: 1}),
 		WithAfterSale(Rule{Threshold: 1, Window: time.Hour, Gap: -1}),
+		WithUnknownSerials(Rule{Threshold: 1, Window: model.MaxSignalSpan + time.Hour}), // the ledger would refuse its signals
 		WithCapacity(0, 1),
 		WithFilingLimit(0, time.Hour),
 		WithFilingLimit(1, 0),

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/tracechain/tracechain/chaincode/model"
@@ -52,11 +54,17 @@ func (k *consoleConfig) check() error {
 	if err := checkMutualTLSListener("console", "the console", k.listen, k.tlsCert, k.tlsKey, k.clientCA, k.index); err != nil {
 		return err
 	}
-	if len(k.path) < 2 || k.path[0] != '/' {
-		return configErrorf("--console-path %q must be an absolute path such as /console/", k.path)
+	if !consolePathRE.MatchString(k.path) || strings.Contains("/"+k.path+"/", "/./") || strings.Contains("/"+k.path+"/", "/../") {
+		return configErrorf("--console-path %q must be an absolute path of letters, digits and - . _ ~ such as /console/", k.path)
 	}
 	return nil
 }
+
+// consolePathRE is a console path: segments of URL-safe characters only,
+// so that it is a literal ServeMux pattern: braces would make a wildcard
+// segment, and a "." or ".." segment (also refused) panics at start instead
+// of refusing the flag.
+var consolePathRE = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/?$`)
 
 // tlsConfig requires a client certificate issued by the organisation's own
 // CA, of a person (console.ServerTLS); a certificate of another

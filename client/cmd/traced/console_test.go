@@ -47,6 +47,10 @@ func TestConsoleConfigErrors(t *testing.T) {
 		"console without index":     without("--console-index"),
 		"console bad listen":        append(without("--console-listen"), "--console-listen", "9444"),
 		"console relative path":     append(full, "--console-path", "console"),
+		"console path wildcard":     append(full, "--console-path", "/{x}/"),
+		"console path space":        append(full, "--console-path", "/a b/"),
+		"console path dot-dot":      append(full, "--console-path", "/a/../"),
+		"console root path":         append(full, "--console-path", "/"),
 		"console index alone":       {"--org", "A", "--console-index", "c.db"},
 	} {
 		_, err := parseFlags(args, io.Discard)
@@ -56,6 +60,10 @@ func TestConsoleConfigErrors(t *testing.T) {
 	c, err := parseFlags(full, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "/console/", c.console.path)
+	for _, p := range []string{"/staff", "/regulator/console/", "/console-v2.1/"} {
+		_, err := parseFlags(append(full, "--console-path", p), io.Discard)
+		assert.NoError(t, err, p)
+	}
 }
 
 // pki is a CA and the certificates it issues, written as PEM files.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tracechain/tracechain/chaincode/model"
 	"github.com/tracechain/tracechain/client"
 	"github.com/tracechain/tracechain/client/scansignal"
 )
@@ -37,8 +38,9 @@ func (s *signalConfig) check() error {
 	default:
 		return configErrorf("--signal-identity must be user or admin, got %q", s.identity)
 	}
-	if s.sold.Threshold < 1 || s.unknown.Threshold < 1 || s.sold.Window <= 0 || s.unknown.Window <= 0 || s.sold.Gap < 0 || s.filingsPerHour < 1 {
-		return configErrorf("--signal-*-scans and --signal-filings must be 1 or more, windows positive, the gap not negative")
+	if !s.sold.Valid() || !s.unknown.Valid() || s.filingsPerHour < 1 {
+		return configErrorf("--signal-*-scans and --signal-filings must be 1 or more, windows positive and at most %v (the ledger's bound on a signal's window), the gap not negative",
+			model.MaxSignalSpan)
 	}
 	return nil
 }
