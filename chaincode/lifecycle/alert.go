@@ -171,18 +171,17 @@ func (l *Ledger) reportedAlert(subject, id, reporter string) (*model.Alert, bool
 	if err != nil {
 		return nil, false, err
 	}
+	// One round trip for both keys; alert then reads its key from the
+	// transaction's read cache.
 	vals, err := l.store.GetMany([]string{ak, rk})
 	if err != nil {
 		return nil, false, err
 	}
-	if vals[0] == nil {
-		return nil, false, model.SubjectErrorf(model.CodeInternal, id, "alert %s of %s is missing", id, subject)
+	a, err := l.alert(subject, id)
+	if err != nil {
+		return nil, false, err
 	}
-	var a model.Alert
-	if err := json.Unmarshal(vals[0], &a); err != nil {
-		return nil, false, fmt.Errorf("decoding alert %s: %w", id, err)
-	}
-	return &a, vals[1] != nil || a.Reporter == reporter || slices.Contains(a.Reporters, reporter), nil
+	return a, vals[1] != nil || a.Reporter == reporter || slices.Contains(a.Reporters, reporter), nil
 }
 
 // noteReport counts reporter's report in alert a, new or open, and remembers
